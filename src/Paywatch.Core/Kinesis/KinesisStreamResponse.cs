@@ -1,0 +1,51 @@
+using System.Text.Json;
+
+namespace Paywatch.Core.Kinesis;
+
+/// <summary>
+/// The function's answer to a Kinesis batch: Lambda's StreamsEventResponse (<c>batchItemFailures</c>, each
+/// with <c>itemIdentifier</c> = a sequence number) and, with a tumbling window, the TimeWindowEventResponse's
+/// <c>state</c>. Lambda resumes the shard from the lowest reported sequence number
+/// (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html).
+/// </summary>
+public sealed class KinesisStreamResponse
+{
+    public required IReadOnlyList<string> BatchItemFailures { get; init; }
+
+    /// <summary>The window state to hand back as raw JSON, or null when the event had no window.</summary>
+    public ReadOnlyMemory<byte>? State { get; init; }
+
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteStartArray("batchItemFailures"u8);
+        foreach (var sequenceNumber in BatchItemFailures)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("itemIdentifier"u8, sequenceNumber);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        if (State is { } state)
+        {
+            // With a tumbling window the response must carry state, or Lambda counts the invocation as failed.
+            writer.WritePropertyName("state"u8);
+            writer.WriteRawValue(state.Span, skipInputValidation: true);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public byte[] ToUtf8Json()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

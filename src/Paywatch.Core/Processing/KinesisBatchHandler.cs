@@ -1,0 +1,464 @@
+using System.Diagnostics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Paywatch.Core.Enrichment;
+using Paywatch.Core.Kinesis;
+using Paywatch.Core.Routing;
+using Paywatch.Core.Telemetry;
+using Paywatch.Core.Transactions;
+
+namespace Paywatch.Core.Processing;
+
+/// <summary>
+/// The transaction processor: takes one Lambda Kinesis event, returns Lambda's stream response. Host-agnostic:
+/// the Lambda runtime loop and the local twin both drive it, through the same ports.
+/// </summary>
+/// <remarks>
+/// <para>Per record: decode, read, validate, count velocity, score risk, write the enriched transaction, route.
+/// Then one publish for the batch, then one log line per transaction outcome and the batch's metrics.</para>
+/// <para>Bad data never fails a batch: it becomes a FAILED or ERROR transaction that is counted, logged and
+/// routed like any other, so a poison record cannot block a shard. Only entries the publisher still could not
+/// publish after its own bounded retries become <c>batchItemFailures</c>. Lambda then redelivers from the
+/// lowest reported sequence number onwards
+/// (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html), so every record
+/// from that point is left out of this attempt's logs, metrics and window state: each transaction is
+/// accounted for once, by the attempt that completes it.</para>
+/// <para>One instance handles one batch at a time (as one Lambda execution environment does); it reuses its
+/// buffers from batch to batch and is not thread-safe.</para>
+/// </remarks>
+public sealed class KinesisBatchHandler : IDisposable
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Logs and events are never embedded in HTML; escaping only what JSON requires keeps them readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    private readonly ProcessorOptions _options;
+    private readonly IEventPublisher _publisher;
+    private readonly IRoutingPolicy _routing;
+    private readonly IMetricsWriter _metricsWriter;
+    private readonly ILogWriter _logWriter;
+    private readonly TimeProvider _time;
+
+    private readonly Transaction _transaction = new();
+    private readonly VelocityCounter _velocity = new();
+    private readonly BatchMetrics _metrics = new();
+    private readonly ArrayBufferWriter<byte> _details = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _logs = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _scratch = new(1024);
+    private readonly Utf8JsonWriter _detailWriter;
+    private readonly Utf8JsonWriter _scratchWriter;
+    private readonly List<string> _matchedRules = [];
+    private byte[] _data = new byte[4096];
+    private byte[] _key = new byte[1024];
+    private TransactionOutcome[] _outcomes = new TransactionOutcome[128];
+    private EventEntry[] _entries = new EventEntry[128];
+    private int[] _entryRecords = new int[128];
+    private int _entryCount;
+
+    public KinesisBatchHandler(
+        ProcessorOptions options,
+        IEventPublisher publisher,
+        IRoutingPolicy routing,
+        IMetricsWriter metricsWriter,
+        ILogWriter logWriter,
+        TimeProvider time)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
+        _routing = routing ?? throw new ArgumentNullException(nameof(routing));
+        _metricsWriter = metricsWriter ?? throw new ArgumentNullException(nameof(metricsWriter));
+        _logWriter = logWriter ?? throw new ArgumentNullException(nameof(logWriter));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _detailWriter = new Utf8JsonWriter(_details, WriterOptions);
+        _scratchWriter = new Utf8JsonWriter(_scratch, WriterOptions);
+    }
+
+    public async ValueTask<KinesisStreamResponse> HandleAsync(KinesisEvent kinesisEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kinesisEvent);
+        using var batchSpan = ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Batch, ActivityKind.Consumer);
+        var records = kinesisEvent.Records;
+        batchSpan?.SetTag(ProcessorTelemetry.Tags.ShardId, kinesisEvent.ShardId);
+        batchSpan?.SetTag(ProcessorTelemetry.Tags.RecordCount, records.Count);
+
+        var stateReadable = StartBatch(kinesisEvent, records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            ProcessRecord(i, records[i], kinesisEvent.ShardId);
+        }
+
+        var publish = await PublishAsync(cancellationToken).ConfigureAwait(false);
+
+        // Lambda resumes from the lowest failed record: it and every record after it belong to the next attempt.
+        var retryFrom = publish.FailedRecords.Count == 0 ? records.Count : publish.FailedRecords[0];
+        for (var i = retryFrom; i < records.Count; i++)
+        {
+            if (_outcomes[i].Counted)
+            {
+                _velocity.Decrement(_outcomes[i].EntityHash);
+            }
+        }
+
+        var failures = publish.FailedRecords.ConvertAll(index => records[index].SequenceNumberText);
+        batchSpan?.SetTag(ProcessorTelemetry.Tags.FailureCount, failures.Count);
+
+        var evicted = 0;
+        var state = kinesisEvent.Window is null ? (ReadOnlyMemory<byte>?)null : WriteState(out evicted);
+        var now = _time.GetUtcNow();
+        for (var i = 0; i < retryFrom; i++)
+        {
+            _metrics.RecordTransaction(_outcomes[i]);
+            WriteLogLine(now, _outcomes[i]);
+        }
+
+        _metrics.RecordBatch(
+            published: _entryCount - publish.FailedRecords.Count,
+            publishFailures: publish.FailedRecords.Count,
+            retried: records.Count - retryFrom,
+            evicted: evicted);
+        WriteBatchLogLines(kinesisEvent, now, retryFrom, publish, stateReadable, evicted);
+
+        _metricsWriter.Write(_options.MetricNamespace, now, _metrics.Snapshot(_options.Environment));
+        _logWriter.Write(_logs.WrittenSpan);
+        return new KinesisStreamResponse { BatchItemFailures = failures, State = state };
+    }
+
+    private bool StartBatch(KinesisEvent kinesisEvent, int recordCount)
+    {
+        _details.ResetWrittenCount();
+        _logs.ResetWrittenCount();
+        _matchedRules.Clear();
+        _metrics.Reset();
+        _entryCount = 0;
+        if (_outcomes.Length < recordCount)
+        {
+            var capacity = Math.Max(recordCount, _outcomes.Length * 2);
+            _outcomes = new TransactionOutcome[capacity];
+            _entries = new EventEntry[capacity];
+            _entryRecords = new int[capacity];
+        }
+
+        // Without a tumbling window there is no state to carry: counts are per batch.
+        if (kinesisEvent.Window is null)
+        {
+            _velocity.Clear();
+            return true;
+        }
+
+        return _velocity.Load(kinesisEvent.State.Span);
+    }
+
+    private void ProcessRecord(int index, KinesisEventRecord record, string? shardId)
+    {
+        using var span = ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Transaction);
+        var outcome = new TransactionOutcome { EntryIndex = -1 };
+        var transaction = _transaction;
+        var now = _time.GetUtcNow();
+        if (record.ApproximateArrivalTimestamp > 0)
+        {
+            outcome.LatencyMilliseconds = Math.Max(0, now.ToUnixTimeMilliseconds() - (record.ApproximateArrivalTimestamp * 1000));
+        }
+
+        using (ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Validation))
+        {
+            Read(record.Data.Span);
+        }
+
+        outcome.Status = transaction.Status;
+        outcome.Type = transaction.Type;
+        outcome.Amount = transaction.Amount;
+        outcome.MaskedPans = transaction.MaskedPans;
+
+        RiskAssessment? risk = null;
+        int? windowCount = null;
+        using (ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Processing))
+        {
+            if (outcome.Status != TransactionStatus.Error)
+            {
+                var policy = _options.Risk;
+                var count = _velocity.Increment(EntityKey(record.PartitionKey.Span), out outcome.EntityHash);
+                outcome.Counted = true;
+
+                // The producer may see across partition keys; its count wins when it is higher.
+                windowCount = Math.Max(count, transaction.TransactionCount ?? 0);
+                var assessment = RiskScorer.Assess(transaction, windowCount.Value, policy);
+                risk = assessment;
+                var country = transaction.Text(TransactionField.MerchantCountry);
+                outcome.IsHighValue = transaction.Amount > policy.HighValueThreshold;
+                outcome.IsVelocityExceeded = windowCount > policy.VelocityThreshold;
+                outcome.IsSuspectedFraud = assessment.Score > policy.FraudScoreThreshold
+                    && !country.IsEmpty && !policy.IsStandardCountry(country);
+            }
+        }
+
+        using (ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Routing))
+        {
+            var start = _details.WrittenCount;
+            TransactionDetailWriter.Write(_detailWriter, transaction, risk, windowCount, record.SequenceNumber.Span, shardId);
+            _detailWriter.Flush();
+            _detailWriter.Reset();
+            outcome.DetailOffset = start;
+            outcome.DetailLength = _details.WrittenCount - start;
+            outcome.RulesOffset = _matchedRules.Count;
+            var publish = _routing.Route(_details.WrittenSpan.Slice(start, outcome.DetailLength), _matchedRules);
+            outcome.RulesCount = _matchedRules.Count - outcome.RulesOffset;
+            if (publish)
+            {
+                outcome.EntryIndex = _entryCount;
+                _entryRecords[_entryCount++] = index;
+            }
+        }
+
+        if (span is { IsAllDataRequested: true })
+        {
+            TagTransaction(span, transaction, outcome, risk, record.SequenceNumberText);
+        }
+
+        _outcomes[index] = outcome;
+    }
+
+    private void Read(ReadOnlySpan<byte> base64)
+    {
+        // Decoded size is within two bytes of the estimate: refuse a certainly-too-large record before decoding.
+        var maxDecoded = Base64.GetMaxDecodedFromUtf8Length(base64.Length);
+        if (maxDecoded - 2 > _options.MaxRecordBytes)
+        {
+            _transaction.Fail(ValidationErrorCode.RecordTooLarge);
+            return;
+        }
+
+        if (_data.Length < maxDecoded)
+        {
+            _data = new byte[Math.Max(maxDecoded, _data.Length * 2)];
+        }
+
+        if (Base64.DecodeFromUtf8(base64, _data, out _, out var length) != OperationStatus.Done)
+        {
+            _transaction.Fail(ValidationErrorCode.InvalidBase64);
+            return;
+        }
+
+        TransactionReader.Read(_data.AsSpan(0, length), _transaction, _options.MaxRecordBytes);
+        TransactionValidator.Validate(_transaction);
+    }
+
+    /// <summary>The card token, else the account token, else the partition key (masked: it may be a PAN too).</summary>
+    private ReadOnlySpan<byte> EntityKey(ReadOnlySpan<byte> partitionKey)
+    {
+        var key = _transaction.EntityKey;
+        if (!key.IsEmpty)
+        {
+            return key;
+        }
+
+        if (_key.Length < partitionKey.Length)
+        {
+            _key = new byte[partitionKey.Length];
+        }
+
+        var masked = _key.AsSpan(0, partitionKey.Length);
+        partitionKey.CopyTo(masked);
+        _ = PanMasker.MaskInPlace(masked);
+        return masked;
+    }
+
+    private async ValueTask<PublishOutcome> PublishAsync(CancellationToken cancellationToken)
+    {
+        if (_entryCount == 0)
+        {
+            return new PublishOutcome([], null);
+        }
+
+        var details = _details.WrittenMemory;
+        var time = _time.GetUtcNow();
+        for (var i = 0; i < _entryCount; i++)
+        {
+            ref readonly var outcome = ref _outcomes[_entryRecords[i]];
+            _entries[i] = new EventEntry(
+                _options.EventSource, _options.DetailType, details.Slice(outcome.DetailOffset, outcome.DetailLength),
+                _options.EventBusName, time);
+        }
+
+        using var span = ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Publish, ActivityKind.Producer);
+        span?.SetTag(ProcessorTelemetry.Tags.EntryCount, _entryCount);
+        IReadOnlyList<int> failedEntries;
+        string? error = null;
+        try
+        {
+            failedEntries = (await _publisher.PublishAsync(_entries.AsMemory(0, _entryCount), cancellationToken)
+                .ConfigureAwait(false)).FailedEntries;
+        }
+#pragma warning disable CA1031 // Any publisher fault (timeout, network, bug) must become batchItemFailures, not a crash.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error = $"{e.GetType().Name}: {e.Message}";
+            failedEntries = Enumerable.Range(0, _entryCount).ToList();
+        }
+
+        var failedRecords = new List<int>(failedEntries.Count);
+        foreach (var entry in failedEntries)
+        {
+            if ((uint)entry >= (uint)_entryCount)
+            {
+                throw new InvalidOperationException(
+                    $"The event publisher reported entry {entry} as failed, but it was given {_entryCount} entries.");
+            }
+
+            failedRecords.Add(_entryRecords[entry]);
+        }
+
+        failedRecords.Sort();
+        if (failedRecords.Count > 0)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, error ?? $"{failedRecords.Count} entries not published");
+        }
+
+        return new PublishOutcome(failedRecords, error);
+    }
+
+    private ReadOnlyMemory<byte> WriteState(out int evicted)
+    {
+        _scratch.ResetWrittenCount();
+        _scratchWriter.Reset();
+        evicted = _velocity.WriteState(_scratchWriter);
+        _scratchWriter.Flush();
+
+        // A copy: the response outlives this batch's buffers.
+        return _scratch.WrittenSpan.ToArray();
+    }
+
+    private void WriteLogLine(DateTimeOffset now, in TransactionOutcome outcome)
+    {
+        var writer = StartLogLine(now, outcome.Status switch
+        {
+            TransactionStatus.Approved => "INFO",
+            TransactionStatus.Failed => "WARN",
+            _ => "ERROR",
+        }, "transaction processed");
+        if (outcome.LatencyMilliseconds > 0)
+        {
+            writer.WriteNumber("latency_ms"u8, Math.Round(outcome.LatencyMilliseconds, 3));
+        }
+
+        writer.WriteBoolean("published"u8, outcome.EntryIndex >= 0);
+        writer.WriteStartArray("matched_rules"u8);
+        for (var i = 0; i < outcome.RulesCount; i++)
+        {
+            writer.WriteStringValue(_matchedRules[outcome.RulesOffset + i]);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+
+        // Splice: the metadata object without its closing brace, then the detail without its opening brace.
+        _logs.Write(_scratch.WrittenSpan[..^1]);
+        _logs.Write(","u8);
+        _logs.Write(_details.WrittenSpan.Slice(outcome.DetailOffset + 1, outcome.DetailLength - 1));
+        _logs.Write("\n"u8);
+    }
+
+    private void WriteBatchLogLines(
+        KinesisEvent kinesisEvent, DateTimeOffset now, int retryFrom, PublishOutcome publish, bool stateReadable, int evicted)
+    {
+        var records = kinesisEvent.Records;
+        if (retryFrom < records.Count)
+        {
+            var writer = StartLogLine(now, "WARN", "events not published; Lambda will redeliver the records from the first failure");
+            writer.WriteString("first_failed_sequence_number"u8, records[retryFrom].SequenceNumber.Span);
+            writer.WriteNumber("failed_entries"u8, publish.FailedRecords.Count);
+            writer.WriteNumber("records_redelivered"u8, records.Count - retryFrom);
+            writer.WriteString("error"u8, publish.Error ?? "the publisher reported failed entries");
+            EndLogLine(writer, kinesisEvent.ShardId);
+        }
+
+        if (!stateReadable)
+        {
+            EndLogLine(StartLogLine(now, "WARN", "window state unreadable; velocity counts restart for this window"), kinesisEvent.ShardId);
+        }
+
+        if (evicted > 0)
+        {
+            var writer = StartLogLine(now, "WARN", "window state full; entities with the lowest counts were not carried forward");
+            writer.WriteNumber("entities_dropped"u8, evicted);
+            EndLogLine(writer, kinesisEvent.ShardId);
+        }
+
+        if (kinesisEvent.IsFinalInvokeForWindow && kinesisEvent.Window is { } window)
+        {
+            var writer = StartLogLine(now, "INFO", "velocity window closed");
+            writer.WriteString("window_start"u8, window.Start.UtcDateTime);
+            writer.WriteString("window_end"u8, window.End.UtcDateTime);
+            writer.WriteNumber("entities"u8, _velocity.Count);
+            writer.WriteBoolean("terminated_early"u8, kinesisEvent.IsWindowTerminatedEarly);
+            EndLogLine(writer, kinesisEvent.ShardId);
+        }
+    }
+
+    private Utf8JsonWriter StartLogLine(DateTimeOffset now, string level, string message)
+    {
+        _scratch.ResetWrittenCount();
+        _scratchWriter.Reset();
+        _scratchWriter.WriteStartObject();
+        _scratchWriter.WriteString("timestamp"u8, now.UtcDateTime);
+        _scratchWriter.WriteString("level"u8, level);
+        _scratchWriter.WriteString("message"u8, message);
+        return _scratchWriter;
+    }
+
+    private void EndLogLine(Utf8JsonWriter writer, string? shardId)
+    {
+        if (shardId is not null)
+        {
+            writer.WriteString("shard_id"u8, shardId);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        _logs.Write(_scratch.WrittenSpan);
+        _logs.Write("\n"u8);
+    }
+
+    private void TagTransaction(
+        Activity span, Transaction transaction, in TransactionOutcome outcome, RiskAssessment? risk, string sequenceNumber)
+    {
+        span.SetTag(ProcessorTelemetry.Tags.SequenceNumber, sequenceNumber);
+        span.SetTag(ProcessorTelemetry.Tags.Status, outcome.Status.ToWireName());
+        span.SetTag(ProcessorTelemetry.Tags.Type, outcome.Type.ToWireName());
+        if (transaction.HasText(TransactionField.TransactionId))
+        {
+            span.SetTag(ProcessorTelemetry.Tags.TransactionId, Encoding.UTF8.GetString(transaction.Text(TransactionField.TransactionId)));
+        }
+
+        if (transaction.HasText(TransactionField.MerchantCountry))
+        {
+            span.SetTag(ProcessorTelemetry.Tags.Country, Encoding.UTF8.GetString(transaction.Text(TransactionField.MerchantCountry)));
+        }
+
+        if (transaction.PrimaryError is { } error)
+        {
+            span.SetTag(ProcessorTelemetry.Tags.ErrorCode, error.ToWireName());
+        }
+
+        if (risk is { } assessment)
+        {
+            span.SetTag(ProcessorTelemetry.Tags.RiskScore, assessment.Score);
+        }
+
+        span.SetTag(ProcessorTelemetry.Tags.Published, outcome.EntryIndex >= 0);
+        span.SetTag(ProcessorTelemetry.Tags.MatchedRules, string.Join(',', _matchedRules.Skip(outcome.RulesOffset).Take(outcome.RulesCount)));
+    }
+
+    public void Dispose()
+    {
+        _detailWriter.Dispose();
+        _scratchWriter.Dispose();
+    }
+
+    /// <summary>Records (by index, ascending) whose entries were not published, and the publisher's fault if it threw.</summary>
+    private readonly record struct PublishOutcome(List<int> FailedRecords, string? Error);
+}
