@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Paywatch.Cli.Commands;
+
+namespace Paywatch.Cli;
+
+/// <summary>The <c>paywatch</c> command line: one verb per capability.</summary>
+internal static class PaywatchCommand
+{
+    public static Task<int> InvokeAsync(string[] args, CliConsole console)
+    {
+        var root = new RootCommand("Paywatch: real-time observability for payment transactions.")
+        {
+            GenerateCommand.Create(console),
+            ProcessCommand.Create(console),
+        };
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration
+        {
+            Output = new StreamWriter(console.Out, leaveOpen: true) { AutoFlush = true },
+            Error = console.Error,
+        });
+    }
+}
