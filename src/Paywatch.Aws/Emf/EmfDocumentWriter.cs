@@ -5,8 +5,8 @@ namespace Paywatch.Aws.Emf;
 
 /// <summary>
 /// Turns metric sets into CloudWatch Embedded Metric Format documents, splitting where the specification's
-/// limits require: at most 100 metrics per directive and 100 values per metric, so a set with more becomes
-/// several documents that together carry every value exactly once.
+/// limits require: at most 100 metrics per directive, 100 values per metric and 256 KB per document, so a set
+/// with more becomes several documents that together carry every value exactly once.
 /// </summary>
 /// <remarks>
 /// Document shape (one directive per document):
@@ -20,48 +20,71 @@ namespace Paywatch.Aws.Emf;
 public static class EmfDocumentWriter
 {
     /// <summary>Writes the documents for <paramref name="sets"/>, each followed by a newline.</summary>
+    /// <exception cref="EmfValidationException">A name, dimension or value that CloudWatch would reject.</exception>
     public static void Write(
         IBufferWriter<byte> output, string metricNamespace, DateTimeOffset timestamp, IReadOnlyList<MetricSet> sets)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(sets);
         ValidateNamespace(metricNamespace);
-        using var writer = new Utf8JsonWriter(output);
+        var documents = new ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(documents);
         foreach (var set in sets)
         {
             Validate(set);
-            for (var first = 0; first < set.Metrics.Count; first += EmfLimits.MaxMetricsPerDirective)
+
+            // Start at the count limits; should a document still exceed the size limit (long names, long
+            // numbers), halve the values per document, then the metrics per document, until every one fits.
+            var layout = new Layout(EmfLimits.MaxMetricsPerDirective, EmfLimits.MaxValuesPerMetric);
+            while (!TryWriteSet(writer, documents, metricNamespace, timestamp, set, layout))
             {
-                var count = Math.Min(EmfLimits.MaxMetricsPerDirective, set.Metrics.Count - first);
-                var chunks = 0;
-                for (var i = first; i < first + count; i++)
-                {
-                    chunks = Math.Max(chunks, ChunkCount(set.Metrics[i].Values.Count));
-                }
-
-                for (var chunk = 0; chunk < chunks; chunk++)
-                {
-                    var before = writer.BytesCommitted + writer.BytesPending;
-                    WriteDocument(writer, metricNamespace, timestamp, set, first, count, chunk);
-                    writer.Flush();
-                    if (writer.BytesCommitted - before > EmfLimits.MaxDocumentBytes)
-                    {
-                        throw new EmfValidationException(
-                            $"An EMF document for namespace '{metricNamespace}' exceeds {EmfLimits.MaxDocumentBytes} bytes.");
-                    }
-
-                    output.Write("\n"u8);
-                    writer.Reset(output);
-                }
+                layout = layout.ValuesPerDocument > 1
+                    ? layout with { ValuesPerDocument = layout.ValuesPerDocument / 2 }
+                    : layout.MetricsPerDocument > 1
+                        ? layout with { MetricsPerDocument = layout.MetricsPerDocument / 2 }
+                        : throw new EmfValidationException(
+                            $"A single metric value of namespace '{metricNamespace}' does not fit in {EmfLimits.MaxDocumentBytes} bytes.");
             }
+
+            output.Write(documents.WrittenSpan);
         }
     }
 
-    private static int ChunkCount(int values) =>
-        Math.Max(1, (values + EmfLimits.MaxValuesPerMetric - 1) / EmfLimits.MaxValuesPerMetric);
+    private static bool TryWriteSet(
+        Utf8JsonWriter writer, ArrayBufferWriter<byte> documents, string metricNamespace, DateTimeOffset timestamp,
+        MetricSet set, Layout layout)
+    {
+        documents.ResetWrittenCount();
+        for (var first = 0; first < set.Metrics.Count; first += layout.MetricsPerDocument)
+        {
+            var count = Math.Min(layout.MetricsPerDocument, set.Metrics.Count - first);
+            var chunks = 1;
+            for (var i = first; i < first + count; i++)
+            {
+                chunks = Math.Max(chunks, (set.Metrics[i].Values.Count + layout.ValuesPerDocument - 1) / layout.ValuesPerDocument);
+            }
+
+            for (var chunk = 0; chunk < chunks; chunk++)
+            {
+                writer.Reset(documents);
+                var start = documents.WrittenCount;
+                WriteDocument(writer, metricNamespace, timestamp, set, first, count, chunk * layout.ValuesPerDocument, layout.ValuesPerDocument);
+                writer.Flush();
+                if (documents.WrittenCount - start > EmfLimits.MaxDocumentBytes)
+                {
+                    return false;
+                }
+
+                documents.Write("\n"u8);
+            }
+        }
+
+        return true;
+    }
 
     private static void WriteDocument(
-        Utf8JsonWriter writer, string metricNamespace, DateTimeOffset timestamp, MetricSet set, int first, int count, int chunk)
+        Utf8JsonWriter writer, string metricNamespace, DateTimeOffset timestamp, MetricSet set, int first, int count,
+        int valueOffset, int valueCount)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("_aws"u8);
@@ -85,8 +108,9 @@ public static class EmfDocumentWriter
         writer.WriteStartArray("Metrics"u8);
         for (var i = first; i < first + count; i++)
         {
+            // A metric with no values left for this document is left out: an empty array is no datapoint.
             var metric = set.Metrics[i];
-            if (HasChunk(metric, chunk))
+            if (valueOffset < metric.Values.Count)
             {
                 writer.WriteStartObject();
                 writer.WriteString("Name"u8, metric.Name);
@@ -108,13 +132,13 @@ public static class EmfDocumentWriter
         for (var i = first; i < first + count; i++)
         {
             var metric = set.Metrics[i];
-            if (!HasChunk(metric, chunk))
+            if (valueOffset >= metric.Values.Count)
             {
                 continue;
             }
 
-            var start = chunk * EmfLimits.MaxValuesPerMetric;
-            var length = Math.Min(EmfLimits.MaxValuesPerMetric, metric.Values.Count - start);
+            var start = valueOffset;
+            var length = Math.Min(valueCount, metric.Values.Count - start);
             if (length == 1)
             {
                 writer.WriteNumber(metric.Name, metric.Values[start]);
@@ -134,8 +158,7 @@ public static class EmfDocumentWriter
         writer.WriteEndObject();
     }
 
-    // A metric with no values still appears once (as an empty array would be meaningless, it is left out).
-    private static bool HasChunk(MetricValues metric, int chunk) => chunk * EmfLimits.MaxValuesPerMetric < metric.Values.Count;
+    private readonly record struct Layout(int MetricsPerDocument, int ValuesPerDocument);
 
     private static string UnitName(MetricUnit unit) => unit switch
     {
@@ -181,6 +204,12 @@ public static class EmfDocumentWriter
             {
                 throw new EmfValidationException("'_aws' is the EMF metadata member and cannot be a dimension.");
             }
+        }
+
+        if (set.DimensionSets.Count == 0)
+        {
+            // The specification's schema requires at least one DimensionSet (which may itself be empty).
+            throw new EmfValidationException("A metric set needs at least one dimension set; use an empty one for no dimensions.");
         }
 
         foreach (var dimensionSet in set.DimensionSets)

@@ -13,10 +13,13 @@ public static class EmfLimits
     /// <summary>A metric's value array holds at most 100 values.</summary>
     public const int MaxValuesPerMetric = 100;
 
-    /// <summary>A DimensionSet holds at most 30 dimension keys.</summary>
+    /// <summary>A DimensionSet holds at most 30 dimension keys (9 before CloudWatch raised the limit in 2023).</summary>
     public const int MaxDimensionsPerSet = 30;
 
-    /// <summary>An EMF document is a CloudWatch Logs event: at most 256 KB.</summary>
+    /// <summary>
+    /// An EMF document is one CloudWatch Logs event. The specification long said 256 KB; CloudWatch Logs now
+    /// accepts events up to 1 MB, but 256 KB keeps documents valid for every ingestion path, older agents included.
+    /// </summary>
     public const int MaxDocumentBytes = 256 * 1024;
 
     public const int MaxNamespaceLength = 255;
