@@ -12,7 +12,10 @@ public sealed class KinesisStreamResponse
 {
     public required IReadOnlyList<string> BatchItemFailures { get; init; }
 
-    /// <summary>The window state to hand back as raw JSON, or null when the event had no window.</summary>
+    /// <summary>
+    /// The window state to hand back as raw JSON, or null when the event had no window. It is the processor's
+    /// own buffer, valid until the processor handles its next batch: serialize the response before that.
+    /// </summary>
     public ReadOnlyMemory<byte>? State { get; init; }
 
     public void WriteTo(Utf8JsonWriter writer)

@@ -105,8 +105,8 @@ public sealed class KinesisBatchHandler : IDisposable
         var failures = publish.FailedRecords.ConvertAll(index => records[index].SequenceNumberText);
         batchSpan?.SetTag(ProcessorTelemetry.Tags.FailureCount, failures.Count);
 
-        var evicted = 0;
-        var state = kinesisEvent.Window is null ? (ReadOnlyMemory<byte>?)null : WriteState(out evicted);
+        var evicted = kinesisEvent.Window is null ? 0 : _velocity.TrimToLimit();
+        var state = kinesisEvent.Window is null ? (ReadOnlyMemory<byte>?)null : _velocity.State;
         var now = _time.GetUtcNow();
         for (var i = 0; i < retryFrom; i++)
         {
@@ -318,17 +318,6 @@ public sealed class KinesisBatchHandler : IDisposable
         }
 
         return new PublishOutcome(failedRecords, error);
-    }
-
-    private ReadOnlyMemory<byte> WriteState(out int evicted)
-    {
-        _scratch.ResetWrittenCount();
-        _scratchWriter.Reset();
-        evicted = _velocity.WriteState(_scratchWriter);
-        _scratchWriter.Flush();
-
-        // A copy: the response outlives this batch's buffers.
-        return _scratch.WrittenSpan.ToArray();
     }
 
     private void WriteLogLine(DateTimeOffset now, in TransactionOutcome outcome)

@@ -1,0 +1,80 @@
+using BenchmarkDotNet.Attributes;
+using Paywatch.Aws.Emf;
+using Paywatch.Core.Kinesis;
+using Paywatch.Core.Processing;
+using Paywatch.Core.Routing;
+using Paywatch.Core.Telemetry;
+using Paywatch.Traffic;
+
+namespace Paywatch.Benchmarks;
+
+/// <summary>
+/// The handler core per record, on generated traffic (the default mix): decode, parse, validate, enrich,
+/// aggregate metrics and write them as EMF, write the log line and the PutEvents entry, publish in memory.
+/// Every figure is per record (OperationsPerInvoke = records per run).
+/// </summary>
+[MemoryDiagnoser]
+public class HandlerBenchmarks
+{
+    private const int Records = 10_000;
+
+    private KinesisEvent[] _events = [];
+    private KinesisBatchHandler _handler = null!;
+
+    [Params(100, 1000)]
+    public int BatchSize { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var arrival = DateTimeOffset.UtcNow;
+        var window = new TumblingWindow(arrival, arrival.AddMinutes(5));
+        _events = [.. new TrafficGenerator(seed: 1).Generate(Records)
+            .Select((r, i) => KinesisEventRecord.FromData(r.Utf8Json, $"{i + 1:D21}", r.PartitionKey, arrival))
+            .Chunk(BatchSize)
+            .Select(chunk => new KinesisEvent { Records = chunk, Window = window, ShardId = "shardId-000000000000" })];
+        _handler = new KinesisBatchHandler(
+            new ProcessorOptions(), new CountingPublisher(), PublishAllPolicy.Instance,
+            new EmfMetricsWriter(Stream.Null), new DiscardingLogWriter(), TimeProvider.System);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _handler.Dispose();
+
+    [Benchmark(OperationsPerInvoke = Records)]
+    public async Task<int> ProcessRecord()
+    {
+        // One window for the whole run: each response's state feeds the next event, as Lambda does.
+        var state = ReadOnlyMemory<byte>.Empty;
+        var failures = 0;
+        foreach (var kinesisEvent in _events)
+        {
+            var response = await _handler.HandleAsync(
+                new KinesisEvent { Records = kinesisEvent.Records, Window = kinesisEvent.Window, State = state, ShardId = kinesisEvent.ShardId },
+                CancellationToken.None);
+            state = response.State ?? default;
+            failures += response.BatchItemFailures.Count;
+        }
+
+        return failures;
+    }
+
+    /// <summary>Publishes nothing and keeps nothing: the handler's own cost, not a publisher's.</summary>
+    private sealed class CountingPublisher : IEventPublisher
+    {
+        public long Entries { get; private set; }
+
+        public ValueTask<PublishResult> PublishAsync(ReadOnlyMemory<EventEntry> entries, CancellationToken cancellationToken)
+        {
+            Entries += entries.Length;
+            return ValueTask.FromResult(PublishResult.Success);
+        }
+    }
+
+    private sealed class DiscardingLogWriter : ILogWriter
+    {
+        public void Write(ReadOnlySpan<byte> utf8Lines)
+        {
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Paywatch.Benchmarks.HandlerBenchmarks).Assembly).Run(args);
