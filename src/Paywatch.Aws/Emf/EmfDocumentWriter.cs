@@ -139,16 +139,17 @@ public static class EmfDocumentWriter
 
             var start = valueOffset;
             var length = Math.Min(valueCount, metric.Values.Count - start);
+            writer.WritePropertyName(metric.Name);
             if (length == 1)
             {
-                writer.WriteNumber(metric.Name, metric.Values[start]);
+                WriteValue(writer, metric.Values[start]);
             }
             else
             {
-                writer.WriteStartArray(metric.Name);
+                writer.WriteStartArray();
                 for (var v = start; v < start + length; v++)
                 {
-                    writer.WriteNumberValue(metric.Values[v]);
+                    WriteValue(writer, metric.Values[v]);
                 }
 
                 writer.WriteEndArray();
@@ -156,6 +157,19 @@ public static class EmfDocumentWriter
         }
 
         writer.WriteEndObject();
+    }
+
+    // Counts and whole milliseconds are most values: integers format several times faster than doubles.
+    private static void WriteValue(Utf8JsonWriter writer, double value)
+    {
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
+        {
+            writer.WriteNumberValue((long)value);
+        }
+        else
+        {
+            writer.WriteNumberValue(value);
+        }
     }
 
     private readonly record struct Layout(int MetricsPerDocument, int ValuesPerDocument);

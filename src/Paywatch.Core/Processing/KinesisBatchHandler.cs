@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Paywatch.Core.Enrichment;
@@ -57,6 +58,8 @@ public sealed class KinesisBatchHandler : IDisposable
     private EventEntry[] _entries = new EventEntry[128];
     private int[] _entryRecords = new int[128];
     private int _entryCount;
+    private DateTimeOffset _logTime;
+    private JsonEncodedText _logTimeText;
 
     public KinesisBatchHandler(
         ProcessorOptions options,
@@ -159,7 +162,9 @@ public sealed class KinesisBatchHandler : IDisposable
         var now = _time.GetUtcNow();
         if (record.ApproximateArrivalTimestamp > 0)
         {
-            outcome.LatencyMilliseconds = Math.Max(0, now.ToUnixTimeMilliseconds() - (record.ApproximateArrivalTimestamp * 1000));
+            // Kinesis stamps arrival to the millisecond, so latency is measured in whole milliseconds.
+            outcome.LatencyMilliseconds = Math.Max(
+                0, now.ToUnixTimeMilliseconds() - (long)Math.Round(record.ApproximateArrivalTimestamp * 1000));
         }
 
         using (ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Validation))
@@ -324,13 +329,13 @@ public sealed class KinesisBatchHandler : IDisposable
     {
         var writer = StartLogLine(now, outcome.Status switch
         {
-            TransactionStatus.Approved => "INFO",
-            TransactionStatus.Failed => "WARN",
-            _ => "ERROR",
-        }, "transaction processed");
-        if (outcome.LatencyMilliseconds > 0)
+            TransactionStatus.Approved => LogText.Info,
+            TransactionStatus.Failed => LogText.Warn,
+            _ => LogText.Error,
+        }, LogText.TransactionProcessed);
+        if (outcome.LatencyMilliseconds is { } latency)
         {
-            writer.WriteNumber("latency_ms"u8, Math.Round(outcome.LatencyMilliseconds, 3));
+            writer.WriteNumber("latency_ms"u8, latency);
         }
 
         writer.WriteBoolean("published"u8, outcome.EntryIndex >= 0);
@@ -357,7 +362,7 @@ public sealed class KinesisBatchHandler : IDisposable
         var records = kinesisEvent.Records;
         if (retryFrom < records.Count)
         {
-            var writer = StartLogLine(now, "WARN", "events not published; Lambda will redeliver the records from the first failure");
+            var writer = StartLogLine(now, LogText.Warn, LogText.NotPublished);
             writer.WriteString("first_failed_sequence_number"u8, records[retryFrom].SequenceNumber.Span);
             writer.WriteNumber("failed_entries"u8, publish.FailedRecords.Count);
             writer.WriteNumber("records_redelivered"u8, records.Count - retryFrom);
@@ -367,19 +372,19 @@ public sealed class KinesisBatchHandler : IDisposable
 
         if (!stateReadable)
         {
-            EndLogLine(StartLogLine(now, "WARN", "window state unreadable; velocity counts restart for this window"), kinesisEvent.ShardId);
+            EndLogLine(StartLogLine(now, LogText.Warn, LogText.StateUnreadable), kinesisEvent.ShardId);
         }
 
         if (evicted > 0)
         {
-            var writer = StartLogLine(now, "WARN", "window state full; entities with the lowest counts were not carried forward");
+            var writer = StartLogLine(now, LogText.Warn, LogText.StateFull);
             writer.WriteNumber("entities_dropped"u8, evicted);
             EndLogLine(writer, kinesisEvent.ShardId);
         }
 
         if (kinesisEvent.IsFinalInvokeForWindow && kinesisEvent.Window is { } window)
         {
-            var writer = StartLogLine(now, "INFO", "velocity window closed");
+            var writer = StartLogLine(now, LogText.Info, LogText.WindowClosed);
             writer.WriteString("window_start"u8, window.Start.UtcDateTime);
             writer.WriteString("window_end"u8, window.End.UtcDateTime);
             writer.WriteNumber("entities"u8, _velocity.Count);
@@ -388,12 +393,19 @@ public sealed class KinesisBatchHandler : IDisposable
         }
     }
 
-    private Utf8JsonWriter StartLogLine(DateTimeOffset now, string level, string message)
+    private Utf8JsonWriter StartLogLine(DateTimeOffset now, JsonEncodedText level, JsonEncodedText message)
     {
+        if (now != _logTime)
+        {
+            // Formatted once per batch: every line of a batch shares the batch's reporting time.
+            _logTime = now;
+            _logTimeText = JsonEncodedText.Encode(now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        }
+
         _scratch.ResetWrittenCount();
         _scratchWriter.Reset();
         _scratchWriter.WriteStartObject();
-        _scratchWriter.WriteString("timestamp"u8, now.UtcDateTime);
+        _scratchWriter.WriteString("timestamp"u8, _logTimeText);
         _scratchWriter.WriteString("level"u8, level);
         _scratchWriter.WriteString("message"u8, message);
         return _scratchWriter;
@@ -446,6 +458,22 @@ public sealed class KinesisBatchHandler : IDisposable
     {
         _detailWriter.Dispose();
         _scratchWriter.Dispose();
+    }
+
+    /// <summary>The log lines' fixed texts, encoded once.</summary>
+    private static class LogText
+    {
+        public static readonly JsonEncodedText Info = JsonEncodedText.Encode("INFO");
+        public static readonly JsonEncodedText Warn = JsonEncodedText.Encode("WARN");
+        public static readonly JsonEncodedText Error = JsonEncodedText.Encode("ERROR");
+        public static readonly JsonEncodedText TransactionProcessed = JsonEncodedText.Encode("transaction processed");
+        public static readonly JsonEncodedText NotPublished =
+            JsonEncodedText.Encode("events not published; Lambda will redeliver the records from the first failure");
+        public static readonly JsonEncodedText StateUnreadable =
+            JsonEncodedText.Encode("window state unreadable; velocity counts restart for this window");
+        public static readonly JsonEncodedText StateFull =
+            JsonEncodedText.Encode("window state full; entities with the lowest counts were not carried forward");
+        public static readonly JsonEncodedText WindowClosed = JsonEncodedText.Encode("velocity window closed");
     }
 
     /// <summary>Records (by index, ascending) whose entries were not published, and the publisher's fault if it threw.</summary>

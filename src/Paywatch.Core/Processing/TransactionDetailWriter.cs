@@ -11,11 +11,24 @@ namespace Paywatch.Core.Processing;
 /// </summary>
 internal static class TransactionDetailWriter
 {
-    private static readonly TransactionField[] TextFields =
+    private static readonly (TransactionField Field, JsonEncodedText Name)[] TextFields =
     [
-        TransactionField.TransactionId, TransactionField.Type, TransactionField.Currency, TransactionField.MerchantId,
-        TransactionField.MerchantCountry, TransactionField.CardId, TransactionField.AccountId,
+        .. new[]
+        {
+            TransactionField.TransactionId, TransactionField.Type, TransactionField.Currency, TransactionField.MerchantId,
+            TransactionField.MerchantCountry, TransactionField.CardId, TransactionField.AccountId, TransactionField.Timestamp,
+        }.Select(f => (f, JsonEncodedText.Encode(f.ToWireName()))),
     ];
+
+    // Values written for every record, encoded once.
+    private static readonly JsonEncodedText[] Statuses =
+        [.. Enum.GetValues<TransactionStatus>().Select(s => JsonEncodedText.Encode(s.ToWireName()))];
+
+    private static readonly JsonEncodedText[] ErrorCodes =
+        [.. Enum.GetValues<ValidationErrorCode>().Select(c => JsonEncodedText.Encode(c.ToWireName()))];
+
+    private static readonly JsonEncodedText[] FieldNames =
+        [.. Enum.GetValues<TransactionField>().Select(f => JsonEncodedText.Encode(f.ToWireName()))];
 
     public static void Write(
         Utf8JsonWriter writer,
@@ -26,23 +39,19 @@ internal static class TransactionDetailWriter
         string? shardId)
     {
         writer.WriteStartObject();
-        foreach (var field in TextFields)
+        // The timestamp is written as the producer sent it: validated RFC 3339, so consumers can parse it.
+        foreach (var (field, name) in TextFields)
         {
-            if (transaction.HasText(field))
+            if (transaction.HasText(field) && (field != TransactionField.Timestamp || transaction.Timestamp is not null))
             {
-                writer.WriteString(field.ToWireName(), transaction.Text(field));
+                writer.WriteString(name, transaction.Text(field));
             }
         }
 
-        writer.WriteString("status"u8, transaction.Status.ToWireName());
+        writer.WriteString("status"u8, Statuses[(int)transaction.Status]);
         if (transaction.Amount is { } amount)
         {
             writer.WriteNumber("amount"u8, amount);
-        }
-
-        if (transaction.Timestamp is { } timestamp)
-        {
-            writer.WriteString("timestamp"u8, timestamp);
         }
 
         if (risk is { } assessment)
@@ -60,15 +69,15 @@ internal static class TransactionDetailWriter
 
         if (transaction.PrimaryError is { } primary)
         {
-            writer.WriteString("error_code"u8, primary.ToWireName());
+            writer.WriteString("error_code"u8, ErrorCodes[(int)primary]);
             writer.WriteStartArray("errors"u8);
             foreach (var error in transaction.Errors)
             {
                 writer.WriteStartObject();
-                writer.WriteString("code"u8, error.Code.ToWireName());
+                writer.WriteString("code"u8, ErrorCodes[(int)error.Code]);
                 if (error.Field is { } field)
                 {
-                    writer.WriteString("field"u8, field.ToWireName());
+                    writer.WriteString("field"u8, FieldNames[(int)field]);
                 }
 
                 writer.WriteEndObject();

@@ -8,7 +8,8 @@ internal struct TransactionOutcome
     public TransactionStatus Status;
     public TransactionType Type;
     public decimal? Amount;
-    public double LatencyMilliseconds;
+    /// <summary>Arrival in Kinesis to processing, or null when the record has no arrival time.</summary>
+    public long? LatencyMilliseconds;
     public bool IsHighValue;
     public bool IsSuspectedFraud;
     public bool IsVelocityExceeded;

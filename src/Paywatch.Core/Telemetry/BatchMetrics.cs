@@ -62,7 +62,10 @@ internal sealed class BatchMetrics
                 break;
         }
 
-        totals.Latencies.Add(outcome.LatencyMilliseconds);
+        if (outcome.LatencyMilliseconds is { } latency)
+        {
+            totals.Latencies.Add(latency);
+        }
         totals.HighValue += outcome.IsHighValue ? 1 : 0;
         totals.SuspectedFraud += outcome.IsSuspectedFraud ? 1 : 0;
         totals.VelocityExceeded += outcome.IsVelocityExceeded ? 1 : 0;
@@ -97,8 +100,12 @@ internal sealed class BatchMetrics
                 Counter(MetricNames.HighValueTransactions, totals.HighValue),
                 Counter(MetricNames.SuspectedFraud, totals.SuspectedFraud),
                 Counter(MetricNames.VelocityExceeded, totals.VelocityExceeded),
-                new(MetricNames.ProcessingLatency, MetricUnit.Milliseconds, [.. totals.Latencies]),
             ];
+            if (totals.Latencies.Count > 0)
+            {
+                metrics.Add(new MetricValues(MetricNames.ProcessingLatency, MetricUnit.Milliseconds, [.. totals.Latencies]));
+            }
+
             if (totals.Amounts.Count > 0)
             {
                 metrics.Add(new MetricValues(MetricNames.TransactionAmount, MetricUnit.None, [.. totals.Amounts]));

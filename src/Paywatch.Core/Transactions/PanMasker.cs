@@ -31,15 +31,18 @@ public static class PanMasker
             // A run: digits, each pair possibly joined by one separator.
             var start = i;
             var end = i + 1;
+            var digits = 1;
             while (end < text.Length)
             {
                 if (IsDigit(text[end]))
                 {
                     end++;
+                    digits++;
                 }
                 else if (IsSeparator(text[end]) && end + 1 < text.Length && IsDigit(text[end + 1]))
                 {
                     end += 2;
+                    digits++;
                 }
                 else
                 {
@@ -47,8 +50,13 @@ public static class PanMasker
                 }
             }
 
-            masked += MaskRun(text[start..end]);
             i = end;
+            if (digits < MinimumDigits)
+            {
+                continue; // too short to be a card number: the common case, decided without any copying
+            }
+
+            masked += MaskRun(text[start..end]);
         }
 
         return masked;
