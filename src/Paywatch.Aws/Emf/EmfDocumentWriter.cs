@@ -159,12 +159,18 @@ public static class EmfDocumentWriter
         writer.WriteEndObject();
     }
 
-    // Counts and whole milliseconds are most values: integers format several times faster than doubles.
+    // Counts and whole milliseconds are most values, amounts with cents the rest: integers and decimals format
+    // several times faster than the shortest round-trip form of a double. The decimal form is used only when it
+    // reads back as the very same double.
     private static void WriteValue(Utf8JsonWriter writer, double value)
     {
         if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
         {
             writer.WriteNumberValue((long)value);
+        }
+        else if (Math.Abs(value) is > 1e-6 and < 1e13 && (decimal)value is var exact && (double)exact == value)
+        {
+            writer.WriteNumberValue(exact);
         }
         else
         {

@@ -18,8 +18,19 @@ public static class PanMasker
     /// <summary>Masks every PAN-like run in <paramref name="text"/> in place; returns how many were masked.</summary>
     public static int MaskInPlace(Span<byte> text)
     {
+        // Fewer bytes than a card number has digits: the common case (codes, types, short ids), decided at once.
+        if (text.Length < MinimumDigits)
+        {
+            return 0;
+        }
+
         var masked = 0;
-        var i = 0;
+        var i = text.IndexOfAnyInRange((byte)'0', (byte)'9');
+        if (i < 0)
+        {
+            return 0;
+        }
+
         while (i < text.Length)
         {
             if (!IsDigit(text[i]))
