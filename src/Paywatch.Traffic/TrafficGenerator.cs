@@ -27,15 +27,12 @@ public sealed class TrafficGenerator
 
     private readonly Random _random;
     private readonly TrafficMix _mix;
-    private readonly string _runId;
     private DateTimeOffset _clock;
-    private long _sequence;
 
     public TrafficGenerator(int seed, TrafficMix? mix = null, DateTimeOffset? start = null)
     {
         _random = new Random(seed);
         _mix = mix ?? TrafficMix.Default;
-        _runId = seed.ToString("x8", CultureInfo.InvariantCulture);
         _clock = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     }
 
@@ -154,7 +151,13 @@ public sealed class TrafficGenerator
 
     private static string CardId(int n) => string.Create(CultureInfo.InvariantCulture, $"card_{n:D6}");
 
-    private string NextId() => string.Create(CultureInfo.InvariantCulture, $"txn-{_runId}-{++_sequence:D8}");
+    // Identifiers shaped like the UUIDs most payment systems use; the generator's Random keeps them reproducible.
+    private string NextId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        _random.NextBytes(bytes);
+        return string.Create(CultureInfo.InvariantCulture, $"txn-{new Guid(bytes):D}");
+    }
 
     private string Timestamp()
     {
