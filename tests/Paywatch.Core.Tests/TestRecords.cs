@@ -75,8 +75,15 @@ internal sealed class RecordingLogs : ILogWriter, IDisposable
 
     public void Write(ReadOnlySpan<byte> utf8Lines) => _bytes.Write(utf8Lines);
 
+    /// <summary>The lines as JSON, each checked to be one object without a repeated member name.</summary>
     public List<JsonElement> Lines() =>
-        [.. Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+        [.. Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l =>
+        {
+            var root = JsonDocument.Parse(l).RootElement.Clone();
+            var names = root.EnumerateObject().Select(p => p.Name).ToList();
+            Assert.Equal(names.Count, names.Distinct().Count());
+            return root;
+        })];
 
     public void Clear() => _bytes.SetLength(0);
 

@@ -405,7 +405,7 @@ public sealed class KinesisBatchHandler : IDisposable
         _scratch.ResetWrittenCount();
         _scratchWriter.Reset();
         _scratchWriter.WriteStartObject();
-        _scratchWriter.WriteString("timestamp"u8, _logTimeText);
+        _scratchWriter.WriteString("time"u8, _logTimeText); // not "timestamp": that is the transaction's own field
         _scratchWriter.WriteString("level"u8, level);
         _scratchWriter.WriteString("message"u8, message);
         return _scratchWriter;
