@@ -14,6 +14,7 @@ namespace Paywatch.Benchmarks;
 /// Every figure is per record (OperationsPerInvoke = records per run).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class HandlerBenchmarks
 {
     private const int Records = 10_000;

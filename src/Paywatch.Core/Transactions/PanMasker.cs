@@ -18,19 +18,14 @@ public static class PanMasker
     /// <summary>Masks every PAN-like run in <paramref name="text"/> in place; returns how many were masked.</summary>
     public static int MaskInPlace(Span<byte> text)
     {
-        // Fewer bytes than a card number has digits: the common case (codes, types, short ids), decided at once.
-        if (text.Length < MinimumDigits)
+        // The common case, decided cheaply: no run of 13 digits at all (codes, types, UUIDs, timestamps).
+        if (!HasCandidateRun(text))
         {
             return 0;
         }
 
         var masked = 0;
-        var i = text.IndexOfAnyInRange((byte)'0', (byte)'9');
-        if (i < 0)
-        {
-            return 0;
-        }
-
+        var i = 0;
         while (i < text.Length)
         {
             if (!IsDigit(text[i]))
@@ -64,13 +59,48 @@ public static class PanMasker
             i = end;
             if (digits < MinimumDigits)
             {
-                continue; // too short to be a card number: the common case, decided without any copying
+                continue; // too short to be a card number
             }
 
             masked += MaskRun(text[start..end]);
         }
 
         return masked;
+    }
+
+    // One pass, no copying: counts digits joined by at most single separators, and stops at the 13th.
+    private static bool HasCandidateRun(ReadOnlySpan<byte> text)
+    {
+        if (text.Length < MinimumDigits)
+        {
+            return false;
+        }
+
+        var digits = 0;
+        var afterSeparator = false;
+        foreach (var b in text)
+        {
+            if ((uint)(b - '0') <= 9)
+            {
+                if (++digits == MinimumDigits)
+                {
+                    return true;
+                }
+
+                afterSeparator = false;
+            }
+            else if (digits > 0 && !afterSeparator && IsSeparator(b))
+            {
+                afterSeparator = true;
+            }
+            else
+            {
+                digits = 0;
+                afterSeparator = false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <paramref name="text"/> contains a PAN-like run (the check behind the masking).</summary>
