@@ -130,6 +130,7 @@ public sealed class ProcessCommandTests
     [InlineData("process", "--event", "/no/such/event.json")]
     [InlineData("process", "--standard-countries", "UK")]
     [InlineData("process", "--batch-size", "0")]
+    [InlineData("process", "--environment", "prød")]
     public async Task Bad_input_fails_with_a_clear_message(params string[] args)
     {
         var result = await CliRunner.RunAsync("", args);

@@ -77,6 +77,7 @@ internal static class ProcessCommand
                     Environment = result.GetValue(environment)!,
                     Risk = countries is { Length: > 0 } ? new RiskPolicy { StandardCountries = countries } : new RiskPolicy(),
                 };
+                options.Validate();
             }
             catch (ArgumentException e)
             {

@@ -70,6 +70,7 @@ public sealed class KinesisBatchHandler : IDisposable
         TimeProvider time)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        options.Validate();
         _publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
         _routing = routing ?? throw new ArgumentNullException(nameof(routing));
         _metricsWriter = metricsWriter ?? throw new ArgumentNullException(nameof(metricsWriter));

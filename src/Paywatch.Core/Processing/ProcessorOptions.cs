@@ -24,4 +24,35 @@ public sealed record ProcessorOptions
     public int MaxRecordBytes { get; init; } = TransactionReader.DefaultMaxRecordBytes;
 
     public RiskPolicy Risk { get; init; } = new();
+
+    /// <summary>
+    /// Refuses a configuration that would fail every batch later (a dimension value CloudWatch rejects, an empty
+    /// bus name), so that a bad deployment fails at start-up with the setting named, not record by record.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it and the rule.</exception>
+    public void Validate()
+    {
+        // CloudWatch dimension values: 1-1024 ASCII characters, not all blank; namespaces: 1-255, no leading ':'.
+        Require(IsPrintableAscii(Environment, 1024) && !string.IsNullOrWhiteSpace(Environment), nameof(Environment),
+            "must be 1-1024 printable ASCII characters (it is a CloudWatch dimension value)");
+        Require(IsPrintableAscii(MetricNamespace, 255) && !MetricNamespace.StartsWith(':'), nameof(MetricNamespace),
+            "must be 1-255 printable ASCII characters, not starting with ':'");
+        Require(!string.IsNullOrWhiteSpace(EventBusName), nameof(EventBusName), "must not be empty");
+        Require(!string.IsNullOrWhiteSpace(EventSource), nameof(EventSource), "must not be empty");
+        Require(!string.IsNullOrWhiteSpace(DetailType), nameof(DetailType), "must not be empty");
+        Require(MaxRecordBytes is > 0 and <= 1024 * 1024, nameof(MaxRecordBytes),
+            "must be between 1 and 1,048,576 (Kinesis's own record limit)");
+        ArgumentNullException.ThrowIfNull(Risk);
+    }
+
+    private static void Require(bool valid, string setting, string rule)
+    {
+        if (!valid)
+        {
+            throw new ArgumentException($"Processor setting {setting} {rule}.", setting);
+        }
+    }
+
+    private static bool IsPrintableAscii(string? text, int maxLength) =>
+        text is { Length: > 0 } && text.Length <= maxLength && text.All(c => c is >= ' ' and <= '~');
 }

@@ -227,6 +227,26 @@ public sealed class KinesisBatchHandlerTests
         Assert.DoesNotContain(spans.SelectMany(s => s.TagObjects), t => Equals(t.Value, "card_1"));
     }
 
+    [Theory]
+    [InlineData("Environment")]
+    [InlineData("MetricNamespace")]
+    [InlineData("EventBusName")]
+    [InlineData("MaxRecordBytes")]
+    public void A_configuration_that_would_fail_every_batch_is_refused_at_construction(string setting)
+    {
+        var options = setting switch
+        {
+            "Environment" => new Paywatch.Core.Processing.ProcessorOptions { Environment = "prød" },
+            "MetricNamespace" => new Paywatch.Core.Processing.ProcessorOptions { MetricNamespace = ":Paywatch" },
+            "EventBusName" => new Paywatch.Core.Processing.ProcessorOptions { EventBusName = " " },
+            _ => new Paywatch.Core.Processing.ProcessorOptions { MaxRecordBytes = 0 },
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => new HandlerHarness(options));
+
+        Assert.Equal(setting, error.ParamName);
+    }
+
     private sealed class PublishWhenHighValue : IRoutingPolicy
     {
         public bool Route(ReadOnlySpan<byte> detail, ICollection<string> matchedRules)
