@@ -126,6 +126,36 @@ public sealed class KinesisBatchHandlerTests
     }
 
     [Fact]
+    public void The_final_invoke_of_a_window_logs_its_close_with_the_entity_count()
+    {
+        using var harness = new HandlerHarness();
+        var records = new[] { Purchase("t-1", card: "a"), Purchase("t-2", card: "b"), Purchase("t-3", card: "a") };
+        var open = HandlerHarness.Event(records.Select(Encoding.UTF8.GetBytes));
+        var final = new KinesisEvent
+        {
+            Records = open.Records, Window = open.Window, ShardId = open.ShardId, IsFinalInvokeForWindow = true,
+        };
+
+        harness.Handle(final);
+
+        var closed = Assert.Single(harness.Logs.Lines(), l => l.GetProperty("message").GetString() == "velocity window closed");
+        Assert.Equal(2, closed.GetProperty("entities").GetInt32());
+        Assert.False(closed.GetProperty("terminated_early").GetBoolean());
+    }
+
+    [Fact]
+    public void Unreadable_window_state_restarts_the_counts_with_a_warning_instead_of_failing()
+    {
+        using var harness = new HandlerHarness();
+
+        var response = harness.Handle(HandlerHarness.Event([Encoding.UTF8.GetBytes(Purchase("t-1"))], state: "{\"v.00000000000000ff\":"u8.ToArray()));
+
+        Assert.Empty(response.BatchItemFailures);
+        Assert.Equal(1, Assert.Single(harness.Outcomes()).GetProperty("transaction_count").GetInt32());
+        Assert.Contains(harness.Logs.Lines(), l => l.GetProperty("message").GetString()!.StartsWith("window state unreadable", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Transactions_without_card_or_account_are_counted_by_partition_key()
     {
         using var harness = new HandlerHarness();
