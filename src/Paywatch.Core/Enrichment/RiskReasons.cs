@@ -29,18 +29,6 @@ public static class RiskReasonNames
         (RiskReasons.CashOutType, "CASH_OUT_TYPE"),
     ];
 
-    /// <summary>The wire names of the set flags, in a fixed order.</summary>
-    public static IEnumerable<string> ToWireNames(this RiskReasons reasons)
-    {
-        foreach (var (reason, name) in Names)
-        {
-            if ((reasons & reason) != 0)
-            {
-                yield return name;
-            }
-        }
-    }
-
     /// <summary>Calls <paramref name="write"/> for each set flag's wire name, without allocating.</summary>
     public static void ForEachWireName<TState>(this RiskReasons reasons, TState state, Action<TState, string> write)
     {

@@ -35,8 +35,6 @@ public static class IsoCodes
 
     public static IReadOnlyList<string> CountryCodes { get; } = Countries.Split(' ');
 
-    public static IReadOnlyList<string> CurrencyCodes { get; } = Currencies.Split(' ');
-
     /// <summary>An assigned ISO 3166-1 alpha-2 code, upper case (the contract is case-sensitive).</summary>
     public static bool IsCountry(ReadOnlySpan<byte> utf8) =>
         utf8.Length == 2 && TryIndex(utf8, out var index) && CountryTable[index];

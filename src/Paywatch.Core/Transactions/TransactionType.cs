@@ -21,10 +21,6 @@ public static class TransactionTypes
     private static readonly string[] WireNames =
         ["UNKNOWN", "PURCHASE", "REFUND", "WITHDRAWAL", "TRANSFER", "PAYMENT", "AUTHORIZATION", "CAPTURE", "REVERSAL"];
 
-    /// <summary>Every known type, in declaration order, without <see cref="TransactionType.Unknown"/>.</summary>
-    public static IReadOnlyList<TransactionType> Known { get; } =
-        [.. Enum.GetValues<TransactionType>().Where(t => t != TransactionType.Unknown)];
-
     public static string ToWireName(this TransactionType type) => WireNames[(int)type];
 
     /// <summary>Matches the exact upper-case wire name; the contract is case-sensitive on purpose.</summary>
