@@ -21,20 +21,19 @@ public static class TransactionReader
     public static void Read(ReadOnlySpan<byte> record, Transaction transaction, int maxRecordBytes = DefaultMaxRecordBytes)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        transaction.Reset();
-
         if (record.Length > maxRecordBytes)
         {
-            transaction.AddError(ValidationErrorCode.RecordTooLarge);
+            transaction.Fail(ValidationErrorCode.RecordTooLarge);
             return;
         }
 
         if (!Utf8.IsValid(record))
         {
-            transaction.AddError(ValidationErrorCode.InvalidUtf8);
+            transaction.Fail(ValidationErrorCode.InvalidUtf8);
             return;
         }
 
+        transaction.Reset();
         try
         {
             ReadObject(record, transaction);
@@ -42,8 +41,7 @@ public static class TransactionReader
         catch (JsonException)
         {
             // Fields read before the syntax error are discarded: a half-read record is unreadable, not invalid.
-            transaction.Reset();
-            transaction.AddError(ValidationErrorCode.MalformedJson);
+            transaction.Fail(ValidationErrorCode.MalformedJson);
         }
     }
 
