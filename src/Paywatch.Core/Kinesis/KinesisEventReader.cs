@@ -190,7 +190,16 @@ public static class KinesisEventReader
         }
 
         var copy = new byte[reader.ValueSpan.Length];
-        return copy.AsMemory(0, reader.CopyString(copy));
+        try
+        {
+            return copy.AsMemory(0, reader.CopyString(copy));
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate cannot be unescaped; the escaped form still identifies the key, and one
+            // odd partition key must not fail the whole batch.
+            return json.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+        }
     }
 
     private static TumblingWindow? ReadWindow(ref Utf8JsonReader reader)

@@ -43,6 +43,12 @@ public static class TransactionReader
             // Fields read before the syntax error are discarded: a half-read record is unreadable, not invalid.
             transaction.Fail(ValidationErrorCode.MalformedJson);
         }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON syntax (RFC 8259 section 8.2) but no Unicode text:
+            // the reader refuses to unescape it. The record's text is not valid UTF-8 once unescaped.
+            transaction.Fail(ValidationErrorCode.InvalidUtf8);
+        }
     }
 
     private static void ReadObject(ReadOnlySpan<byte> record, Transaction transaction)

@@ -75,6 +75,14 @@ public sealed class KinesisEventReaderTests
         Assert.Equal("café", Encoding.UTF8.GetString(e.Records[0].PartitionKey.Span));
     }
 
+    [Fact]
+    public void A_partition_key_with_an_escaped_lone_surrogate_is_kept_escaped_rather_than_failing_the_batch()
+    {
+        var e = KinesisEventReader.Read("""{"Records":[{"kinesis":{"data":"","sequenceNumber":"1","partitionKey":"k\ud800"}}]}"""u8.ToArray());
+
+        Assert.Equal("k\\ud800", Encoding.UTF8.GetString(e.Records[0].PartitionKey.Span));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[]")]

@@ -19,7 +19,8 @@ public sealed class ProcessorPropertyTests
         Gen.Double.Where(double.IsFinite).Select(d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
         Gen.Int.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         Gen.String.Select(s => JsonSerializer.Serialize(s)),
-        Gen.OneOf("\"PURCHASE\"", "\"US\"", "\"4111111111111111\"", "\"\"", "-100", "0", "1e400", "\"2026-11-26T06:22:04Z\""));
+        Gen.OneOf("\"PURCHASE\"", "\"US\"", "\"4111111111111111\"", "\"\"", "-100", "0", "1e400", "\"2026-11-26T06:22:04Z\"",
+            "\"\\ud800\"", "\"x\\udc00\"", "\"\\u0000\\n\\\"\""));
 
     private static readonly Gen<string> FieldName = Gen.OneOf(
         Gen.OneOf("transaction_id", "amount", "type", "merchant_id", "merchant_country", "currency", "card_id",

@@ -143,6 +143,18 @@ public sealed class TransactionReaderTests
         Assert.Equal("café", Encoding.UTF8.GetString(t.Text(TransactionField.MerchantId)));
     }
 
+    [Theory]
+    [InlineData("""{"transaction_id":"t\ud800","amount":1,"type":"PURCHASE","merchant_id":"m","merchant_country":"US"}""")]
+    [InlineData("""{"transaction_id":"\udc00x","amount":1,"type":"PURCHASE","merchant_id":"m","merchant_country":"US"}""")]
+    [InlineData("""{"transaction_\ud800id":"t","amount":1,"type":"PURCHASE","merchant_id":"m","merchant_country":"US"}""")]
+    public void Escaped_lone_surrogates_are_unreadable_not_a_crash(string json)
+    {
+        var t = Read(json);
+
+        Assert.Equal(TransactionStatus.Error, t.Status);
+        Assert.Equal(ValidationErrorCode.InvalidUtf8, Assert.Single(t.Errors).Code);
+    }
+
     [Fact]
     public void Identifier_longer_than_128_bytes_is_failed()
     {
