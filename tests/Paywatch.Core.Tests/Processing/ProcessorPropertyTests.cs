@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Paywatch.Core.Kinesis;
 
 namespace Paywatch.Core.Tests.Processing;
 
