@@ -44,22 +44,22 @@ public sealed record RiskPolicy
     public int FraudScoreThreshold { get; init; } = 80;
 
     public bool IsStandardCountry(ReadOnlySpan<byte> country) =>
-        country.Length == 2 && country[0] is >= (byte)'A' and <= (byte)'Z' && country[1] is >= (byte)'A' and <= (byte)'Z'
-        && _standardTable[((country[0] - 'A') * 26) + (country[1] - 'A')];
+        country.Length == 2 && IsoCodes.TryIndex(country, out var index) && _standardTable[index];
 
     private static bool[] CountryTable(IEnumerable<string> countries)
     {
         var table = new bool[26 * 26];
         foreach (var country in countries)
         {
-            if (!IsoCodes.IsCountry(Encoding.ASCII.GetBytes(country)))
+            var code = Encoding.ASCII.GetBytes(country);
+            if (!IsoCodes.IsCountry(code) || !IsoCodes.TryIndex(code, out var index))
             {
                 throw new ArgumentException(
                     $"'{country}' is not an ISO 3166-1 alpha-2 country code (two upper-case letters, e.g. US).",
                     nameof(countries));
             }
 
-            table[((country[0] - 'A') * 26) + (country[1] - 'A')] = true;
+            table[index] = true;
         }
 
         return table;

@@ -43,7 +43,11 @@ public static class IsoCodes
     public static bool IsCurrency(ReadOnlySpan<byte> utf8) =>
         utf8.Length == 3 && TryIndex(utf8, out var index) && CurrencyTable[index];
 
-    private static bool TryIndex(ReadOnlySpan<byte> letters, out int index)
+    /// <summary>
+    /// The position of an upper-case two- or three-letter code in a 26² or 26³ table: the one key every
+    /// country or currency lookup in the processor uses.
+    /// </summary>
+    internal static bool TryIndex(ReadOnlySpan<byte> letters, out int index)
     {
         index = 0;
         foreach (var letter in letters)
