@@ -18,8 +18,8 @@ public static class PanMasker
     /// <summary>Masks every PAN-like run in <paramref name="text"/> in place; returns how many were masked.</summary>
     public static int MaskInPlace(Span<byte> text)
     {
-        // The common case, decided cheaply: no run of 13 digits at all (codes, types, UUIDs, timestamps).
-        if (!HasCandidateRun(text))
+        // Fewer bytes than a card number has digits (codes, types, short ids): decided at once.
+        if (text.Length < MinimumDigits)
         {
             return 0;
         }
@@ -66,49 +66,6 @@ public static class PanMasker
         }
 
         return masked;
-    }
-
-    // One pass, no copying: counts digits joined by at most single separators, and stops at the 13th.
-    private static bool HasCandidateRun(ReadOnlySpan<byte> text)
-    {
-        if (text.Length < MinimumDigits)
-        {
-            return false;
-        }
-
-        var digits = 0;
-        var afterSeparator = false;
-        foreach (var b in text)
-        {
-            if ((uint)(b - '0') <= 9)
-            {
-                if (++digits == MinimumDigits)
-                {
-                    return true;
-                }
-
-                afterSeparator = false;
-            }
-            else if (digits > 0 && !afterSeparator && IsSeparator(b))
-            {
-                afterSeparator = true;
-            }
-            else
-            {
-                digits = 0;
-                afterSeparator = false;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether <paramref name="text"/> contains a PAN-like run (the check behind the masking).</summary>
-    public static bool ContainsPan(ReadOnlySpan<byte> text)
-    {
-        Span<byte> copy = text.Length <= 512 ? stackalloc byte[text.Length] : new byte[text.Length];
-        text.CopyTo(copy);
-        return MaskInPlace(copy) > 0;
     }
 
     // A run of 13..19 digits is masked when it passes Luhn. A longer run cannot be one PAN but can hide one
