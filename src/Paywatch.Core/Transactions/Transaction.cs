@@ -23,27 +23,14 @@ public sealed class Transaction
 
     public IReadOnlyList<ValidationError> Errors => _errors;
 
-    /// <summary>ERROR if any error makes the record unreadable, FAILED if any other error, else APPROVED.</summary>
-    public TransactionStatus Status
-    {
-        get
-        {
-            if (_errors.Count == 0)
-            {
-                return TransactionStatus.Approved;
-            }
-
-            foreach (var error in _errors)
-            {
-                if (error.Code.IsUnreadable())
-                {
-                    return TransactionStatus.Error;
-                }
-            }
-
-            return TransactionStatus.Failed;
-        }
-    }
+    /// <summary>
+    /// ERROR when the record is unreadable, FAILED when it has other errors, else APPROVED. An unreadable
+    /// record carries exactly one error (see <see cref="Fail"/>), so the first error decides.
+    /// </summary>
+    public TransactionStatus Status =>
+        _errors.Count == 0 ? TransactionStatus.Approved
+        : _errors[0].Code.IsUnreadable() ? TransactionStatus.Error
+        : TransactionStatus.Failed;
 
     /// <summary>The first error, the one dashboards and the Error-Analysis query group by.</summary>
     public ValidationErrorCode? PrimaryError => _errors.Count == 0 ? null : _errors[0].Code;
@@ -98,8 +85,11 @@ public sealed class Transaction
         AddError(code);
     }
 
-    internal void AddError(ValidationErrorCode code, TransactionField? field = null) =>
+    internal void AddError(ValidationErrorCode code, TransactionField? field = null)
+    {
+        System.Diagnostics.Debug.Assert(!code.IsUnreadable(), "unreadable records go through Fail");
         _errors.Add(new ValidationError(code, field));
+    }
 
     internal bool HasError(TransactionField field)
     {

@@ -62,12 +62,11 @@ public static class TransactionReader
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             // Still read to the end, so that garbage after a scalar is MALFORMED_JSON rather than NOT_AN_OBJECT.
-            reader.Skip();
             while (reader.Read())
             {
             }
 
-            transaction.AddError(ValidationErrorCode.NotAnObject);
+            transaction.Fail(ValidationErrorCode.NotAnObject);
             return;
         }
 
