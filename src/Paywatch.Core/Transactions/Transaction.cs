@@ -82,7 +82,7 @@ public sealed class Transaction
     internal void Fail(ValidationErrorCode code)
     {
         Reset();
-        AddError(code);
+        _errors.Add(new ValidationError(code));
     }
 
     internal void AddError(ValidationErrorCode code, TransactionField? field = null)
