@@ -58,8 +58,7 @@ public sealed class KinesisBatchHandler : IDisposable
     private EventEntry[] _entries = new EventEntry[128];
     private int[] _entryRecords = new int[128];
     private int _entryCount;
-    private DateTimeOffset _logTime;
-    private JsonEncodedText _logTimeText;
+    private JsonEncodedText _logTime;
 
     public KinesisBatchHandler(
         ProcessorOptions options,
@@ -111,11 +110,13 @@ public sealed class KinesisBatchHandler : IDisposable
 
         var evicted = kinesisEvent.Window is null ? 0 : _velocity.TrimToLimit();
         var state = kinesisEvent.Window is null ? (ReadOnlyMemory<byte>?)null : _velocity.State;
+        // Every line of a batch carries the batch's reporting time, formatted once.
         var now = _time.GetUtcNow();
+        _logTime = JsonEncodedText.Encode(now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         for (var i = 0; i < retryFrom; i++)
         {
             _metrics.RecordTransaction(_outcomes[i]);
-            WriteLogLine(now, _outcomes[i]);
+            WriteLogLine(_outcomes[i]);
         }
 
         _metrics.RecordBatch(
@@ -123,7 +124,7 @@ public sealed class KinesisBatchHandler : IDisposable
             publishFailures: publish.FailedRecords.Count,
             retried: records.Count - retryFrom,
             evicted: evicted);
-        WriteBatchLogLines(kinesisEvent, now, retryFrom, publish, stateReadable, evicted);
+        WriteBatchLogLines(kinesisEvent, retryFrom, publish, stateReadable, evicted);
 
         _metricsWriter.Write(_options.MetricNamespace, now, _metrics.Snapshot(_options.Environment));
         _logWriter.Write(_logs.WrittenSpan);
@@ -164,8 +165,7 @@ public sealed class KinesisBatchHandler : IDisposable
         if (record.ApproximateArrivalTimestamp > 0)
         {
             // Kinesis stamps arrival to the millisecond, so latency is measured in whole milliseconds.
-            outcome.LatencyMilliseconds = Math.Max(
-                0, now.ToUnixTimeMilliseconds() - (long)Math.Round(record.ApproximateArrivalTimestamp * 1000));
+            outcome.LatencyMilliseconds = Math.Max(0, (long)(now - record.ArrivalTime).TotalMilliseconds);
         }
 
         using (ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Validation))
@@ -326,9 +326,9 @@ public sealed class KinesisBatchHandler : IDisposable
         return new PublishOutcome(failedRecords, error);
     }
 
-    private void WriteLogLine(DateTimeOffset now, in TransactionOutcome outcome)
+    private void WriteLogLine(in TransactionOutcome outcome)
     {
-        var writer = StartLogLine(now, outcome.Status switch
+        var writer = StartLogLine(outcome.Status switch
         {
             TransactionStatus.Approved => LogText.Info,
             TransactionStatus.Failed => LogText.Warn,
@@ -358,12 +358,12 @@ public sealed class KinesisBatchHandler : IDisposable
     }
 
     private void WriteBatchLogLines(
-        KinesisEvent kinesisEvent, DateTimeOffset now, int retryFrom, PublishOutcome publish, bool stateReadable, int evicted)
+        KinesisEvent kinesisEvent, int retryFrom, PublishOutcome publish, bool stateReadable, int evicted)
     {
         var records = kinesisEvent.Records;
         if (retryFrom < records.Count)
         {
-            var writer = StartLogLine(now, LogText.Warn, LogText.NotPublished);
+            var writer = StartLogLine(LogText.Warn, LogText.NotPublished);
             writer.WriteString("first_failed_sequence_number"u8, records[retryFrom].SequenceNumber.Span);
             writer.WriteNumber("failed_entries"u8, publish.FailedRecords.Count);
             writer.WriteNumber("records_redelivered"u8, records.Count - retryFrom);
@@ -373,19 +373,19 @@ public sealed class KinesisBatchHandler : IDisposable
 
         if (!stateReadable)
         {
-            EndLogLine(StartLogLine(now, LogText.Warn, LogText.StateUnreadable), kinesisEvent.ShardId);
+            EndLogLine(StartLogLine(LogText.Warn, LogText.StateUnreadable), kinesisEvent.ShardId);
         }
 
         if (evicted > 0)
         {
-            var writer = StartLogLine(now, LogText.Warn, LogText.StateFull);
+            var writer = StartLogLine(LogText.Warn, LogText.StateFull);
             writer.WriteNumber("entities_dropped"u8, evicted);
             EndLogLine(writer, kinesisEvent.ShardId);
         }
 
         if (kinesisEvent.IsFinalInvokeForWindow && kinesisEvent.Window is { } window)
         {
-            var writer = StartLogLine(now, LogText.Info, LogText.WindowClosed);
+            var writer = StartLogLine(LogText.Info, LogText.WindowClosed);
             writer.WriteString("window_start"u8, window.Start.UtcDateTime);
             writer.WriteString("window_end"u8, window.End.UtcDateTime);
             writer.WriteNumber("entities"u8, _velocity.Count);
@@ -394,19 +394,12 @@ public sealed class KinesisBatchHandler : IDisposable
         }
     }
 
-    private Utf8JsonWriter StartLogLine(DateTimeOffset now, JsonEncodedText level, JsonEncodedText message)
+    private Utf8JsonWriter StartLogLine(JsonEncodedText level, JsonEncodedText message)
     {
-        if (now != _logTime)
-        {
-            // Formatted once per batch: every line of a batch shares the batch's reporting time.
-            _logTime = now;
-            _logTimeText = JsonEncodedText.Encode(now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        }
-
         _scratch.ResetWrittenCount();
         _scratchWriter.Reset();
         _scratchWriter.WriteStartObject();
-        _scratchWriter.WriteString("time"u8, _logTimeText); // not "timestamp": that is the transaction's own field
+        _scratchWriter.WriteString("time"u8, _logTime); // not "timestamp": that is the transaction's own field
         _scratchWriter.WriteString("level"u8, level);
         _scratchWriter.WriteString("message"u8, message);
         return _scratchWriter;
