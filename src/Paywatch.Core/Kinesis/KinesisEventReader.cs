@@ -27,7 +27,12 @@ public static class KinesisEventReader
     private static KinesisEvent ReadEvent(ReadOnlyMemory<byte> json)
     {
         var reader = new Utf8JsonReader(json.Span);
-        Expect(ref reader, JsonTokenType.StartObject, "the event");
+        if (!reader.Read())
+        {
+            throw new InvalidKinesisEventException("The invocation payload is empty.");
+        }
+
+        ExpectObject(reader, "the event");
         List<KinesisEventRecord>? records = null;
         TumblingWindow? window = null;
         ReadOnlyMemory<byte> state = default;
@@ -135,7 +140,7 @@ public static class KinesisEventReader
 
     private static KinesisEventRecord ReadKinesis(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int index)
     {
-        Expect(ref reader, JsonTokenType.StartObject, $"record {index}'s \"kinesis\"", read: false);
+        ExpectObject(reader, $"record {index}'s \"kinesis\"");
         ReadOnlyMemory<byte>? data = null, sequence = null, partitionKey = null;
         var arrival = 0d;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -226,13 +231,11 @@ public static class KinesisEventReader
         return start is { } s && end is { } e ? new TumblingWindow(s, e) : null;
     }
 
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string what, bool read = true)
+    private static void ExpectObject(in Utf8JsonReader reader, string what)
     {
-        if ((read && !reader.Read()) || reader.TokenType != type)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new InvalidKinesisEventException($"Expected {what} to be a JSON {Describe(type)}.");
+            throw new InvalidKinesisEventException($"Expected {what} to be a JSON object.");
         }
     }
-
-    private static string Describe(JsonTokenType type) => type == JsonTokenType.StartObject ? "object" : "array";
 }
