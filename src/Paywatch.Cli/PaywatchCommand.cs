@@ -12,6 +12,7 @@ internal static class PaywatchCommand
         {
             GenerateCommand.Create(console),
             ProcessCommand.Create(console),
+            RulesCommand.Create(console),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration
         {

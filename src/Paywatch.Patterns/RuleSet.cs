@@ -131,6 +131,15 @@ public sealed class RuleSet
         return new RuleSet([.. list.Select(r => r.Key)], [.. list.Select(r => r.Value)]);
     }
 
+    /// <summary>Compiles the enabled rules, as EventBridge applies them.</summary>
+    public static RuleSet Compile(IEnumerable<RuleDefinition> rules) =>
+        Compile((rules ?? throw new ArgumentNullException(nameof(rules)))
+            .Where(r => r.State == RuleState.Enabled)
+            .Select(r => KeyValuePair.Create(r.Name, r.EventPattern)));
+
+    /// <summary>Every field path the rules test, dotted (<c>detail.amount</c>).</summary>
+    public IEnumerable<string> FieldPaths => Conditions.Select(c => c.Path).Distinct();
+
     /// <summary>A matcher for one thread: it owns the scratch state that keeps matching free of allocation.</summary>
     public RuleMatcher CreateMatcher() => new(this);
 }

@@ -7,6 +7,7 @@ using Paywatch.Core.Kinesis;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
+using Paywatch.Patterns;
 
 namespace Paywatch.Cli.Commands;
 
@@ -60,15 +61,18 @@ internal static class ProcessCommand
             CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
         };
         var traffic = new TrafficOptions();
+        var routing = new RuleOptions();
 
         var command = new Command("process", "Run transactions through the processor offline and print one JSON line per transaction.")
         {
             input, lambdaEvent, generate, batchSize, metrics, environment, standardCountries,
         };
         traffic.AddTo(command);
+        routing.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             ProcessorOptions options;
+            IRoutingPolicy policy;
             try
             {
                 var countries = result.GetValue(standardCountries);
@@ -78,8 +82,10 @@ internal static class ProcessCommand
                     Risk = countries is { Length: > 0 } ? new RiskPolicy { StandardCountries = countries } : new RiskPolicy(),
                 };
                 options.Validate();
+                policy = new RuleRoutingPolicy(
+                    RuleSet.Compile(routing.Load(result)), options.EventSource, options.DetailType, result.GetValue(routing.Publish));
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or InvalidRuleException or IOException)
             {
                 await console.Error.WriteLineAsync($"paywatch process: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
@@ -95,7 +101,7 @@ internal static class ProcessCommand
             var summary = new RunSummary(metricsFile is null ? null : new EmfMetricsWriter(metricsFile));
             var publisher = new InMemoryEventPublisher();
             using var handler = new KinesisBatchHandler(
-                options, publisher, PublishAllPolicy.Instance, summary, new StreamLogWriter(console.Out), TimeProvider.System);
+                options, publisher, policy, summary, new StreamLogWriter(console.Out), TimeProvider.System);
             var stopwatch = Stopwatch.StartNew();
             int exitCode;
             if (result.GetValue(lambdaEvent) is { } eventFile)

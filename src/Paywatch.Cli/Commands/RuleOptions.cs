@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Paywatch.Core.Routing;
+using Paywatch.Patterns;
+
+namespace Paywatch.Cli.Commands;
+
+/// <summary>The options that choose the routing rules: <c>--rules DIR</c> and <c>--publish</c>.</summary>
+internal sealed class RuleOptions
+{
+    public Option<DirectoryInfo?> Rules { get; } = new("--rules")
+    {
+        Description = "A directory of rule files (PutRule JSON). Default: the rules built into paywatch, a copy of config/rules.",
+    };
+
+    public Option<PublishMode> Publish { get; } = new("--publish")
+    {
+        Description = "Which entries to publish: 'matched' (those matching a rule) or 'all'.",
+        DefaultValueFactory = _ => PublishMode.Matched,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Rules);
+        command.Options.Add(Publish);
+    }
+
+    /// <exception cref="InvalidRuleException">A rule file is invalid.</exception>
+    public IReadOnlyList<RuleDefinition> Load(ParseResult result) =>
+        result.GetValue(Rules) is { } directory ? RuleDefinition.LoadDirectory(directory.FullName) : BuiltIn();
+
+    /// <summary>The rules embedded at build time from <c>config/rules/</c>.</summary>
+    public static IReadOnlyList<RuleDefinition> BuiltIn()
+    {
+        var assembly = typeof(RuleOptions).Assembly;
+        return
+        [
+            .. assembly.GetManifestResourceNames()
+                .Where(n => n.StartsWith("rules/", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(n =>
+                {
+                    using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                    return RuleDefinition.Parse(reader.ReadToEnd());
+                }),
+        ];
+    }
+}
