@@ -24,10 +24,58 @@ public sealed class ProcessCommandTests
         Assert.Contains("HIGH_AMOUNT", lines[1].GetProperty("risk_reasons").EnumerateArray().Select(r => r.GetString()));
         var errors = lines[2].GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("code").GetString() + ":" + e.GetProperty("field").GetString());
         Assert.Equal(["MISSING_FIELD:merchant_id", "MISSING_FIELD:merchant_country", "AMOUNT_NOT_POSITIVE:amount"], errors);
-        Assert.All(lines, l => Assert.True(l.GetProperty("published").GetBoolean()));
+        // The spec's routing: txn-002 is high-value only, txn-003 failed; txn-001 matches no rule, so it is not sent.
+        Assert.Equal([[], ["paywatch-high-value"], ["paywatch-failed"]], lines.Select(l => l.GetProperty("matched_rules").EnumerateArray().Select(r => r.GetString()!).ToArray()));
+        Assert.Equal([false, true, true], lines.Select(l => l.GetProperty("published").GetBoolean()));
         Assert.Contains("processed 3 transactions", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("2 approved, 1 failed, 0 error", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("1 high-value", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Publish_all_sends_every_entry_and_still_names_the_matched_rules()
+    {
+        var lines = (await CliRunner.RunAsync(SpecSamples, "process", "--publish", "all")).JsonLines;
+
+        Assert.All(lines, l => Assert.True(l.GetProperty("published").GetBoolean()));
+        Assert.Equal("paywatch-high-value", Assert.Single(lines[1].GetProperty("matched_rules").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task A_rules_directory_replaces_the_built_in_rules()
+    {
+        var directory = Directory.CreateTempSubdirectory("paywatch-rules-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "us.json"),
+                """{"Name": "us-merchants", "EventPattern": {"detail": {"merchant_country": ["US"]}}}""");
+            var lines = (await CliRunner.RunAsync(SpecSamples, "process", "--rules", directory.FullName)).JsonLines;
+
+            Assert.Equal([1, 1, 0], lines.Select(l => l.GetProperty("matched_rules").GetArrayLength()));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_rule_on_a_field_only_EventBridge_sets_is_refused_before_processing()
+    {
+        var directory = Directory.CreateTempSubdirectory("paywatch-rules-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "account.json"),
+                """{"Name": "one-account", "EventPattern": {"account": ["123456789012"]}}""");
+            var result = await CliRunner.RunAsync(SpecSamples, "process", "--rules", directory.FullName);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("'account'", result.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]
