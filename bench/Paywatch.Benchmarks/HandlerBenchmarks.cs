@@ -4,13 +4,15 @@ using Paywatch.Core.Kinesis;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
+using Paywatch.Patterns;
 using Paywatch.Traffic;
 
 namespace Paywatch.Benchmarks;
 
 /// <summary>
 /// The handler core per record, on generated traffic (the default mix): decode, parse, validate, enrich,
-/// aggregate metrics and write them as EMF, write the log line and the PutEvents entry, publish in memory.
+/// aggregate metrics and write them as EMF, write the log line and the PutEvents entry, route it with the shipped
+/// rules (or publish everything), publish in memory.
 /// Every figure is per record (OperationsPerInvoke = records per run).
 /// </summary>
 [MemoryDiagnoser]
@@ -25,6 +27,10 @@ public class HandlerBenchmarks
     [Params(100, 1000)]
     public int BatchSize { get; set; }
 
+    /// <summary>"rules": the shipped four rules decide what is published (the default); "all": no matching.</summary>
+    [Params("rules", "all")]
+    public string Routing { get; set; } = "rules";
+
     [GlobalSetup]
     public void Setup()
     {
@@ -34,8 +40,12 @@ public class HandlerBenchmarks
             .Select((r, i) => KinesisEventRecord.FromData(r.Utf8Json, $"{i + 1:D21}", r.PartitionKey, arrival))
             .Chunk(BatchSize)
             .Select(chunk => new KinesisEvent { Records = chunk, Window = window, ShardId = "shardId-000000000000" })];
+        var options = new ProcessorOptions();
+        IRoutingPolicy routing = Routing == "all"
+            ? PublishAllPolicy.Instance
+            : new RuleRoutingPolicy(RuleSet.Compile(ShippedRules.Load()), options.EventSource, options.DetailType, PublishMode.Matched);
         _handler = new KinesisBatchHandler(
-            new ProcessorOptions(), new CountingPublisher(), PublishAllPolicy.Instance,
+            options, new CountingPublisher(), routing,
             new EmfMetricsWriter(Stream.Null), new DiscardingLogWriter(), TimeProvider.System);
     }
 

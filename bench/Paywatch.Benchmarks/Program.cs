@@ -1,3 +1,29 @@
 using BenchmarkDotNet.Running;
 
+if (args is ["--count-matches"])
+{
+    foreach (var rules in new[] { 4, 100, 1000 })
+    {
+        var b = new Paywatch.Benchmarks.PatternBenchmarks { Rules = rules };
+        b.Setup();
+        Console.WriteLine($"{rules} rules: {b.MatchEvent() / 1000.0:F2} matches per event");
+    }
+
+    return;
+}
+
+if (args is ["--profile-patterns", var seconds])
+{
+    // A plain loop for a sampling profiler (perf): BenchmarkDotNet's own process runs too briefly per iteration.
+    var benchmark = new Paywatch.Benchmarks.PatternBenchmarks { Rules = 4 };
+    benchmark.Setup();
+    var until = DateTime.UtcNow.AddSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+    while (DateTime.UtcNow < until)
+    {
+        benchmark.MatchEntry();
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Paywatch.Benchmarks.HandlerBenchmarks).Assembly).Run(args);

@@ -19,9 +19,16 @@ internal static class ComparableNumber
     // Up to 15 significant digits, every decimal survives the round trip through a double.
     private const int ExactDigits = 15;
 
+    // Powers of ten a double holds exactly: dividing a mantissa below 2^53 by one rounds correctly.
+    private static readonly double[] ExactPowersOfTen = [.. Enumerable.Range(0, 23).Select(i => Math.Pow(10, i))];
+
     public static bool TryParse(ReadOnlySpan<byte> text, out double value)
     {
-        value = 0;
+        if (TryParsePlain(text, out value))
+        {
+            return true;
+        }
+
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
         {
             return false;
@@ -36,6 +43,52 @@ internal static class ComparableNumber
         var ok = TryParse(Encoding.UTF8.GetBytes(text), out value);
         error = ok ? null : $"Cannot compare number : {text}";
         return ok;
+    }
+
+    // The common case without the general parser: an optional sign, up to 15 significant digits, an optional
+    // fraction of up to 22 digits, no exponent.
+    private static bool TryParsePlain(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        var i = text.Length > 0 && text[0] == (byte)'-' ? 1 : 0;
+        var negative = i == 1;
+        long mantissa = 0;
+        var digits = 0;
+        var fractionDigits = -1;
+        for (; i < text.Length; i++)
+        {
+            var b = text[i];
+            if ((uint)(b - '0') <= 9)
+            {
+                mantissa = (mantissa * 10) + (b - '0');
+                if (mantissa != 0 && ++digits > ExactDigits)
+                {
+                    return false;
+                }
+
+                if (fractionDigits >= 0)
+                {
+                    fractionDigits++;
+                }
+            }
+            else if (b == (byte)'.' && fractionDigits < 0)
+            {
+                fractionDigits = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (fractionDigits > 22 || fractionDigits == 0 || text.Length == (negative ? 1 : 0))
+        {
+            return false;
+        }
+
+        value = fractionDigits > 0 ? mantissa / ExactPowersOfTen[fractionDigits] : mantissa;
+        value = negative ? -value : value;
+        return true;
     }
 
     private static bool HasExponent(ReadOnlySpan<byte> text) => text.IndexOfAny((byte)'e', (byte)'E') >= 0;

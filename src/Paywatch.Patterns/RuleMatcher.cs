@@ -42,7 +42,8 @@ public sealed class RuleMatcher
     private bool _anyInArray;
     private readonly List<(int Condition, int Value)> _hits = [];
 
-    private byte[] _path = new byte[256];
+    private byte[] _key = new byte[256];
+    private readonly Utf8Cache _envelopeText = new();
     private byte[] _text = new byte[256];
     private byte[] _folded = new byte[256];
 
@@ -72,7 +73,7 @@ public sealed class RuleMatcher
                 throw new InvalidEventException("Event is not valid: it must be a JSON object.");
             }
 
-            ReadObject(ref reader, 0);
+            ReadObject(ref reader, _rules.Paths.Root);
             if (reader.Read())
             {
                 throw new InvalidEventException("Event is not valid: content follows the JSON object.");
@@ -101,7 +102,6 @@ public sealed class RuleMatcher
         AddEnvelopeString(DetailTypePath, detailType);
         if (_rules.Paths.TryGet(DetailPath, out var node))
         {
-            DetailPath.CopyTo(_path, 0);
             var reader = new Utf8JsonReader(detailJson, ReaderOptions);
             try
             {
@@ -110,7 +110,7 @@ public sealed class RuleMatcher
                     throw new InvalidEventException("Detail is not valid: it must be a JSON object.");
                 }
 
-                ReadValue(ref reader, DetailPath.Length, node);
+                ReadValue(ref reader, node);
             }
             catch (JsonException e)
             {
@@ -125,10 +125,7 @@ public sealed class RuleMatcher
     {
         if (_rules.Paths.TryGet(path, out var node) && node.Field >= 0)
         {
-            var length = Encoding.UTF8.GetByteCount(value);
-            EnsureCapacity(ref _text, length);
-            Encoding.UTF8.GetBytes(value, _text);
-            OnValue(node.Field, EventValueKind.String, _text.AsSpan(0, length));
+            OnValue(node.Field, EventValueKind.String, _envelopeText.Encode(value));
         }
     }
 
@@ -151,23 +148,22 @@ public sealed class RuleMatcher
         _anyInArray = false;
     }
 
-    private void ReadObject(ref Utf8JsonReader reader, int pathLength)
+    private void ReadObject(ref Utf8JsonReader reader, PathNode parent)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // Paths are keys joined with dots, so {"a":{"b":..}} and {"a.b":..} are the same path, as in EventBridge.
-            var start = pathLength == 0 ? 0 : pathLength + 1;
-            EnsureCapacity(ref _path, start + reader.ValueSpan.Length);
-            if (pathLength > 0)
+            var key = reader.ValueSpan;
+            if (reader.ValueIsEscaped)
             {
-                _path[pathLength] = (byte)'.';
+                EnsureCapacity(ref _key, key.Length);
+                key = _key.AsSpan(0, reader.CopyString(_key));
             }
 
-            var length = start + reader.CopyString(_path.AsSpan(start));
+            var found = _rules.Paths.TryGetChild(parent, key, out var node);
             reader.Read();
-            if (_rules.Paths.TryGet(_path.AsSpan(0, length), out var node))
+            if (found)
             {
-                ReadValue(ref reader, length, node);
+                ReadValue(ref reader, node);
             }
             else
             {
@@ -176,14 +172,14 @@ public sealed class RuleMatcher
         }
     }
 
-    private void ReadValue(ref Utf8JsonReader reader, int pathLength, PathNode node)
+    private void ReadValue(ref Utf8JsonReader reader, PathNode node)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
                 if (node.HasChildren)
                 {
-                    ReadObject(ref reader, pathLength);
+                    ReadObject(ref reader, node);
                 }
                 else
                 {
@@ -197,7 +193,7 @@ public sealed class RuleMatcher
                 _arrays.Add((_nextArray++, 0));
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    ReadValue(ref reader, pathLength, node);
+                    ReadValue(ref reader, node);
                     _arrays[depth] = (_arrays[depth].Array, _arrays[depth].Element + 1);
                 }
 
@@ -461,6 +457,32 @@ public sealed class RuleMatcher
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The UTF-8 of the few strings a router passes with every entry (its source and detail type), encoded once:
+    /// the same string instances come back call after call.
+    /// </summary>
+    private sealed class Utf8Cache
+    {
+        private readonly (string Text, byte[] Utf8)[] _entries = new (string, byte[])[4];
+        private int _next;
+
+        public ReadOnlySpan<byte> Encode(string text)
+        {
+            foreach (var (cached, utf8) in _entries)
+            {
+                if (ReferenceEquals(cached, text))
+                {
+                    return utf8;
+                }
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(text);
+            _entries[_next] = (text, bytes);
+            _next = (_next + 1) % _entries.Length;
+            return bytes;
+        }
     }
 
     private readonly struct Sink(RuleMatcher matcher) : IPredicateSink

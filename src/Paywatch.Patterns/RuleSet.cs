@@ -161,29 +161,74 @@ internal sealed class CompiledCondition(int id, string path, bool allowsAbsence,
 /// <summary>A pattern branch: its rule, its conditions, and how many of them need a matching value.</summary>
 internal sealed record CompiledBranch(int Rule, int[] Conditions, int Required);
 
-/// <summary>The paths a rule set reads: each path's field number, and whether longer paths start with it.</summary>
+/// <summary>
+/// The paths a rule set reads, as a tree of key segments: an event is walked key by key, and a key absent from
+/// the tree is skipped with everything under it. A dotted key (<c>"a.b"</c>) walks two segments, so nested and
+/// dotted keys reach the same field, as in EventBridge.
+/// </summary>
 internal sealed class PathTable
 {
-    private readonly Utf8Map<PathNode> _nodes;
+    private readonly PathNode[] _nodes;
 
     public PathTable(IReadOnlyDictionary<string, int> fields)
     {
-        var nodes = new Dictionary<string, PathNode>(StringComparer.Ordinal);
+        var children = new List<Dictionary<string, int>> { new(StringComparer.Ordinal) };
+        var fieldOfNode = new List<int> { -1 };
         foreach (var (path, field) in fields)
         {
-            nodes[path] = nodes.TryGetValue(path, out var node) ? node with { Field = field } : new PathNode(field, false);
-            for (var dot = path.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = path.IndexOf('.', dot + 1))
+            var node = 0;
+            foreach (var segment in path.Split('.'))
             {
-                var prefix = path[..dot];
-                nodes[prefix] = nodes.TryGetValue(prefix, out var p) ? p with { HasChildren = true } : new PathNode(-1, true);
+                if (!children[node].TryGetValue(segment, out var child))
+                {
+                    child = children.Count;
+                    children[node].Add(segment, child);
+                    children.Add(new Dictionary<string, int>(StringComparer.Ordinal));
+                    fieldOfNode.Add(-1);
+                }
+
+                node = child;
             }
+
+            fieldOfNode[node] = field;
         }
 
-        _nodes = new Utf8Map<PathNode>(nodes.Select(n => KeyValuePair.Create(Encoding.UTF8.GetBytes(n.Key), n.Value)));
+        _nodes =
+        [
+            .. children.Select((c, i) => new PathNode(
+                fieldOfNode[i],
+                c.Count == 0 ? null : new Utf8Map<int>(c.Select(kv => KeyValuePair.Create(Encoding.UTF8.GetBytes(kv.Key), kv.Value))))),
+        ];
     }
 
-    public bool TryGet(ReadOnlySpan<byte> path, out PathNode node) => _nodes.TryGetValue(path, out node);
+    public PathNode Root => _nodes[0];
+
+    /// <summary>The node under <paramref name="parent"/> for an (unescaped) key; false when no rule reads below it.</summary>
+    public bool TryGetChild(PathNode parent, ReadOnlySpan<byte> key, out PathNode node)
+    {
+        node = default;
+        if (parent.Children is null)
+        {
+            return false;
+        }
+
+        if (parent.Children.TryGetValue(key, out var index))
+        {
+            node = _nodes[index];
+            return true;
+        }
+
+        // Segments never contain dots, so only a miss can be a dotted key.
+        var dot = key.IndexOf((byte)'.');
+        return dot >= 0 && TryGetChild(parent, key[..dot], out var step) && TryGetChild(step, key[(dot + 1)..], out node);
+    }
+
+    /// <summary>The node at a dotted path from the root.</summary>
+    public bool TryGet(ReadOnlySpan<byte> path, out PathNode node) => TryGetChild(Root, path, out node);
 }
 
-/// <summary>A path's field number (-1 when no rule tests it), and whether rules test paths below it.</summary>
-internal readonly record struct PathNode(int Field, bool HasChildren);
+/// <summary>A node of <see cref="PathTable"/>: the field tested here (-1 when none), and the keys read below it.</summary>
+internal readonly record struct PathNode(int Field, Utf8Map<int>? Children)
+{
+    public bool HasChildren => Children is not null;
+}
