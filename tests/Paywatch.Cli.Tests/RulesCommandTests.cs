@@ -137,3 +137,15 @@ public sealed class RulesCommandTests
         }
     }
 }
+
+public sealed class BuiltInRulesTests
+{
+    [Fact]
+    public void The_rules_built_into_paywatch_are_the_files_in_config_rules()
+    {
+        var files = Paywatch.Patterns.RuleDefinition.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "config", "rules"));
+        var builtIn = Commands.RuleOptions.BuiltIn();
+
+        Assert.Equal(files.Select(r => (r.Name, r.State, r.EventPattern.Text)), builtIn.Select(r => (r.Name, r.State, r.EventPattern.Text)));
+    }
+}
