@@ -69,23 +69,4 @@ public class HandlerBenchmarks
 
         return failures;
     }
-
-    /// <summary>Publishes nothing and keeps nothing: the handler's own cost, not a publisher's.</summary>
-    private sealed class CountingPublisher : IEventPublisher
-    {
-        public long Entries { get; private set; }
-
-        public ValueTask<PublishResult> PublishAsync(ReadOnlyMemory<EventEntry> entries, CancellationToken cancellationToken)
-        {
-            Entries += entries.Length;
-            return ValueTask.FromResult(PublishResult.Success);
-        }
-    }
-
-    private sealed class DiscardingLogWriter : ILogWriter
-    {
-        public void Write(ReadOnlySpan<byte> utf8Lines)
-        {
-        }
-    }
 }

@@ -109,7 +109,7 @@ public class PatternBenchmarks
         var publisher = new CollectingPublisher();
         var arrival = DateTimeOffset.UtcNow;
         using var handler = new KinesisBatchHandler(
-            new ProcessorOptions(), publisher, PublishAllPolicy.Instance, new NullMetrics(), new NullLog(), TimeProvider.System);
+            new ProcessorOptions(), publisher, PublishAllPolicy.Instance, new DiscardingMetricsWriter(), new DiscardingLogWriter(), TimeProvider.System);
         var records = new TrafficGenerator(seed: 3).Generate(count)
             .Select((r, i) => KinesisEventRecord.FromData(r.Utf8Json, $"{i + 1:D21}", r.PartitionKey, arrival)).ToArray();
         handler.HandleAsync(new KinesisEvent { Records = records, ShardId = "shardId-000000000000" }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
@@ -131,20 +131,6 @@ public class PatternBenchmarks
             }
 
             return ValueTask.FromResult(PublishResult.Success);
-        }
-    }
-
-    private sealed class NullMetrics : IMetricsWriter
-    {
-        public void Write(string metricNamespace, DateTimeOffset timestamp, IReadOnlyList<MetricSet> sets)
-        {
-        }
-    }
-
-    private sealed class NullLog : ILogWriter
-    {
-        public void Write(ReadOnlySpan<byte> utf8Lines)
-        {
         }
     }
 }

@@ -111,6 +111,26 @@ public sealed partial record RuleDefinition(string Name, string? Description, Ev
         return rules;
     }
 
+    /// <summary>
+    /// Reads the rule files embedded in an assembly under <paramref name="prefix"/> (a build copies
+    /// <c>config/rules</c> in, so a binary routes the same way from any directory), in name order.
+    /// </summary>
+    public static IReadOnlyList<RuleDefinition> LoadResources(System.Reflection.Assembly assembly, string prefix = "rules/")
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        return
+        [
+            .. assembly.GetManifestResourceNames()
+                .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(n =>
+                {
+                    using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                    return Parse(reader.ReadToEnd());
+                }),
+        ];
+    }
+
     private static string? String(JsonElement root, string name) =>
         !root.TryGetProperty(name, out var value) ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()

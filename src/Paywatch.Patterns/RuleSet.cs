@@ -18,7 +18,6 @@ public sealed class RuleSet
     private RuleSet(IReadOnlyList<string> names, IReadOnlyList<EventPattern> patterns)
     {
         RuleNames = names;
-        Patterns = patterns;
 
         var predicateIds = new Dictionary<(string Path, string Key), int>();
         var predicatesByPath = new Dictionary<string, List<(ValueMatcher Matcher, int Id)>>(StringComparer.Ordinal);
@@ -97,8 +96,6 @@ public sealed class RuleSet
 
     /// <summary>The rules' names, in the order given.</summary>
     public IReadOnlyList<string> RuleNames { get; }
-
-    public IReadOnlyList<EventPattern> Patterns { get; }
 
     internal FieldIndex[] Fields { get; }
 

@@ -44,38 +44,20 @@ public sealed class ProcessCommandTests
     [Fact]
     public async Task A_rules_directory_replaces_the_built_in_rules()
     {
-        var directory = Directory.CreateTempSubdirectory("paywatch-rules-");
-        try
-        {
-            File.WriteAllText(Path.Combine(directory.FullName, "us.json"),
-                """{"Name": "us-merchants", "EventPattern": {"detail": {"merchant_country": ["US"]}}}""");
-            var lines = (await CliRunner.RunAsync(SpecSamples, "process", "--rules", directory.FullName)).JsonLines;
+        using var rules = new RuleDirectory("us.json", """{"Name": "us-merchants", "EventPattern": {"detail": {"merchant_country": ["US"]}}}""");
+        var lines = (await CliRunner.RunAsync(SpecSamples, "process", "--rules", rules.Path)).JsonLines;
 
-            Assert.Equal([1, 1, 0], lines.Select(l => l.GetProperty("matched_rules").GetArrayLength()));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Equal([1, 1, 0], lines.Select(l => l.GetProperty("matched_rules").GetArrayLength()));
     }
 
     [Fact]
     public async Task A_rule_on_a_field_only_EventBridge_sets_is_refused_before_processing()
     {
-        var directory = Directory.CreateTempSubdirectory("paywatch-rules-");
-        try
-        {
-            File.WriteAllText(Path.Combine(directory.FullName, "account.json"),
-                """{"Name": "one-account", "EventPattern": {"account": ["123456789012"]}}""");
-            var result = await CliRunner.RunAsync(SpecSamples, "process", "--rules", directory.FullName);
+        using var rules = new RuleDirectory("account.json", """{"Name": "one-account", "EventPattern": {"account": ["123456789012"]}}""");
+        var result = await CliRunner.RunAsync(SpecSamples, "process", "--rules", rules.Path);
 
-            Assert.Equal(2, result.ExitCode);
-            Assert.Contains("'account'", result.Stderr, StringComparison.Ordinal);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'account'", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -100,41 +100,23 @@ public sealed class RulesCommandTests
     [Fact]
     public async Task Check_names_the_file_and_reason_of_an_invalid_rule()
     {
-        var directory = Directory.CreateTempSubdirectory("paywatch-rules-");
-        try
-        {
-            File.WriteAllText(Path.Combine(directory.FullName, "bad.json"),
-                """{"Name": "bad", "EventPattern": {"detail": {"amount": [{"numeric": [">", "10000"]}]}}}""");
-            var result = await CliRunner.RunAsync("", "rules", "check", "--rules", directory.FullName);
+        using var rules = new RuleDirectory("bad.json", """{"Name": "bad", "EventPattern": {"detail": {"amount": [{"numeric": [">", "10000"]}]}}}""");
+        var result = await CliRunner.RunAsync("", "rules", "check", "--rules", rules.Path);
 
-            Assert.Equal(2, result.ExitCode);
-            Assert.Contains("bad.json", result.Stdout, StringComparison.Ordinal);
-            Assert.Contains("Value of > must be numeric (at \"detail.amount\")", result.Stdout, StringComparison.Ordinal);
-            Assert.Contains("rules check: FAILED", result.Stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("bad.json", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Value of > must be numeric (at \"detail.amount\")", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rules check: FAILED", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Check_fails_when_a_sample_routes_differently_than_the_spec_says()
     {
-        var directory = Directory.CreateTempSubdirectory("paywatch-rules-");
-        try
-        {
-            File.WriteAllText(Path.Combine(directory.FullName, "everything.json"),
-                """{"Name": "paywatch-high-value", "EventPattern": {"source": ["paywatch.transactions"]}}""");
-            var result = await CliRunner.RunAsync("", "rules", "check", "--rules", directory.FullName);
+        using var rules = new RuleDirectory("everything.json", """{"Name": "paywatch-high-value", "EventPattern": {"source": ["paywatch.transactions"]}}""");
+        var result = await CliRunner.RunAsync("", "rules", "check", "--rules", rules.Path);
 
-            Assert.Equal(1, result.ExitCode);
-            Assert.Contains("MISMATCH", result.Stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("MISMATCH", result.Stdout, StringComparison.Ordinal);
     }
 }
 

@@ -29,19 +29,5 @@ internal sealed class RuleOptions
         result.GetValue(Rules) is { } directory ? RuleDefinition.LoadDirectory(directory.FullName) : BuiltIn();
 
     /// <summary>The rules embedded at build time from <c>config/rules/</c>.</summary>
-    public static IReadOnlyList<RuleDefinition> BuiltIn()
-    {
-        var assembly = typeof(RuleOptions).Assembly;
-        return
-        [
-            .. assembly.GetManifestResourceNames()
-                .Where(n => n.StartsWith("rules/", StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal)
-                .Select(n =>
-                {
-                    using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                    return RuleDefinition.Parse(reader.ReadToEnd());
-                }),
-        ];
-    }
+    public static IReadOnlyList<RuleDefinition> BuiltIn() => RuleDefinition.LoadResources(typeof(RuleOptions).Assembly);
 }
