@@ -1,8 +1,8 @@
 namespace Paywatch.Core.Routing;
 
 /// <summary>
-/// Decides which processed transactions are published to the bus and which rules they match. The pattern
-/// engine plugs in here; until a rule set is configured, <see cref="PublishAllPolicy"/> publishes everything.
+/// Decides which processed transactions are published to the bus and which rules they match:
+/// <see cref="RuleRoutingPolicy"/> with the bus's rules, or <see cref="PublishAllPolicy"/> without any.
 /// </summary>
 public interface IRoutingPolicy
 {
