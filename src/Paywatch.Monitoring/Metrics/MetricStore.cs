@@ -1,0 +1,215 @@
+namespace Paywatch.Monitoring.Metrics;
+
+/// <summary>One aggregated datapoint: a period's statistic, with the number of samples behind it.</summary>
+public readonly record struct MetricDatapoint(DateTimeOffset Timestamp, double Value, long SampleCount);
+
+/// <summary>
+/// CloudWatch's metric store, in memory: datapoints are aggregated as they arrive into one-minute buckets (one-
+/// second buckets for high-resolution metrics, as CloudWatch keeps them), each holding count, sum, minimum,
+/// maximum and a <see cref="QuantileSketch"/>. Statistics for any period that is a multiple of the bucket are
+/// merged from the buckets. Memory is bounded: buckets older than the retention are dropped, and a metric
+/// beyond the series limit is refused (counted in <see cref="RejectedDatapoints"/>), never silently mixed in.
+/// Thread-safe.
+/// </summary>
+public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
+{
+    private readonly Dictionary<MetricKey, Series> _series = [];
+    private readonly Lock _lock = new();
+    private long _newestSecond = long.MinValue;
+    private long _putsSincePrune;
+
+    public TimeSpan Retention { get; } = retention > TimeSpan.Zero ? retention : throw new ArgumentOutOfRangeException(nameof(retention));
+
+    public long RejectedDatapoints { get; private set; }
+
+    /// <summary>Adds a value (<paramref name="count"/> samples of it) at <paramref name="timestamp"/>.</summary>
+    /// <returns>False when the value is not a finite number, or the series limit is reached.</returns>
+    public bool Put(MetricKey key, DateTimeOffset timestamp, double value, long count = 1, bool highResolution = false)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            return PutLocked(key, timestamp.ToUnixTimeSeconds(), value, count, highResolution);
+        }
+    }
+
+    /// <summary>Adds many values under one lock (an EMF document's worth).</summary>
+    internal void PutBatch(IEnumerable<(MetricKey Key, long UnixSeconds, double Value, long Count, bool HighResolution)> datapoints)
+    {
+        lock (_lock)
+        {
+            foreach (var (key, second, value, count, highResolution) in datapoints)
+            {
+                PutLocked(key, second, value, count, highResolution);
+            }
+        }
+    }
+
+    internal bool PutLocked(MetricKey key, long second, double value, long count, bool highResolution)
+    {
+        if (!double.IsFinite(value) || count < 1)
+        {
+            RejectedDatapoints += count;
+            return false;
+        }
+
+        if (!_series.TryGetValue(key, out var series))
+        {
+            if (_series.Count >= maxSeries)
+            {
+                RejectedDatapoints += count;
+                return false;
+            }
+
+            _series[key] = series = new Series();
+        }
+
+        var width = highResolution ? 1 : 60;
+        series.Add(second - Mod(second, width), value, count);
+        if (second > _newestSecond)
+        {
+            _newestSecond = second;
+        }
+
+        if (++_putsSincePrune >= 100_000)
+        {
+            Prune();
+        }
+
+        return true;
+    }
+
+    public IReadOnlyList<MetricKey> ListMetrics(string? metricNamespace = null, string? metricName = null)
+    {
+        lock (_lock)
+        {
+            return [.. _series.Keys.Where(k => (metricNamespace is null || k.Namespace == metricNamespace) && (metricName is null || k.Name == metricName))];
+        }
+    }
+
+    /// <summary>
+    /// The statistic for each period from <paramref name="start"/> (inclusive) to <paramref name="end"/>
+    /// (exclusive) that has samples, like GetMetricStatistics: periods start at multiples of the period since
+    /// the Unix epoch, and periods without data have no datapoint.
+    /// </summary>
+    public IReadOnlyList<MetricDatapoint> GetStatistics(MetricKey key, DateTimeOffset start, DateTimeOffset end, TimeSpan period, Statistic statistic)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var periodSeconds = (long)period.TotalSeconds;
+        if (periodSeconds < 1 || period.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), "A period is a whole number of seconds.");
+        }
+
+        var result = new List<MetricDatapoint>();
+        lock (_lock)
+        {
+            if (!_series.TryGetValue(key, out var series))
+            {
+                return result;
+            }
+
+            var first = start.ToUnixTimeSeconds();
+            first -= Mod(first, periodSeconds);
+            for (var periodStart = first; periodStart < end.ToUnixTimeSeconds(); periodStart += periodSeconds)
+            {
+                if (series.Aggregate(periodStart, periodStart + periodSeconds) is { } aggregate && aggregate.Value(statistic) is { } value)
+                {
+                    result.Add(new MetricDatapoint(DateTimeOffset.FromUnixTimeSeconds(periodStart), value, aggregate.Count));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private void Prune()
+    {
+        _putsSincePrune = 0;
+        var oldest = _newestSecond - (long)Retention.TotalSeconds;
+        foreach (var series in _series.Values)
+        {
+            series.DropBefore(oldest);
+        }
+    }
+
+    private static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
+
+    /// <summary>One metric's buckets, by start second.</summary>
+    private sealed class Series
+    {
+        private readonly Dictionary<long, Bucket> _buckets = [];
+
+        public void Add(long bucketStart, double value, long count)
+        {
+            if (!_buckets.TryGetValue(bucketStart, out var bucket))
+            {
+                _buckets[bucketStart] = bucket = new Bucket();
+            }
+
+            bucket.Add(value, count);
+        }
+
+        public Bucket? Aggregate(long from, long to)
+        {
+            Bucket? total = null;
+            foreach (var (start, bucket) in _buckets)
+            {
+                if (start >= from && start < to)
+                {
+                    (total ??= new Bucket()).Merge(bucket);
+                }
+            }
+
+            return total;
+        }
+
+        public void DropBefore(long second)
+        {
+            foreach (var start in _buckets.Keys.Where(s => s < second).ToList())
+            {
+                _buckets.Remove(start);
+            }
+        }
+    }
+
+    /// <summary>Everything CloudWatch can answer for a bucket: count, sum, extremes, and the distribution.</summary>
+    private sealed class Bucket
+    {
+        private readonly QuantileSketch _sketch = new();
+        private double _sum;
+        private double _min = double.PositiveInfinity;
+        private double _max = double.NegativeInfinity;
+
+        public long Count { get; private set; }
+
+        public void Add(double value, long count)
+        {
+            Count += count;
+            _sum += value * count;
+            _min = Math.Min(_min, value);
+            _max = Math.Max(_max, value);
+            _sketch.Add(value, count);
+        }
+
+        public void Merge(Bucket other)
+        {
+            Count += other.Count;
+            _sum += other._sum;
+            _min = Math.Min(_min, other._min);
+            _max = Math.Max(_max, other._max);
+            _sketch.Merge(other._sketch);
+        }
+
+        public double? Value(Statistic statistic) => statistic.Name switch
+        {
+            "SampleCount" => Count,
+            "Sum" => _sum,
+            "Average" => _sum / Count,
+            "Minimum" => _min,
+            "Maximum" => _max,
+            // The sketch's error bound holds inside the observed range; clamping keeps p0/p100 exact.
+            _ => _sketch.Quantile(statistic.Percentile!.Value) is { } q ? Math.Clamp(q, _min, _max) : null,
+        };
+    }
+}
