@@ -123,6 +123,18 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
         return result;
     }
 
+    /// <summary>The start of the oldest and newest bucket holding data for <paramref name="key"/>.</summary>
+    public (DateTimeOffset Oldest, DateTimeOffset Newest)? TimeRange(MetricKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            return _series.TryGetValue(key, out var series) && series.Range() is var (oldest, newest)
+                ? (DateTimeOffset.FromUnixTimeSeconds(oldest), DateTimeOffset.FromUnixTimeSeconds(newest))
+                : null;
+        }
+    }
+
     private void Prune()
     {
         _putsSincePrune = 0;
@@ -163,6 +175,9 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
 
             return total;
         }
+
+        public (long Oldest, long Newest)? Range() =>
+            _buckets.Count == 0 ? null : (_buckets.Keys.Min(), _buckets.Keys.Max());
 
         public void DropBefore(long second)
         {
