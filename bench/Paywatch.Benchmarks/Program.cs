@@ -12,6 +12,14 @@ if (args is ["--count-matches"])
     return;
 }
 
+if (args is ["--count-datapoints"])
+{
+    var emf = new Paywatch.Benchmarks.MetricStoreBenchmarks();
+    emf.Setup();
+    Console.WriteLine($"{emf.Documents} EMF documents, {emf.IngestEmf()} datapoints per IngestEmf run");
+    return;
+}
+
 if (args is ["--profile-patterns", var seconds])
 {
     // A plain loop for a sampling profiler (perf): BenchmarkDotNet's own process runs too briefly per iteration.
