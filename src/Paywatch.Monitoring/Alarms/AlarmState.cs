@@ -1,6 +1,6 @@
 namespace Paywatch.Monitoring.Alarms;
 
-/// <summary>A CloudWatch alarm's state.</summary>
+/// <summary>The three states a CloudWatch alarm can be in (StateValue: OK | ALARM | INSUFFICIENT_DATA).</summary>
 public enum AlarmState
 {
     Ok,
