@@ -63,7 +63,7 @@ internal static class AlarmsCommand
 
                 return ExitCodes.Success;
             }
-            catch (Exception e) when (e is IOException or FormatException or InvalidAlarmDefinitionException or KeyNotFoundException or NotSupportedException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or FormatException or InvalidAlarmDefinitionException or KeyNotFoundException or UnauthorizedAccessException)
             {
                 await console.Error.WriteLineAsync($"paywatch alarms replay: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
@@ -93,11 +93,17 @@ internal static class AlarmsCommand
             }
         }
 
-        var metric = definition.Metric ?? throw new NotSupportedException($"Alarm {definition.AlarmName}: replaying a metric-math alarm from EMF is not supported yet; give CSV of the expression's values.");
-        var (oldest, newest) = store.TimeRange(metric) ?? throw new FormatException($"the data holds no datapoint for {metric}.");
+        var metrics = definition.Metric is { } single ? [single] : definition.Metrics.Select(q => q.Metric).OfType<MetricKey>().ToList();
+        var ranges = metrics.Select(store.TimeRange).OfType<(DateTimeOffset Oldest, DateTimeOffset Newest)>().ToList();
+        if (ranges.Count == 0)
+        {
+            throw new FormatException($"the data holds no datapoint for {string.Join(", ", metrics)}.");
+        }
+
+        var (oldest, newest) = (ranges.Min(r => r.Oldest), ranges.Max(r => r.Newest));
         var period = TimeSpan.FromSeconds(definition.Period);
         var first = DateTimeOffset.FromUnixTimeSeconds(oldest.ToUnixTimeSeconds() - (oldest.ToUnixTimeSeconds() % definition.Period));
-        return (first, AlarmReplay.ReadStore(store, definition, first, newest + period));
+        return (first, AlarmData.Read(store, definition, first, newest + period));
     }
 
     private static string Line(AlarmReplayStep step)

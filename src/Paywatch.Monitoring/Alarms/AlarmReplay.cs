@@ -1,5 +1,3 @@
-using Paywatch.Monitoring.Metrics;
-
 namespace Paywatch.Monitoring.Alarms;
 
 /// <summary>One evaluation of a replay: when, the state after it, and the alarm's state reason.</summary>
@@ -93,27 +91,6 @@ public static class AlarmReplay
         }
 
         return (DateTimeOffset.FromUnixTimeSeconds(first), periods);
-    }
-
-    /// <summary>The alarm's statistic for each period from <paramref name="start"/> to <paramref name="end"/>, from the store.</summary>
-    public static IReadOnlyList<AlarmDatapoint?> ReadStore(MetricStore store, MetricAlarmDefinition definition, DateTimeOffset start, DateTimeOffset end)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(definition);
-        if (definition.Metric is not { } metric || definition.Statistic is not { } statistic)
-        {
-            throw new NotSupportedException($"Alarm {definition.AlarmName}: replaying a metric-math alarm from EMF needs the metric math engine.");
-        }
-
-        var period = TimeSpan.FromSeconds(definition.Period);
-        var byPeriod = store.GetStatistics(metric, start, end, period, statistic).ToDictionary(d => d.Timestamp);
-        var result = new List<AlarmDatapoint?>();
-        for (var p = start; p < end; p += period)
-        {
-            result.Add(byPeriod.TryGetValue(p, out var d) ? new AlarmDatapoint(p, d.Value, d.SampleCount) : null);
-        }
-
-        return result;
     }
 
     private static bool TryParseTimestamp(string text, out DateTimeOffset timestamp)

@@ -60,7 +60,7 @@ public sealed class AlarmReplayTests
         store.Put(key, t.AddSeconds(20), 3);
         store.Put(key, t.AddMinutes(2), 1);
 
-        var periods = AlarmReplay.ReadStore(store, MetricAlarmDefinition.Parse(Alarm), t, t.AddMinutes(3));
+        var periods = AlarmData.Read(store, MetricAlarmDefinition.Parse(Alarm), t, t.AddMinutes(3));
 
         Assert.Equal([7.0, null, 1.0], periods.Select(p => p?.Value));
     }

@@ -1,0 +1,155 @@
+using Paywatch.Monitoring.Metrics;
+
+namespace Paywatch.Monitoring.Alarms;
+
+/// <summary>
+/// A region's alarms, as CloudWatch runs them: metric alarms evaluated each period from the metric store, and
+/// composite alarms re-evaluated whenever one of their children changes state. Transitions carry the actions to
+/// run; a composite's are withheld while its actions suppressor says so.
+/// </summary>
+public sealed class AlarmSet
+{
+    private readonly Dictionary<string, MetricAlarm> _metricAlarms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CompositeState> _composites = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<AlarmStateChange>> _changes = new(StringComparer.Ordinal);
+
+    /// <exception cref="InvalidAlarmDefinitionException">Names repeat, or a composite names an alarm that does not exist.</exception>
+    public AlarmSet(IEnumerable<MetricAlarmDefinition> metricAlarms, IEnumerable<CompositeAlarmDefinition> compositeAlarms)
+    {
+        foreach (var definition in metricAlarms)
+        {
+            if (!_metricAlarms.TryAdd(definition.AlarmName, new MetricAlarm(definition)))
+            {
+                throw new InvalidAlarmDefinitionException($"Alarm {definition.AlarmName} is defined twice.");
+            }
+        }
+
+        var composites = compositeAlarms.ToList();
+        foreach (var definition in composites)
+        {
+            if (_metricAlarms.ContainsKey(definition.AlarmName) || !_composites.TryAdd(definition.AlarmName, new CompositeState(definition)))
+            {
+                throw new InvalidAlarmDefinitionException($"Alarm {definition.AlarmName} is defined twice.");
+            }
+        }
+
+        // PutCompositeAlarm refuses a rule that names an alarm that does not exist.
+        foreach (var definition in composites)
+        {
+            if (definition.AlarmRule.AlarmNames.FirstOrDefault(n => !_metricAlarms.ContainsKey(n) && !_composites.ContainsKey(n)) is { } missing)
+            {
+                throw new InvalidAlarmDefinitionException($"Alarm {definition.AlarmName}: its AlarmRule names '{missing}', which is not an alarm here.");
+            }
+        }
+    }
+
+    public IEnumerable<MetricAlarm> MetricAlarms => _metricAlarms.Values;
+
+    public IEnumerable<CompositeAlarmDefinition> CompositeAlarms => _composites.Values.Select(c => c.Definition);
+
+    /// <summary>The current state of any alarm by name; null when there is none.</summary>
+    public AlarmState? StateOf(string name) =>
+        _metricAlarms.TryGetValue(name, out var metric) ? metric.State
+        : _composites.TryGetValue(name, out var composite) ? composite.State
+        : null;
+
+    /// <summary>
+    /// Evaluates every metric alarm whose period ends at <paramref name="now"/> (CloudWatch evaluates each alarm
+    /// once per period), then the composites their changes affect.
+    /// </summary>
+    public IReadOnlyList<AlarmTransition> Evaluate(MetricStore store, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var transitions = new List<AlarmTransition>();
+        foreach (var alarm in _metricAlarms.Values)
+        {
+            var period = alarm.Definition.Period;
+            var end = now.ToUnixTimeSeconds() - (now.ToUnixTimeSeconds() % period);
+            var length = AlarmEvaluation.RangeLength(alarm.Definition.EvaluationPeriods);
+            var start = DateTimeOffset.FromUnixTimeSeconds(end - (length * (long)period));
+            var range = AlarmData.Read(store, alarm.Definition, start, DateTimeOffset.FromUnixTimeSeconds(end));
+            if (alarm.Evaluate(now, range) is { } transition)
+            {
+                transitions.Add(transition);
+            }
+        }
+
+        transitions.AddRange(Propagate(transitions, now));
+        return transitions;
+    }
+
+    // A child's change re-evaluates the composites that name it, and theirs in turn.
+    private List<AlarmTransition> Propagate(IReadOnlyList<AlarmTransition> changes, DateTimeOffset now)
+    {
+        foreach (var change in changes)
+        {
+            Record(change.AlarmName, change.NewState, now);
+        }
+
+        var result = new List<AlarmTransition>();
+        var pending = new Queue<string>(changes.Select(c => c.AlarmName));
+        while (pending.TryDequeue(out var changed))
+        {
+            foreach (var composite in _composites.Values.Where(c => c.Definition.AlarmRule.AlarmNames.Contains(changed)))
+            {
+                var state = composite.Definition.AlarmRule.EvaluateState(StateOf);
+                if (state == composite.State)
+                {
+                    continue;
+                }
+
+                var old = composite.State;
+                composite.State = state;
+                Record(composite.Definition.AlarmName, state, now);
+                result.Add(new AlarmTransition(composite.Definition.AlarmName, old, state, Reason(composite.Definition), now, Actions(composite, state, now)));
+                pending.Enqueue(composite.Definition.AlarmName);
+            }
+        }
+
+        return result;
+    }
+
+    private IReadOnlyList<string> Actions(CompositeState composite, AlarmState state, DateTimeOffset now)
+    {
+        var d = composite.Definition;
+        if (!d.ActionsEnabled)
+        {
+            return [];
+        }
+
+        if (d.ActionsSuppressor is { } suppressor && d.Suppression is { } suppression
+            && suppression.SuppressedBy(_changes.GetValueOrDefault(suppressor) ?? [], now, now) != ActionsSuppressedBy.None)
+        {
+            return [];
+        }
+
+        return state switch
+        {
+            AlarmState.Alarm => d.AlarmActions,
+            AlarmState.Ok => d.OkActions,
+            _ => d.InsufficientDataActions,
+        };
+    }
+
+    private string Reason(CompositeAlarmDefinition definition) =>
+        $"alarm rule {definition.AlarmRule.Text} is {(definition.AlarmRule.Evaluate(StateOf) ? "TRUE" : "FALSE")}: " +
+        string.Join(", ", definition.AlarmRule.AlarmNames.Select(n => $"{n} is {(StateOf(n) ?? AlarmState.InsufficientData).ToApiName()}"));
+
+    private void Record(string name, AlarmState state, DateTimeOffset at)
+    {
+        if (!_changes.TryGetValue(name, out var list))
+        {
+            _changes[name] = list = [];
+        }
+
+        list.Add(new AlarmStateChange(at, state));
+    }
+
+    private sealed class CompositeState(CompositeAlarmDefinition definition)
+    {
+        public CompositeAlarmDefinition Definition { get; } = definition;
+
+        // A new composite is INSUFFICIENT_DATA until first evaluated, like a metric alarm.
+        public AlarmState State { get; set; } = AlarmState.InsufficientData;
+    }
+}

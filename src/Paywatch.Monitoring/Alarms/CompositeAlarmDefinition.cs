@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace Paywatch.Monitoring.Alarms;
+
+/// <summary>A composite alarm in the PutCompositeAlarm input shape.</summary>
+public sealed record CompositeAlarmDefinition
+{
+    public required string AlarmName { get; init; }
+
+    public string? AlarmDescription { get; init; }
+
+    public required AlarmRule AlarmRule { get; init; }
+
+    public bool ActionsEnabled { get; init; } = true;
+
+    public IReadOnlyList<string> AlarmActions { get; init; } = [];
+
+    public IReadOnlyList<string> OkActions { get; init; } = [];
+
+    public IReadOnlyList<string> InsufficientDataActions { get; init; } = [];
+
+    /// <summary>The alarm whose ALARM state suppresses this one's actions, with its wait and extension periods.</summary>
+    public string? ActionsSuppressor { get; init; }
+
+    public ActionsSuppressor? Suppression { get; init; }
+
+    /// <exception cref="InvalidAlarmDefinitionException">The definition or its rule is invalid.</exception>
+    public static CompositeAlarmDefinition Parse(string json)
+    {
+        using var document = AlarmJson.ParseObject(json);
+        var root = document.RootElement;
+        var name = AlarmJson.RequiredString(root, "AlarmName");
+        AlarmRule rule;
+        try
+        {
+            rule = AlarmRule.Parse(AlarmJson.RequiredString(root, "AlarmRule", name));
+        }
+        catch (InvalidAlarmRuleException e)
+        {
+            throw new InvalidAlarmDefinitionException($"Alarm {name}: {e.Message}");
+        }
+
+        var suppressor = AlarmJson.String(root, "ActionsSuppressor", name);
+        return new CompositeAlarmDefinition
+        {
+            AlarmName = name,
+            AlarmDescription = AlarmJson.String(root, "AlarmDescription", name),
+            AlarmRule = rule,
+            ActionsEnabled = !root.TryGetProperty(nameof(ActionsEnabled), out var enabled) || enabled.ValueKind != JsonValueKind.False,
+            AlarmActions = AlarmJson.Strings(root, "AlarmActions", name),
+            OkActions = AlarmJson.Strings(root, "OKActions", name),
+            InsufficientDataActions = AlarmJson.Strings(root, "InsufficientDataActions", name),
+            ActionsSuppressor = suppressor,
+            Suppression = suppressor is null ? null : new ActionsSuppressor(
+                TimeSpan.FromSeconds(AlarmJson.Int(root, "ActionsSuppressorWaitPeriod", name) ?? 0),
+                TimeSpan.FromSeconds(AlarmJson.Int(root, "ActionsSuppressorExtensionPeriod", name) ?? 0)),
+        };
+    }
+}

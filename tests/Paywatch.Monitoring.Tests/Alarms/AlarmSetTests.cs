@@ -1,0 +1,81 @@
+using Paywatch.Monitoring.Alarms;
+using Paywatch.Monitoring.Metrics;
+
+namespace Paywatch.Monitoring.Tests.Alarms;
+
+/// <summary>The shipped alarms of config/alarms running together on a metric store, as the local twin will run them.</summary>
+public sealed class AlarmSetTests
+{
+    private const string Function = "transaction-processor-prod";
+    private const string Topic = "arn:aws:sns:us-east-1:111122223333:paywatch-alerts-prod";
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+    private static AlarmSet Shipped()
+    {
+        var values = new Dictionary<string, string> { ["environment"] = "prod", ["function_name"] = Function, ["alerts_topic_arn"] = Topic };
+        var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config", "alarms"), "*.json")
+            .Select(f => (f, ConfigTemplate.Fill(File.ReadAllText(f), values))).ToList();
+        return new AlarmSet(
+            files.Where(f => !f.f.EndsWith(".composite.json", StringComparison.Ordinal)).Select(f => MetricAlarmDefinition.Parse(f.Item2)),
+            files.Where(f => f.f.EndsWith(".composite.json", StringComparison.Ordinal)).Select(f => CompositeAlarmDefinition.Parse(f.Item2)));
+    }
+
+    private static MetricKey Lambda(string name) => new("AWS/Lambda", name, [KeyValuePair.Create("FunctionName", Function)]);
+
+    [Fact]
+    public void The_shipped_set_loads_with_every_composite_child_present()
+    {
+        var alarms = Shipped();
+
+        Assert.Equal(4, alarms.MetricAlarms.Count());
+        Assert.Equal(["paywatch-processing-health-prod", "paywatch-system-capacity-prod"], alarms.CompositeAlarms.Select(c => c.AlarmName).Order());
+    }
+
+    [Fact]
+    public void An_error_burst_raises_the_error_rate_alarm_and_the_processing_health_composite()
+    {
+        var alarms = Shipped();
+        var store = new MetricStore(TimeSpan.FromHours(3));
+        var transitions = new List<AlarmTransition>();
+        for (var minute = 0; minute < 10; minute++)
+        {
+            var t = T0.AddMinutes(minute);
+            store.Put(Lambda("Invocations"), t, 100);
+            // Minutes 4-6: 5 errors per 100 invocations (5 % > 1 %); otherwise none reported (FILL makes it 0).
+            if (minute is >= 4 and <= 6)
+            {
+                store.Put(Lambda("Errors"), t, 5);
+            }
+
+            transitions.AddRange(alarms.Evaluate(store, t.AddMinutes(1)));
+        }
+
+        var errorRate = transitions.Where(t => t.AlarmName == "paywatch-error-rate-prod").Select(t => (t.Timestamp, t.NewState)).ToList();
+        // First evaluation: OK. Three breaching minutes (4, 5, 6) are complete at 08:07 → ALARM; at 08:09 only
+        // minutes 5 and 6 of the last five breach → OK.
+        Assert.Equal([(T0.AddMinutes(1), AlarmState.Ok), (T0.AddMinutes(7), AlarmState.Alarm), (T0.AddMinutes(10), AlarmState.Ok)], errorRate);
+
+        var health = transitions.Where(t => t.AlarmName == "paywatch-processing-health-prod").ToList();
+        Assert.Equal([AlarmState.Ok, AlarmState.Alarm, AlarmState.Ok], health.Select(t => t.NewState));
+        Assert.Equal([Topic], health[1].Actions);
+        Assert.Contains("paywatch-error-rate-prod is ALARM", health[1].Reason, StringComparison.Ordinal);
+        Assert.Equal(AlarmState.Ok, alarms.StateOf("paywatch-system-capacity-prod"));
+    }
+
+    [Fact]
+    public void A_composite_naming_an_unknown_alarm_is_refused()
+    {
+        var composite = CompositeAlarmDefinition.Parse("""{"AlarmName": "c", "AlarmRule": "ALARM(\"nope\")"}""");
+
+        var error = Assert.Throws<InvalidAlarmDefinitionException>(() => new AlarmSet([], [composite]));
+        Assert.Equal("Alarm c: its AlarmRule names 'nope', which is not an alarm here.", error.Message);
+    }
+
+    [Fact]
+    public void An_invalid_rule_is_refused_naming_the_alarm()
+    {
+        var error = Assert.Throws<InvalidAlarmDefinitionException>(() => CompositeAlarmDefinition.Parse("""{"AlarmName": "c", "AlarmRule": "ALARM(a) AND"}"""));
+
+        Assert.StartsWith("Alarm c: AlarmRule is not valid", error.Message, StringComparison.Ordinal);
+    }
+}
