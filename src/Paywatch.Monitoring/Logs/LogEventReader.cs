@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 
 namespace Paywatch.Monitoring.Logs;
@@ -11,6 +13,8 @@ namespace Paywatch.Monitoring.Logs;
 /// </summary>
 internal sealed class LogEventReader
 {
+    private static readonly SearchValues<byte> LiteralEnds = SearchValues.Create(",} \t\r\n"u8);
+    private static readonly SearchValues<byte> NestingBytes = SearchValues.Create("\"{}[]"u8);
     private static readonly byte[] TimeName = "time"u8.ToArray();
     private static readonly byte[] TimestampName = "timestamp"u8.ToArray();
 
@@ -46,7 +50,7 @@ internal sealed class LogEventReader
         _time = double.NaN;
         _timestampField = double.NaN;
         var trimmed = line.TrimStart(" \t"u8);
-        if (trimmed.Length > 0 && trimmed[0] == (byte)'{' && !TryReadJson(line, row))
+        if (trimmed.Length > 0 && trimmed[0] == (byte)'{' && !(_prefixes.Length == 0 && TryScanFlat(trimmed, row)) && !TryReadJson(line, row))
         {
             // Not JSON after all: the fields read so far do not count.
             foreach (var slot in _slots)
@@ -68,6 +72,14 @@ internal sealed class LogEventReader
 
     private bool TryReadJson(ReadOnlySpan<byte> line, LogValue[] row)
     {
+        // The fast scan may have filled some fields before giving up; start again from nothing.
+        foreach (var slot in _slots)
+        {
+            row[slot] = LogValue.Null;
+        }
+
+        _time = double.NaN;
+        _timestampField = double.NaN;
         try
         {
             var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
@@ -82,6 +94,233 @@ internal sealed class LogEventReader
         catch (JsonException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The fast path, for queries that read only top-level fields: walks the line's top-level properties, skipping
+    /// values with vectorized searches instead of tokenizing them, and converts only the wanted ones. It gives up
+    /// (and <see cref="TryReadJson"/> reads the line properly) on anything unusual: escapes in a wanted string or a
+    /// name, a value that is not plainly a number or literal, or a structure it does not expect. It does not
+    /// validate the skipped values, so a line that is broken only inside an unwanted value still counts as JSON.
+    /// </summary>
+    private bool TryScanFlat(ReadOnlySpan<byte> line, LogValue[] row)
+    {
+        var i = SkipSpace(line, 1);
+        if (i < line.Length && line[i] == (byte)'}')
+        {
+            return SkipSpace(line, i + 1) == line.Length;
+        }
+
+        while (true)
+        {
+            if (i >= line.Length || line[i] != (byte)'"')
+            {
+                return false;
+            }
+
+            var nameEnd = StringEnd(line, i + 1, out var nameEscaped);
+            if (nameEnd < 0 || nameEscaped)
+            {
+                return false;
+            }
+
+            var name = line[(i + 1)..nameEnd];
+            i = SkipSpace(line, nameEnd + 1);
+            if (i >= line.Length || line[i] != (byte)':')
+            {
+                return false;
+            }
+
+            i = SkipSpace(line, i + 1);
+            if (i >= line.Length)
+            {
+                return false;
+            }
+
+            var valueStart = i;
+            int valueEnd;
+            var escaped = false;
+            switch (line[i])
+            {
+                case (byte)'"':
+                    valueEnd = StringEnd(line, i + 1, out escaped);
+                    if (valueEnd < 0)
+                    {
+                        return false;
+                    }
+
+                    valueEnd++;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    valueEnd = NestedEnd(line, i);
+                    if (valueEnd < 0)
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    var length = line[i..].IndexOfAny(LiteralEnds);
+                    valueEnd = length < 0 ? line.Length : i + length;
+                    break;
+            }
+
+            var value = line[valueStart..valueEnd];
+            if (value[0] == (byte)'"' && !escaped && name.Length is 4 or 9)
+            {
+                ReadTime(name, value);
+            }
+
+            var field = Find(name);
+            if (field >= 0 && !TryConvert(value, escaped, field, row))
+            {
+                return false;
+            }
+
+            i = SkipSpace(line, valueEnd);
+            if (i < line.Length && line[i] == (byte)',')
+            {
+                i = SkipSpace(line, i + 1);
+                continue;
+            }
+
+            return i < line.Length && line[i] == (byte)'}' && SkipSpace(line, i + 1) == line.Length;
+        }
+    }
+
+    private bool TryConvert(ReadOnlySpan<byte> value, bool escaped, int field, LogValue[] row)
+    {
+        switch (value[0])
+        {
+            case (byte)'"':
+                if (escaped)
+                {
+                    return false;
+                }
+
+                row[_slots[field]] = LogValue.FromString(_pools[field].Get(value[1..^1]));
+                return true;
+            case (byte)'{' or (byte)'[':
+                // Flattened fields are named "a.b"; the object itself has no value.
+                return true;
+            case (byte)'t' when value.SequenceEqual("true"u8):
+                row[_slots[field]] = LogValue.True;
+                return true;
+            case (byte)'f' when value.SequenceEqual("false"u8):
+                row[_slots[field]] = LogValue.False;
+                return true;
+            case (byte)'n' when value.SequenceEqual("null"u8):
+                return true;
+            default:
+                if (Utf8Parser.TryParse(value, out double number, out var consumed) && consumed == value.Length)
+                {
+                    row[_slots[field]] = LogValue.FromNumber(number);
+                    return true;
+                }
+
+                return false;
+        }
+    }
+
+    private void ReadTime(ReadOnlySpan<byte> name, ReadOnlySpan<byte> quoted)
+    {
+        var isTime = name.SequenceEqual(TimeName);
+        if (!isTime && (!name.SequenceEqual(TimestampName) || !double.IsNaN(_time)))
+        {
+            return;
+        }
+
+        var reader = new Utf8JsonReader(quoted);
+        if (reader.Read() && reader.TryGetDateTimeOffset(out var time))
+        {
+            if (isTime)
+            {
+                _time = time.ToUnixTimeMilliseconds();
+            }
+            else
+            {
+                _timestampField = time.ToUnixTimeMilliseconds();
+            }
+        }
+    }
+
+    private static int SkipSpace(ReadOnlySpan<byte> line, int i)
+    {
+        while (i < line.Length && line[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    // The index of the closing quote of a string whose content starts at from; -1 when there is none.
+    private static int StringEnd(ReadOnlySpan<byte> line, int from, out bool escaped)
+    {
+        escaped = false;
+        var i = from;
+        while (true)
+        {
+            var next = line[i..].IndexOfAny((byte)'"', (byte)'\\');
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            i += next;
+            if (line[i] == (byte)'"')
+            {
+                return i;
+            }
+
+            escaped = true;
+            i += 2;
+            if (i >= line.Length)
+            {
+                return -1;
+            }
+        }
+    }
+
+    // The index just past the object or array that starts at from; -1 when it does not close.
+    private static int NestedEnd(ReadOnlySpan<byte> line, int from)
+    {
+        var depth = 0;
+        var i = from;
+        while (true)
+        {
+            var next = line[i..].IndexOfAny(NestingBytes);
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            i += next;
+            switch (line[i])
+            {
+                case (byte)'"':
+                    i = StringEnd(line, i + 1, out _);
+                    if (i < 0)
+                    {
+                        return -1;
+                    }
+
+                    break;
+                case (byte)'{' or (byte)'[':
+                    depth++;
+                    break;
+                default:
+                    depth--;
+                    if (depth == 0)
+                    {
+                        return i + 1;
+                    }
+
+                    break;
+            }
+
+            i++;
         }
     }
 
@@ -148,7 +387,7 @@ internal sealed class LogEventReader
     private void ReadTime(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
     {
         var isTime = name.SequenceEqual(TimeName);
-        if ((isTime || name.SequenceEqual(TimestampName)) && reader.TryGetDateTimeOffset(out var time))
+        if ((isTime || (double.IsNaN(_time) && name.SequenceEqual(TimestampName))) && reader.TryGetDateTimeOffset(out var time))
         {
             if (isTime)
             {
