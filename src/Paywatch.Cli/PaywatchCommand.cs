@@ -13,6 +13,7 @@ internal static class PaywatchCommand
             GenerateCommand.Create(console),
             ProcessCommand.Create(console),
             RulesCommand.Create(console),
+            QueryCommand.Create(console),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration
         {
