@@ -14,6 +14,7 @@ internal static class PaywatchCommand
             ProcessCommand.Create(console),
             RulesCommand.Create(console),
             AlarmsCommand.Create(console),
+            QueryCommand.Create(console),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration
         {
