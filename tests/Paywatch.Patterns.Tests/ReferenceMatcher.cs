@@ -24,7 +24,7 @@ internal static class ReferenceMatcher
         var absent = branch.Conditions.Where(c => c.AllowsAbsence).ToList();
         var candidates = positive.Select(c => leaves.Where(l => l.Path == c.Path && Satisfies(c, l)).ToList()).ToList();
         return Combinations(candidates, 0, []).Any(choice =>
-            choice.SelectMany((a, i) => choice.Skip(i + 1).Select(b => (a, b))).All(p => Consistent(p.a, p.b))
+            choice.SelectMany((a, i) => choice.Where((_, j) => j > i).Select(b => (a, b))).All(p => Consistent(p.a, p.b))
             && absent.All(c =>
                 leaves.Any(l => l.Path == c.Path && Satisfies(c, l) && choice.All(x => Consistent(l, x)))
                 || !leaves.Any(l => l.Path == c.Path && choice.All(x => Consistent(l, x)))));
