@@ -54,8 +54,8 @@ public sealed class AlarmSet
         : null;
 
     /// <summary>
-    /// Evaluates every metric alarm whose period ends at <paramref name="now"/> (CloudWatch evaluates each alarm
-    /// once per period), then the composites their changes affect.
+    /// Evaluates every metric alarm over its evaluation range of periods complete by <paramref name="now"/>, then
+    /// the composites their changes affect. CloudWatch evaluates alarms about once a minute; callers do the same.
     /// </summary>
     public IReadOnlyList<AlarmTransition> Evaluate(MetricStore store, DateTimeOffset now)
     {
