@@ -112,23 +112,9 @@ public sealed class AlarmSet
     private IReadOnlyList<string> Actions(CompositeState composite, AlarmState state, DateTimeOffset now)
     {
         var d = composite.Definition;
-        if (!d.ActionsEnabled)
-        {
-            return [];
-        }
-
-        if (d.ActionsSuppressor is { } suppressor && d.Suppression is { } suppression
-            && suppression.SuppressedBy(_changes.GetValueOrDefault(suppressor) ?? [], now, now) != ActionsSuppressedBy.None)
-        {
-            return [];
-        }
-
-        return state switch
-        {
-            AlarmState.Alarm => d.AlarmActions,
-            AlarmState.Ok => d.OkActions,
-            _ => d.InsufficientDataActions,
-        };
+        var suppressed = d.ActionsSuppressor is { } suppressor && d.Suppression is { } suppression
+            && suppression.SuppressedBy(_changes.GetValueOrDefault(suppressor) ?? [], now, now) != ActionsSuppressedBy.None;
+        return suppressed ? [] : d.Actions.For(state);
     }
 
     private string Reason(CompositeAlarmDefinition definition) =>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Paywatch.Monitoring.Alarms;
 
 /// <summary>A composite alarm in the PutCompositeAlarm input shape.</summary>
@@ -11,13 +9,7 @@ public sealed record CompositeAlarmDefinition
 
     public required AlarmRule AlarmRule { get; init; }
 
-    public bool ActionsEnabled { get; init; } = true;
-
-    public IReadOnlyList<string> AlarmActions { get; init; } = [];
-
-    public IReadOnlyList<string> OkActions { get; init; } = [];
-
-    public IReadOnlyList<string> InsufficientDataActions { get; init; } = [];
+    public AlarmActions Actions { get; init; } = AlarmActions.None;
 
     /// <summary>The alarm whose ALARM state suppresses this one's actions, with its wait and extension periods.</summary>
     public string? ActionsSuppressor { get; init; }
@@ -46,10 +38,7 @@ public sealed record CompositeAlarmDefinition
             AlarmName = name,
             AlarmDescription = AlarmJson.String(root, "AlarmDescription", name),
             AlarmRule = rule,
-            ActionsEnabled = !root.TryGetProperty(nameof(ActionsEnabled), out var enabled) || enabled.ValueKind != JsonValueKind.False,
-            AlarmActions = AlarmJson.Strings(root, "AlarmActions", name),
-            OkActions = AlarmJson.Strings(root, "OKActions", name),
-            InsufficientDataActions = AlarmJson.Strings(root, "InsufficientDataActions", name),
+            Actions = AlarmActions.Read(root, name),
             ActionsSuppressor = suppressor,
             Suppression = suppressor is null ? null : new ActionsSuppressor(
                 TimeSpan.FromSeconds(AlarmJson.Int(root, "ActionsSuppressorWaitPeriod", name) ?? 0),

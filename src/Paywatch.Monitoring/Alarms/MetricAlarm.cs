@@ -54,20 +54,13 @@ public sealed class MetricAlarm
             return null;
         }
 
-        var transition = new AlarmTransition(d.AlarmName, State, state, Reason(state, range, evaluated), at, d.ActionsEnabled ? ActionsFor(state) : []);
+        var transition = new AlarmTransition(d.AlarmName, State, state, Reason(state, range, evaluated), at, d.Actions.For(state));
         State = state;
         StateReason = transition.Reason;
         StateUpdated = at;
         _history.Add(transition);
         return transition;
     }
-
-    private IReadOnlyList<string> ActionsFor(AlarmState state) => state switch
-    {
-        AlarmState.Alarm => Definition.AlarmActions,
-        AlarmState.Ok => Definition.OkActions,
-        _ => Definition.InsufficientDataActions,
-    };
 
     // For p ≥ 0.5, fewer than 10/(1−p) samples is "low"; below 0.5, fewer than 10/p (CloudWatch user guide).
     private static double MinimumSamples(double p) => p >= 0.5 ? 10 / (1 - p) : 10 / Math.Max(p, 1e-9);

@@ -17,13 +17,7 @@ public sealed record MetricAlarmDefinition
 
     public string? AlarmDescription { get; init; }
 
-    public bool ActionsEnabled { get; init; } = true;
-
-    public IReadOnlyList<string> AlarmActions { get; init; } = [];
-
-    public IReadOnlyList<string> OkActions { get; init; } = [];
-
-    public IReadOnlyList<string> InsufficientDataActions { get; init; } = [];
+    public AlarmActions Actions { get; init; } = AlarmActions.None;
 
     /// <summary>The single metric, for an alarm without <see cref="Metrics"/>.</summary>
     public MetricKey? Metric { get; init; }
@@ -83,10 +77,7 @@ public sealed record MetricAlarmDefinition
         {
             AlarmName = name,
             AlarmDescription = AlarmJson.String(root, "AlarmDescription", name),
-            ActionsEnabled = !root.TryGetProperty(nameof(ActionsEnabled), out var enabled) || enabled.ValueKind != JsonValueKind.False,
-            AlarmActions = AlarmJson.Strings(root, "AlarmActions", name),
-            OkActions = AlarmJson.Strings(root, "OKActions", name),
-            InsufficientDataActions = AlarmJson.Strings(root, "InsufficientDataActions", name),
+            Actions = AlarmActions.Read(root, name),
             EvaluationPeriods = evaluationPeriods,
             DatapointsToAlarm = datapointsToAlarm,
             Threshold = threshold,

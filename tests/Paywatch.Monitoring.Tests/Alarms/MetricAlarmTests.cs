@@ -29,7 +29,7 @@ public sealed class MetricAlarmTests
         var alarm = MetricAlarmDefinition.Parse(text);
 
         Assert.EndsWith("-prod", alarm.AlarmName, StringComparison.Ordinal);
-        Assert.Equal(["arn:aws:sns:us-east-1:111122223333:paywatch-alerts-prod"], alarm.AlarmActions);
+        Assert.Equal(["arn:aws:sns:us-east-1:111122223333:paywatch-alerts-prod"], alarm.Actions.Alarm);
         Assert.Equal(60, alarm.Period);
     }
 
