@@ -37,7 +37,7 @@ public static class AlarmData
 
         foreach (var query in definition.Metrics.Where(q => q.Expression is not null))
         {
-            series[query.Id] = MetricMathExpression.Parse(query.Expression!).Evaluate(series, timestamps);
+            series[query.Id] = query.Expression!.Evaluate(series, timestamps);
         }
 
         var result = series[definition.Metrics.Single(q => q.ReturnData).Id];

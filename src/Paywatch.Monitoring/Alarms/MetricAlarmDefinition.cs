@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Paywatch.Monitoring.MetricMath;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Monitoring.Alarms;
 
 /// <summary>One entry of a metric-math alarm's <c>Metrics</c>: a metric query (<c>MetricStat</c>) or an expression.</summary>
-public sealed record MetricDataQuery(string Id, MetricKey? Metric, Statistic? Stat, int? Period, string? Expression, bool ReturnData, string? Label);
+public sealed record MetricDataQuery(string Id, MetricKey? Metric, Statistic? Stat, int? Period, MetricMathExpression? Expression, bool ReturnData, string? Label);
 
 /// <summary>
 /// A metric alarm in the PutMetricAlarm input shape, validated as PutMetricAlarm validates it: either one metric
@@ -130,7 +131,16 @@ public sealed record MetricAlarmDefinition
             var label = AlarmJson.String(query, "Label", name);
             if (AlarmJson.String(query, "Expression", name) is { } expression)
             {
-                queries.Add(new MetricDataQuery(id, null, null, null, expression, returnData, label));
+                // Parsed once here, so a bad expression is refused with the definition, not at evaluation.
+                try
+                {
+                    queries.Add(new MetricDataQuery(id, null, null, null, MetricMathExpression.Parse(expression), returnData, label));
+                }
+                catch (InvalidMetricMathException e)
+                {
+                    throw Invalid(name, $"query '{id}': {e.Message}");
+                }
+
                 continue;
             }
 
@@ -149,6 +159,12 @@ public sealed record MetricAlarmDefinition
                 null,
                 returnData,
                 label));
+        }
+
+        var ids = queries.Select(q => q.Id).ToHashSet(StringComparer.Ordinal);
+        if (queries.SelectMany(q => q.Expression?.ReferencedIds ?? []).FirstOrDefault(r => !ids.Contains(r)) is { } unknown)
+        {
+            throw Invalid(name, $"an expression uses '{unknown}', which is not the Id of any query in Metrics.");
         }
 
         if (queries.Count(q => q.ReturnData) != 1)

@@ -87,6 +87,8 @@ public sealed class MetricAlarmTests
     [InlineData("""{"AlarmName": "a", "EvaluationPeriods": 25, "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold", "Namespace": "N", "MetricName": "M", "Statistic": "Sum", "Period": 3600}""", "Alarm a: EvaluationPeriods × Period must not exceed one day")]
     [InlineData("""{"AlarmName": "a", "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold", "Namespace": "N", "MetricName": "M", "Statistic": "p99", "Period": 60}""", "Alarm a: Statistic 'p99' is a percentile: use ExtendedStatistic.")]
     [InlineData("""{"AlarmName": "a", "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold", "Metrics": [{"Id": "e", "Expression": "1"}, {"Id": "f", "Expression": "2"}]}""", "Alarm a: exactly one of Metrics must have ReturnData true")]
+    [InlineData("""{"AlarmName": "a", "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold", "Metrics": [{"Id": "e", "Expression": "100 * (m1"}]}""", "Alarm a: query 'e': Metric math expression is not valid")]
+    [InlineData("""{"AlarmName": "a", "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold", "Metrics": [{"Id": "e", "Expression": "100 * m1"}]}""", "Alarm a: an expression uses 'm1', which is not the Id of any query in Metrics.")]
     public void Invalid_definitions_are_refused_naming_the_field(string json, string message)
     {
         var error = Assert.Throws<InvalidAlarmDefinitionException>(() => MetricAlarmDefinition.Parse(json));
