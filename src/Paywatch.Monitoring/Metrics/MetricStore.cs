@@ -152,8 +152,16 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
     {
         private readonly Dictionary<long, Bucket> _buckets = [];
 
+        // Buckets start on whole minutes unless the metric ever had high-resolution data (whole seconds).
+        private int _step = 60;
+
         public void Add(long bucketStart, double value, long count)
         {
+            if (bucketStart % 60 != 0)
+            {
+                _step = 1;
+            }
+
             if (!_buckets.TryGetValue(bucketStart, out var bucket))
             {
                 _buckets[bucketStart] = bucket = new Bucket();
@@ -162,12 +170,13 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
             bucket.Add(value, count);
         }
 
+        /// <summary>The buckets starting in [from, to), merged: looked up by start, not found by scanning.</summary>
         public Bucket? Aggregate(long from, long to)
         {
             Bucket? total = null;
-            foreach (var (start, bucket) in _buckets)
+            for (var start = from + Mod(-from, _step); start < to; start += _step)
             {
-                if (start >= from && start < to)
+                if (_buckets.TryGetValue(start, out var bucket))
                 {
                     (total ??= new Bucket()).Merge(bucket);
                 }
