@@ -5,13 +5,18 @@ namespace Paywatch.Monitoring.Alarms;
 /// <summary>
 /// A region's alarms, as CloudWatch runs them: metric alarms evaluated each period from the metric store, and
 /// composite alarms re-evaluated whenever one of their children changes state. Transitions carry the actions to
-/// run; a composite's are withheld while its actions suppressor says so.
+/// run. A composite's actions are held while its actions suppressor's wait or extension period runs, then run
+/// if the composite is still in that state (the transition is reported again, with its actions).
 /// </summary>
 public sealed class AlarmSet
 {
     private readonly Dictionary<string, MetricAlarm> _metricAlarms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompositeState> _composites = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<AlarmStateChange>> _changes = new(StringComparer.Ordinal);
+    // Only alarms used as actions suppressors need their changes kept, and only recent ones (see Record).
+    private readonly Dictionary<string, List<AlarmStateChange>> _suppressorChanges = new(StringComparer.Ordinal);
+
+    // Composite transitions whose actions are held by a suppressor's wait or extension period.
+    private readonly List<(CompositeState Composite, AlarmTransition Transition)> _held = [];
 
     /// <exception cref="InvalidAlarmDefinitionException">Names repeat, or a composite names an alarm that does not exist.</exception>
     public AlarmSet(IEnumerable<MetricAlarmDefinition> metricAlarms, IEnumerable<CompositeAlarmDefinition> compositeAlarms)
@@ -33,9 +38,16 @@ public sealed class AlarmSet
             }
         }
 
-        // PutCompositeAlarm refuses a rule that names an alarm that does not exist.
+        // PutCompositeAlarm refuses a rule (or a suppressor) that names an alarm that does not exist.
         foreach (var definition in composites)
         {
+            if (definition.ActionsSuppressor is { } suppressor)
+            {
+                _suppressorChanges[suppressor] = StateOf(suppressor) is null
+                    ? throw new InvalidAlarmDefinitionException($"Alarm {definition.AlarmName}: its ActionsSuppressor '{suppressor}' is not an alarm here.")
+                    : [];
+            }
+
             if (definition.AlarmRule.AlarmNames.FirstOrDefault(n => !_metricAlarms.ContainsKey(n) && !_composites.ContainsKey(n)) is { } missing)
             {
                 throw new InvalidAlarmDefinitionException($"Alarm {definition.AlarmName}: its AlarmRule names '{missing}', which is not an alarm here.");
@@ -75,6 +87,7 @@ public sealed class AlarmSet
         }
 
         transitions.AddRange(Propagate(transitions, now));
+        transitions.AddRange(ReleaseHeldActions(now));
         return transitions;
     }
 
@@ -101,7 +114,14 @@ public sealed class AlarmSet
                 var old = composite.State;
                 composite.State = state;
                 Record(composite.Definition.AlarmName, state, now);
-                result.Add(new AlarmTransition(composite.Definition.AlarmName, old, state, Reason(composite.Definition), now, Actions(composite, state, now)));
+                var transition = new AlarmTransition(composite.Definition.AlarmName, old, state, Reason(composite.Definition), now, composite.Definition.Actions.For(state));
+                if (transition.Actions.Count > 0 && SuppressedBy(composite.Definition, now, now) != ActionsSuppressedBy.None)
+                {
+                    _held.Add((composite, transition));
+                    transition = transition with { Actions = [] };
+                }
+
+                result.Add(transition);
                 pending.Enqueue(composite.Definition.AlarmName);
             }
         }
@@ -109,12 +129,34 @@ public sealed class AlarmSet
         return result;
     }
 
-    private IReadOnlyList<string> Actions(CompositeState composite, AlarmState state, DateTimeOffset now)
+    private ActionsSuppressedBy SuppressedBy(CompositeAlarmDefinition composite, DateTimeOffset changedAt, DateTimeOffset now) =>
+        composite.ActionsSuppressor is { } suppressor && composite.Suppression is { } suppression
+            ? suppression.SuppressedBy(_suppressorChanges[suppressor], changedAt, now)
+            : ActionsSuppressedBy.None;
+
+    /// <summary>
+    /// Held actions run once their suppression is over, if the composite is still in the state it entered; a
+    /// composite that has moved on drops them, as CloudWatch does. The transition is reported again, with them.
+    /// </summary>
+    private List<AlarmTransition> ReleaseHeldActions(DateTimeOffset now)
     {
-        var d = composite.Definition;
-        var suppressed = d.ActionsSuppressor is { } suppressor && d.Suppression is { } suppression
-            && suppression.SuppressedBy(_changes.GetValueOrDefault(suppressor) ?? [], now, now) != ActionsSuppressedBy.None;
-        return suppressed ? [] : d.Actions.For(state);
+        var released = new List<AlarmTransition>();
+        _held.RemoveAll(held =>
+        {
+            if (held.Composite.State != held.Transition.NewState)
+            {
+                return true;
+            }
+
+            if (SuppressedBy(held.Composite.Definition, held.Transition.Timestamp, now) != ActionsSuppressedBy.None)
+            {
+                return false;
+            }
+
+            released.Add(held.Transition);
+            return true;
+        });
+        return released;
     }
 
     private string Reason(CompositeAlarmDefinition definition) =>
@@ -123,12 +165,17 @@ public sealed class AlarmSet
 
     private void Record(string name, AlarmState state, DateTimeOffset at)
     {
-        if (!_changes.TryGetValue(name, out var list))
+        if (_suppressorChanges.TryGetValue(name, out var list))
         {
-            _changes[name] = list = [];
+            // Suppression periods are bounded (CloudWatch caps them at days); a week of changes, plus the last
+            // one before it for the state at the window's start, is all a decision can need.
+            list.Add(new AlarmStateChange(at, state));
+            var old = list.FindLastIndex(c => c.At < at - TimeSpan.FromDays(7));
+            if (old > 0)
+            {
+                list.RemoveRange(0, old);
+            }
         }
-
-        list.Add(new AlarmStateChange(at, state));
     }
 
     private sealed class CompositeState(CompositeAlarmDefinition definition)

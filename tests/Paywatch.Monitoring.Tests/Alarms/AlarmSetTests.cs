@@ -79,3 +79,65 @@ public sealed class AlarmSetTests
         Assert.StartsWith("Alarm c: AlarmRule is not valid", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class AlarmSetSuppressionTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+    private static readonly MetricKey Errors = new("N", "Errors");
+
+    private static AlarmSet Set() => new(
+        [
+            MetricAlarmDefinition.Parse("""{"AlarmName": "errors", "Namespace": "N", "MetricName": "Errors", "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 5, "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching"}"""),
+            MetricAlarmDefinition.Parse("""{"AlarmName": "maintenance", "Namespace": "N", "MetricName": "Maintenance", "Statistic": "Maximum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching"}"""),
+        ],
+        [
+            CompositeAlarmDefinition.Parse("""{"AlarmName": "health", "AlarmRule": "ALARM(errors)", "AlarmActions": ["page"], "ActionsSuppressor": "maintenance", "ActionsSuppressorWaitPeriod": 120, "ActionsSuppressorExtensionPeriod": 60}"""),
+        ]);
+
+    [Fact]
+    public void Actions_held_by_the_wait_period_run_when_it_ends_if_the_composite_is_still_in_alarm()
+    {
+        var alarms = Set();
+        var store = new MetricStore(TimeSpan.FromHours(1));
+        var health = new List<AlarmTransition>();
+        for (var minute = 0; minute < 4; minute++)
+        {
+            store.Put(Errors, T0.AddMinutes(minute), 10);
+            health.AddRange(alarms.Evaluate(store, T0.AddMinutes(minute + 1)).Where(t => t.AlarmName == "health"));
+        }
+
+        // 08:01: ALARM, actions held for the 120 s wait period [08:01, 08:03); 08:03: the wait is over, the
+        // composite is still in ALARM, so the transition comes again with its actions.
+        Assert.Equal([(T0.AddMinutes(1), 0), (T0.AddMinutes(1), 1)], health.Select(t => (t.Timestamp, t.Actions.Count)));
+        Assert.All(health, t => Assert.Equal(AlarmState.Alarm, t.NewState));
+    }
+
+    [Fact]
+    public void Held_actions_are_dropped_when_the_composite_moves_on()
+    {
+        var alarms = Set();
+        var store = new MetricStore(TimeSpan.FromHours(1));
+        store.Put(Errors, T0, 10);
+        for (var minute = 1; minute < 5; minute++)
+        {
+            store.Put(Errors, T0.AddMinutes(minute), 1);
+        }
+
+        var first = alarms.Evaluate(store, T0.AddMinutes(1)).Single(t => t.AlarmName == "health");
+        var later = Enumerable.Range(2, 4).SelectMany(m => alarms.Evaluate(store, T0.AddMinutes(m))).Where(t => t.AlarmName == "health").ToList();
+
+        Assert.Empty(first.Actions);
+        // Errors fall to 1 at 08:01, so at 08:02 the composite is OK again, inside the wait period: the ALARM
+        // actions never run.
+        Assert.Equal([AlarmState.Ok], later.Select(t => t.NewState));
+    }
+
+    [Fact]
+    public void A_suppressor_that_is_not_an_alarm_is_refused()
+    {
+        var composite = CompositeAlarmDefinition.Parse("""{"AlarmName": "c", "AlarmRule": "TRUE", "ActionsSuppressor": "nope"}""");
+
+        var error = Assert.Throws<InvalidAlarmDefinitionException>(() => new AlarmSet([], [composite]));
+        Assert.Equal("Alarm c: its ActionsSuppressor 'nope' is not an alarm here.", error.Message);
+    }
+}
