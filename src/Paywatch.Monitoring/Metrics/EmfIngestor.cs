@@ -13,13 +13,13 @@ namespace Paywatch.Monitoring.Metrics;
 public static class EmfIngestor
 {
     /// <returns>The number of datapoints stored, and why the document was refused when it was.</returns>
-    public static (int Datapoints, string? Error) Ingest(ReadOnlySpan<byte> line, MetricStore store)
+    public static (int Datapoints, string? Error) Ingest(ReadOnlyMemory<byte> line, MetricStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(line.ToArray());
+            document = JsonDocument.Parse(line);
         }
         catch (JsonException e)
         {
