@@ -2,7 +2,7 @@ namespace Paywatch.Core.Telemetry;
 
 /// <summary>
 /// The custom metrics, in the namespace of <see cref="Processing.ProcessorOptions.MetricNamespace"/>. Their
-/// names are a contract with config/ (alarms, dashboard); docs/metrics.md describes each.
+/// names are a contract with config/ (alarms, dashboard); docs/telemetry.md describes each.
 /// </summary>
 public static class MetricNames
 {
@@ -20,6 +20,12 @@ public static class MetricNames
     public const string RecordsRetried = "RecordsRetried";
     public const string PansMasked = "PansMasked";
     public const string VelocityStateEvicted = "VelocityStateEvicted";
+
+    /// <summary>1 on an execution environment's first invocation (the Lambda host writes it, not the processor).</summary>
+    public const string ColdStart = "ColdStart";
+
+    /// <summary>Process start to ready for the first invocation, in milliseconds, written with <see cref="ColdStart"/>.</summary>
+    public const string InitDuration = "InitDuration";
 
     /// <summary>Dimension names. Both have small, fixed value sets: cardinality stays bounded by design.</summary>
     public static class Dimensions
