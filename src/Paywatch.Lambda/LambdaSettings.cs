@@ -1,0 +1,44 @@
+using Paywatch.Core.Processing;
+using Paywatch.Core.Routing;
+
+namespace Paywatch.Lambda;
+
+/// <summary>
+/// The function's configuration, from the environment Terraform gives it (infra/lambda.tf). Nothing secret is in
+/// it: credentials come from the execution role through Lambda's own variables.
+/// </summary>
+internal sealed record LambdaSettings(ProcessorOptions Processor, PublishMode PublishMode, string FunctionName)
+{
+    public const string EnvironmentVariable = "PAYWATCH_ENVIRONMENT";
+    public const string EventBusVariable = "PAYWATCH_EVENT_BUS_NAME";
+    public const string MetricNamespaceVariable = "PAYWATCH_METRIC_NAMESPACE";
+    public const string PublishModeVariable = "PAYWATCH_PUBLISH_MODE";
+
+    /// <summary>Reads and validates the settings.</summary>
+    /// <exception cref="ArgumentException">A variable is missing or invalid; the message names it.</exception>
+    public static LambdaSettings FromEnvironment(Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        var defaults = new ProcessorOptions();
+        var processor = new ProcessorOptions
+        {
+            Environment = Required(variable, EnvironmentVariable),
+            EventBusName = Required(variable, EventBusVariable),
+            MetricNamespace = variable(MetricNamespaceVariable) is { Length: > 0 } metricNamespace ? metricNamespace : defaults.MetricNamespace,
+        };
+        processor.Validate();
+
+        var mode = variable(PublishModeVariable) switch
+        {
+            null or "" or "matched" => PublishMode.Matched,
+            "all" => PublishMode.All,
+            var other => throw new ArgumentException($"{PublishModeVariable} must be 'matched' or 'all', not '{other}'."),
+        };
+        return new LambdaSettings(processor, mode, variable("AWS_LAMBDA_FUNCTION_NAME") ?? "paywatch");
+    }
+
+    private static string Required(Func<string, string?> variable, string name) =>
+        variable(name) is { Length: > 0 } value
+            ? value
+            : throw new ArgumentException($"The environment variable {name} is not set.");
+}

@@ -1,0 +1,55 @@
+using Paywatch.Core.Routing;
+
+namespace Paywatch.Lambda.Tests;
+
+public sealed class LambdaSettingsTests
+{
+    private static readonly Dictionary<string, string> Minimal = new()
+    {
+        [LambdaSettings.EnvironmentVariable] = "prod",
+        [LambdaSettings.EventBusVariable] = "paywatch-transactions-prod",
+    };
+
+    [Fact]
+    public void The_environment_and_bus_come_from_the_variables_and_the_rest_defaults()
+    {
+        var settings = LambdaSettings.FromEnvironment(Read(Minimal));
+
+        Assert.Equal("prod", settings.Processor.Environment);
+        Assert.Equal("paywatch-transactions-prod", settings.Processor.EventBusName);
+        Assert.Equal("Paywatch/Transactions", settings.Processor.MetricNamespace);
+        Assert.Equal(PublishMode.Matched, settings.PublishMode);
+    }
+
+    [Theory]
+    [InlineData(LambdaSettings.EnvironmentVariable)]
+    [InlineData(LambdaSettings.EventBusVariable)]
+    public void A_missing_required_variable_is_named(string missing)
+    {
+        var variables = new Dictionary<string, string>(Minimal);
+        variables.Remove(missing);
+
+        var error = Assert.Throws<ArgumentException>(() => LambdaSettings.FromEnvironment(Read(variables)));
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_publish_mode_is_refused()
+    {
+        var variables = new Dictionary<string, string>(Minimal) { [LambdaSettings.PublishModeVariable] = "some" };
+
+        var error = Assert.Throws<ArgumentException>(() => LambdaSettings.FromEnvironment(Read(variables)));
+        Assert.Contains("'matched' or 'all'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_environment_CloudWatch_would_reject_as_a_dimension_value_is_refused_at_start()
+    {
+        var variables = new Dictionary<string, string>(Minimal) { [LambdaSettings.EnvironmentVariable] = "prød" };
+
+        Assert.Throws<ArgumentException>(() => LambdaSettings.FromEnvironment(Read(variables)));
+    }
+
+    private static Func<string, string?> Read(Dictionary<string, string> variables) =>
+        name => variables.TryGetValue(name, out var value) ? value : null;
+}
