@@ -76,7 +76,7 @@ test('the schema check finds an unknown argument, a missing required one and an 
   ]);
 });
 
-test('the schema read is provider 6.25.0's: aws_region exposes region, docs link 6.25.0, unknown types are null', () => {
+test('the schema read is that of provider 6.25.0: aws_region exposes region, docs link 6.25.0, unknown types are null', () => {
   const region = schemaOf('data', 'aws_region');
   assert.ok(region.attributes.has('region'));
   assert.match(region.docs, /\/aws\/6\.25\.0\/docs\/data-sources\/region$/);
