@@ -77,3 +77,8 @@ output "composite_alarm_names" {
   description = "The composite alarms (Processing Health, System Capacity)."
   value       = [for alarm in aws_cloudwatch_composite_alarm.this : alarm.alarm_name]
 }
+
+output "aws_region" {
+  description = "Region the stack is in (for the AWS CLI commands of the runbook)."
+  value       = local.region
+}
