@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --prefix infra/tests --no-audit --no-fund --loglevel=error
-(cd infra/tests && node --test)
+(cd infra/tests && node --test --test-reporter=dot)
 dotnet test Paywatch.slnx --nologo --verbosity quiet "$@"
