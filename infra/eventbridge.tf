@@ -7,7 +7,7 @@ resource "aws_cloudwatch_event_bus" "transactions" {
   # Events the bus cannot encrypt or decrypt with the key go here instead of being lost.
   # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq.html
   dead_letter_config {
-    arn = aws_sqs_queue.routing_dlq.arn
+    arn = aws_sqs_queue.dead_letter["routing"].arn
   }
 }
 
@@ -54,8 +54,8 @@ resource "aws_cloudwatch_event_target" "alerts" {
   }
 
   dead_letter_config {
-    arn = aws_sqs_queue.routing_dlq.arn
+    arn = aws_sqs_queue.dead_letter["routing"].arn
   }
 
-  depends_on = [aws_sns_topic_policy.alerts, aws_sqs_queue_policy.routing_dlq]
+  depends_on = [aws_sns_topic_policy.alerts, aws_sqs_queue_policy.dead_letter]
 }

@@ -53,7 +53,7 @@ data "aws_iam_policy_document" "processor" {
   statement {
     sid       = "SendFailedBatchesToTheDeadLetterQueue"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.processor_dlq.arn]
+    resources = [aws_sqs_queue.dead_letter["processor"].arn]
   }
 
   statement {

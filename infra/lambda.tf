@@ -62,7 +62,7 @@ resource "aws_lambda_event_source_mapping" "transactions" {
   # For Kinesis, Lambda sends the batch's metadata (shard, sequence range), not the records, to this queue.
   destination_config {
     on_failure {
-      destination_arn = aws_sqs_queue.processor_dlq.arn
+      destination_arn = aws_sqs_queue.dead_letter["processor"].arn
     }
   }
 

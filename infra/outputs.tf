@@ -50,12 +50,12 @@ output "alerts_topic_arn" {
 
 output "processor_dlq_url" {
   description = "URL of the processor's dead-letter queue (batches that exhausted their retries)."
-  value       = aws_sqs_queue.processor_dlq.url
+  value       = aws_sqs_queue.dead_letter["processor"].url
 }
 
 output "routing_dlq_url" {
   description = "URL of routing's dead-letter queue (events EventBridge could not deliver)."
-  value       = aws_sqs_queue.routing_dlq.url
+  value       = aws_sqs_queue.dead_letter["routing"].url
 }
 
 output "event_bus_name" {

@@ -87,7 +87,9 @@ test('the event source mapping is bounded and reports partial failures to the DL
   assert.equal(esm.bisect_batch_on_function_error, true);
   assert.equal(esm.maximum_retry_attempts, '${var.event_source_maximum_retry_attempts}');
   assert.equal(esm.maximum_record_age_in_seconds, '${var.event_source_maximum_record_age_seconds}');
-  assert.equal(esm.destination_config[0].on_failure[0].destination_arn, '${aws_sqs_queue.processor_dlq.arn}');
+  assert.equal(esm.destination_config[0].on_failure[0].destination_arn, '${aws_sqs_queue.dead_letter["processor"].arn}');
   assert.equal(esm.tumbling_window_in_seconds, '${var.tumbling_window_seconds}');
-  assert.equal(find(configuration, 'aws_sqs_queue', 'processor_dlq').body.message_retention_seconds, 1209600);
+  const queues = find(configuration, 'aws_sqs_queue', 'dead_letter').body;
+  assert.equal(queues.message_retention_seconds, 1209600);
+  assert.deepEqual(Object.keys(configuration.locals.get('dead_letter_queue_names').value), ['processor', 'routing']);
 });

@@ -108,7 +108,8 @@ function dynamicLabels(value, labels = new Set()) {
 
 /** Why a reference does not resolve, or null when it does. */
 function unresolved(reference, iterators) {
-  const [head, ...rest] = reference.split('.');
+  // An instance key (aws_sqs_queue.dead_letter["routing"].arn) comes as a quoted or numeric segment.
+  const [head, ...rest] = reference.split('.').filter(segment => !/^("[^"]*"|\d+)$/.test(segment));
   switch (head) {
     case 'var': return configuration.variables.has(rest[0]) ? null : 'no such variable';
     case 'local': return configuration.locals.has(rest[0]) ? null : 'no such local';
@@ -147,6 +148,7 @@ test('the reference check finds a misspelt variable, resource and attribute', ()
   assert.equal(unresolved('aws_sns_topic.alert.arn', none), 'no such resource');
   assert.equal(unresolved('aws_sns_topic.alerts.url', none), 'no attribute url');
   assert.equal(unresolved('aws_sns_topic.alerts.arn', none), null);
+  assert.equal(unresolved('aws_sqs_queue.dead_letter."routing".urn', none), 'no attribute urn');
 });
 
 test('every variable and local is used', async () => {
@@ -157,4 +159,60 @@ test('every variable and local is used', async () => {
   const unused = [...[...configuration.variables.keys()].map(n => `var.${n}`), ...[...configuration.locals.keys()].map(n => `local.${n}`)]
     .filter(name => !used.has(name));
   assert.deepEqual(unused, []);
+});
+
+/** The dependency graph Terraform builds from references: node → the nodes its expressions name. */
+async function dependencyGraph() {
+  const graph = new Map();
+  const node = (reference) => {
+    const parts = reference.split('.').filter(segment => !/^("[^"]*"|\d+)$/.test(segment));
+    if (parts[0] === 'data') return `data.${parts[1]}.${parts[2]}`;
+    if (parts[0] === 'local' || parts[0] === 'var') return `${parts[0]}.${parts[1]}`;
+    return configuration.resources.some(r => r.type === parts[0] && r.name === parts[1]) ? `${parts[0]}.${parts[1]}` : null;
+  };
+  const add = async (name, value) => {
+    const edges = new Set();
+    for (const { expression } of expressions(value)) {
+      for (const reference of await referencesIn(expression)) {
+        const target = node(reference);
+        if (target && target !== name) edges.add(target);
+      }
+    }
+    graph.set(name, edges);
+  };
+  for (const r of configuration.resources) await add(`${r.type}.${r.name}`, r.body);
+  for (const d of configuration.data) await add(`data.${d.type}.${d.name}`, d.body);
+  for (const [name, local] of configuration.locals) await add(`local.${name}`, local.value);
+  return graph;
+}
+
+export function findCycle(graph) {
+  const state = new Map();
+  const visit = (name, path) => {
+    if (state.get(name) === 'done') return null;
+    if (state.get(name) === 'open') return [...path.slice(path.indexOf(name)), name];
+    state.set(name, 'open');
+    for (const next of graph.get(name) ?? []) {
+      const cycle = visit(next, [...path, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, 'done');
+    return null;
+  };
+  for (const name of graph.keys()) {
+    const cycle = visit(name, []);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+test('the dependency graph has no cycle (Terraform refuses one at plan time)', async () => {
+  const graph = await dependencyGraph();
+  assert.ok(graph.size > 40);
+  assert.equal(findCycle(graph)?.join(' -> ') ?? null, null);
+});
+
+test('the cycle check finds a cycle through a local', () => {
+  const graph = new Map([['a', new Set(['local.b'])], ['local.b', new Set(['c'])], ['c', new Set(['a'])], ['d', new Set(['a'])]]);
+  assert.deepEqual(findCycle(graph), ['a', 'local.b', 'c', 'a']);
 });

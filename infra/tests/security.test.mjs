@@ -76,7 +76,7 @@ function resourceStarAllowed(name, statement) {
 }
 
 test('no IAM action *, no service wildcards, no public principals, Resource "*" only where AWS requires it', () => {
-  assert.ok(documents.length >= 7);
+  assert.ok(documents.length >= 6);
   const problems = documents.flatMap(d => policyProblems(d.name, d.body.statement ?? []));
   assert.deepEqual(problems, []);
 });
@@ -122,8 +122,7 @@ test('the function environment holds no secrets', () => {
 });
 
 test('queues refuse unencrypted transport', () => {
-  for (const queue of ['processor_dlq', 'routing_dlq']) {
-    const deny = find(configuration, 'aws_iam_policy_document', queue, 'data').body.statement.find(s => s.effect === 'Deny');
-    assert.equal(deny.condition[0].variable, 'aws:SecureTransport');
-  }
+  const deny = find(configuration, 'aws_iam_policy_document', 'dead_letter', 'data').body.statement.find(s => s.effect === 'Deny');
+  assert.equal(deny.condition[0].variable, 'aws:SecureTransport');
+  assert.equal(find(configuration, 'aws_sqs_queue_policy', 'dead_letter').body.for_each, '${local.dead_letter_senders}');
 });
