@@ -1,0 +1,77 @@
+using System.Text;
+using Paywatch.Monitoring.Alarms;
+using Paywatch.Patterns;
+
+namespace Paywatch.Infra.Tests;
+
+public sealed class AlarmAndRuleTests
+{
+    private static List<MetricAlarmDefinition> MetricAlarms() => [.. Repository.Config.MetricAlarms.Select(f => MetricAlarmDefinition.Parse(Repository.Render(f)))];
+
+    private static List<CompositeAlarmDefinition> CompositeAlarms() => [.. Repository.Config.CompositeAlarms.Select(f => CompositeAlarmDefinition.Parse(Repository.Render(f)))];
+
+    [Fact]
+    public void Every_composite_rule_names_alarms_defined_in_config()
+    {
+        var metricAlarms = MetricAlarms();
+        var composites = CompositeAlarms();
+
+        // AlarmSet refuses, as PutCompositeAlarm does, a rule naming an alarm that does not exist.
+        var set = new AlarmSet(metricAlarms, composites);
+
+        Assert.Equal(2, set.CompositeAlarms.Count());
+        Assert.All(composites, c => Assert.All(c.AlarmRule.AlarmNames, n => Assert.Contains(n, metricAlarms.Select(a => a.AlarmName))));
+    }
+
+    [Fact]
+    public void A_composite_naming_an_alarm_missing_from_config_is_refused()
+    {
+        var withoutLatency = MetricAlarms().Where(a => a.AlarmName != "paywatch-latency-prod");
+
+        Assert.Throws<InvalidAlarmDefinitionException>(() => new AlarmSet(withoutLatency, CompositeAlarms()));
+    }
+
+    [Fact]
+    public void The_composites_are_processing_health_over_error_rate_and_latency_and_system_capacity_over_throttles_and_iterator_age()
+    {
+        var rules = CompositeAlarms().ToDictionary(c => c.AlarmName, c => c.AlarmRule.AlarmNames.Order(StringComparer.Ordinal).ToList());
+
+        Assert.Equal(["paywatch-error-rate-prod", "paywatch-latency-prod"], rules["paywatch-processing-health-prod"]);
+        Assert.Equal(["paywatch-iterator-age-prod", "paywatch-throttles-prod"], rules["paywatch-system-capacity-prod"]);
+    }
+
+    [Fact]
+    public void Every_alarm_notifies_the_alerts_topic()
+    {
+        var topic = Repository.TemplateValues["alerts_topic_arn"];
+        var actions = MetricAlarms().Select(a => a.Actions).Concat(CompositeAlarms().Select(c => c.Actions)).ToList();
+
+        Assert.Equal(6, actions.Count);
+        Assert.All(actions, a => Assert.Equal([topic], a.Alarm));
+    }
+
+    // The spec's samples as the processor publishes them (docs/transactions.md, "The event"), and events made to
+    // sit on either side of each rule's threshold.
+    [Theory]
+    [InlineData("""{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US","transaction_count":1,"status":"APPROVED","risk_score":10}""", "")]
+    [InlineData("""{"transaction_id":"txn-002","amount":15000,"type":"PURCHASE","merchant_id":"merch-456","merchant_country":"US","transaction_count":1,"status":"APPROVED","risk_score":40}""", "paywatch-high-value")]
+    [InlineData("""{"transaction_id":"txn-003","amount":-100,"type":"PURCHASE","status":"FAILED","error_code":"MISSING_FIELD"}""", "paywatch-failed")]
+    [InlineData("""{"transaction_id":"x","status":"ERROR","error_code":"INVALID_JSON"}""", "paywatch-failed")]
+    [InlineData("""{"transaction_id":"x","amount":10000,"status":"APPROVED","merchant_country":"US"}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"BR","risk_score":81}""", "paywatch-fraud")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"BR","risk_score":80}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"GB","risk_score":95}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"US","transaction_count":21}""", "paywatch-velocity")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"US","transaction_count":20}""", "")]
+    public void The_four_rules_route_the_samples_as_the_spec_says(string detail, string expected)
+    {
+        var rules = RuleDefinition.LoadDirectory(Path.Combine(Repository.Config.Root, "rules"));
+        var matcher = RuleSet.Compile(rules).CreateMatcher();
+        var matched = new List<string>();
+
+        matcher.MatchEntry("paywatch.transactions", "Transaction Processed", Encoding.UTF8.GetBytes(detail), matched);
+
+        Assert.Equal(expected, string.Join(",", matched.Order(StringComparer.Ordinal)));
+        Assert.Equal(4, rules.Count);
+    }
+}
