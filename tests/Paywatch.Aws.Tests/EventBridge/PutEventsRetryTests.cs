@@ -126,20 +126,21 @@ public sealed class PutEventsRetryTests
     {
         await using var fixture = await PutEventsFixture.StartAsync();
         fixture.Endpoint.Behavior = _ => PutEventsTestReply.Error(400, "ThrottlingException");
-        var time = new FakeTimeProvider(PutEventsFixture.Time);
+        var time = new TimerCountingTime(new FakeTimeProvider(PutEventsFixture.Time));
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500), time);
 
-        // Jitter draws its maximum: the backoffs are 1 s, 2 s, 4 s ... so the second one outlives the deadline.
+        // Jitter draws its maximum: the backoffs are 1 s, then 2 s, so the second one outlives the deadline.
         var publisher = fixture.Publisher(
             new PutEventsOptions { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(8) },
             time, random: () => 1);
         var publish = publisher.PublishDetailedAsync(PutEventsFixture.Entries(12), deadline.Token).AsTask();
 
-        await WhenAsync(() => fixture.Endpoint.Requests == 2, publish);
-        time.Advance(TimeSpan.FromSeconds(1));
-        await WhenAsync(() => fixture.Endpoint.Requests == 4, publish);
-        Assert.False(publish.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(500));
+        // Timers: the deadline's, then one backoff per chunk (2 chunks) after each round of requests.
+        await WhenAsync(() => time.TimersCreated == 3, publish);
+        time.Fake.Advance(TimeSpan.FromSeconds(1));
+        await WhenAsync(() => time.TimersCreated == 5, publish);
+        Assert.Equal(4, fixture.Endpoint.Requests);
+        time.Fake.Advance(TimeSpan.FromMilliseconds(500));
 
         var finished = await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(10), TimeProvider.System));
         Assert.Same(publish, finished);
@@ -183,6 +184,28 @@ public sealed class PutEventsRetryTests
             Assert.False(publish.IsCompleted, "the publish ended early");
             Assert.True(DateTime.UtcNow < limit, "the endpoint did not see the expected requests");
             await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
+        }
+    }
+
+    /// <summary>The fake clock, counting the timers created on it, so a test knows when the publisher is waiting.</summary>
+    private sealed class TimerCountingTime(FakeTimeProvider fake) : TimeProvider
+    {
+        private int _timers;
+
+        public FakeTimeProvider Fake => fake;
+
+        public int TimersCreated => Volatile.Read(ref _timers);
+
+        public override DateTimeOffset GetUtcNow() => fake.GetUtcNow();
+
+        public override long GetTimestamp() => fake.GetTimestamp();
+
+        public override long TimestampFrequency => fake.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return fake.CreateTimer(callback, state, dueTime, period);
         }
     }
 
