@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 
 namespace Paywatch.Aws.XRay;
@@ -14,14 +15,18 @@ public static class XRayIds
     {
         Span<byte> random = stackalloc byte[12];
         Random.Shared.NextBytes(random);
-        var seconds = (uint)Math.Clamp(start.ToUnixTimeSeconds(), 0, uint.MaxValue);
-        return string.Create(35, (seconds, random.ToArray()), static (chars, state) =>
+        var state = (
+            Seconds: (uint)Math.Clamp(start.ToUnixTimeSeconds(), 0, uint.MaxValue),
+            High: BinaryPrimitives.ReadUInt64LittleEndian(random),
+            Low: BinaryPrimitives.ReadUInt32LittleEndian(random[8..]));
+        return string.Create(35, state, static (chars, state) =>
         {
             chars[0] = '1';
             chars[1] = '-';
-            state.seconds.TryFormat(chars[2..10], out _, "x8", CultureInfo.InvariantCulture);
+            state.Seconds.TryFormat(chars[2..10], out _, "x8", CultureInfo.InvariantCulture);
             chars[10] = '-';
-            Convert.TryToHexStringLower(state.Item2, chars[11..], out _);
+            state.High.TryFormat(chars[11..27], out _, "x16", CultureInfo.InvariantCulture);
+            state.Low.TryFormat(chars[27..35], out _, "x8", CultureInfo.InvariantCulture);
         });
     }
 
