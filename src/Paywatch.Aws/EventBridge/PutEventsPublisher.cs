@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Paywatch.Aws.Endpoints;
 using Paywatch.Aws.Json11;
+using Paywatch.Aws.Signing;
 using Paywatch.Core.Routing;
 
 namespace Paywatch.Aws.EventBridge;
@@ -22,6 +24,11 @@ namespace Paywatch.Aws.EventBridge;
 public sealed class PutEventsPublisher : IEventPublisher
 {
     public const string Operation = "PutEvents";
+
+    /// <summary>EventBridge's SigV4 signing name and JSON target prefix.</summary>
+    public const string SigningName = "events";
+
+    public const string TargetPrefix = "AWSEvents";
 
     /// <summary>The failure code of entries whose retries were cut short by cancellation and that had no error of their own.</summary>
     public const string DeadlineReached = "DeadlineReached";
@@ -61,6 +68,22 @@ public sealed class PutEventsPublisher : IEventPublisher
         _random = random ?? Random.Shared.NextDouble;
         _diagnostics = diagnostics;
         _buffers = new RequestBuffer[_options.MaxConcurrentRequests];
+    }
+
+    /// <summary>
+    /// A publisher configured as Lambda configures a function: credentials from <c>AWS_ACCESS_KEY_ID</c>,
+    /// <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>; region from <c>AWS_REGION</c>; the endpoint from
+    /// <c>AWS_ENDPOINT_URL_EVENTBRIDGE</c> or <c>AWS_ENDPOINT_URL</c> when set (the local twin), else EventBridge's.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Credentials or region missing, or an endpoint variable is not a URL.</exception>
+    public static PutEventsPublisher FromEnvironment(
+        HttpClient http, PutEventsOptions? options = null, TextWriter? diagnostics = null, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var region = AwsRegion.FromEnvironment(environment);
+        var signer = new SigV4Signer(AwsCredentials.FromEnvironment(environment), region, SigningName);
+        var client = new AwsJsonClient(http, signer, AwsEndpointResolver.EventBridge(region, environment), TargetPrefix);
+        return new PutEventsPublisher(client, options, diagnostics: diagnostics);
     }
 
     public async ValueTask<PublishResult> PublishAsync(ReadOnlyMemory<EventEntry> entries, CancellationToken cancellationToken) =>

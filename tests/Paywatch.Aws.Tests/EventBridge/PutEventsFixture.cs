@@ -32,7 +32,7 @@ internal sealed class PutEventsFixture : IAsyncDisposable
         new(Client(credentials), options, time, random ?? (() => 0), Diagnostics);
 
     public AwsJsonClient Client(AwsCredentials? credentials = null) =>
-        new(_http, new SigV4Signer(credentials ?? Credentials, "us-east-1", "events"), Endpoint.Url, "AWSEvents");
+        new(_http, new SigV4Signer(credentials ?? Credentials, "us-east-1", PutEventsPublisher.SigningName), Endpoint.Url, PutEventsPublisher.TargetPrefix);
 
     /// <summary>Entries whose Detail is <c>{"n":i,"pad":"xxx…"}</c>, padded so the whole Detail is <paramref name="detailBytes"/> long.</summary>
     public static EventEntry[] Entries(int count, int detailBytes = 0)

@@ -77,4 +77,19 @@ public sealed class PutEventsRequestTests
         Assert.Equal([0], result.FailedEntries);
         Assert.Contains(fixture.Endpoint.Rejections, r => r.Contains("session token", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_publisher_configured_from_the_Lambda_environment_reaches_the_endpoint_it_names()
+    {
+        await using var fixture = await PutEventsFixture.StartAsync();
+        var environment = fixture.Endpoint.Environment();
+        using var http = new HttpClient();
+
+        var publisher = PutEventsPublisher.FromEnvironment(http, environment: environment.GetValueOrDefault);
+        var result = await publisher.PublishAsync(PutEventsFixture.Entries(3), CancellationToken.None);
+
+        Assert.True(result.AllPublished);
+        Assert.Equal(3, fixture.Endpoint.Events.Count);
+        Assert.Empty(fixture.Endpoint.Rejections);
+    }
 }
