@@ -1,14 +1,7 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Paywatch.Aws.Signing;
 
 namespace Paywatch.Aws.TestSupport;
@@ -26,7 +19,7 @@ namespace Paywatch.Aws.TestSupport;
 /// </remarks>
 public sealed class PutEventsTestEndpoint : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHttpServer? _server;
     private readonly AwsCredentials _credentials;
     private readonly string _region;
     private readonly Lock _lock = new();
@@ -36,15 +29,14 @@ public sealed class PutEventsTestEndpoint : IAsyncDisposable
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private int _requests;
 
-    private PutEventsTestEndpoint(WebApplication app, AwsCredentials credentials, string region)
+    private PutEventsTestEndpoint(AwsCredentials credentials, string region)
     {
-        _app = app;
         _credentials = credentials;
         _region = region;
     }
 
     /// <summary>The endpoint's base URL, <c>http://127.0.0.1:{port}/</c>.</summary>
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _server?.Url ?? throw new InvalidOperationException("The endpoint is not started.");
 
     /// <summary>Decides the answer to each correctly signed request; accepts everything when null.</summary>
     public Func<PutEventsTestCall, PutEventsTestReply>? Behavior { get; set; }
@@ -71,15 +63,8 @@ public sealed class PutEventsTestEndpoint : IAsyncDisposable
     public static async Task<PutEventsTestEndpoint> StartAsync(AwsCredentials credentials, string region = "us-east-1")
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var endpoint = new PutEventsTestEndpoint(app, credentials, region);
-        app.Run(endpoint.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        endpoint.Url = new Uri(address.EndsWith('/') ? address : address + "/");
+        var endpoint = new PutEventsTestEndpoint(credentials, region);
+        endpoint._server = await LoopbackHttpServer.StartAsync(endpoint.HandleAsync).ConfigureAwait(false);
         return endpoint;
     }
 
@@ -103,8 +88,10 @@ public sealed class PutEventsTestEndpoint : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -11,20 +11,6 @@ namespace Paywatch.Aws.Tests.EventBridge;
 /// <summary>The processor with the real publisher against the test endpoint: failed entries become batchItemFailures.</summary>
 public sealed class HandlerThroughPutEventsTests
 {
-    private sealed class NoLogs : ILogWriter
-    {
-        public void Write(ReadOnlySpan<byte> utf8Lines)
-        {
-        }
-    }
-
-    private sealed class NoMetrics : IMetricsWriter
-    {
-        public void Write(string metricNamespace, DateTimeOffset timestamp, IReadOnlyList<MetricSet> sets)
-        {
-        }
-    }
-
     [Fact]
     public async Task Entries_failing_persistently_are_reported_as_exactly_their_records_sequence_numbers()
     {

@@ -1,16 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using OpenTelemetry.Trace;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Paywatch.Aws.Otlp;
+using Paywatch.Aws.TestSupport;
 using Paywatch.Aws.Tests.XRay;
 using Paywatch.Core.Telemetry;
 
@@ -30,11 +22,7 @@ public sealed class OtlpTracingTests
     public async Task With_an_endpoint_the_processors_spans_are_posted_as_OTLP_protobuf()
     {
         var received = new List<(string Path, string? ContentType, byte[] Body)>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        await using var app = builder.Build();
-        app.Run(async context =>
+        await using var receiver = await LoopbackHttpServer.StartAsync(async context =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
@@ -43,8 +31,7 @@ public sealed class OtlpTracingTests
                 received.Add((context.Request.Path, context.Request.ContentType, body.ToArray()));
             }
         });
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var url = receiver.Url.ToString().TrimEnd('/');
 
         // The exporter reads the OTEL_* variables from the process itself; this test runs alone, so they are set here.
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", url);

@@ -26,20 +26,6 @@ public sealed class XRayExporterTests
     private const string SegmentIdPattern = "^[0-9a-f]{16}$";
     private const string AnnotationKeyPattern = "^[A-Za-z0-9_]+$";
 
-    private sealed class NoLogs : ILogWriter
-    {
-        public void Write(ReadOnlySpan<byte> utf8Lines)
-        {
-        }
-    }
-
-    private sealed class NoMetrics : IMetricsWriter
-    {
-        public void Write(string metricNamespace, DateTimeOffset timestamp, IReadOnlyList<MetricSet> sets)
-        {
-        }
-    }
-
     [Fact]
     public async Task Every_datagram_is_the_header_line_then_one_document()
     {
@@ -145,21 +131,14 @@ public sealed class XRayExporterTests
     [Fact]
     public async Task A_card_number_in_a_span_tag_never_reaches_a_document()
     {
-        using var daemon = new XRayDaemonListener();
-        using var exporter = new XRayExporter(daemon.EndPoint);
-        using var source = new ActivitySource(ProcessorTelemetry.ActivitySourceName);
-
-        using (var span = source.StartActivity(ProcessorTelemetry.Spans.Transaction))
+        var (document, datagram, _) = await ExportOneTransactionAsync(span =>
         {
-            Assert.NotNull(span);
             span.SetTag(ProcessorTelemetry.Tags.TransactionId, "4111111111111111");
             span.SetTag(ProcessorTelemetry.Tags.MatchedRules, "card 4111-1111-1111-1111 seen");
             span.SetTag("paywatch.card.number", "5500005555555559");
             span.SetTag("card_id", "tok_5500005555555559");
-        }
+        });
 
-        var document = Assert.Single(await daemon.WaitForAsync(1));
-        var datagram = Assert.Single(daemon.Datagrams);
         Assert.DoesNotContain("4111111111111111", datagram, StringComparison.Ordinal);
         Assert.DoesNotContain("4111-1111-1111-1111", datagram, StringComparison.Ordinal);
         Assert.DoesNotContain("5500005555555559", datagram, StringComparison.Ordinal);
@@ -170,18 +149,11 @@ public sealed class XRayExporterTests
     [Fact]
     public async Task A_huge_tag_is_cut_so_the_document_still_fits_one_datagram()
     {
-        using var daemon = new XRayDaemonListener();
-        using var exporter = new XRayExporter(daemon.EndPoint);
-        using var source = new ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        var (document, _, dropped) = await ExportOneTransactionAsync(
+            span => span.SetTag(ProcessorTelemetry.Tags.MatchedRules, new string('r', 100_000)));
 
-        using (var span = source.StartActivity(ProcessorTelemetry.Spans.Transaction))
-        {
-            span?.SetTag(ProcessorTelemetry.Tags.MatchedRules, new string('r', 100_000));
-        }
-
-        var document = Assert.Single(await daemon.WaitForAsync(1));
         Assert.Equal(XRayExporter.MaxAnnotationLength, document.GetProperty("annotations").GetProperty("matched_rules").GetString()!.Length);
-        Assert.Equal(0, exporter.DocumentsDropped);
+        Assert.Equal(0, dropped);
     }
 
     [Fact]
@@ -206,6 +178,22 @@ public sealed class XRayExporterTests
             new ProcessorOptions { Environment = "test" }, new InMemoryEventPublisher(), PublishAllPolicy.Instance, new NoMetrics(),
             new NoLogs(), TimeProvider.System);
         return await handler.HandleAsync(new KinesisEvent { Records = records, ShardId = "shardId-000000000000" }, CancellationToken.None);
+    }
+
+    /// <summary>Exports one Transaction span, tagged by <paramref name="tag"/>; returns its document, its datagram and the exporter's drop count.</summary>
+    private static async Task<(JsonElement Document, string Datagram, long Dropped)> ExportOneTransactionAsync(Action<Activity> tag)
+    {
+        using var daemon = new XRayDaemonListener();
+        using var exporter = new XRayExporter(daemon.EndPoint);
+        using var source = new ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        using (var span = source.StartActivity(ProcessorTelemetry.Spans.Transaction))
+        {
+            Assert.NotNull(span);
+            tag(span);
+        }
+
+        var document = Assert.Single(await daemon.WaitForAsync(1));
+        return (document, Assert.Single(daemon.Datagrams), exporter.DocumentsDropped);
     }
 
     private static (decimal Start, decimal End) Times(JsonElement document) =>
