@@ -28,6 +28,12 @@ public sealed record PutEventsOptions
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long one request may take before it is abandoned and retried: a stalled connection must not use up the
+    /// invocation's remaining time. PutEvents answers in tens of milliseconds; 5 s leaves room for a slow TLS handshake.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <exception cref="ArgumentException">A setting outside PutEvents' limits or not positive.</exception>
     public void Validate()
     {
@@ -41,9 +47,10 @@ public sealed record PutEventsOptions
             throw new ArgumentException($"MaxRequestBytes must be 1-{MaxRequestBytesLimit}.", nameof(MaxRequestBytes));
         }
 
-        if (MaxConcurrentRequests < 1 || MaxAttempts < 1 || BaseDelay < TimeSpan.Zero || MaxDelay < BaseDelay)
+        if (MaxConcurrentRequests < 1 || MaxAttempts < 1 || BaseDelay < TimeSpan.Zero || MaxDelay < BaseDelay || AttemptTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("MaxConcurrentRequests and MaxAttempts must be positive, and 0 <= BaseDelay <= MaxDelay.");
+            throw new ArgumentException(
+                "MaxConcurrentRequests, MaxAttempts and AttemptTimeout must be positive, and 0 <= BaseDelay <= MaxDelay.");
         }
     }
 }

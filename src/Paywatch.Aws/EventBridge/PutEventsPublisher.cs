@@ -182,15 +182,24 @@ public sealed class PutEventsPublisher : IEventPublisher
 
             WriteRequest(buffer, call.Entries.Span, pending);
             AwsJsonResponse response;
-            try
+            using (var attemptTimeout = new CancellationTokenSource(_options.AttemptTimeout, _time))
+            using (var attemptOrDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token))
             {
-                Interlocked.Increment(ref call.Requests);
-                response = await _client.SendAsync(Operation, buffer.Output.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                call.Fail(pending, lastErrors, "The request was cut short by the invocation's deadline.");
-                return;
+                try
+                {
+                    Interlocked.Increment(ref call.Requests);
+                    response = await _client.SendAsync(Operation, buffer.Output.WrittenMemory, attemptOrDeadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    call.Fail(pending, lastErrors, "The request was cut short by the invocation's deadline.");
+                    return;
+                }
+                catch (OperationCanceledException) when (attemptTimeout.IsCancellationRequested)
+                {
+                    response = new AwsJsonResponse(0, [], new AwsJsonError(
+                        "RequestTimeout", $"No response within {_options.AttemptTimeout.TotalSeconds:0.###} s.", 0, IsRetryable: true));
+                }
             }
 
             var retry = new List<int>(pending.Count);

@@ -135,10 +135,10 @@ public sealed class PutEventsRetryTests
             time, random: () => 1);
         var publish = publisher.PublishDetailedAsync(PutEventsFixture.Entries(12), deadline.Token).AsTask();
 
-        // Timers: the deadline's, then one backoff per chunk (2 chunks) after each round of requests.
-        await WhenAsync(() => time.TimersCreated == 3, publish);
+        // Timers: the deadline's, then per chunk (2 chunks) and round one attempt timeout and one backoff.
+        await WhenAsync(() => time.TimersCreated == 1 + 4, publish);
         time.Fake.Advance(TimeSpan.FromSeconds(1));
-        await WhenAsync(() => time.TimersCreated == 5, publish);
+        await WhenAsync(() => time.TimersCreated == 1 + 8, publish);
         Assert.Equal(4, fixture.Endpoint.Requests);
         time.Fake.Advance(TimeSpan.FromMilliseconds(500));
 
@@ -148,6 +148,35 @@ public sealed class PutEventsRetryTests
         Assert.Equal(Enumerable.Range(0, 12), outcome.Failures.Select(f => f.Index));
         Assert.All(outcome.Failures, f => Assert.Equal("ThrottlingException", f.ErrorCode));
         Assert.Equal(4, fixture.Endpoint.Requests);
+    }
+
+    [Fact]
+    public async Task A_request_that_stalls_past_the_attempt_timeout_is_abandoned_and_retried()
+    {
+        await using var fixture = await PutEventsFixture.StartAsync();
+        using var release = new ManualResetEventSlim();
+        fixture.Endpoint.Behavior = call =>
+        {
+            if (call.Number == 1)
+            {
+                release.Wait(TimeSpan.FromSeconds(30)); // the endpoint stalls until the test lets it go
+            }
+
+            return PutEventsTestReply.AcceptAll;
+        };
+        var time = new TimerCountingTime(new FakeTimeProvider(PutEventsFixture.Time));
+        var publisher = fixture.Publisher(new PutEventsOptions { AttemptTimeout = TimeSpan.FromSeconds(5) }, time);
+
+        var publish = publisher.PublishDetailedAsync(PutEventsFixture.Entries(3), CancellationToken.None).AsTask();
+        await WhenAsync(() => fixture.Endpoint.Calls.Count == 1 && time.TimersCreated == 1, publish);
+        time.Fake.Advance(TimeSpan.FromSeconds(5));
+
+        var outcome = await publish;
+        release.Set();
+        Assert.Empty(outcome.Failures);
+        Assert.Equal(2, outcome.Requests);
+        // The retry carried every entry again; once released, the stalled call may be accepted too (at-least-once).
+        Assert.Equal(3, fixture.Endpoint.Calls[1].Entries.Count);
     }
 
     [Fact]
