@@ -11,7 +11,8 @@ namespace Paywatch.Aws.EventBridge;
 /// The event-publisher port on EventBridge's PutEvents (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html).
 /// Entries go in requests of at most 10 entries and 256 KB, several requests in flight at once; throttling,
 /// 5xx, network errors and entries failed with a transient <c>ErrorCode</c> are retried with exponential backoff and
-/// full jitter, for a bounded number of attempts and never past the caller's cancellation (the invocation's deadline).
+/// full jitter, for a bounded number of attempts and never past the caller's cancellation (the invocation's deadline);
+/// a request that stalls past <see cref="PutEventsOptions.AttemptTimeout"/> is abandoned and retried.
 /// Whatever is still unpublished then is reported by index, never thrown away: the processor makes it
 /// <c>batchItemFailures</c>.
 /// </summary>
