@@ -12,13 +12,6 @@ namespace Paywatch.Aws.Tests.Emf;
 /// <summary>The processor's real metrics, through the EMF writer, on generated traffic.</summary>
 public sealed class ProcessorEmfTests
 {
-    private sealed class NoLogs : ILogWriter
-    {
-        public void Write(ReadOnlySpan<byte> utf8Lines)
-        {
-        }
-    }
-
     [Fact]
     public async Task Every_document_of_a_large_batch_is_valid_and_the_totals_add_up()
     {
