@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Paywatch.Aws.EventBridge;
 using Paywatch.Core.Routing;
 
 namespace Paywatch.Lambda;
@@ -6,10 +7,19 @@ namespace Paywatch.Lambda;
 /// <summary>The function's adapters to AWS, built from the environment Lambda provides.</summary>
 internal static class LambdaServices
 {
-    public static IEventPublisher CreatePublisher(LambdaSettings settings)
+    /// <summary>
+    /// EventBridge's PutEvents, signed with the execution role's credentials, at the endpoint the environment names
+    /// (EventBridge's own, or <c>AWS_ENDPOINT_URL_EVENTBRIDGE</c>). Unpublished entries are reported on stderr.
+    /// </summary>
+    public static IEventPublisher CreatePublisher(Func<string, string?> variable)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        throw new NotSupportedException("The EventBridge PutEvents client is not wired into the Lambda host yet.");
+        var options = new PutEventsOptions();
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        {
+            // Each attempt has its own, shorter timeout; this only guards against a request the publisher forgot.
+            Timeout = options.AttemptTimeout * 2,
+        };
+        return PutEventsPublisher.FromEnvironment(http, options, Console.Error, variable);
     }
 
     /// <summary>

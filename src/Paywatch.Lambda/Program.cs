@@ -29,13 +29,13 @@ TransactionFunction function;
 try
 {
     var settings = LambdaSettings.FromEnvironment(Environment.GetEnvironmentVariable);
-    var publisher = LambdaServices.CreatePublisher(settings);
     function = new TransactionFunction(
         settings,
         RuleDefinition.LoadResources(typeof(TransactionFunction).Assembly),
-        publisher,
+        LambdaServices.CreatePublisher(Environment.GetEnvironmentVariable),
         new EmfMetricsWriter(stdout),
         new StreamLogWriter(stdout),
+        InvocationTracing.FromEnvironment(settings.FunctionName, Environment.GetEnvironmentVariable),
         TimeProvider.System,
         LambdaServices.TimeSinceProcessStart());
 }

@@ -18,6 +18,7 @@ internal sealed class TransactionFunction : ILambdaFunction, IDisposable
     private readonly KinesisBatchHandler _handler;
     private readonly IMetricsWriter _metrics;
     private readonly LambdaSettings _settings;
+    private readonly InvocationTracing _tracing;
     private readonly TimeProvider _time;
     private readonly ArrayBufferWriter<byte> _response = new(4096);
     private readonly Utf8JsonWriter _responseWriter;
@@ -28,6 +29,7 @@ internal sealed class TransactionFunction : ILambdaFunction, IDisposable
     /// <param name="publisher">EventBridge, or a stand-in in tests.</param>
     /// <param name="metrics">Where EMF documents go.</param>
     /// <param name="logs">Where log lines go.</param>
+    /// <param name="tracing">Where spans go (X-Ray, OTLP); owned by the function from here on.</param>
     /// <param name="time">The clock.</param>
     /// <param name="initDuration">Process start to ready, reported with the cold-start metric on the first invocation.</param>
     public TransactionFunction(
@@ -36,11 +38,13 @@ internal sealed class TransactionFunction : ILambdaFunction, IDisposable
         IEventPublisher publisher,
         IMetricsWriter metrics,
         ILogWriter logs,
+        InvocationTracing tracing,
         TimeProvider time,
         TimeSpan initDuration)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        _tracing = tracing ?? throw new ArgumentNullException(nameof(tracing));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         var options = settings.Processor;
         var routing = new RuleRoutingPolicy(RuleSet.Compile(rules), options.EventSource, options.DetailType, settings.PublishMode);
@@ -59,7 +63,17 @@ internal sealed class TransactionFunction : ILambdaFunction, IDisposable
         }
 
         var kinesisEvent = KinesisEventReader.Read(invocation.Payload);
-        var response = await _handler.HandleAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
+        _tracing.Begin(invocation);
+        KinesisStreamResponse response;
+        try
+        {
+            response = await _handler.HandleAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _tracing.End();
+        }
+
         _response.ResetWrittenCount();
         _responseWriter.Reset();
         response.WriteTo(_responseWriter);
@@ -71,6 +85,7 @@ internal sealed class TransactionFunction : ILambdaFunction, IDisposable
     {
         _handler.Dispose();
         _responseWriter.Dispose();
+        _tracing.Dispose();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Paywatch.Aws.TestSupport;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Paywatch.Aws.Runtime;

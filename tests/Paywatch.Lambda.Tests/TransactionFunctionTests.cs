@@ -97,6 +97,7 @@ public sealed class TransactionFunctionTests
                 Publisher,
                 new EmfMetricsWriter(_stdout),
                 new StreamLogWriter(_stdout),
+                InvocationTracing.None,
                 new FakeTimeProvider(Now),
                 initDuration ?? TimeSpan.FromMilliseconds(10));
         }

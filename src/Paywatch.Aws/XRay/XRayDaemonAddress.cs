@@ -12,8 +12,11 @@ public static class XRayDaemonAddress
 {
     public static readonly IPEndPoint Default = new(IPAddress.Loopback, 2000);
 
+    /// <summary>The variable Lambda sets to the daemon's address.</summary>
+    public const string EnvironmentVariable = "AWS_XRAY_DAEMON_ADDRESS";
+
     public static IPEndPoint FromEnvironment(Func<string, string?>? environment = null) =>
-        Parse((environment ?? Environment.GetEnvironmentVariable)("AWS_XRAY_DAEMON_ADDRESS"));
+        Parse((environment ?? Environment.GetEnvironmentVariable)(EnvironmentVariable));
 
     /// <exception cref="FormatException">The value is neither form, or its host does not resolve.</exception>
     public static IPEndPoint Parse(string? value)

@@ -1,53 +1,39 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace Paywatch.Lambda.Tests;
+namespace Paywatch.Aws.TestSupport;
 
 /// <summary>
 /// The Lambda Runtime API, version 2018-06-01, as a test double on 127.0.0.1: invocations are queued by the
 /// test, handed out on <c>/next</c> with Lambda's headers, and their responses or errors collected
 /// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html).
 /// </summary>
-internal sealed class RuntimeApiEmulator : IAsyncDisposable
+public sealed class RuntimeApiEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private const string Prefix = "/2018-06-01/runtime/";
+
     private readonly Channel<QueuedInvocation> _queue = Channel.CreateUnbounded<QueuedInvocation>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<InvocationOutcome>> _outcomes = new();
     private readonly TaskCompletionSource<InvocationOutcome> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LoopbackHttpServer? _server;
     private int _nextCalls;
 
-    private RuntimeApiEmulator(WebApplication app) => _app = app;
-
     /// <summary>The <c>host:port</c> to put in <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
-    public string Endpoint { get; private set; } = "";
+    public string Endpoint => _server?.Url.Authority ?? throw new InvalidOperationException("The emulator is not started.");
 
     /// <summary>How many times <c>/next</c> was called (the runtime asks for the next one once it posted the last).</summary>
     public int NextCalls => Volatile.Read(ref _nextCalls);
 
+    /// <summary>Completes when the runtime posts to <c>/init/error</c>.</summary>
     public Task<InvocationOutcome> InitError => _initError.Task;
 
     public static async Task<RuntimeApiEmulator> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var emulator = new RuntimeApiEmulator(app);
-        app.MapGet("/2018-06-01/runtime/invocation/next", emulator.NextAsync);
-        app.MapPost("/2018-06-01/runtime/invocation/{id}/response", (string id, HttpContext c) => emulator.CompleteAsync(id, c, isError: false));
-        app.MapPost("/2018-06-01/runtime/invocation/{id}/error", (string id, HttpContext c) => emulator.CompleteAsync(id, c, isError: true));
-        app.MapPost("/2018-06-01/runtime/init/error", emulator.InitErrorAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        emulator.Endpoint = new Uri(address).Authority;
+        var emulator = new RuntimeApiEmulator();
+        emulator._server = await LoopbackHttpServer.StartAsync(emulator.HandleAsync).ConfigureAwait(false);
         return emulator;
     }
 
@@ -64,8 +50,24 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        var segments = path.StartsWith(Prefix, StringComparison.Ordinal) ? path[Prefix.Length..].Split('/') : [];
+        return (context.Request.Method, segments) switch
+        {
+            ("GET", ["invocation", "next"]) => NextAsync(context),
+            ("POST", ["invocation", var id, "response"]) => CompleteAsync(Uri.UnescapeDataString(id), context, isError: false),
+            ("POST", ["invocation", var id, "error"]) => CompleteAsync(Uri.UnescapeDataString(id), context, isError: true),
+            ("POST", ["init", "error"]) => InitErrorAsync(context),
+            _ => NotFound(context),
+        };
     }
 
     private async Task NextAsync(HttpContext context)
@@ -74,7 +76,7 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
         QueuedInvocation invocation;
         try
         {
-            invocation = await _queue.Reader.ReadAsync(context.RequestAborted);
+            invocation = await _queue.Reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
@@ -92,41 +94,42 @@ internal sealed class RuntimeApiEmulator : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(invocation.Payload);
+        await context.Response.Body.WriteAsync(invocation.Payload).ConfigureAwait(false);
     }
 
-    private async Task<IResult> CompleteAsync(string id, HttpContext context, bool isError)
+    private async Task CompleteAsync(string id, HttpContext context, bool isError)
     {
-        var body = await ReadBodyAsync(context);
-        if (!_outcomes.TryRemove(id, out var outcome))
-        {
-            // What Lambda answers for an unknown or already answered request id.
-            return Results.BadRequest();
-        }
-
-        outcome.SetResult(new InvocationOutcome(isError, body, context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString(), DateTimeOffset.UtcNow));
-        return Results.Accepted();
+        var outcome = await ReadOutcomeAsync(context, isError).ConfigureAwait(false);
+        // An unknown or already answered request id is refused, as Lambda refuses it.
+        var known = _outcomes.TryRemove(id, out var completion);
+        completion?.SetResult(outcome);
+        context.Response.StatusCode = known ? StatusCodes.Status202Accepted : StatusCodes.Status400BadRequest;
     }
 
     private async Task InitErrorAsync(HttpContext context)
     {
-        var body = await ReadBodyAsync(context);
-        _initError.TrySetResult(new InvocationOutcome(true, body, context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString(), DateTimeOffset.UtcNow));
+        _initError.TrySetResult(await ReadOutcomeAsync(context, isError: true).ConfigureAwait(false));
         context.Response.StatusCode = StatusCodes.Status202Accepted;
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    private static async Task<InvocationOutcome> ReadOutcomeAsync(HttpContext context, bool isError)
     {
         using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer);
-        return buffer.ToArray();
+        await context.Request.Body.CopyToAsync(buffer).ConfigureAwait(false);
+        return new InvocationOutcome(isError, buffer.ToArray(), context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString(), DateTimeOffset.UtcNow);
+    }
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     private sealed record QueuedInvocation(string RequestId, byte[] Payload, TimeSpan Timeout, string? TraceId);
 }
 
 /// <summary>What the runtime posted for one invocation: a response, or an error with its type header.</summary>
-internal sealed record InvocationOutcome(bool IsError, byte[] Body, string ErrorTypeHeader, DateTimeOffset PostedAt)
+public sealed record InvocationOutcome(bool IsError, byte[] Body, string ErrorTypeHeader, DateTimeOffset PostedAt)
 {
-    public System.Text.Json.JsonElement Json => System.Text.Json.JsonDocument.Parse(Body).RootElement;
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 }
