@@ -34,4 +34,10 @@ if (args is ["--profile-patterns", var seconds])
     return;
 }
 
+if (args is ["--lambda-host", var runs])
+{
+    await Paywatch.Benchmarks.LambdaHostBenchmark.RunAsync(int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Paywatch.Benchmarks.HandlerBenchmarks).Assembly).Run(args);

@@ -94,6 +94,7 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
+        context.Response.ContentLength = invocation.Payload.Length;
         await context.Response.Body.WriteAsync(invocation.Payload).ConfigureAwait(false);
     }
 

@@ -73,7 +73,14 @@ internal sealed class RecordingLogs : ILogWriter, IDisposable
 
     public string Text => Encoding.UTF8.GetString(Bytes);
 
-    public void Write(ReadOnlySpan<byte> utf8Lines) => _bytes.Write(utf8Lines);
+    /// <summary>Every chunk handed over, in order (each must hold whole lines).</summary>
+    public List<byte[]> Chunks { get; } = [];
+
+    public void Write(ReadOnlySpan<byte> utf8Lines)
+    {
+        Chunks.Add(utf8Lines.ToArray());
+        _bytes.Write(utf8Lines);
+    }
 
     /// <summary>The lines as JSON, each checked to be one object without a repeated member name.</summary>
     public List<JsonElement> Lines() =>

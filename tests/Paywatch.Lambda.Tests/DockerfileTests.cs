@@ -1,3 +1,4 @@
+using Paywatch.Aws.TestSupport;
 using System.Text.RegularExpressions;
 
 namespace Paywatch.Lambda.Tests;
@@ -8,7 +9,7 @@ namespace Paywatch.Lambda.Tests;
 /// </summary>
 public sealed partial class DockerfileTests
 {
-    private static readonly string Root = AotBootstrap.RepositoryRoot;
+    private static readonly string Root = BootstrapBuild.RepositoryRoot;
     private static readonly string[] Lines = File.ReadAllLines(Path.Combine(Root, "src", "Paywatch.Lambda", "Dockerfile"));
 
     private static IEnumerable<string> Instructions(string keyword) =>

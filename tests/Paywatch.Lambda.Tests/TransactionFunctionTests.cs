@@ -1,3 +1,4 @@
+using Paywatch.Aws.TestSupport;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;

@@ -29,6 +29,9 @@ namespace Paywatch.Core.Processing;
 /// </remarks>
 public sealed class KinesisBatchHandler : IDisposable
 {
+    // Log lines go out in chunks of about this size: a 10,000-record batch's lines (7 MB) are never all in memory.
+    private const int LogChunkBytes = 64 * 1024;
+
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         // Logs and events are never embedded in HTML; escaping only what JSON requires keeps them readable.
@@ -47,7 +50,7 @@ public sealed class KinesisBatchHandler : IDisposable
     private readonly VelocityCounter _velocity = new();
     private readonly BatchMetrics _metrics = new();
     private readonly ArrayBufferWriter<byte> _details = new(64 * 1024);
-    private readonly ArrayBufferWriter<byte> _logs = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _logs = new(LogChunkBytes * 2);
     private readonly ArrayBufferWriter<byte> _scratch = new(1024);
     private readonly Utf8JsonWriter _detailWriter;
     private readonly Utf8JsonWriter _scratchWriter;
@@ -117,6 +120,10 @@ public sealed class KinesisBatchHandler : IDisposable
         {
             _metrics.RecordTransaction(_outcomes[i]);
             WriteLogLine(_outcomes[i]);
+            if (_logs.WrittenCount >= LogChunkBytes)
+            {
+                FlushLogs();
+            }
         }
 
         _metrics.RecordBatch(
@@ -127,13 +134,36 @@ public sealed class KinesisBatchHandler : IDisposable
         WriteBatchLogLines(kinesisEvent, retryFrom, publish, stateReadable, evicted);
 
         _metricsWriter.Write(_options.MetricNamespace, now, _metrics.Snapshot(_options.Environment));
-        _logWriter.Write(_logs.WrittenSpan);
+        FlushLogs();
         return new KinesisStreamResponse { BatchItemFailures = failures, State = state };
+    }
+
+    /// <summary>Hands the whole lines written so far to the log writer.</summary>
+    private void FlushLogs()
+    {
+        _logWriter.Write(_logs.WrittenSpan);
+        _logs.ResetWrittenCount();
+    }
+
+    /// <summary>
+    /// Reserves room for the batch's details in one step: they run to about 1.4 times the records' base64 size,
+    /// and growing by doubling would leave a large-object-heap garbage trail as big as the batch itself (peak RSS).
+    /// </summary>
+    private void ReserveDetails(IReadOnlyList<KinesisEventRecord> records)
+    {
+        long base64Bytes = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            base64Bytes += records[i].Data.Length;
+        }
+
+        _ = _details.GetSpan((int)Math.Min(base64Bytes * 3 / 2, Array.MaxLength / 2));
     }
 
     private bool StartBatch(KinesisEvent kinesisEvent, int recordCount)
     {
         _details.ResetWrittenCount();
+        ReserveDetails(kinesisEvent.Records);
         _logs.ResetWrittenCount();
         _matchedRules.Clear();
         _metrics.Reset();

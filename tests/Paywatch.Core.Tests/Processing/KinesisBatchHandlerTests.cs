@@ -13,6 +13,22 @@ public sealed class KinesisBatchHandlerTests
         $$"""{"transaction_id":"{{id}}","amount":{{amount}},"type":"PURCHASE","merchant_id":"m-1","merchant_country":"US","card_id":"{{card}}"}""";
 
     [Fact]
+    public void A_large_batch_hands_its_log_lines_over_in_chunks_of_whole_lines()
+    {
+        using var harness = new HandlerHarness();
+        var records = Enumerable.Range(1, 2_000).Select(i => Purchase($"t-{i}")).ToArray();
+
+        harness.Handle(HandlerHarness.Event(records));
+
+        // 2,000 lines of ~400 bytes do not go out as one 800 KB write, and no line is split across writes.
+        Assert.True(harness.Logs.Chunks.Count > 1, $"{harness.Logs.Chunks.Count} write(s)");
+        Assert.All(harness.Logs.Chunks, chunk => Assert.Equal((byte)'\n', chunk[^1]));
+        Assert.Equal(
+            Enumerable.Range(1, 2_000).Select(HandlerHarness.Sequence),
+            harness.Outcomes().Select(o => o.GetProperty("sequence_number").GetString()));
+    }
+
+    [Fact]
     public void Every_record_gets_exactly_one_outcome_line_in_order()
     {
         using var harness = new HandlerHarness();

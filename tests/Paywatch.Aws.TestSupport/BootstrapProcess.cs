@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Paywatch.Lambda.Tests;
+namespace Paywatch.Aws.TestSupport;
 
 /// <summary>A <c>bootstrap</c> process with the environment Lambda would give it; stdout and stderr captured.</summary>
-internal sealed class BootstrapProcess : IDisposable
+public sealed class BootstrapProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();

@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Paywatch.Lambda.Tests;
+namespace Paywatch.Aws.TestSupport;
 
 /// <summary>
 /// Lambda Kinesis events in the shape Lambda delivers them, tumbling window included
 /// (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-event-example,
 /// https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html).
 /// </summary>
-internal static class KinesisEvents
+public static class KinesisEvents
 {
     public const string ShardId = "shardId-000000000006";
 
