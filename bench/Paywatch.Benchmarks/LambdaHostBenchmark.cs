@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Paywatch.Aws.Signing;
 using Paywatch.Aws.TestSupport;
 using Paywatch.Traffic;
@@ -13,7 +15,8 @@ namespace Paywatch.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Both binaries run against the Runtime API emulator and a PutEvents endpoint on 127.0.0.1 that verifies every
-/// signature, with X-Ray segments sent to a UDP listener: the work a real invocation does, minus the network.
+/// signature (both in this process, on the same two cores), with X-Ray segments sent to a UDP socket nobody
+/// reads: the function's own work for a real invocation, without the network and without the daemon's.
 /// </remarks>
 internal static class LambdaHostBenchmark
 {
@@ -22,16 +25,19 @@ internal static class LambdaHostBenchmark
     public static async Task RunAsync(int runs)
     {
         Console.WriteLine("Publishing the bootstrap binary with Native AOT and as a JIT build ...");
-        var variants = new (string Name, string Binary, long Bytes)[]
+        var aot = BootstrapBuild.PublishAot("bench-lambda-aot").Binary;
+        var variants = new (string Name, string Binary, bool XRay, long Bytes)[]
         {
-            ("AOT", BootstrapBuild.PublishAot("bench-lambda-aot").Binary, 0),
-            ("JIT", BootstrapBuild.PublishJit("bench-lambda-jit"), 0),
+            ("AOT", aot, true, 0),
+            ("JIT", BootstrapBuild.PublishJit("bench-lambda-jit"), true, 0),
+            // What tracing every transaction costs: no daemon address, so no span listener and no segments.
+            ("AOT without X-Ray", aot, false, 0),
         };
         for (var i = 0; i < variants.Length; i++)
         {
             // AOT: the one file the image holds. JIT: the app's files, without the shared .NET runtime it also needs.
             var folder = Path.GetDirectoryName(variants[i].Binary)!;
-            variants[i].Bytes = variants[i].Name == "AOT"
+            variants[i].Bytes = variants[i].Binary == aot
                 ? new FileInfo(variants[i].Binary).Length
                 : Directory.EnumerateFiles(folder).Where(f => !f.EndsWith(".pdb", StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length);
         }
@@ -42,37 +48,37 @@ internal static class LambdaHostBenchmark
         Console.WriteLine();
         Console.WriteLine("| variant | size on disk | cold start, median (min–max) | 10,000-record batch, median (min–max) | peak RSS after the batches |");
         Console.WriteLine("|---|---|---|---|---|");
-        foreach (var (name, binary, bytes) in variants)
+        foreach (var (name, binary, xray, bytes) in variants)
         {
             var coldStarts = new List<double>();
             for (var run = 0; run < runs; run++)
             {
-                coldStarts.Add(await ColdStartAsync(binary, samples));
+                coldStarts.Add(await ColdStartAsync(binary, xray, samples));
             }
 
-            var (batches, peakRss) = await BatchesAsync(binary, batch, samples, runs);
+            var (batches, peakRss) = await BatchesAsync(binary, xray, batch, samples, runs);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {bytes / 1024.0 / 1024.0:F1} MiB | {Describe(coldStarts)} | {Describe(batches)} | {peakRss / 1024.0 / 1024.0:F1} MiB |"));
         }
     }
 
     /// <summary>Process start to the first response: the spec's three samples, routed and published.</summary>
-    private static async Task<double> ColdStartAsync(string binary, byte[] samples)
+    private static async Task<double> ColdStartAsync(string binary, bool xray, byte[] samples)
     {
         await using var rig = await Rig.StartAsync();
         var outcome = rig.Api.Invoke(samples, TimeSpan.FromSeconds(30));
         var started = Stopwatch.GetTimestamp();
-        using var process = rig.Start(binary);
+        using var process = rig.Start(binary, xray);
         var result = await outcome.WaitAsync(TimeSpan.FromSeconds(60));
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return result.IsError ? throw new InvalidOperationException($"the invocation failed: {System.Text.Encoding.UTF8.GetString(result.Body)}") : elapsed;
     }
 
     /// <summary>One process, warmed with the samples, then <paramref name="runs"/> 10,000-record batches.</summary>
-    private static async Task<(List<double> Milliseconds, long PeakRss)> BatchesAsync(string binary, byte[] batch, byte[] samples, int runs)
+    private static async Task<(List<double> Milliseconds, long PeakRss)> BatchesAsync(string binary, bool xray, byte[] batch, byte[] samples, int runs)
     {
         await using var rig = await Rig.StartAsync();
-        using var process = rig.Start(binary);
+        using var process = rig.Start(binary, xray);
         await rig.Api.Invoke(samples, TimeSpan.FromSeconds(30)).WaitAsync(TimeSpan.FromSeconds(60));
         var times = new List<double>();
         for (var run = 0; run < runs; run++)
@@ -99,9 +105,9 @@ internal static class LambdaHostBenchmark
     private sealed class Rig : IAsyncDisposable
     {
         private readonly PutEventsTestEndpoint _eventBridge;
-        private readonly XRayDaemonListener _daemon;
+        private readonly Socket _daemon;
 
-        private Rig(RuntimeApiEmulator api, PutEventsTestEndpoint eventBridge, XRayDaemonListener daemon)
+        private Rig(RuntimeApiEmulator api, PutEventsTestEndpoint eventBridge, Socket daemon)
         {
             Api = api;
             _eventBridge = eventBridge;
@@ -110,16 +116,21 @@ internal static class LambdaHostBenchmark
 
         public RuntimeApiEmulator Api { get; }
 
-        public static async Task<Rig> StartAsync() =>
-            new(await RuntimeApiEmulator.StartAsync(), await PutEventsTestEndpoint.StartAsync(Role, "eu-west-1"), new XRayDaemonListener());
+        public static async Task<Rig> StartAsync()
+        {
+            // The daemon's place: a bound UDP socket that is never read, so its receive work is not measured.
+            var daemon = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            daemon.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            return new(await RuntimeApiEmulator.StartAsync(), await PutEventsTestEndpoint.StartAsync(Role, "eu-west-1"), daemon);
+        }
 
-        public BootstrapProcess Start(string binary)
+        public BootstrapProcess Start(string binary, bool xray)
         {
             var environment = new Dictionary<string, string?>(_eventBridge.Environment().Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)))
             {
                 ["AWS_LAMBDA_RUNTIME_API"] = Api.Endpoint,
                 ["AWS_LAMBDA_FUNCTION_NAME"] = "paywatch-processor-bench",
-                ["AWS_XRAY_DAEMON_ADDRESS"] = _daemon.Address,
+                ["AWS_XRAY_DAEMON_ADDRESS"] = xray ? _daemon.LocalEndPoint!.ToString() : null,
                 ["PAYWATCH_ENVIRONMENT"] = "bench",
                 ["PAYWATCH_EVENT_BUS_NAME"] = "paywatch-transactions-bench",
             };

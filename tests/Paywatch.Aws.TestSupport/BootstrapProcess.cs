@@ -31,7 +31,14 @@ public sealed class BootstrapProcess : IDisposable
 
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         _process = new Process { StartInfo = start };

@@ -8,6 +8,8 @@ namespace Paywatch.Core.Kinesis;
 /// </summary>
 public static class KinesisEventReader
 {
+    private const int MinimumRecordEnvelopeBytes = 400;
+
     public static KinesisEvent Read(ReadOnlyMemory<byte> utf8Json)
     {
         try
@@ -108,7 +110,9 @@ public static class KinesisEventReader
             throw new InvalidKinesisEventException("\"Records\" is not an array.");
         }
 
-        var records = new List<KinesisEventRecord>();
+        // Lambda wraps every record in at least ~400 bytes of metadata (eventID, ARNs, region, ...): sizing the list
+        // from the payload allocates it once, where growing it would leave a trail of large arrays per batch.
+        var records = new List<KinesisEventRecord>(json.Length / MinimumRecordEnvelopeBytes);
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             KinesisEventRecord? record = null;
