@@ -1,0 +1,191 @@
+using System.Net;
+using System.Security;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Paywatch.Local.Api;
+
+/// <summary>
+/// The twin's AWS-compatible endpoint: one HTTP port (default 4566) that the unmodified AWS CLI and SDKs reach
+/// with <c>--endpoint-url</c>. JSON-protocol requests are routed by <c>X-Amz-Target</c>, query-protocol requests
+/// by the service in their SigV4 credential scope; errors come back in each protocol's error shape. Signatures are
+/// not checked: the endpoint listens on loopback only.
+/// </summary>
+public sealed class AwsApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Dictionary<string, IAwsJsonService> _jsonServices;
+    private readonly Dictionary<string, IAwsQueryService> _queryServices;
+
+    private AwsApiServer(WebApplication app, IEnumerable<IAwsJsonService> json, IEnumerable<IAwsQueryService> query)
+    {
+        _app = app;
+        _jsonServices = json.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
+        _queryServices = query.ToDictionary(s => s.SigningName, StringComparer.Ordinal);
+    }
+
+    /// <summary>The base URL, e.g. <c>http://127.0.0.1:4566/</c>.</summary>
+    public Uri Url { get; private set; } = new("http://127.0.0.1/");
+
+    /// <param name="port">The port on 127.0.0.1; 0 picks a free one.</param>
+    /// <param name="jsonServices">The JSON-protocol services (Kinesis, EventBridge, SQS, ...).</param>
+    /// <param name="queryServices">The query-protocol services (CloudWatch).</param>
+    /// <param name="configure">More routes on the same port (the web dashboard), mapped before the AWS APIs.</param>
+    public static async Task<AwsApiServer> StartAsync(
+        int port,
+        IEnumerable<IAwsJsonService> jsonServices,
+        IEnumerable<IAwsQueryService>? queryServices = null,
+        Action<WebApplication>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, port);
+            // PutRecords takes up to 5 MB of records, base64-encoded in JSON.
+            options.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+        });
+        var app = builder.Build();
+        var server = new AwsApiServer(app, jsonServices, queryServices ?? []);
+        configure?.Invoke(app);
+        app.MapPost("/", server.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        server.Url = new Uri(address.EndsWith('/') ? address : address + "/");
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+        var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
+        if (context.Request.Headers.TryGetValue("X-Amz-Target", out var target))
+        {
+            await HandleJsonAsync(context, target.ToString(), body).ConfigureAwait(false);
+        }
+        else
+        {
+            await HandleQueryAsync(context, body, requestId).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleJsonAsync(HttpContext context, string target, byte[] body)
+    {
+        var dot = target.LastIndexOf('.');
+        var service = dot > 0 && _jsonServices.TryGetValue(target[..dot], out var found) ? found : null;
+        context.Response.ContentType = $"application/x-amz-json-{service?.JsonVersion ?? "1.1"}";
+        try
+        {
+            if (service is null)
+            {
+                throw new AwsServiceException("UnknownOperationException", $"No service here takes the target '{target}'.");
+            }
+
+            var response = await service.HandleAsync(target[(dot + 1)..], body, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AwsServiceException or JsonException or FormatException or InvalidOperationException)
+        {
+            var error = e as AwsServiceException ?? new AwsServiceException("SerializationException", e.Message);
+            context.Response.StatusCode = error.StatusCode;
+            // Both are read by SDKs: the header first, then __type (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization).
+            context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
+            await context.Response.Body.WriteAsync(JsonSerializerError(error.ErrorType, error.Message), context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleQueryAsync(HttpContext context, byte[] body, string requestId)
+    {
+        var parameters = ParseForm(Encoding.UTF8.GetString(body));
+        var signingName = SigningName(context.Request.Headers.Authorization.ToString());
+        context.Response.ContentType = "text/xml";
+        IAwsQueryService? service = null;
+        try
+        {
+            if (signingName is null || !_queryServices.TryGetValue(signingName, out service))
+            {
+                throw new AwsServiceException("UnknownOperationException", "The request names no service this endpoint serves (no X-Amz-Target, no known SigV4 service).");
+            }
+
+            if (!parameters.TryGetValue("Action", out var action))
+            {
+                throw new AwsServiceException("MissingAction", "The request has no Action parameter.");
+            }
+
+            var xml = await service.HandleAsync(action, parameters, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync(xml, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (AwsServiceException e)
+        {
+            // https://smithy.io/2.0/aws/protocols/aws-query-protocol.html#operation-error-serialization
+            context.Response.StatusCode = e.StatusCode;
+            var type = e.StatusCode >= 500 ? "Receiver" : "Sender";
+            var xmlns = service is null ? "" : $" xmlns=\"{service.XmlNamespace}\"";
+            await context.Response.WriteAsync(
+                $"<ErrorResponse{xmlns}><Error><Type>{type}</Type><Code>{SecurityElement.Escape(e.ErrorType)}</Code><Message>{SecurityElement.Escape(e.Message)}</Message></Error><RequestId>{requestId}</RequestId></ErrorResponse>",
+                context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private static byte[] JsonSerializerError(string type, string message)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("__type", type);
+            writer.WriteString("message", message);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream(request.ContentLength is { } length and < int.MaxValue ? (int)length : 4096);
+        await request.Body.CopyToAsync(buffer).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The service of <c>Credential=AKID/20150830/us-east-1/monitoring/aws4_request</c>.</summary>
+    private static string? SigningName(string authorization)
+    {
+        var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var scope = authorization[(start + "Credential=".Length)..].Split(',', 2)[0].Split('/');
+        return scope.Length == 5 ? scope[3] : null;
+    }
+
+    private static Dictionary<string, string> ParseForm(string form)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in form.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=');
+            var name = Uri.UnescapeDataString((equals < 0 ? pair : pair[..equals]).Replace('+', ' '));
+            parameters[name] = equals < 0 ? "" : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
+        }
+
+        return parameters;
+    }
+}
