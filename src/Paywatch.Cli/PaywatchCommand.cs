@@ -15,6 +15,7 @@ internal static class PaywatchCommand
             RulesCommand.Create(console),
             AlarmsCommand.Create(console),
             QueryCommand.Create(console),
+            SendCommand.Create(console),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Paywatch.Aws.EventBridge;
+using Paywatch.Aws.Json11;
 using Paywatch.Aws.TestSupport;
 
 namespace Paywatch.Aws.Tests.EventBridge;

@@ -1,4 +1,4 @@
-namespace Paywatch.Aws.EventBridge;
+namespace Paywatch.Aws.Json11;
 
 /// <summary>
 /// Exponential backoff with full jitter: the wait before retry <c>n</c> is drawn uniformly from

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Paywatch.Aws.Kinesis;
+
+namespace Paywatch.Cli.Commands;
+
+/// <summary>How much to send: a count or a duration, at a rate (0: as fast as acknowledged).</summary>
+internal sealed record SendPlan(int? Count, TimeSpan? Duration, int RecordsPerSecond);
+
+/// <summary>
+/// Sends records with PutRecords at a steady rate: each call carries the records due since the last one (at most
+/// 500), with a bounded number of calls in flight, and draws a progress bar on a terminal.
+/// </summary>
+internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan plan, int concurrency, CliConsole console)
+{
+    private readonly ConcurrentBag<double> _latencies = [];
+    private int _acknowledged;
+    private int _failed;
+    private int _retried;
+    private int _requests;
+
+    public async Task<SendReport> RunAsync(IEnumerable<KinesisRecord> records, CancellationToken cancellationToken)
+    {
+        using var inFlight = new SemaphoreSlim(concurrency);
+        var calls = new List<Task>();
+        var stopwatch = Stopwatch.StartNew();
+        var lastProgress = TimeSpan.Zero;
+        var sent = 0;
+        using var source = records.GetEnumerator();
+        while (!cancellationToken.IsCancellationRequested && !Finished(sent, stopwatch.Elapsed))
+        {
+            var due = plan.RecordsPerSecond == 0
+                ? KinesisPutRecordsClient.MaxRecordsPerRequest
+                : (long)(stopwatch.Elapsed.TotalSeconds * plan.RecordsPerSecond) - sent;
+            if (due < 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, 1000.0 / plan.RecordsPerSecond)), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var take = (int)Math.Min(Math.Min(due, KinesisPutRecordsClient.MaxRecordsPerRequest), plan.Count is { } count ? count - sent : int.MaxValue);
+            var batch = new List<KinesisRecord>(take);
+            while (batch.Count < take && source.MoveNext())
+            {
+                batch.Add(source.Current);
+            }
+
+            await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            calls.Add(SendAsync(batch, inFlight, cancellationToken));
+            sent += batch.Count;
+            if (console.ErrorIsTerminal && stopwatch.Elapsed - lastProgress > TimeSpan.FromMilliseconds(250))
+            {
+                lastProgress = stopwatch.Elapsed;
+                await console.Error.WriteAsync(Progress(sent, stopwatch.Elapsed)).ConfigureAwait(false);
+            }
+        }
+
+        await Task.WhenAll(calls).ConfigureAwait(false);
+        if (console.ErrorIsTerminal)
+        {
+            await console.Error.WriteLineAsync(Progress(sent, stopwatch.Elapsed)).ConfigureAwait(false);
+        }
+
+        return SendReport.Create(sent, _acknowledged, _failed, _retried, _requests, stopwatch.Elapsed, [.. _latencies]);
+    }
+
+    private bool Finished(int sent, TimeSpan elapsed) =>
+        plan.Count is { } count ? sent >= count : elapsed >= plan.Duration!.Value;
+
+    private async Task SendAsync(List<KinesisRecord> batch, SemaphoreSlim inFlight, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var outcome = await client.PutRecordsAsync(batch, cancellationToken).ConfigureAwait(false);
+            _latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Interlocked.Add(ref _acknowledged, outcome.Acknowledged);
+            Interlocked.Add(ref _failed, outcome.Failed.Count);
+            Interlocked.Add(ref _retried, outcome.Retried);
+            Interlocked.Add(ref _requests, outcome.Requests);
+        }
+        finally
+        {
+            inFlight.Release();
+        }
+    }
+
+    private string Progress(int sent, TimeSpan elapsed)
+    {
+        var done = plan.Count is { } count ? (double)sent / Math.Max(1, count) : elapsed / plan.Duration!.Value;
+        var filled = (int)Math.Round(Math.Clamp(done, 0, 1) * 30);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {done:P0}  sent {sent:N0}  acknowledged {Volatile.Read(ref _acknowledged):N0}  failed {Volatile.Read(ref _failed):N0}  {sent / Math.Max(elapsed.TotalSeconds, 0.001):N0}/s ");
+    }
+}
+
+/// <summary>The final report of <c>paywatch send</c>.</summary>
+internal sealed record SendReport(
+    int Sent,
+    int Acknowledged,
+    int Failed,
+    int Retried,
+    int Requests,
+    double Seconds,
+    double RecordsPerSecond,
+    double LatencyP50Ms,
+    double LatencyP99Ms,
+    double LatencyMaxMs)
+{
+    public static SendReport Create(int sent, int acknowledged, int failed, int retried, int requests, TimeSpan elapsed, double[] latencies)
+    {
+        Array.Sort(latencies);
+        double Percentile(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
+        return new SendReport(sent, acknowledged, failed, retried, requests, Math.Round(elapsed.TotalSeconds, 3),
+            Math.Round(acknowledged / Math.Max(elapsed.TotalSeconds, 0.001), 1), Math.Round(Percentile(0.50), 2), Math.Round(Percentile(0.99), 2),
+            Math.Round(latencies.Length == 0 ? 0 : latencies[^1], 2));
+    }
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"paywatch send: {Acknowledged:N0} of {Sent:N0} records acknowledged in {Seconds:N1} s ({RecordsPerSecond:N0}/s), {Failed:N0} failed, {Retried:N0} resent; {Requests:N0} PutRecords calls, latency p50 {LatencyP50Ms:N1} ms, p99 {LatencyP99Ms:N1} ms, max {LatencyMaxMs:N1} ms");
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(SendReport))]
+internal sealed partial class SendReportJson : JsonSerializerContext;
