@@ -1,0 +1,107 @@
+using System.Text;
+using Paywatch.Core.Kinesis;
+using Paywatch.Core.Processing;
+using Paywatch.Core.Routing;
+using Paywatch.Core.Telemetry;
+using Paywatch.Local.Telemetry;
+using Paywatch.Monitoring.Metrics;
+
+namespace Paywatch.Local.Tests.Telemetry;
+
+/// <summary>The processor's metrics, logs and spans, landing in the twin's stores as they land in CloudWatch and X-Ray.</summary>
+[Collection(ProcessorSpans.Name)]
+public sealed class TelemetryStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 30, TimeSpan.Zero);
+    private readonly string _folder = Directory.CreateTempSubdirectory("paywatch-telemetry-").FullName;
+
+    [Fact]
+    public async Task A_batch_s_EMF_feeds_the_metric_store_and_its_lines_the_log_group()
+    {
+        var metrics = new MetricStore(TimeSpan.FromHours(3));
+        using var logs = new LogStore(_folder, "/aws/lambda/transaction-processor-local");
+        await ProcessAsync(new MetricStoreWriter(metrics, logs), logs);
+
+        var processed = metrics.ListMetrics("Paywatch/Transactions", MetricNames.TransactionsProcessed)
+            .Single(k => k.Dimensions.Count == 1 && k.Dimensions[0].Value == "local");
+        var sum = metrics.GetStatistics(processed, Now.AddMinutes(-1), Now.AddMinutes(1), TimeSpan.FromMinutes(1), Statistic.Sum);
+        Assert.Equal(3, sum.Sum(d => d.Value));
+
+        // The spec's Transaction-Types question, asked of the log group: the three transactions, and not the EMF lines.
+        var result = logs.Query("filter ispresent(status) | stats count(*) as n by status | sort status");
+        Assert.Equal([("APPROVED", "2"), ("FAILED", "1")], result.Rows.Select(r => (r[0].ToString(), r[1].ToString())));
+        Assert.True(File.ReadLines(logs.FilePath).Any(l => l.Contains("\"_aws\"", StringComparison.Ordinal)), "the EMF documents are log events too");
+    }
+
+    [Fact]
+    public async Task Every_span_of_every_transaction_is_kept_in_the_trace_store()
+    {
+        using var traces = new TraceStore();
+        using var logs = new LogStore(_folder, "/aws/lambda/transaction-processor-local");
+        await ProcessAsync(new MetricStoreWriter(new MetricStore(TimeSpan.FromHours(1)), logs), logs);
+
+        var spans = traces.Spans();
+        var transactions = spans.Where(s => s.Name == "Transaction").ToList();
+        Assert.Equal(3, transactions.Count);
+        foreach (var transaction in transactions)
+        {
+            var children = spans.Where(s => s.ParentSpanId == transaction.SpanId).Select(s => s.Name);
+            Assert.Equal(["Validation", "Processing", "Routing"], children);
+        }
+    }
+
+    [Fact]
+    public void The_ring_keeps_the_most_recent_spans()
+    {
+        using var traces = new TraceStore(capacity: 2);
+        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            using var activity = source.StartActivity(name);
+        }
+
+        Assert.Equal(["b", "c"], traces.Spans().Select(s => s.Name));
+        Assert.Equal(3, traces.Recorded);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static async Task ProcessAsync(IMetricsWriter metrics, ILogWriter logs)
+    {
+        string[] samples =
+        [
+            """{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US","transaction_count":1}""",
+            """{"transaction_id":"txn-002","amount":15000,"type":"PURCHASE","merchant_id":"merch-456","merchant_country":"US","transaction_count":1}""",
+            """{"transaction_id":"txn-003","amount":-100,"type":"PURCHASE"}""",
+        ];
+        var kinesisEvent = new KinesisEvent
+        {
+            Records = [.. samples.Select((s, i) => KinesisEventRecord.FromData(Encoding.UTF8.GetBytes(s), $"4959{i:D4}", "pk", Now.AddSeconds(-1)))],
+            ShardId = "shardId-000000000000",
+        };
+        using var handler = new KinesisBatchHandler(new ProcessorOptions(), new InMemoryEventPublisher(), PublishAll.Instance, metrics, logs, new FixedTime(Now));
+        await handler.HandleAsync(kinesisEvent, CancellationToken.None);
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private sealed class PublishAll : IRoutingPolicy
+    {
+        public static PublishAll Instance { get; } = new();
+
+        public bool Route(ReadOnlySpan<byte> detail, ICollection<string> matchedRules) => true;
+    }
+}
+
+/// <summary>
+/// Tests that listen to the processor's ActivitySource: a listener sees every span in the process, so these run
+/// alone, not beside tests that run the processor.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessorSpans
+{
+    public const string Name = "processor spans";
+}
