@@ -32,18 +32,6 @@ public sealed class ConfigSetTests
 
     // infra/tests/lib/config-set.mjs evaluates the fileset/file calls of infra/main.tf against config/ (test.sh
     // installs its packages before running these tests).
-    private static async Task<Dictionary<string, List<string>>> TerraformConfigSetAsync()
-    {
-        var start = new ProcessStartInfo("node", [Path.Combine(Repository.Infra, "tests", "lib", "config-set.mjs")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var node = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var output = await node.StandardOutput.ReadToEndAsync();
-        var error = await node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync();
-        Assert.True(node.ExitCode == 0, $"config-set.mjs failed: {error}");
-        return JsonSerializer.Deserialize<Dictionary<string, List<string>>>(output)!;
-    }
+    private static async Task<Dictionary<string, List<string>>> TerraformConfigSetAsync() =>
+        JsonSerializer.Deserialize<Dictionary<string, List<string>>>(await Repository.RunNodeAsync("config-set.mjs"))!;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Paywatch.Monitoring;
 
 namespace Paywatch.Infra.Tests;
@@ -23,6 +24,22 @@ internal static class Repository
         ["log_group"] = "/aws/lambda/transaction-processor-prod",
         ["alarm_arn_prefix"] = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:",
     };
+
+    /// <summary>Runs a script of infra/tests/lib with node (test.sh installs its packages first); its stdout.</summary>
+    public static async Task<string> RunNodeAsync(string script)
+    {
+        var start = new ProcessStartInfo("node", [Path.Combine(Infra, "tests", "lib", script)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var node = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var output = node.StandardOutput.ReadToEndAsync();
+        var error = await node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        Assert.True(node.ExitCode == 0, $"{script} failed: {error}");
+        return await output;
+    }
 
     public static string Render(string relativePath) => ConfigTemplate.Fill(File.ReadAllText(Config.PathOf(relativePath)), TemplateValues);
 

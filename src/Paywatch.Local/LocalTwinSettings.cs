@@ -1,0 +1,65 @@
+namespace Paywatch.Local;
+
+/// <summary>
+/// What the twin deploys, named as infra/ names it for environment <c>local</c> (infra/main.tf's locals) and sized
+/// with infra/variables.tf's defaults, so that config/'s alarms, dashboard and queries apply unchanged. A test in
+/// Paywatch.Infra.Tests ties every default here to Terraform's.
+/// </summary>
+public sealed record LocalTwinSettings
+{
+    /// <summary>The account id the twin's ARNs carry (LocalStack's choice too: no real account has it).</summary>
+    public const string AccountId = "000000000000";
+
+    public string Environment { get; init; } = "local";
+
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>Where the stream, checkpoints, DLQ, logs and notifications live.</summary>
+    public string DataDirectory { get; init; } = ".paywatch";
+
+    /// <summary>The AWS-compatible endpoint's port on 127.0.0.1 (LocalStack's, so existing habits carry over).</summary>
+    public int Port { get; init; } = 4566;
+
+    /// <summary><c>kinesis_shard_count</c>.</summary>
+    public int ShardCount { get; init; } = 5;
+
+    /// <summary><c>kinesis_retention_hours</c>.</summary>
+    public int RetentionHours { get; init; } = 24;
+
+    /// <summary><c>lambda_timeout_seconds</c>.</summary>
+    public int FunctionTimeoutSeconds { get; init; } = 60;
+
+    /// <summary><c>lambda_reserved_concurrency</c>.</summary>
+    public int ReservedConcurrency { get; init; } = 20;
+
+    public string StreamName => $"transaction-stream-{Environment}";
+
+    public string FunctionName => $"transaction-processor-{Environment}";
+
+    public string LogGroupName => $"/aws/lambda/{FunctionName}";
+
+    public string EventBusName => $"paywatch-transactions-{Environment}";
+
+    public string TopicName => $"paywatch-alerts-{Environment}";
+
+    public string DeadLetterQueueName => $"transaction-processor-dlq-{Environment}";
+
+    public string StreamArn => $"arn:aws:kinesis:{Region}:{AccountId}:stream/{StreamName}";
+
+    public string FunctionArn => $"arn:aws:lambda:{Region}:{AccountId}:function:{FunctionName}";
+
+    public string TopicArn => $"arn:aws:sns:{Region}:{AccountId}:{TopicName}";
+
+    /// <summary>The values config/'s templates are filled with: the keys of infra/main.tf's <c>local.template_values</c>.</summary>
+    public IReadOnlyDictionary<string, string> TemplateValues => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["environment"] = Environment,
+        ["function_name"] = FunctionName,
+        ["alerts_topic_arn"] = TopicArn,
+        ["region"] = Region,
+        ["stream_name"] = StreamName,
+        ["dlq_name"] = DeadLetterQueueName,
+        ["log_group"] = LogGroupName,
+        ["alarm_arn_prefix"] = $"arn:aws:cloudwatch:{Region}:{AccountId}:alarm:",
+    };
+}
