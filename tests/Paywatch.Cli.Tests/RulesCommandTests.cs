@@ -131,3 +131,42 @@ public sealed class BuiltInRulesTests
         Assert.Equal(files.Select(r => (r.Name, r.State, r.EventPattern.Text)), builtIn.Select(r => (r.Name, r.State, r.EventPattern.Text)));
     }
 }
+
+public sealed class BuiltInConfigTests
+{
+    [Fact]
+    public void The_built_in_config_is_the_repository_s_config_folder_byte_for_byte()
+    {
+        var folder = Directory.CreateTempSubdirectory("paywatch-config-").FullName;
+        try
+        {
+            Commands.BuiltInConfig.ExtractTo(folder);
+            var repository = Path.Combine(RepositoryRoot(), "config");
+
+            Assert.Equal(Files(repository).Keys, Files(folder).Keys);
+            foreach (var (path, bytes) in Files(repository))
+            {
+                Assert.True(bytes.AsSpan().SequenceEqual(Files(folder)[path]), $"{path} differs from the built-in copy");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static SortedDictionary<string, byte[]> Files(string root) =>
+        new(Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllBytes), StringComparer.Ordinal);
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "Paywatch.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory.FullName;
+    }
+}
