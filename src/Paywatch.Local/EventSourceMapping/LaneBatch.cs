@@ -12,10 +12,12 @@ namespace Paywatch.Local.EventSourceMapping;
 /// <param name="Window">Its tumbling window, when the mapping has one.</param>
 /// <param name="IsFinal">Whether it is the window's last invocation (<c>isFinalInvokeForWindow</c>).</param>
 /// <param name="LastResult">The last invocation's outcome, for the on-failure message.</param>
+/// <param name="GivenUp">Set once the batch is given up on, while the on-failure destination has not yet taken it: it is not invoked again.</param>
 internal sealed record LaneBatch(
     ArraySegment<StoredRecord> Records,
     int RetriesUsed,
     int InvokeCount,
     TumblingWindowRange? Window,
     bool IsFinal,
-    InvocationResult? LastResult);
+    InvocationResult? LastResult,
+    string? GivenUp = null);

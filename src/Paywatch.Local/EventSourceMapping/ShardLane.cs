@@ -175,6 +175,12 @@ internal sealed class ShardLane : IDisposable
 
     private async Task ProcessAsync(LaneBatch batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (batch.GivenUp is { } condition)
+        {
+            await GiveUpOrKeepAsync(batch, condition, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         // Records past MaximumRecordAgeInSeconds are not sent, whether first tried or retried
         // (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html).
         var expired = 0;
@@ -288,10 +294,14 @@ internal sealed class ShardLane : IDisposable
             return;
         }
 
-        if (batch.Records.Count > 0
-            && !await GiveUpAsync(batch.Records, OnFailureInvocationRecord.RetryAttemptsExhausted, batch, cancellationToken).ConfigureAwait(false))
+        await GiveUpOrKeepAsync(batch, OnFailureInvocationRecord.RetryAttemptsExhausted, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task GiveUpOrKeepAsync(LaneBatch batch, string condition, CancellationToken cancellationToken)
+    {
+        if (batch.Records.Count > 0 && !await GiveUpAsync(batch.Records, condition, batch, cancellationToken).ConfigureAwait(false))
         {
-            _owed.Push(batch);
+            _owed.Push(batch with { GivenUp = condition });
             return;
         }
 

@@ -125,7 +125,8 @@ public sealed class LocalFunctionHost
             return Failed(requestId, start, string.Create(CultureInfo.InvariantCulture, $"Task timed out after {Options.Timeout.TotalSeconds:F2} seconds"));
         }
 
-        await invocationCancellation.CancelAsync().ConfigureAwait(false);
+        // Stops the timeout's timer. Synchronous on purpose: CancelAsync would yield while the slot is still held.
+        invocationCancellation.Cancel();
         try
         {
             var response = await invocation.ConfigureAwait(false);
