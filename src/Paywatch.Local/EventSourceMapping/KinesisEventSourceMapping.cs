@@ -20,6 +20,7 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     private CancellationTokenSource? _running;
     private Task _run = Task.CompletedTask;
     private bool _initialized;
+    private bool _stopped;
 
     /// <param name="options">The mapping's settings (defaults: infra/variables.tf).</param>
     /// <param name="source">The stream; its shards are read as they are at construction.</param>
@@ -78,9 +79,11 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     /// <summary>Loads or fixes every shard's starting point, then polls in the background until <see cref="StopAsync"/>.</summary>
     public void Start()
     {
-        if (_running is not null)
+        if (_running is not null || _stopped)
         {
-            throw new InvalidOperationException("The event source mapping is already running.");
+            // A stop abandons the batches under way in memory; only a new mapping (which resumes from the durable
+            // checkpoints) picks them up again.
+            throw new InvalidOperationException("The event source mapping is running or was stopped; create a new one to restart.");
         }
 
         Initialize();
@@ -97,6 +100,7 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
             return;
         }
 
+        _stopped = true;
         await _running.CancelAsync().ConfigureAwait(false);
         await _run.ConfigureAwait(false);
         _running.Dispose();

@@ -90,33 +90,14 @@ internal sealed record StreamsEventResponse(StreamsEventResponse.Kind Outcome, i
     private static byte[] JsonSerializerRaw(JsonElement element) => System.Text.Encoding.UTF8.GetBytes(element.GetRawText());
 
     /// <summary>Binary search: a batch is in increasing sequence-number order, and a response may name all 10,000 records.</summary>
-    private static int IndexOf(ReadOnlySpan<StoredRecord> batch, string sequenceNumber)
+    private static int IndexOf(ReadOnlySpan<StoredRecord> batch, string sequenceNumber) =>
+        UInt128.TryParse(sequenceNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? Math.Max(-1, batch.BinarySearch(new SequenceNumberOrder(value)))
+            : -1;
+
+    /// <summary>Orders records against one sequence number, for <see cref="MemoryExtensions.BinarySearch{T, TComparable}(ReadOnlySpan{T}, TComparable)"/>.</summary>
+    private readonly struct SequenceNumberOrder(UInt128 sequenceNumber) : IComparable<StoredRecord>
     {
-        if (!UInt128.TryParse(sequenceNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-        {
-            return -1;
-        }
-
-        int low = 0, high = batch.Length - 1;
-        while (low <= high)
-        {
-            var middle = low + ((high - low) / 2);
-            var comparison = batch[middle].SequenceNumber.CompareTo(value);
-            if (comparison == 0)
-            {
-                return middle;
-            }
-
-            if (comparison < 0)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return -1;
+        public int CompareTo(StoredRecord? other) => other is null ? 1 : sequenceNumber.CompareTo(other.SequenceNumber);
     }
 }
