@@ -90,7 +90,18 @@ internal sealed class ShardLane : IDisposable
             return false;
         }
 
-        await ProcessAsync(batch, now, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ProcessAsync(batch, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A fault of the twin, not of the function: the batch is kept (its records may be sent again), never lost,
+            // or the checkpoint could not pass it until a restart.
+            _owed.Push(batch);
+            throw;
+        }
+
         return true;
     }
 

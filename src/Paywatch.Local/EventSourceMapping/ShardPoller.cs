@@ -15,6 +15,8 @@ internal sealed class ShardPoller : IDisposable
     private const int MaxReadRecords = 10_000;
     private const int MaxReadBytes = 10 * 1024 * 1024;
 
+    private static readonly TimeSpan ReadRetryDelay = TimeSpan.FromMilliseconds(200);
+
     private readonly IShardSource _source;
     private readonly EventSourceMappingOptions _options;
     private readonly TimeProvider _time;
@@ -271,31 +273,46 @@ internal sealed class ShardPoller : IDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (Fill() > 0)
+                try
                 {
-                    continue;
+                    await ReadOnceAsync(cancellationToken).ConfigureAwait(false);
                 }
-
-                bool full;
-                UInt128? after;
-                lock (Sync)
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    full = _outstanding.Count - _head >= _capacity;
-                    after = _readAfter;
-                }
-
-                if (full)
-                {
-                    await _room.WaitAsync(null, _time, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _source.WaitForRecordsAsync(ShardId, after, cancellationToken).ConfigureAwait(false);
+                    // The stream failing must not end the shard's reader for good: note it, pause, read again.
+                    LastError = e;
+                    await Task.Delay(ReadRetryDelay, _time, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Reads once, or waits for records (or for room in the lanes) when there is nothing to read.</summary>
+    private async Task ReadOnceAsync(CancellationToken cancellationToken)
+    {
+        if (Fill() > 0)
+        {
+            return;
+        }
+
+        bool full;
+        UInt128? after;
+        lock (Sync)
+        {
+            full = _outstanding.Count - _head >= _capacity;
+            after = _readAfter;
+        }
+
+        if (full)
+        {
+            await _room.WaitAsync(null, _time, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _source.WaitForRecordsAsync(ShardId, after, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -188,4 +188,25 @@ public sealed class BatchingTests
         Assert.Equal(50, fixture.Mapping.RecordsCompleted);
         Assert.Equal(50, fixture.Function.EventList.Sum(e => e.GetProperty("Records").GetArrayLength()));
     }
+
+    [Fact]
+    public async Task The_running_mapping_survives_a_failing_read()
+    {
+        await using var fixture = new MappingFixture();
+        fixture.Source.Put(MappingFixture.Shard0, "key", "a");
+        fixture.Source.FailingReads = 1;
+        fixture.Mapping.Start();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (fixture.Mapping.RecordsCompleted < 1 && DateTime.UtcNow < deadline)
+        {
+            fixture.Time.Advance(TimeSpan.FromMilliseconds(200));
+            await Task.Delay(10);
+        }
+
+        await fixture.Mapping.StopAsync();
+        Assert.Equal(1, fixture.Mapping.RecordsCompleted);
+        Assert.IsType<IOException>(fixture.Mapping.LastError);
+        Assert.Throws<InvalidOperationException>(fixture.Mapping.Start);
+    }
 }

@@ -26,6 +26,9 @@ internal sealed class FakeShardSource : IShardSource
 
     public int Reads { get; private set; }
 
+    /// <summary>Reads that will throw before reads work again.</summary>
+    public int FailingReads { get; set; }
+
     public StoredRecord Put(string shardId, string partitionKey, string data, DateTimeOffset? arrival = null)
     {
         lock (_lock)
@@ -42,6 +45,12 @@ internal sealed class FakeShardSource : IShardSource
         lock (_lock)
         {
             Reads++;
+            if (FailingReads > 0)
+            {
+                FailingReads--;
+                throw new IOException("The stream's storage failed.");
+            }
+
             return [.. _shards[shardId].Where(r => after is null || r.SequenceNumber > after.Value).Take(maxRecords)];
         }
     }
