@@ -30,6 +30,11 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     /// <param name="time">The clock (batching windows, record age, tumbling windows, backoff).</param>
     /// <param name="readObserver">Told of every shard read (AWS/Kinesis GetRecords metrics); optional.</param>
     /// <param name="flushCheckpointsToDisk">Flush each checkpoint to the device before its rename; a killed process never loses one either way.</param>
+    /// <param name="checkpointInterval">
+    /// While records flow, a shard's checkpoint is written at most this often (default 100 ms), and whenever its lanes go
+    /// idle or the mapping stops; zero writes after every batch. A crash makes the mapping process again at most the
+    /// records of the last interval.
+    /// </param>
     public KinesisEventSourceMapping(
         EventSourceMappingOptions options,
         IShardSource source,
@@ -38,7 +43,8 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         string checkpointDirectory,
         TimeProvider time,
         IShardReadObserver? readObserver = null,
-        bool flushCheckpointsToDisk = true)
+        bool flushCheckpointsToDisk = true,
+        TimeSpan? checkpointInterval = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -47,7 +53,9 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         Function = function ?? throw new ArgumentNullException(nameof(function));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         var checkpoints = new ShardCheckpointStore(checkpointDirectory, flushCheckpointsToDisk);
-        _shards = [.. source.ShardIds.Select(id => new ShardPoller(id, source, function, onFailure, options, checkpoints, readObserver, time))];
+        var interval = checkpointInterval ?? TimeSpan.FromMilliseconds(100);
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero, nameof(checkpointInterval));
+        _shards = [.. source.ShardIds.Select(id => new ShardPoller(id, source, function, onFailure, options, checkpoints, readObserver, interval, time))];
     }
 
     public EventSourceMappingOptions Options { get; }
@@ -105,11 +113,13 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         await _run.ConfigureAwait(false);
         _running.Dispose();
         _running = null;
+        FlushCheckpoints();
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        FlushCheckpoints();
         foreach (var shard in _shards)
         {
             shard.Dispose();
@@ -128,6 +138,11 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
             any |= await shard.StepLanesAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (!any)
+        {
+            FlushCheckpoints();
+        }
+
         return any;
     }
 
@@ -136,6 +151,19 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     {
         while (await PollOnceAsync(cancellationToken).ConfigureAwait(false))
         {
+        }
+    }
+
+    private void FlushCheckpoints()
+    {
+        if (!_initialized)
+        {
+            return;
+        }
+
+        foreach (var shard in _shards)
+        {
+            shard.FlushCheckpoint();
         }
     }
 

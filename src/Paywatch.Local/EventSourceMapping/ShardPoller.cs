@@ -33,8 +33,9 @@ internal sealed class ShardPoller : IDisposable
     private readonly int _capacity;
     private UInt128? _readAfter;
     private UInt128? _checkpoint;
+    private readonly TimeSpan _checkpointInterval;
     private UInt128? _saved;
-    private bool _savedOnce;
+    private long _lastSave;
     private long _recordsCompleted;
     private long _recordsDiscarded;
     private long _destinationFailures;
@@ -47,9 +48,11 @@ internal sealed class ShardPoller : IDisposable
         EventSourceMappingOptions options,
         ShardCheckpointStore checkpoints,
         IShardReadObserver? observer,
+        TimeSpan checkpointInterval,
         TimeProvider time)
     {
         ShardId = shardId;
+        _checkpointInterval = checkpointInterval;
         _source = source;
         Function = function;
         OnFailure = onFailure;
@@ -116,7 +119,7 @@ internal sealed class ShardPoller : IDisposable
         }
 
         _readAfter = _checkpoint = _saved = after;
-        _savedOnce = true;
+        _lastSave = _time.GetTimestamp();
     }
 
     /// <summary>Reads what the lanes have room for and deals it out.</summary>
@@ -217,7 +220,7 @@ internal sealed class ShardPoller : IDisposable
         Interlocked.Add(ref _recordsCompleted, records.Length);
         if (advanced)
         {
-            SaveCheckpoint();
+            SaveCheckpoint(force: false);
             _room.Set();
         }
     }
@@ -251,19 +254,27 @@ internal sealed class ShardPoller : IDisposable
         return (int)(hash % (uint)_lanes.Length);
     }
 
-    private void SaveCheckpoint()
+    /// <summary>Writes the checkpoint if it moved since the last write (the lanes call it when idle, the mapping when it stops).</summary>
+    public void FlushCheckpoint() => SaveCheckpoint(force: true);
+
+    /// <summary>
+    /// Writes the checkpoint at most once per interval while records flow (a file replace costs about half a
+    /// millisecond, more than a batch of 100 takes), and at once when forced. What a crash loses is only the
+    /// knowledge that the last interval's records were done: they are processed again, never skipped.
+    /// </summary>
+    private void SaveCheckpoint(bool force)
     {
         lock (_saveLock)
         {
             var checkpoint = Checkpoint;
-            if (_savedOnce && checkpoint == _saved)
+            if (checkpoint == _saved || (!force && _time.GetElapsedTime(_lastSave) < _checkpointInterval))
             {
                 return;
             }
 
             _checkpoints.Save(ShardId, checkpoint);
             _saved = checkpoint;
-            _savedOnce = true;
+            _lastSave = _time.GetTimestamp();
         }
     }
 
@@ -339,6 +350,8 @@ internal sealed class ShardPoller : IDisposable
                 {
                     continue;
                 }
+
+                FlushCheckpoint();
 
                 var due = lane.NextDeadline();
                 await lane.Signal.WaitAsync(due is { } at ? at - _time.GetUtcNow() : null, _time, cancellationToken).ConfigureAwait(false);
