@@ -81,4 +81,28 @@ public sealed class CheckpointTests
 
         Assert.Equal(["a", "a"], fixture.Function.EventList.SelectMany(ScriptedFunction.Data));
     }
+
+    [Fact]
+    public async Task While_records_flow_the_checkpoint_file_is_replaced_at_most_once_per_interval_and_when_idle()
+    {
+        await using var fixture = new MappingFixture(MappingFixture.Defaults with { BatchSize = 2 });
+        await using var mapping = new KinesisEventSourceMapping(
+            fixture.Options, fixture.Source, fixture.Host, fixture.Destination, Path.Combine(fixture.Directory, "interval"), fixture.Time,
+            checkpointInterval: TimeSpan.FromSeconds(1));
+        var records = Enumerable.Range(0, 6).Select(i => fixture.Source.Put(MappingFixture.Shard0, "key", $"r{i}")).ToList();
+        string? OnDisk() => JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.Directory, "interval", MappingFixture.Shard0 + ".checkpoint.json")))
+            .RootElement.GetProperty("sequenceNumber").GetString();
+        string Seq(int i) => records[i].SequenceNumber.ToString(CultureInfo.InvariantCulture);
+
+        Assert.True(await mapping.PollOnceAsync());
+        Assert.Equal(Seq(1), mapping.CheckpointOf(MappingFixture.Shard0));
+        Assert.Null(OnDisk());
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await mapping.PollOnceAsync());
+        Assert.Equal(Seq(3), OnDisk());
+
+        await mapping.PollUntilIdleAsync();
+        Assert.Equal(Seq(5), OnDisk());
+    }
 }
