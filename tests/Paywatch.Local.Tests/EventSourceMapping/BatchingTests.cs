@@ -30,12 +30,10 @@ public sealed class BatchingTests
         fixture.Source.Put(MappingFixture.Shard0, "key", "b");
 
         await fixture.Mapping.PollUntilIdleAsync();
-        fixture.Time.Advance(TimeSpan.FromMilliseconds(999));
-        await fixture.Mapping.PollUntilIdleAsync();
+        await fixture.AdvanceAndPollAsync(TimeSpan.FromMilliseconds(999));
         Assert.Empty(fixture.Function.Events);
 
-        fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
-        await fixture.Mapping.PollUntilIdleAsync();
+        await fixture.AdvanceAndPollAsync(TimeSpan.FromMilliseconds(1));
         Assert.Equal(["a", "b"], ScriptedFunction.Data(Assert.Single(fixture.Function.Events)));
     }
 

@@ -49,6 +49,13 @@ internal sealed class MappingFixture : IAsyncDisposable
 
     public KinesisEventSourceMapping Mapping { get; private set; }
 
+    /// <summary>Moves the clock on, then lets the mapping do all it can at the new time.</summary>
+    public async Task AdvanceAndPollAsync(TimeSpan elapsed)
+    {
+        Time.Advance(elapsed);
+        await Mapping.PollUntilIdleAsync();
+    }
+
     /// <summary>A new mapping on the same folder and stream: a restart.</summary>
     public async Task RestartAsync(ILocalFunction? function = null)
     {

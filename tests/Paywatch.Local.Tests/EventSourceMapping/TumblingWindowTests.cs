@@ -59,14 +59,11 @@ public sealed class TumblingWindowTests
         fixture.Time.Advance(TimeSpan.FromSeconds(10));
         fixture.Source.Put(MappingFixture.Shard0, "key", "a");
         await fixture.Mapping.PollUntilIdleAsync();
-        fixture.Time.Advance(TimeSpan.FromSeconds(49));
-        await fixture.Mapping.PollUntilIdleAsync();
+        await fixture.AdvanceAndPollAsync(TimeSpan.FromSeconds(49));
         Assert.Single(fixture.Function.Events);
 
-        fixture.Time.Advance(TimeSpan.FromSeconds(1));
-        await fixture.Mapping.PollUntilIdleAsync();
-        fixture.Time.Advance(TimeSpan.FromSeconds(120));
-        await fixture.Mapping.PollUntilIdleAsync();
+        await fixture.AdvanceAndPollAsync(TimeSpan.FromSeconds(1));
+        await fixture.AdvanceAndPollAsync(TimeSpan.FromSeconds(120));
 
         var events = fixture.Function.EventList;
         Assert.Equal(2, events.Count);
@@ -80,9 +77,7 @@ public sealed class TumblingWindowTests
         await using var fixture = new MappingFixture(Windowed);
         fixture.Source.Put(MappingFixture.Shard0, "key", "late", fixture.Time.GetUtcNow().AddSeconds(50));
         fixture.Source.Put(MappingFixture.Shard0, "key", "next", fixture.Time.GetUtcNow().AddSeconds(70));
-        fixture.Time.Advance(TimeSpan.FromSeconds(75));
-
-        await fixture.Mapping.PollUntilIdleAsync();
+        await fixture.AdvanceAndPollAsync(TimeSpan.FromSeconds(75));
 
         var events = fixture.Function.EventList;
         Assert.Equal(2, events.Count);
