@@ -1,0 +1,12 @@
+namespace Paywatch.Local.Functions;
+
+/// <summary>
+/// A function the twin runs in-process: the invocation payload (a Lambda event's UTF-8 JSON) in, the response
+/// payload out. An exception is the function's error (Lambda's <c>Unhandled</c> function error). The host calls it
+/// concurrently, up to its concurrency limit, as Lambda runs one execution environment per concurrent invocation.
+/// </summary>
+public interface ILocalFunction
+{
+    /// <returns>The response payload; it must stay valid after the call returns.</returns>
+    ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using Paywatch.Core.Kinesis;
+using Paywatch.Core.Processing;
+using Paywatch.Core.Routing;
+using Paywatch.Core.Telemetry;
+using Paywatch.Patterns;
+
+namespace Paywatch.Local.Functions;
+
+/// <summary>
+/// The transaction processor as the twin's function: the same <see cref="KinesisBatchHandler"/> the Lambda host runs,
+/// given the twin's ports. A handler handles one batch at a time (as one execution environment does), so each
+/// concurrent invocation takes its own from a pool, created on first need and reused after, as Lambda reuses warm
+/// environments. The ports are called from concurrent invocations and must be thread-safe.
+/// </summary>
+public sealed class ProcessorFunction : ILocalFunction, IDisposable
+{
+    private readonly ProcessorOptions _options;
+    private readonly RuleSet _rules;
+    private readonly PublishMode _publishMode;
+    private readonly IEventPublisher _publisher;
+    private readonly IMetricsWriter _metrics;
+    private readonly ILogWriter _logs;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentBag<KinesisBatchHandler> _environments = [];
+    private int _created;
+
+    /// <param name="options">The processor's settings (environment <c>local</c>, bus <c>paywatch-transactions-local</c>, ...).</param>
+    /// <param name="rules">The routing rules (config/rules), compiled once and shared by every environment.</param>
+    /// <param name="publishMode">Which entries the processor publishes (as <c>PAYWATCH_PUBLISH_MODE</c> in Lambda).</param>
+    /// <param name="publisher">The twin's event bus.</param>
+    /// <param name="metrics">Where the processor's EMF metrics go (the metric store).</param>
+    /// <param name="logs">Where its log lines go (the log store).</param>
+    /// <param name="time">The clock.</param>
+    /// <exception cref="ArgumentException">The options are invalid, or a rule cannot be routed by the processor.</exception>
+    public ProcessorFunction(
+        ProcessorOptions options,
+        IReadOnlyList<RuleDefinition> rules,
+        PublishMode publishMode,
+        IEventPublisher publisher,
+        IMetricsWriter metrics,
+        ILogWriter logs,
+        TimeProvider time)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        options.Validate();
+        ArgumentNullException.ThrowIfNull(rules);
+        _rules = RuleSet.Compile(rules);
+        _publishMode = publishMode;
+        _publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
+        _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        _logs = logs ?? throw new ArgumentNullException(nameof(logs));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        // Fails here, at start-up, on a rule the processor cannot route (as the Lambda host fails its init).
+        Return(CreateEnvironment());
+    }
+
+    /// <summary>Execution environments created so far (the most that ever ran at once).</summary>
+    public int Environments => Volatile.Read(ref _created);
+
+    public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var kinesisEvent = KinesisEventReader.Read(payload);
+        var handler = _environments.TryTake(out var warm) ? warm : CreateEnvironment();
+        try
+        {
+            var response = await handler.HandleAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
+            // The response's state is the handler's own buffer: it is copied out before the handler is reused.
+            return response.ToUtf8Json();
+        }
+        finally
+        {
+            Return(handler);
+        }
+    }
+
+    public void Dispose()
+    {
+        while (_environments.TryTake(out var handler))
+        {
+            handler.Dispose();
+        }
+    }
+
+    private KinesisBatchHandler CreateEnvironment()
+    {
+        Interlocked.Increment(ref _created);
+        var routing = new RuleRoutingPolicy(_rules, _options.EventSource, _options.DetailType, _publishMode);
+        return new KinesisBatchHandler(_options, _publisher, routing, _metrics, _logs, _time);
+    }
+
+    private void Return(KinesisBatchHandler handler) => _environments.Add(handler);
+}

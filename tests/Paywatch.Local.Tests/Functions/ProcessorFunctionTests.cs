@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using Paywatch.Core.Processing;
+using Paywatch.Core.Routing;
+using Paywatch.Core.Telemetry;
+using Paywatch.Local.Functions;
+using Paywatch.Local.Tests.EventSourceMapping;
+using Paywatch.Patterns;
+
+namespace Paywatch.Local.Tests.Functions;
+
+public sealed class ProcessorFunctionTests
+{
+    // The shipped rules' patterns (config/rules/high-value.json and failed.json).
+    private static readonly RuleDefinition[] Rules =
+    [
+        RuleDefinition.Parse("""{"Name":"paywatch-high-value","State":"ENABLED","EventPattern":{"source":["paywatch.transactions"],"detail-type":["Transaction Processed"],"detail":{"amount":[{"numeric":[">",10000]}]}}}"""),
+        RuleDefinition.Parse("""{"Name":"paywatch-failed","State":"ENABLED","EventPattern":{"source":["paywatch.transactions"],"detail-type":["Transaction Processed"],"detail":{"status":["FAILED","ERROR"]}}}"""),
+    ];
+
+    [Fact]
+    public async Task The_spec_s_three_records_are_processed_by_the_real_processor_through_the_mapping()
+    {
+        var publisher = new InMemoryEventPublisher();
+        var logs = new RecordingLogWriter();
+        var metrics = new RecordingMetricsWriter();
+        using var processor = new ProcessorFunction(
+            new ProcessorOptions { EventBusName = "paywatch-transactions-local" }, Rules, PublishMode.Matched, publisher, metrics, logs, TimeProvider.System);
+        await using var fixture = new MappingFixture(MappingFixture.Defaults with { TumblingWindow = TimeSpan.FromSeconds(300) }, function: processor);
+        // SEED.md, "Generate test transactions".
+        fixture.Source.Put(MappingFixture.Shard0, "test-1", """{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US","transaction_count":1}""");
+        fixture.Source.Put(MappingFixture.Shard0, "test-2", """{"transaction_id":"txn-002","amount":15000,"type":"PURCHASE","merchant_id":"merch-456","merchant_country":"US","transaction_count":1}""");
+        fixture.Source.Put(MappingFixture.Shard0, "test-3", """{"transaction_id":"txn-003","amount":-100,"type":"PURCHASE"}""");
+
+        await fixture.Mapping.PollUntilIdleAsync();
+
+        Assert.Equal(3, fixture.Mapping.RecordsCompleted);
+        Assert.Empty(fixture.Destination.Messages);
+        var published = publisher.Published.Select(p => JsonDocument.Parse(p.Detail).RootElement.GetProperty("transaction_id").GetString()).ToList();
+        Assert.Equal(["txn-002", "txn-003"], published);
+        Assert.All(publisher.Published, p => Assert.Equal("paywatch-transactions-local", p.EventBusName));
+        Assert.Equal(3, logs.Lines.Count(l => l.Contains("\"message\":\"transaction processed\"", StringComparison.Ordinal)));
+        Assert.Contains(metrics.Names, n => n == MetricNames.TransactionsProcessed);
+        Assert.Equal(1, processor.Environments);
+    }
+
+    [Fact]
+    public async Task The_window_state_the_processor_returns_comes_back_in_the_next_event()
+    {
+        var inner = new ProcessorFunction(new ProcessorOptions(), Rules, PublishMode.Matched, new InMemoryEventPublisher(), new RecordingMetricsWriter(), new RecordingLogWriter(), TimeProvider.System);
+        using var _ = inner;
+        var spy = new SpyFunction(inner);
+        await using var fixture = new MappingFixture(MappingFixture.Defaults with { TumblingWindow = TimeSpan.FromSeconds(300) }, function: spy);
+        var transaction = """{"transaction_id":"txn-9","amount":10,"type":"PURCHASE","merchant_id":"m-1","merchant_country":"US","card_token":"tok-1"}""";
+        fixture.Source.Put(MappingFixture.Shard0, "k", transaction);
+        await fixture.Mapping.PollUntilIdleAsync();
+        fixture.Source.Put(MappingFixture.Shard0, "k", transaction);
+        await fixture.Mapping.PollUntilIdleAsync();
+
+        Assert.Equal(2, spy.Events.Count);
+        var firstResponseState = JsonDocument.Parse(spy.Responses[0]).RootElement.GetProperty("state").GetRawText();
+        Assert.Equal(firstResponseState, JsonDocument.Parse(spy.Events[1]).RootElement.GetProperty("state").GetRawText());
+    }
+
+    private sealed class SpyFunction(ILocalFunction inner) : ILocalFunction
+    {
+        public List<string> Events { get; } = [];
+
+        public List<string> Responses { get; } = [];
+
+        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        {
+            Events.Add(Encoding.UTF8.GetString(payload.Span));
+            var response = await inner.InvokeAsync(payload, cancellationToken);
+            Responses.Add(Encoding.UTF8.GetString(response.Span));
+            return response;
+        }
+    }
+
+    private sealed class RecordingLogWriter : ILogWriter
+    {
+        private readonly Lock _lock = new();
+
+        public List<string> Lines { get; } = [];
+
+        public void Write(ReadOnlySpan<byte> utf8Lines)
+        {
+            lock (_lock)
+            {
+                Lines.AddRange(Encoding.UTF8.GetString(utf8Lines).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+        }
+    }
+
+    private sealed class RecordingMetricsWriter : IMetricsWriter
+    {
+        public List<string> Names { get; } = [];
+
+        public void Write(string metricNamespace, DateTimeOffset timestamp, IReadOnlyList<MetricSet> sets)
+        {
+            lock (Names)
+            {
+                Names.AddRange(sets.SelectMany(s => s.Metrics).Select(m => m.Name));
+            }
+        }
+    }
+}
