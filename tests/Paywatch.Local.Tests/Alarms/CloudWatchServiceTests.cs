@@ -7,6 +7,7 @@ using Paywatch.Local.Alarms;
 using Paywatch.Local.Api;
 using Paywatch.Local.Notifications;
 using Paywatch.Local.Tests.Bus;
+using Paywatch.Local.Tests.Queues;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Tests.Alarms;
@@ -47,6 +48,26 @@ public sealed class CloudWatchServiceTests : IAsyncDisposable
         Assert.Equal(3, errorRate.GetProperty("Metrics").GetArrayLength());
         Assert.All(both.GetProperty("MetricAlarms").EnumerateArray(), a => Assert.Equal("OK", a.GetProperty("StateValue").GetString()));
         Assert.Contains(both.GetProperty("CompositeAlarms").EnumerateArray(), c => c.GetProperty("AlarmRule").GetString()!.Contains("paywatch-error-rate-local", StringComparison.Ordinal));
+    }
+
+    /// <summary>The AWS CLI here calls CloudWatch with Smithy RPC v2 CBOR (botocore's first choice for it).</summary>
+    [Fact]
+    public async Task The_AWS_CLI_describes_the_composite_alarms_with_their_states()
+    {
+        var cloudWatch = new CloudWatchService(_scheduler);
+        await using var server = await AwsApiServer.StartAsync(0, [cloudWatch], [cloudWatch], app => RpcV2CborEndpoint.Map(app, [cloudWatch]));
+
+        var output = await AwsCli.JsonAsync(server.Url, "cloudwatch", "describe-alarms", "--alarm-types", "CompositeAlarm", "MetricAlarm", "--alarm-name-prefix", "paywatch-");
+
+        Assert.Equal(
+            ["paywatch-processing-health-local", "paywatch-system-capacity-local"],
+            output.GetProperty("CompositeAlarms").EnumerateArray().Select(a => a.GetProperty("AlarmName").GetString()));
+        Assert.Equal(4, output.GetProperty("MetricAlarms").GetArrayLength());
+        var errorRate = output.GetProperty("MetricAlarms").EnumerateArray().Single(a => a.GetProperty("AlarmName").GetString() == "paywatch-error-rate-local");
+        Assert.Equal("OK", errorRate.GetProperty("StateValue").GetString());
+        Assert.Equal("GreaterThanThreshold", errorRate.GetProperty("ComparisonOperator").GetString());
+        // CLI v1 prints timestamps as the wire gives them (cli_timestamp_format "none"): epoch seconds.
+        Assert.Equal(_time.GetUtcNow().ToUnixTimeSeconds(), errorRate.GetProperty("StateUpdatedTimestamp").GetDouble());
     }
 
     /// <summary>The query protocol, as older SDKs send it: form parameters, XML with list members.</summary>
