@@ -2,21 +2,16 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Paywatch.Local.Notifications;
+using Paywatch.Local.Tests.Queues;
 
 namespace Paywatch.Local.Tests.Notifications;
 
 public sealed class LocalTopicTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "paywatch-topic-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _folder = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, 655, TimeSpan.Zero));
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     /// <summary>https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html</summary>
     [Fact]
@@ -59,7 +54,7 @@ public sealed class LocalTopicTests : IDisposable
     [Fact]
     public async Task Every_notification_is_a_line_of_the_file_and_a_failing_subscription_does_not_stop_the_others()
     {
-        var path = Path.Combine(_directory, "notifications.jsonl");
+        var path = Path.Combine(_folder.Path, "notifications.jsonl");
         var console = new StringWriter();
         await using (var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [new FailingSubscription(), new JsonLinesFileSubscription(path), new ConsoleSubscription(console)], _time))
         {

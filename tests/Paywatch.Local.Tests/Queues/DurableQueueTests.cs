@@ -7,35 +7,35 @@ namespace Paywatch.Local.Tests.Queues;
 public sealed class DurableQueueTests : IDisposable
 {
     private const string QueueName = "transaction-processor-dlq-local";
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "paywatch-queue-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _folder = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task A_sent_message_is_kept_across_a_restart_until_deleted()
     {
-        using (var queue = new DurableQueue(QueueName, _directory, _time))
+        using (var queue = new DurableQueue(QueueName, _folder.Path, _time))
         {
             queue.SendMessage("batch-1");
             queue.SendMessage("batch-2");
         }
 
-        using (var reopened = new DurableQueue(QueueName, _directory, _time))
+        using (var reopened = new DurableQueue(QueueName, _folder.Path, _time))
         {
             var received = await reopened.ReceiveMessageAsync(10, null, TimeSpan.Zero, CancellationToken.None);
             Assert.Equal(["batch-1", "batch-2"], received.Select(m => m.Body));
             Assert.True(reopened.DeleteMessage(received[0].ReceiptHandle));
         }
 
-        using var again = new DurableQueue(QueueName, _directory, _time);
+        using var again = new DurableQueue(QueueName, _folder.Path, _time);
         Assert.Equal(1, again.Count);
     }
 
     [Fact]
     public async Task A_received_message_is_hidden_for_the_visibility_timeout_then_comes_back()
     {
-        using var queue = new DurableQueue(QueueName, _directory, _time);
+        using var queue = new DurableQueue(QueueName, _folder.Path, _time);
         queue.SendMessage("batch");
 
         var first = Assert.Single(await queue.ReceiveMessageAsync(1, TimeSpan.FromSeconds(30), TimeSpan.Zero, CancellationToken.None));
@@ -56,7 +56,7 @@ public sealed class DurableQueueTests : IDisposable
     [Fact]
     public async Task Only_the_latest_receipt_handle_deletes_and_an_unknown_handle_is_invalid()
     {
-        using var queue = new DurableQueue(QueueName, _directory, _time);
+        using var queue = new DurableQueue(QueueName, _folder.Path, _time);
         queue.SendMessage("batch");
         var first = Assert.Single(await queue.ReceiveMessageAsync(1, TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None));
         var second = Assert.Single(await queue.ReceiveMessageAsync(1, null, TimeSpan.Zero, CancellationToken.None));
@@ -71,7 +71,7 @@ public sealed class DurableQueueTests : IDisposable
     [Fact]
     public async Task A_long_poll_returns_the_message_sent_while_it_waits()
     {
-        using var queue = new DurableQueue(QueueName, _directory, _time);
+        using var queue = new DurableQueue(QueueName, _folder.Path, _time);
         var poll = queue.ReceiveMessageAsync(10, null, TimeSpan.FromSeconds(20), CancellationToken.None);
         Assert.False(poll.IsCompleted);
 
@@ -84,7 +84,7 @@ public sealed class DurableQueueTests : IDisposable
     [Fact]
     public async Task A_long_poll_with_nothing_to_receive_ends_empty_at_the_wait_time()
     {
-        using var queue = new DurableQueue(QueueName, _directory, _time);
+        using var queue = new DurableQueue(QueueName, _folder.Path, _time);
         var poll = queue.ReceiveMessageAsync(10, null, TimeSpan.FromSeconds(20), CancellationToken.None);
 
         _time.Advance(TimeSpan.FromSeconds(19));
@@ -98,14 +98,14 @@ public sealed class DurableQueueTests : IDisposable
     [Fact]
     public void A_torn_last_line_from_a_crash_is_dropped_and_earlier_messages_kept()
     {
-        using (var queue = new DurableQueue(QueueName, _directory, _time))
+        using (var queue = new DurableQueue(QueueName, _folder.Path, _time))
         {
             queue.SendMessage("acknowledged");
         }
 
-        File.AppendAllText(Path.Combine(_directory, QueueName + ".jsonl"), """{"op":"send","id":"x","sent":1,"bo""");
+        File.AppendAllText(Path.Combine(_folder.Path, QueueName + ".jsonl"), """{"op":"send","id":"x","sent":1,"bo""");
 
-        using var reopened = new DurableQueue(QueueName, _directory, _time);
+        using var reopened = new DurableQueue(QueueName, _folder.Path, _time);
         Assert.Equal(1, reopened.Count);
         reopened.SendMessage("after the crash");
         Assert.Equal(2, reopened.Count);
@@ -114,7 +114,7 @@ public sealed class DurableQueueTests : IDisposable
     [Fact]
     public void The_MD5_of_the_body_is_the_hex_digest_SQS_returns()
     {
-        using var queue = new DurableQueue(QueueName, _directory, _time);
+        using var queue = new DurableQueue(QueueName, _folder.Path, _time);
 
         // MD5("hello") as in RFC 1321's test suite style: 5d41402abc4b2a76b9719d911017c592.
         Assert.Equal("5d41402abc4b2a76b9719d911017c592", queue.SendMessage("hello").Md5OfMessageBody);
@@ -124,7 +124,7 @@ public sealed class DurableQueueTests : IDisposable
     public void Depth_and_sends_reach_the_metric_store_under_the_AWS_SQS_names()
     {
         var store = new MetricStore(TimeSpan.FromHours(1));
-        using var queue = new DurableQueue(QueueName, _directory, _time, store);
+        using var queue = new DurableQueue(QueueName, _folder.Path, _time, store);
         queue.SendMessage("a");
         queue.SendMessage("b");
 

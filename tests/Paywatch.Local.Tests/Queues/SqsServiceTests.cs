@@ -7,14 +7,14 @@ namespace Paywatch.Local.Tests.Queues;
 public sealed class SqsServiceTests : IDisposable
 {
     private const string QueueName = "transaction-processor-dlq-local";
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "paywatch-sqs-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _folder = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task The_AWS_CLI_reads_a_failed_batch_from_the_DLQ_and_deletes_it()
     {
-        using var queue = new DurableQueue(QueueName, _directory, TimeProvider.System);
+        using var queue = new DurableQueue(QueueName, _folder.Path, TimeProvider.System);
         AwsApiServer? server = null;
         var sqs = new SqsService([queue], () => server!.Url);
         await using (server = await AwsApiServer.StartAsync(0, [sqs]))
@@ -43,7 +43,7 @@ public sealed class SqsServiceTests : IDisposable
     [Fact]
     public async Task A_queue_that_does_not_exist_is_QueueDoesNotExist_to_the_AWS_CLI()
     {
-        using var queue = new DurableQueue(QueueName, _directory, TimeProvider.System);
+        using var queue = new DurableQueue(QueueName, _folder.Path, TimeProvider.System);
         AwsApiServer? server = null;
         await using (server = await AwsApiServer.StartAsync(0, [new SqsService([queue], () => server!.Url)]))
         {
@@ -57,7 +57,7 @@ public sealed class SqsServiceTests : IDisposable
     [Fact]
     public async Task ReceiveMessage_refuses_more_than_ten_messages()
     {
-        using var queue = new DurableQueue(QueueName, _directory, TimeProvider.System);
+        using var queue = new DurableQueue(QueueName, _folder.Path, TimeProvider.System);
         var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4566/"));
         var request = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["QueueUrl"] = $"http://127.0.0.1:4566/000000000000/{QueueName}", ["MaxNumberOfMessages"] = 11 });
 
