@@ -28,6 +28,9 @@ public sealed class LocalEventBus : IEventPublisher
     private const string DefaultBusName = "default";
 
     // Indexed by Metric's second argument.
+    // What an accepted entry of the processor's returns: its id is never read.
+    private static readonly PutEventsResultEntry Accepted = new("");
+
     private static readonly string[] RuleMetricNames = ["MatchedEvents", "TriggeredRules", "Invocations", "FailedInvocations"];
 
     private readonly RuleSet _ruleSet;
@@ -44,6 +47,10 @@ public sealed class LocalEventBus : IEventPublisher
     private readonly long[] _invocations;
     private readonly long[] _failedInvocations;
     private readonly MetricKey[][] _ruleMetricKeys;
+    // Per thread: the names matched for the event at hand (Put is synchronous, so one list per thread serves).
+    [ThreadStatic]
+    private static List<string>? t_matched;
+
     private long _entries;
     private long _failedEntries;
     private long _eventsMatched;
@@ -142,7 +149,7 @@ public sealed class LocalEventBus : IEventPublisher
         for (var i = 0; i < span.Length; i++)
         {
             var entry = span[i];
-            if (!Put(entry.Source, entry.DetailType, entry.Detail.Span, entry.EventBusName, entry.Time == default ? null : entry.Time, null).Succeeded)
+            if (!Put(entry.Source, entry.DetailType, entry.Detail.Span, entry.EventBusName, entry.Time == default ? null : entry.Time, null, needsId: false).Succeeded)
             {
                 (failed ??= []).Add(i);
             }
@@ -155,11 +162,11 @@ public sealed class LocalEventBus : IEventPublisher
     public IReadOnlyList<PutEventsResultEntry> PutEvents(IReadOnlyList<PutEventsRequestEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        return [.. entries.Select(e => Put(e.Source, e.DetailType, e.Detail is null ? default : Encoding.UTF8.GetBytes(e.Detail), e.EventBusName, e.Time, e.Resources, e.Detail is null))];
+        return [.. entries.Select(e => Put(e.Source, e.DetailType, e.Detail is null ? default : Encoding.UTF8.GetBytes(e.Detail), e.EventBusName, e.Time, e.Resources, needsId: true, e.Detail is null))];
     }
 
     private PutEventsResultEntry Put(
-        string? source, string? detailType, ReadOnlySpan<byte> detail, string? busName, DateTimeOffset? time, IReadOnlyList<string>? resources, bool detailMissing = false)
+        string? source, string? detailType, ReadOnlySpan<byte> detail, string? busName, DateTimeOffset? time, IReadOnlyList<string>? resources, bool needsId, bool detailMissing = false)
     {
         Interlocked.Increment(ref _entries);
         var refusal = Validate(source, detailType, detail, busName, detailMissing);
@@ -169,13 +176,15 @@ public sealed class LocalEventBus : IEventPublisher
             return refusal;
         }
 
-        var id = Guid.NewGuid().ToString();
         if (string.IsNullOrEmpty(busName) || busName == DefaultBusName)
         {
-            return new PutEventsResultEntry(id); // The default bus has no rules in this stack.
+            return new PutEventsResultEntry(Guid.NewGuid().ToString()); // The default bus has no rules in this stack.
         }
 
-        var matched = new List<string>(2);
+        var matched = t_matched ??= new List<string>(4);
+        matched.Clear();
+        // The processor's entries need no id unless routed: most events match nothing and cost no allocation here.
+        string? id = null;
         var matcher = _matchers.TryTake(out var pooled) ? pooled : _ruleSet.CreateMatcher();
         byte[]? eventJson = null;
         var now = _time.GetUtcNow();
@@ -187,6 +196,7 @@ public sealed class LocalEventBus : IEventPublisher
             }
             else
             {
+                id = Guid.NewGuid().ToString();
                 eventJson = BuildEvent(id, source!, detailType!, detail, time ?? now, resources);
                 matcher.Match(eventJson, matched);
             }
@@ -204,11 +214,12 @@ public sealed class LocalEventBus : IEventPublisher
         if (matched.Count > 0)
         {
             Interlocked.Increment(ref _eventsMatched);
+            id ??= Guid.NewGuid().ToString();
             eventJson ??= BuildEvent(id, source!, detailType!, detail, time ?? now, resources);
             Route(id, eventJson, time ?? now, now, matched);
         }
 
-        return new PutEventsResultEntry(id);
+        return needsId ? new PutEventsResultEntry(id ?? Guid.NewGuid().ToString()) : Accepted;
     }
 
     private PutEventsResultEntry? Validate(string? source, string? detailType, ReadOnlySpan<byte> detail, string? busName, bool detailMissing)
