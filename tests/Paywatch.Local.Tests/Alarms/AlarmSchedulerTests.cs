@@ -97,6 +97,41 @@ public sealed partial class AlarmSchedulerTests
         Assert.Equal("Sum", errors.GetProperty("Stat").GetString());
     }
 
+    [Fact]
+    public async Task Throttling_turns_system_capacity_to_ALARM_and_its_end_back_to_OK_with_a_notification_each()
+    {
+        await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
+        using var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, AlarmTemplateValues.For("local")), _store, topic, _time);
+        scheduler.Start();
+        _store.Put(Lambda("Throttles"), new DateTimeOffset(2026, 11, 26, 12, 0, 10, TimeSpan.Zero), 4);
+        _store.Put(Lambda("Throttles"), new DateTimeOffset(2026, 11, 26, 12, 1, 10, TimeSpan.Zero), 7);
+
+        _time.Advance(TimeSpan.FromSeconds(30)); // 12:00
+        _time.Advance(TimeSpan.FromMinutes(1)); // 12:01: one throttled minute of the 2 needed
+        Assert.Equal(AlarmState.Ok, scheduler.DescribeAlarms().Single(a => a.AlarmName == "paywatch-system-capacity-local").StateValue);
+        _time.Advance(TimeSpan.FromMinutes(1)); // 12:02: two
+        Assert.Equal(AlarmState.Alarm, scheduler.DescribeAlarms().Single(a => a.AlarmName == "paywatch-system-capacity-local").StateValue);
+        for (var minute = 0; minute < 5; minute++)
+        {
+            _time.Advance(TimeSpan.FromMinutes(1)); // to 12:07: the range is N + 2 = 7 periods, both throttled minutes in it
+        }
+
+        Assert.Equal(AlarmState.Alarm, scheduler.DescribeAlarms().Single(a => a.AlarmName == "paywatch-system-capacity-local").StateValue);
+        _time.Advance(TimeSpan.FromMinutes(1)); // 12:08: only 12:01 left in 12:01-12:07
+
+        Assert.Equal(AlarmState.Ok, scheduler.DescribeAlarms().Single(a => a.AlarmName == "paywatch-system-capacity-local").StateValue);
+        Assert.Equal(
+            ["ALARM: \"paywatch-system-capacity-local\" in US East (N. Virginia)", "OK: \"paywatch-system-capacity-local\" in US East (N. Virginia)"],
+            topic.Recent.Where(n => n.Subject!.Contains("system-capacity", StringComparison.Ordinal) && !n.Subject.Contains("INSUFFICIENT", StringComparison.Ordinal)).Select(n => n.Subject).Skip(1));
+        var trigger = JsonDocument.Parse(topic.Recent.First(n => n.Subject == "ALARM: \"paywatch-throttles-local\" in US East (N. Virginia)").Message).RootElement.GetProperty("Trigger");
+        Assert.Equal("Throttles", trigger.GetProperty("MetricName").GetString());
+        Assert.Equal("AWS/Lambda", trigger.GetProperty("Namespace").GetString());
+        Assert.Equal("SUM", trigger.GetProperty("Statistic").GetString());
+        Assert.Equal("Statistic", trigger.GetProperty("StatisticType").GetString());
+        Assert.Equal(60, trigger.GetProperty("Period").GetInt32());
+        Assert.Equal("FunctionName", trigger.GetProperty("Dimensions")[0].GetProperty("name").GetString());
+    }
+
     private static MetricKey Lambda(string metric) => new("AWS/Lambda", metric, [new("FunctionName", "transaction-processor-local")]);
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$")]
