@@ -92,8 +92,12 @@ public sealed class LocalTopic : IAsyncDisposable
             }
 
             _published++;
-            // Written under the lock so the channel's order is the sequence FlushAsync counts in.
-            _pending.Writer.TryWrite(notification);
+            // Written under the lock so the channel's order is the sequence FlushAsync counts in. After disposal
+            // nothing delivers: the message is kept as recent only, and counted as handled so flushes still end.
+            if (!_pending.Writer.TryWrite(notification))
+            {
+                _handled++;
+            }
         }
 
         return notification;
