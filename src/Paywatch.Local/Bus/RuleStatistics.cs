@@ -1,0 +1,4 @@
+namespace Paywatch.Local.Bus;
+
+/// <summary>One rule's counters since start, named after its AWS/Events metrics.</summary>
+public sealed record RuleStatistics(string RuleName, long MatchedEvents, long Invocations, long FailedInvocations);

@@ -1,0 +1,421 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Paywatch.Monitoring.Metrics;
+
+namespace Paywatch.Local.Queues;
+
+/// <summary>
+/// The twin's SQS queue (the DLQ <c>transaction-processor-dlq-local</c>), kept in a file: a message is appended and
+/// fsynced before <see cref="SendMessage"/> returns, and stays until deleted (or older than the retention period,
+/// 14 days as infra/sqs.tf sets it). Receiving follows SQS's standard-queue contract
+/// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html): a
+/// received message is hidden for the visibility timeout and comes back if not deleted in time; each receive gets a
+/// new receipt handle, and only the latest one deletes. Visibility and receive counts live in memory: after a
+/// restart every message is visible again, which at-least-once delivery allows.
+/// </summary>
+/// <remarks>
+/// The file is JSON lines, one per send (<c>{"op":"send",...}</c>) and per delete (<c>{"op":"delete","id":...}</c>);
+/// opening replays it, drops a torn last line (a crash mid-append: that send had not returned), and rewrites it
+/// with only the live messages. AWS/SQS metrics (NumberOfMessagesSent, NumberOfMessagesReceived,
+/// NumberOfMessagesDeleted, ApproximateNumberOfMessagesVisible, ApproximateNumberOfMessagesNotVisible,
+/// ApproximateAgeOfOldestMessage; dimension QueueName) go to the metric store when one is given: counts as they
+/// happen, gauges on every change and once a minute, as SQS reports them.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue: SQS's term.")]
+public sealed class DurableQueue : IFailureDestination, IDisposable
+{
+    private const int CompactAfterDeletes = 1000;
+
+    private readonly string _path;
+    private readonly TimeProvider _time;
+    private readonly MetricStore? _metrics;
+    private readonly Lock _lock = new();
+    private readonly List<Entry> _messages = [];
+    private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+    private readonly ITimer? _metricsTimer;
+    private FileStream _file;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _deletesSinceCompaction;
+    private DateTimeOffset _lastModified;
+
+    /// <param name="queueName">The queue's name, e.g. <c>transaction-processor-dlq-local</c>.</param>
+    /// <param name="directory">The data folder; the queue is the file <c>{directory}/{queueName}.jsonl</c>.</param>
+    /// <param name="timeProvider">The clock of visibility timeouts, long polls and timestamps.</param>
+    /// <param name="metrics">Where AWS/SQS metrics go; null for none.</param>
+    /// <param name="visibilityTimeout">The queue's default visibility timeout (SQS's default: 30 s).</param>
+    public DurableQueue(
+        string queueName,
+        string directory,
+        TimeProvider timeProvider,
+        MetricStore? metrics = null,
+        TimeSpan? visibilityTimeout = null,
+        string region = "us-east-1",
+        string accountId = "000000000000")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queueName);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        QueueName = queueName;
+        QueueArn = $"arn:aws:sqs:{region}:{accountId}:{queueName}";
+        AccountId = accountId;
+        _time = timeProvider;
+        _metrics = metrics;
+        VisibilityTimeout = visibilityTimeout ?? TimeSpan.FromSeconds(30);
+        Directory.CreateDirectory(directory);
+        _path = Path.Combine(directory, queueName + ".jsonl");
+        CreatedTimestamp = File.Exists(_path) ? new DateTimeOffset(File.GetCreationTimeUtc(_path), TimeSpan.Zero) : _time.GetUtcNow();
+        _lastModified = CreatedTimestamp;
+        Load();
+        _file = Rewrite();
+        if (metrics is not null)
+        {
+            _metricsTimer = _time.CreateTimer(_ => PublishGauges(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+    }
+
+    public string QueueName { get; }
+
+    public string QueueArn { get; }
+
+    public string AccountId { get; }
+
+    public TimeSpan VisibilityTimeout { get; }
+
+    /// <summary>SQS's maximum, as infra/sqs.tf sets it.</summary>
+    public TimeSpan MessageRetentionPeriod { get; } = TimeSpan.FromDays(14);
+
+    public DateTimeOffset CreatedTimestamp { get; }
+
+    /// <summary>Messages stored (visible or not); the DLQ depth.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _messages.Count;
+            }
+        }
+    }
+
+    ValueTask IFailureDestination.SendMessageAsync(string body, CancellationToken cancellationToken)
+    {
+        SendMessage(body);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stores a message durably (written and fsynced) and returns its id and the MD5 of its body.</summary>
+    public (string MessageId, string Md5OfMessageBody) SendMessage(string body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var entry = new Entry(Guid.NewGuid().ToString(), body, Md5(body), _time.GetUtcNow());
+        lock (_lock)
+        {
+            Append(Line("send", entry));
+            _messages.Add(entry);
+            _byId.Add(entry.Id, entry);
+            Changed(entry.Sent);
+        }
+
+        CountMetric("NumberOfMessagesSent", 1);
+        PublishGauges();
+        return (entry.Id, entry.Md5);
+    }
+
+    /// <summary>
+    /// ReceiveMessage: up to <paramref name="maxNumberOfMessages"/> (1-10) visible messages, oldest first, hidden
+    /// for <paramref name="visibilityTimeout"/> (the queue's default when null). With a <paramref name="waitTime"/>
+    /// (long polling, at most 20 s) it waits until a message is visible or the time is up.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueMessage>> ReceiveMessageAsync(
+        int maxNumberOfMessages, TimeSpan? visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxNumberOfMessages, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxNumberOfMessages, 10);
+        var deadline = _time.GetUtcNow() + waitTime;
+        while (true)
+        {
+            Task changed;
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                var received = ReceiveLocked(maxNumberOfMessages, visibilityTimeout ?? VisibilityTimeout, now);
+                if (received.Count > 0 || now >= deadline)
+                {
+                    if (received.Count > 0)
+                    {
+                        CountMetric("NumberOfMessagesReceived", received.Count);
+                    }
+
+                    return received;
+                }
+
+                // Wake for a new message, for a hidden one coming back, or at the deadline.
+                var nextVisible = _messages.Where(m => m.VisibleAt > now).Select(m => m.VisibleAt).DefaultIfEmpty(deadline).Min();
+                wait = (nextVisible < deadline ? nextVisible : deadline) - now;
+                changed = _changed.Task;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(wait, _time, timeout.Token);
+            await Task.WhenAny(changed, delay).ConfigureAwait(false);
+            await timeout.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// DeleteMessage. A handle of an older receive of a message received again succeeds without deleting it, and a
+    /// handle of a message already gone succeeds, as SQS documents
+    /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html).
+    /// </summary>
+    /// <returns>Whether a message was deleted.</returns>
+    /// <exception cref="ReceiptHandleIsInvalidException">The handle is not one this queue issues.</exception>
+    public bool DeleteMessage(string receiptHandle)
+    {
+        var id = MessageIdOf(receiptHandle);
+        bool deleted;
+        lock (_lock)
+        {
+            deleted = _byId.TryGetValue(id, out var entry) && entry.ReceiptHandle == receiptHandle;
+            if (deleted)
+            {
+                Remove(entry!);
+            }
+        }
+
+        if (deleted)
+        {
+            CountMetric("NumberOfMessagesDeleted", 1);
+            PublishGauges();
+        }
+
+        return deleted;
+    }
+
+    /// <summary>GetQueueAttributes.</summary>
+    public QueueAttributes GetAttributes()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            var visible = _messages.Count(m => m.VisibleAt <= now);
+            return new QueueAttributes(QueueArn, visible, _messages.Count - visible, CreatedTimestamp, _lastModified, VisibilityTimeout, MessageRetentionPeriod);
+        }
+    }
+
+    /// <summary>Writes the gauges (visible, not visible, age of the oldest message) to the metric store now.</summary>
+    public void PublishGauges()
+    {
+        if (_metrics is null)
+        {
+            return;
+        }
+
+        var attributes = GetAttributes();
+        var now = _time.GetUtcNow();
+        DateTimeOffset? oldest;
+        lock (_lock)
+        {
+            oldest = _messages.Count == 0 ? null : _messages[0].Sent;
+        }
+
+        _metrics.Put(Key("ApproximateNumberOfMessagesVisible"), now, attributes.ApproximateNumberOfMessages);
+        _metrics.Put(Key("ApproximateNumberOfMessagesNotVisible"), now, attributes.ApproximateNumberOfMessagesNotVisible);
+        _metrics.Put(Key("ApproximateAgeOfOldestMessage"), now, oldest is { } sent ? Math.Max(0, (now - sent).TotalSeconds) : 0);
+    }
+
+    public void Dispose()
+    {
+        _metricsTimer?.Dispose();
+        lock (_lock)
+        {
+            _file.Dispose();
+        }
+    }
+
+    private List<QueueMessage> ReceiveLocked(int max, TimeSpan visibilityTimeout, DateTimeOffset now)
+    {
+        foreach (var expired in _messages.Where(m => now - m.Sent > MessageRetentionPeriod).ToList())
+        {
+            Remove(expired);
+        }
+
+        var received = new List<QueueMessage>();
+        foreach (var entry in _messages)
+        {
+            if (received.Count == max)
+            {
+                break;
+            }
+
+            if (entry.VisibleAt > now)
+            {
+                continue;
+            }
+
+            entry.ReceiveCount++;
+            entry.FirstReceived ??= now;
+            entry.VisibleAt = now + visibilityTimeout;
+            entry.ReceiptHandle = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{entry.Id}:{Guid.NewGuid():N}"));
+            received.Add(new QueueMessage(entry.Id, entry.ReceiptHandle, entry.Body, entry.Md5, entry.Sent, entry.ReceiveCount, entry.FirstReceived.Value));
+        }
+
+        return received;
+    }
+
+    private static string MessageIdOf(string receiptHandle)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(receiptHandle ?? ""));
+            var colon = text.LastIndexOf(':');
+            if (colon > 0)
+            {
+                return text[..colon];
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new ReceiptHandleIsInvalidException($"The input receipt handle \"{receiptHandle}\" is not a valid receipt handle.");
+    }
+
+    private void Remove(Entry entry)
+    {
+        Append(Line("delete", entry));
+        _messages.Remove(entry);
+        _byId.Remove(entry.Id);
+        Changed(_time.GetUtcNow());
+        if (++_deletesSinceCompaction >= CompactAfterDeletes && _deletesSinceCompaction > _messages.Count)
+        {
+            _file.Dispose();
+            _file = Rewrite();
+        }
+    }
+
+    private void Changed(DateTimeOffset at)
+    {
+        _lastModified = at;
+        var previous = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.TrySetResult();
+    }
+
+    private void Append(byte[] line)
+    {
+        _file.Write(line);
+        // fsync: an acknowledged message survives a crash of the process or the machine.
+        _file.Flush(flushToDisk: true);
+    }
+
+    private void Load()
+    {
+        if (!File.Exists(_path))
+        {
+            return;
+        }
+
+        foreach (var line in File.ReadLines(_path))
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line);
+            }
+            catch (JsonException)
+            {
+                break; // A torn last line: the append that wrote it never returned.
+            }
+
+            using (document)
+            {
+                var root = document.RootElement;
+                var id = root.GetProperty("id").GetString()!;
+                if (root.GetProperty("op").GetString() == "send")
+                {
+                    var body = root.GetProperty("body").GetString()!;
+                    var entry = new Entry(id, body, Md5(body), DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("sent").GetInt64()));
+                    if (_byId.TryAdd(id, entry))
+                    {
+                        _messages.Add(entry);
+                    }
+                }
+                else if (_byId.Remove(id, out var deleted))
+                {
+                    _messages.Remove(deleted);
+                }
+            }
+        }
+    }
+
+    // Writes the live messages to a new file and moves it over the old one, so a crash leaves one or the other.
+    private FileStream Rewrite()
+    {
+        var temporary = _path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            foreach (var entry in _messages)
+            {
+                file.Write(Line("send", entry));
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, _path, overwrite: true);
+        _deletesSinceCompaction = 0;
+        return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+    }
+
+    private static byte[] Line(string op, Entry entry)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("op", op);
+            writer.WriteString("id", entry.Id);
+            if (op == "send")
+            {
+                writer.WriteNumber("sent", entry.Sent.ToUnixTimeMilliseconds());
+                writer.WriteString("body", entry.Body);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+#pragma warning disable CA5351 // SQS's MD5OfBody is a checksum the SDKs verify, not a security measure.
+    private static string Md5(string body) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(body)));
+#pragma warning restore CA5351
+
+    private MetricKey Key(string metric) => new("AWS/SQS", metric, [new("QueueName", QueueName)]);
+
+    private void CountMetric(string metric, int count) => _metrics?.Put(Key(metric), _time.GetUtcNow(), count);
+
+    private sealed class Entry(string id, string body, string md5, DateTimeOffset sent)
+    {
+        public string Id { get; } = id;
+
+        public string Body { get; } = body;
+
+        public string Md5 { get; } = md5;
+
+        public DateTimeOffset Sent { get; } = sent;
+
+        public DateTimeOffset VisibleAt { get; set; } = DateTimeOffset.MinValue;
+
+        public int ReceiveCount { get; set; }
+
+        public DateTimeOffset? FirstReceived { get; set; }
+
+        public string? ReceiptHandle { get; set; }
+    }
+}
