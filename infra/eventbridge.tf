@@ -45,7 +45,9 @@ resource "aws_cloudwatch_event_target" "alerts" {
       error    = "$.detail.error_code"
       time     = "$.time"
     }
-    input_template = jsonencode("Paywatch ${each.value.Name} (${local.environment}): transaction <id> <status> <type> <amount> <currency> from <country>, risk <risk>, window count <count>, error <error>, at <time>.")
+    # A JSON string written out, not jsonencode(): jsonencode escapes < and > as \u003c and \u003e, and EventBridge
+    # would then find no <placeholder> to replace (https://developer.hashicorp.com/terraform/language/functions/jsonencode).
+    input_template = "\"Paywatch ${each.value.Name} (${local.environment}): transaction <id> <status> <type> <amount> <currency> from <country>, risk <risk>, window count <count>, error <error>, at <time>.\""
   }
 
   retry_policy {

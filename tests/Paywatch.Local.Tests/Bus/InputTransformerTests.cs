@@ -67,6 +67,6 @@ public sealed partial class InputTransformerTests
     [GeneratedRegex("(\\w+)\\s*=\\s*\"(\\$[^\"]*)\"")]
     private static partial Regex PathLine();
 
-    [GeneratedRegex("""input_template\s*=\s*jsonencode\("(.*)"\)""")]
+    [GeneratedRegex("""input_template\s*=\s*"\\"(.*)\\""$""", RegexOptions.Multiline)]
     private static partial Regex TemplateLine();
 }
