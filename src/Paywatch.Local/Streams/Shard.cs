@@ -23,7 +23,7 @@ internal sealed class Shard : IAsyncDisposable
     private readonly ShardWriteLimiter? _limiter;
     private readonly TimeSpan _retention;
     private readonly TimeProvider _time;
-    private readonly Task _flusher;
+    private readonly TaskCompletionSource _flusherStopped = NewSignal();
     private TaskCompletionSource _arrived = NewSignal();
     private UInt128 _lastAssigned;
     private UInt128 _lastDurable;
@@ -49,7 +49,9 @@ internal sealed class Shard : IAsyncDisposable
 
         _lastDurable = _lastAssigned;
         _records.TrimBefore(time.GetUtcNow() - _retention);
-        _flusher = Task.Run(FlushLoopAsync);
+        // A thread of its own, not the thread pool's: fsync blocks, and five shards blocking pool threads on two cores
+        // would starve the request handlers until the pool grows.
+        new Thread(FlushLoop) { IsBackground = true, Name = $"{options.StreamName} {ShardId} flusher" }.Start();
     }
 
     public int Index { get; }
@@ -175,15 +177,27 @@ internal sealed class Shard : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
-        await _flusher.ConfigureAwait(false);
+        await _flusherStopped.Task.ConfigureAwait(false);
         _log.Dispose();
     }
 
-    private async Task FlushLoopAsync()
+    private void FlushLoop()
+    {
+        try
+        {
+            FlushUntilCompleted();
+        }
+        finally
+        {
+            _flusherStopped.TrySetResult();
+        }
+    }
+
+    private void FlushUntilCompleted()
     {
         var batch = new List<PendingWrite>();
         var reader = _pending.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             var length = 0;
