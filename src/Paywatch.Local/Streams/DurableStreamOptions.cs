@@ -22,6 +22,11 @@ public sealed record DurableStreamOptions(string StreamName, string DataDirector
     /// </summary>
     public bool EnforceShardWriteLimits { get; init; }
 
+    /// <summary>
+    /// How much record data each shard keeps in memory, newest first; older records are read back from the segment files.
+    /// </summary>
+    public long MemoryBytesPerShard { get; init; } = 32 * 1024 * 1024;
+
     /// <summary>A segment file is closed and a new one started past this size.</summary>
     public long SegmentBytes { get; init; } = 64 * 1024 * 1024;
 }

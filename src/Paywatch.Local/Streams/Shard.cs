@@ -28,7 +28,11 @@ internal sealed class Shard : IAsyncDisposable
     private UInt128 _lastAssigned;
     private UInt128 _lastDurable;
     private IOException? _failure;
+    private readonly long _memoryBytes;
+    /// <summary>Whether some retained records are no longer in memory (read back from the segment files).</summary>
+    private bool _onDiskOnly;
     private byte[] _buffer = new byte[64 * 1024];
+    private readonly List<(StoredRecord Record, int Size)> _framed = [];
 
     public Shard(int index, HashKeyRange range, string directory, DurableStreamOptions options, TimeProvider time)
     {
@@ -41,11 +45,13 @@ internal sealed class Shard : IAsyncDisposable
         _limiter = options.EnforceShardWriteLimits ? new ShardWriteLimiter() : null;
         _log = new ShardSegmentLog(Path.Combine(directory, ShardId), options.SegmentBytes);
         _lastAssigned = StartingSequenceNumber;
-        foreach (var record in _log.Recover())
+        _memoryBytes = options.MemoryBytesPerShard;
+        _log.Recover(record =>
         {
             _records.Append(record);
+            _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
             _lastAssigned = record.SequenceNumber;
-        }
+        });
 
         _lastDurable = _lastAssigned;
         _records.TrimBefore(time.GetUtcNow() - _retention);
@@ -116,9 +122,35 @@ internal sealed class Shard : IAsyncDisposable
 
     public List<StoredRecord> Read(UInt128? after, int maxRecords, int maxBytes)
     {
+        var cutoff = _time.GetUtcNow() - _retention;
+        UInt128 lastDurable;
         lock (_lock)
         {
-            _records.TrimBefore(_time.GetUtcNow() - _retention);
+            _records.TrimBefore(cutoff);
+            lastDurable = _lastDurable;
+            if (!_onDiskOnly || (_records.First is { } first && after >= first.SequenceNumber - 1))
+            {
+                return ReadInMemory(after, maxRecords, maxBytes);
+            }
+        }
+
+        // Older than what memory holds. Only durable records: the active segment may hold some not yet fsynced.
+        var fromDisk = _log.Read(after, maxRecords, maxBytes, cutoff);
+        fromDisk.RemoveAll(r => r.SequenceNumber > lastDurable);
+        if (fromDisk.Count > 0)
+        {
+            return fromDisk;
+        }
+
+        lock (_lock)
+        {
+            return ReadInMemory(after, maxRecords, maxBytes);
+        }
+    }
+
+    private List<StoredRecord> ReadInMemory(UInt128? after, int maxRecords, int maxBytes)
+    {
+        {
             var result = new List<StoredRecord>(Math.Min(maxRecords, 1024));
             long bytes = 0;
             for (var i = _records.FirstAfter(after); i < _records.Count && result.Count < maxRecords; i++)
@@ -140,10 +172,23 @@ internal sealed class Shard : IAsyncDisposable
     /// <summary>The position just before the first record that arrived at or after <paramref name="timestamp"/>.</summary>
     public UInt128 PositionAt(DateTimeOffset timestamp)
     {
+        var cutoff = _time.GetUtcNow() - _retention;
         lock (_lock)
         {
-            var i = _records.FirstAtOrAfter(timestamp);
-            return i < _records.Count ? _records[i].SequenceNumber - 1 : _records.Last?.SequenceNumber ?? _lastDurable;
+            if (!_onDiskOnly || (_records.First is { } first && first.ApproximateArrivalTimestamp <= timestamp))
+            {
+                var i = _records.FirstAtOrAfter(timestamp);
+                return i < _records.Count ? _records[i].SequenceNumber - 1 : _records.Last?.SequenceNumber ?? _lastDurable;
+            }
+        }
+
+        // The first record at or after the timestamp is one no longer in memory (or the first in memory).
+        var onDisk = _log.Read(null, 1, 1, timestamp > cutoff ? timestamp : cutoff);
+        lock (_lock)
+        {
+            return onDisk.Count > 0 ? onDisk[0].SequenceNumber - 1
+                : _records.First is { } first ? first.SequenceNumber - 1
+                : _lastDurable;
         }
     }
 
@@ -200,6 +245,7 @@ internal sealed class Shard : IAsyncDisposable
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
+            _framed.Clear();
             var length = 0;
             while (length < MaxFlushBytes && reader.TryRead(out var pending))
             {
@@ -215,7 +261,7 @@ internal sealed class Shard : IAsyncDisposable
 
             try
             {
-                _log.Append(_buffer.AsSpan(0, length), batch[^1].Records[^1].ApproximateArrivalTimestamp);
+                _log.Append(_buffer.AsSpan(0, length), _framed);
                 _log.Sync();
             }
             catch (IOException e)
@@ -241,6 +287,7 @@ internal sealed class Shard : IAsyncDisposable
 
                 _lastDurable = _records.Last!.SequenceNumber;
                 _records.TrimBefore(cutoff);
+                _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
                 arrived = _arrived;
                 _arrived = NewSignal();
             }
@@ -273,7 +320,9 @@ internal sealed class Shard : IAsyncDisposable
                 Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, length + size));
             }
 
-            length += RecordFrame.Write(record, _buffer.AsSpan(length));
+            var written = RecordFrame.Write(record, _buffer.AsSpan(length));
+            _framed.Add((record, written));
+            length += written;
         }
 
         return length;

@@ -1,14 +1,16 @@
 namespace Paywatch.Local.Streams;
 
 /// <summary>
-/// A shard's retained records in sequence-number order, in memory: appended at the tail by the flusher, trimmed at the
-/// head by retention, searched by sequence number. Not thread-safe; <see cref="Shard"/> locks around it.
+/// The newest of a shard's retained records in sequence-number order, in memory: appended at the tail by the flusher,
+/// trimmed at the head by retention and by a memory limit, searched by sequence number. Older records are read back
+/// from the segment files. Not thread-safe; <see cref="Shard"/> locks around it.
 /// </summary>
 internal sealed class ShardRecordIndex
 {
     private StoredRecord[] _items = new StoredRecord[1024];
     private int _head;
     private int _tail;
+    private long _bytes;
 
     public int Count => _tail - _head;
 
@@ -35,6 +37,22 @@ internal sealed class ShardRecordIndex
         }
 
         _items[_tail++] = record;
+        _bytes += record.Data.Length;
+    }
+
+    /// <summary>Drops the oldest records until their data takes at most <paramref name="limit"/> bytes.</summary>
+    /// <returns>Whether any was dropped.</returns>
+    public bool TrimToBytes(long limit)
+    {
+        var trimmed = false;
+        while (_bytes > limit && _tail - _head > 1)
+        {
+            _bytes -= _items[_head].Data.Length;
+            _items[_head++] = null!;
+            trimmed = true;
+        }
+
+        return trimmed;
     }
 
     /// <summary>Drops records that arrived before <paramref name="cutoff"/>.</summary>
@@ -42,6 +60,7 @@ internal sealed class ShardRecordIndex
     {
         while (_head < _tail && _items[_head].ApproximateArrivalTimestamp < cutoff)
         {
+            _bytes -= _items[_head].Data.Length;
             _items[_head++] = null!;
         }
     }

@@ -220,6 +220,45 @@ public sealed class DurableStreamTests : IDisposable
         Assert.All(results, r => Assert.True(r.Succeeded));
     }
 
+    [Fact]
+    public async Task Records_beyond_the_memory_limit_are_read_back_from_the_segment_files_in_order()
+    {
+        await using var stream = Open(o => o with { MemoryBytesPerShard = 100, SegmentBytes = 700 });
+        var written = new List<PutRecordResult>();
+        for (var i = 0; i < 60; i++)
+        {
+            written.Add(await stream.PutRecordAsync(Entry("k", $"record-{i:D3}")));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var shard = written[0].ShardId;
+        Assert.True(Directory.GetFiles(Path.Combine(_folder.Path, shard)).Length > 3);
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => $"record-{i:D3}"), ReadAll(stream, shard, pageSize: 7));
+        Assert.Equal(["record-021", "record-022"], stream.Read(shard, written[20].SequenceNumber, 2, 1 << 20).Select(Text));
+        Assert.Equal(written[30].SequenceNumber - 1, stream.PositionAt(shard, new DateTimeOffset(2026, 11, 26, 12, 0, 30, TimeSpan.Zero)));
+
+        await stream.DisposeAsync();
+        await using var reopened = Open(o => o with { MemoryBytesPerShard = 100, SegmentBytes = 700 });
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => $"record-{i:D3}"), ReadAll(reopened, shard, pageSize: 11));
+        _time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(30, 30).Select(i => $"record-{i:D3}"), ReadAll(reopened, shard, pageSize: 5));
+    }
+
+    private static List<string> ReadAll(DurableStream stream, string shard, int pageSize)
+    {
+        var all = new List<string>();
+        UInt128? after = null;
+        while (stream.Read(shard, after, pageSize, 1 << 20) is { Count: > 0 } page)
+        {
+            all.AddRange(page.Select(Text));
+            after = page[^1].SequenceNumber;
+        }
+
+        return all;
+    }
+
+    private static string Text(StoredRecord record) => Encoding.UTF8.GetString(record.Data.Span);
+
     private DurableStream Open(Func<DurableStreamOptions, DurableStreamOptions>? configure = null) =>
         DurableStream.Open((configure ?? (o => o))(new DurableStreamOptions("transaction-stream-local", _folder.Path)), _time);
 
