@@ -48,7 +48,8 @@ internal sealed class Shard : IAsyncDisposable
         _memoryBytes = options.MemoryBytesPerShard;
         _log.Recover(record =>
         {
-            _records.Append(record);
+            // A copy: the recovered record is a slice of its whole segment file, which it would otherwise keep alive.
+            _records.Append(record with { Data = record.Data.ToArray() });
             _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
             _lastAssigned = record.SequenceNumber;
         });
