@@ -50,6 +50,19 @@ public sealed class KinesisService : IAwsJsonService
 
     public async ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await HandleOperationAsync(operation, requestBody, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // The shard could not make the records durable (a full disk, say): nothing was acknowledged.
+            throw new AwsServiceException("The stream could not store the records: " + e.Message, e);
+        }
+    }
+
+    private async ValueTask<byte[]> HandleOperationAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
+    {
         using var document = JsonDocument.Parse(requestBody.IsEmpty ? "{}"u8.ToArray() : requestBody);
         var request = document.RootElement;
         var output = new ArrayBufferWriter<byte>(256);
