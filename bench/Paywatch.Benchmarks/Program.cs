@@ -40,4 +40,10 @@ if (args is ["--lambda-host", var runs])
     return;
 }
 
+if (args is ["--kinesis-ingest", .. var rest])
+{
+    await Paywatch.Benchmarks.KinesisIngestBenchmark.RunAsync(rest is [{ } ingestSeconds] ? double.Parse(ingestSeconds, System.Globalization.CultureInfo.InvariantCulture) : 10);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Paywatch.Benchmarks.HandlerBenchmarks).Assembly).Run(args);

@@ -1,0 +1,21 @@
+namespace Paywatch.Local.Tests.Streams;
+
+/// <summary>A fresh folder under the system temp folder, deleted with its contents.</summary>
+internal sealed class TemporaryDirectory : IDisposable
+{
+    public TemporaryDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "paywatch-stream-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A test's leftover folder is not worth failing it for.
+        }
+    }
+}
