@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Paywatch.Local;
+using Paywatch.Local.EventSourceMapping;
 
 namespace Paywatch.Infra.Tests;
 
@@ -20,6 +21,22 @@ public sealed class TwinSettingsTests
         var twin = typeof(LocalTwinSettings).GetProperty(setting)!.GetValue(new LocalTwinSettings());
 
         Assert.Equal(terraform.GetProperty("variables").GetProperty(variable).GetInt32(), twin);
+    }
+
+    [Theory]
+    [InlineData("event_source_batch_size", nameof(EventSourceMappingOptions.BatchSize))]
+    [InlineData("event_source_batching_window_seconds", nameof(EventSourceMappingOptions.MaximumBatchingWindow))]
+    [InlineData("event_source_parallelization_factor", nameof(EventSourceMappingOptions.ParallelizationFactor))]
+    [InlineData("event_source_maximum_retry_attempts", nameof(EventSourceMappingOptions.MaximumRetryAttempts))]
+    [InlineData("event_source_maximum_record_age_seconds", nameof(EventSourceMappingOptions.MaximumRecordAge))]
+    [InlineData("tumbling_window_seconds", nameof(EventSourceMappingOptions.TumblingWindow))]
+    public async Task An_event_source_mapping_setting_is_the_default_of_its_Terraform_variable(string variable, string setting)
+    {
+        var terraform = await Terraform.Value;
+        var twin = typeof(EventSourceMappingOptions).GetProperty(setting)!.GetValue(new EventSourceMappingOptions());
+        var value = twin is TimeSpan span ? (int)span.TotalSeconds : twin;
+
+        Assert.Equal(terraform.GetProperty("variables").GetProperty(variable).GetInt32(), value);
     }
 
     [Theory]

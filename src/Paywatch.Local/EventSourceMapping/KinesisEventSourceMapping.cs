@@ -42,7 +42,7 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         IFailureDestination? onFailure,
         string checkpointDirectory,
         TimeProvider time,
-        IShardReadObserver? readObserver = null,
+        IStreamReadMetrics? readObserver = null,
         bool flushCheckpointsToDisk = true,
         TimeSpan? checkpointInterval = null)
     {

@@ -21,7 +21,7 @@ internal sealed class ShardPoller : IDisposable
     private readonly EventSourceMappingOptions _options;
     private readonly TimeProvider _time;
     private readonly ShardCheckpointStore _checkpoints;
-    private readonly IShardReadObserver? _observer;
+    private readonly IStreamReadMetrics? _observer;
     private readonly ShardLane[] _lanes;
     private readonly AsyncSignal _room = new();
     private readonly Lock _saveLock = new();
@@ -47,7 +47,7 @@ internal sealed class ShardPoller : IDisposable
         IFailureDestination? onFailure,
         EventSourceMappingOptions options,
         ShardCheckpointStore checkpoints,
-        IShardReadObserver? observer,
+        IStreamReadMetrics? observer,
         TimeSpan checkpointInterval,
         TimeProvider time)
     {
@@ -150,7 +150,7 @@ internal sealed class ShardPoller : IDisposable
                 _readAfter = records[^1].SequenceNumber;
             }
 
-            _observer?.OnRecordsRead(ShardId, records.Count, bytes,
+            _observer?.RecordRead(ShardId, records.Count, bytes,
                 records.Count > 0 ? _time.GetUtcNow() - records[^1].ApproximateArrivalTimestamp : TimeSpan.Zero);
         }
 

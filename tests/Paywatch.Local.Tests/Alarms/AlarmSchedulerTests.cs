@@ -19,7 +19,7 @@ public sealed partial class AlarmSchedulerTests
     [Fact]
     public void The_config_alarms_load_with_the_local_names_and_topic()
     {
-        var alarms = AlarmScheduler.Load(RepositoryRoot.Config, AlarmTemplateValues.For("local"));
+        var alarms = AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues);
 
         Assert.Equal(
             ["paywatch-error-rate-local", "paywatch-iterator-age-local", "paywatch-latency-local", "paywatch-throttles-local"],
@@ -35,7 +35,7 @@ public sealed partial class AlarmSchedulerTests
     public async Task An_error_burst_turns_processing_health_to_ALARM_and_notifies_in_CloudWatch_shape()
     {
         await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
-        using var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, AlarmTemplateValues.For("local")), _store, topic, _time);
+        using var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues), _store, topic, _time);
         scheduler.Start();
         // 10% of invocations fail in the minutes 12:00, 12:01 and 12:02: 3 of 5 periods over 1%.
         for (var minute = 0; minute < 3; minute++)
@@ -73,7 +73,7 @@ public sealed partial class AlarmSchedulerTests
     public async Task A_metric_alarm_notification_carries_the_trigger_of_its_metric_math()
     {
         await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
-        using var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, AlarmTemplateValues.For("local")), _store, topic, _time);
+        using var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues), _store, topic, _time);
         _time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
         scheduler.EvaluateNow();
@@ -101,7 +101,7 @@ public sealed partial class AlarmSchedulerTests
     public async Task Throttling_turns_system_capacity_to_ALARM_and_its_end_back_to_OK_with_a_notification_each()
     {
         await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
-        using var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, AlarmTemplateValues.For("local")), _store, topic, _time);
+        using var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues), _store, topic, _time);
         scheduler.Start();
         _store.Put(Lambda("Throttles"), new DateTimeOffset(2026, 11, 26, 12, 0, 10, TimeSpan.Zero), 4);
         _store.Put(Lambda("Throttles"), new DateTimeOffset(2026, 11, 26, 12, 1, 10, TimeSpan.Zero), 7);

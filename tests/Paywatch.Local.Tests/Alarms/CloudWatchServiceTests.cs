@@ -21,7 +21,7 @@ public sealed class CloudWatchServiceTests : IAsyncDisposable
     public CloudWatchServiceTests()
     {
         _topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
-        _scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, AlarmTemplateValues.For("local")), new MetricStore(TimeSpan.FromHours(1)), _topic, _time);
+        _scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues), new MetricStore(TimeSpan.FromHours(1)), _topic, _time);
         _scheduler.EvaluateNow();
     }
 

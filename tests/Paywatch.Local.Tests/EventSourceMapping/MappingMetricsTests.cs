@@ -1,3 +1,4 @@
+using Paywatch.Local.Streams;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Tests.EventSourceMapping;
@@ -38,11 +39,11 @@ public sealed class MappingMetricsTests
         Assert.Contains((MappingFixture.Shard1, 0, 0L, TimeSpan.Zero), observer.Reads);
     }
 
-    private sealed class RecordingReadObserver : Paywatch.Local.EventSourceMapping.IShardReadObserver
+    private sealed class RecordingReadObserver : IStreamReadMetrics
     {
         public List<(string, int, long, TimeSpan)> Reads { get; } = [];
 
-        public void OnRecordsRead(string shardId, int records, long bytes, TimeSpan iteratorAge)
+        public void RecordRead(string shardId, int records, long bytes, TimeSpan iteratorAge)
         {
             lock (Reads)
             {
