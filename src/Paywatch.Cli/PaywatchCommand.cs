@@ -16,11 +16,14 @@ internal static class PaywatchCommand
             AlarmsCommand.Create(console),
             QueryCommand.Create(console),
             SendCommand.Create(console),
+            UpCommand.Create(console),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration
         {
             Output = new StreamWriter(console.Out, leaveOpen: true) { AutoFlush = true },
             Error = console.Error,
+            // Ctrl-C cancels the command's token; 'up' then needs a moment to finish its batches and checkpoint.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
         });
     }
 }

@@ -9,12 +9,13 @@ namespace Paywatch.Local.Api;
 
 /// <summary>
 /// CloudWatch's DescribeAlarms over the twin's alarms, in both protocols CloudWatch speaks: AWS JSON 1.0 (target
-/// prefix <c>GraniteServiceVersion20100801</c>) and the query protocol (SigV4 service <c>monitoring</c>, XML).
+/// prefix <c>GraniteServiceVersion20100801</c>) and the query protocol (SigV4 service <c>monitoring</c>, XML); and,
+/// over JSON 1.0, GetMetricStatistics from the twin's metric store.
 /// The output is the MetricAlarms and CompositeAlarms of
 /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html; without AlarmTypes
 /// only metric alarms are returned, as CloudWatch does.
 /// </summary>
-public sealed class CloudWatchService(AlarmScheduler alarms) : IAwsJsonService, IAwsQueryService
+public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metrics = null) : IAwsJsonService, IAwsQueryService
 {
     public string TargetPrefix => "GraniteServiceVersion20100801";
 
@@ -26,13 +27,18 @@ public sealed class CloudWatchService(AlarmScheduler alarms) : IAwsJsonService, 
 
     public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
     {
+        using var document = AwsJsonBody.Parse(requestBody);
+        var r = document.RootElement;
+        if (operation == "GetMetricStatistics" && metrics is not null)
+        {
+            return ValueTask.FromResult(MetricStatisticsQuery.Run(metrics, r));
+        }
+
         if (operation != "DescribeAlarms")
         {
             throw new AwsServiceException("UnknownOperationException", $"The twin's CloudWatch does not support {operation}.");
         }
 
-        using var document = AwsJsonBody.Parse(requestBody);
-        var r = document.RootElement;
         var filter = new Filter(
             AwsJsonBody.Strings(r, "AlarmNames"),
             AwsJsonBody.String(r, "AlarmNamePrefix"),

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using Paywatch.Core.Telemetry;
+using Paywatch.Local;
+using Paywatch.Monitoring.Alarms;
+using Paywatch.Monitoring.Metrics;
+
+namespace Paywatch.Cli.Commands;
+
+/// <summary>
+/// What <c>paywatch up</c> prints: where everything is, then once a second the live state — throughput, statuses,
+/// alarms, routed events, DLQ depth — redrawn in place on a terminal, or a line every ten seconds otherwise.
+/// </summary>
+internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposable
+{
+    private readonly StreamWriter _out = new(console.Out, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
+    private int _linesDrawn;
+
+    public void Dispose() => _out.Dispose();
+
+    public async Task WriteHeaderAsync(string configDirectory)
+    {
+        var s = twin.Settings;
+        await _out.WriteAsync(string.Create(CultureInfo.InvariantCulture, $$"""
+            Paywatch local twin (environment {{s.Environment}}, region {{s.Region}})
+              endpoint   {{twin.Api.Url.ToString().TrimEnd('/')}}
+              stream     {{s.StreamName}} ({{s.ShardCount}} shards)  ->  function {{s.FunctionName}}  ->  bus {{s.EventBusName}}  ->  topic {{s.TopicName}}
+              DLQ        {{s.DeadLetterQueueName}}
+              data       {{Path.GetFullPath(s.DataDirectory)}}
+              config     {{configDirectory}}
+              try        aws --endpoint-url {{twin.Api.Url.ToString().TrimEnd('/')}} kinesis put-record --stream-name {{s.StreamName}} --partition-key test-key --data '{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US"}'
+              stop       Ctrl-C
+
+            """)).ConfigureAwait(false);
+    }
+
+    /// <summary>Draws until <paramref name="cancellationToken"/> is cancelled (Ctrl-C).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var interval = console.ErrorIsTerminal ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
+        var lastCompleted = twin.Mapping.RecordsCompleted;
+        var lastTime = DateTimeOffset.UtcNow;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                var now = DateTimeOffset.UtcNow;
+                var completed = twin.Mapping.RecordsCompleted;
+                var perSecond = (completed - lastCompleted) / Math.Max((now - lastTime).TotalSeconds, 0.001);
+                (lastCompleted, lastTime) = (completed, now);
+                await DrawAsync(Lines(perSecond, now)).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C.
+        }
+    }
+
+    private List<string> Lines(double perSecond, DateTimeOffset now)
+    {
+        var environment = new KeyValuePair<string, string>(MetricNames.Dimensions.Environment, twin.Settings.Environment);
+        double Total(string metric) => Sum(twin.Metrics, new MetricKey("Paywatch/Transactions", metric, [environment]), now);
+        var alarms = twin.Alarms.DescribeAlarms().Select(a => $"{a.AlarmName.Replace($"-{twin.Settings.Environment}", "", StringComparison.Ordinal)} {a.StateValue.ToApiName()}");
+        var routed = twin.Bus.Statistics.Rules.Select(r => $"{r.RuleName} {r.MatchedEvents:N0}");
+        return
+        [
+            string.Create(CultureInfo.InvariantCulture,
+                $"{now:HH:mm:ss}  {perSecond,8:N0} tx/s   processed {Total(MetricNames.TransactionsProcessed):N0}  approved {Total(MetricNames.TransactionsApproved):N0}  failed {Total(MetricNames.TransactionsFailed):N0}  error {Total(MetricNames.TransactionsErrored):N0}   (last 3 h)"),
+            $"  routed     {string.Join("   ", routed)}",
+            string.Create(CultureInfo.InvariantCulture,
+                $"  DLQ        {twin.DeadLetterQueue.Count:N0} failed batches   throttles {twin.Function.Throttles:N0}   notifications {twin.Topic.PublishedCount:N0}"),
+            $"  alarms     {string.Join("   ", alarms)}",
+        ];
+    }
+
+    /// <summary>The metric's sum over the store's whole retention.</summary>
+    private static double Sum(MetricStore store, MetricKey key, DateTimeOffset now)
+    {
+        var end = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(1);
+        return store.GetStatistics(key, end - store.Retention, end, store.Retention, Statistic.Sum).Sum(d => d.Value);
+    }
+
+    private async Task DrawAsync(List<string> lines)
+    {
+        var text = new StringBuilder();
+        if (console.ErrorIsTerminal && _linesDrawn > 0)
+        {
+            // Back to the top of the last drawing, clearing each line (ANSI: cursor up, erase line).
+            text.Append(CultureInfo.InvariantCulture, $"\u001b[{_linesDrawn}A");
+        }
+
+        foreach (var line in lines)
+        {
+            text.Append(console.ErrorIsTerminal ? "\u001b[2K" : "").Append(line).Append('\n');
+        }
+
+        _linesDrawn = lines.Count;
+        await _out.WriteAsync(text.ToString()).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using Paywatch.Aws.Kinesis;
+using Paywatch.Aws.Signing;
+using Paywatch.Local;
+using Paywatch.Local.Notifications;
+
+namespace Paywatch.Cli.Commands;
+
+/// <summary>
+/// <c>paywatch up</c>: the local twin. The whole pipeline of the spec runs until Ctrl-C, with its AWS-compatible
+/// endpoint on 127.0.0.1, notifications on stderr (and a webhook or email when asked), and a live summary.
+/// </summary>
+internal static class UpCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var defaults = new LocalTwinSettings();
+        var data = new Option<DirectoryInfo>("--data") { Description = "Data folder: stream, checkpoints, DLQ, logs, notifications. Restarting with the same folder resumes.", DefaultValueFactory = _ => new DirectoryInfo(defaults.DataDirectory) };
+        var port = new Option<int>("--port") { Description = "Port of the AWS-compatible endpoint on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => defaults.Port };
+        var config = new Option<DirectoryInfo?>("--config") { Description = "config/ folder to run (rules, alarms, dashboard, queries). Default: the one built into paywatch." };
+        var demo = new Option<int?>("--demo")
+        {
+            Description = "Feed generated traffic at this many transactions per second (100 when no number is given).",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = r => r.Tokens.Count == 0 ? 100
+                : int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) && rate > 0 ? rate
+                : Invalid(r, "--demo takes a positive number of transactions per second."),
+        };
+        var webhook = new Option<string?>("--notify-webhook") { Description = "Also POST every notification, in SNS's HTTP shape, to this URL." };
+        var email = new Option<string?>("--notify-email") { Description = "Also email every notification to this address (needs --smtp)." };
+        var smtp = new Option<string?>("--smtp") { Description = "SMTP server for --notify-email, host[:port] (default port 25)." };
+        var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
+        {
+            data, port, config, demo, webhook, email, smtp,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(email) is not null && r.GetValue(smtp) is null)
+            {
+                r.AddError("--notify-email needs --smtp host[:port].");
+            }
+
+            if (r.GetValue(webhook) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                r.AddError($"--notify-webhook must be an absolute URL, not '{url}'.");
+            }
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = defaults with { DataDirectory = result.GetValue(data)!.FullName, Port = result.GetValue(port) };
+            var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
+            using var http = new HttpClient();
+            var subscriptions = new List<ITopicSubscription>
+            {
+                new ConsoleSubscription(console.Error),
+                new JsonLinesFileSubscription(Path.Combine(settings.DataDirectory, "notifications.jsonl")),
+            };
+            if (result.GetValue(webhook) is { } hook)
+            {
+                subscriptions.Add(new HttpSubscription(http, new Uri(hook)));
+            }
+
+            if (result.GetValue(email) is { } to && result.GetValue(smtp) is { } server)
+            {
+                var (host, smtpPort) = server.Split(':') is [var h, var p] ? (h, int.Parse(p, CultureInfo.InvariantCulture)) : (server, 25);
+                subscriptions.Add(new EmailSubscription(new SmtpSettings(host, smtpPort, $"paywatch@{Environment.MachineName}", to)));
+            }
+
+            LocalTwin twin;
+            try
+            {
+                twin = await LocalTwin.StartAsync(settings, configDirectory, subscriptions, TimeProvider.System).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                await console.Error.WriteLineAsync($"paywatch up: cannot start: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await using (twin.ConfigureAwait(false))
+            {
+                using var summary = new TwinSummary(twin, console);
+                await summary.WriteHeaderAsync(configDirectory).ConfigureAwait(false);
+                var demoRun = result.GetValue(demo) is { } rate ? RunDemoAsync(twin, http, rate, cancellationToken) : Task.CompletedTask;
+                await summary.RunAsync(cancellationToken).ConfigureAwait(false);
+                await demoRun.ConfigureAwait(false);
+                await console.Error.WriteLineAsync("paywatch up: stopping (the data folder keeps everything acknowledged; run again to resume)").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Generated traffic through the twin's own Kinesis API, as a producer would send it.</summary>
+    private static async Task RunDemoAsync(LocalTwin twin, HttpClient http, int rate, CancellationToken cancellationToken)
+    {
+        var client = KinesisPutRecordsClient.Create(http, new AwsCredentials("paywatch-demo", "paywatch-demo"), twin.Settings.Region, twin.Settings.StreamName, twin.Api.Url);
+        var quiet = new CliConsole(Stream.Null, Stream.Null, TextWriter.Null);
+        var sender = new TrafficSender(client, new SendPlan(null, TimeSpan.MaxValue, rate), concurrency: 2, quiet);
+        var generator = new Paywatch.Traffic.TrafficGenerator(Environment.TickCount, start: DateTimeOffset.UtcNow);
+        try
+        {
+            await sender.RunAsync(generator.Generate(int.MaxValue).Select(t => new KinesisRecord(t.Utf8Json, t.PartitionKey)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: the demo stops with the twin.
+        }
+    }
+
+    private static int? Invalid(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return null;
+    }
+}

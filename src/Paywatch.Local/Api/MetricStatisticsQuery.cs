@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using Paywatch.Monitoring.Metrics;
+
+namespace Paywatch.Local.Api;
+
+/// <summary>
+/// CloudWatch's GetMetricStatistics over the twin's metric store
+/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html): the metric named
+/// by namespace, name and its full dimension set; one datapoint per period that has data, with each requested
+/// statistic (Statistics and ExtendedStatistics such as p99).
+/// </summary>
+internal static class MetricStatisticsQuery
+{
+    public static byte[] Run(MetricStore store, JsonElement request)
+    {
+        var metricNamespace = AwsJsonBody.RequiredString(request, "Namespace", "InvalidParameterValue");
+        var name = AwsJsonBody.RequiredString(request, "MetricName", "InvalidParameterValue");
+        var dimensions = request.TryGetProperty("Dimensions", out var list)
+            ? list.EnumerateArray().Select(d => KeyValuePair.Create(d.GetProperty("Name").GetString()!, d.GetProperty("Value").GetString()!)).ToList()
+            : [];
+        var start = Timestamp(request, "StartTime");
+        var end = Timestamp(request, "EndTime");
+        var period = TimeSpan.FromSeconds(AwsJsonBody.Int(request, "Period") ?? throw new AwsServiceException("MissingParameter", "The parameter Period is required."));
+        var statistics = AwsJsonBody.Strings(request, "Statistics").Concat(AwsJsonBody.Strings(request, "ExtendedStatistics")).ToList();
+        if (statistics.Count == 0)
+        {
+            throw new AwsServiceException("MissingParameter", "Either Statistics or ExtendedStatistics must be given.");
+        }
+
+        var key = new MetricKey(metricNamespace, name, dimensions);
+        var byTime = new SortedDictionary<DateTimeOffset, Dictionary<string, double>>();
+        foreach (var statistic in statistics)
+        {
+            Statistic parsed;
+            try
+            {
+                parsed = Statistic.Parse(statistic);
+            }
+            catch (FormatException e)
+            {
+                throw new AwsServiceException("InvalidParameterValue", e.Message);
+            }
+
+            foreach (var datapoint in store.GetStatistics(key, start, end, period, parsed))
+            {
+                if (!byTime.TryGetValue(datapoint.Timestamp, out var values))
+                {
+                    byTime[datapoint.Timestamp] = values = new Dictionary<string, double>(StringComparer.Ordinal);
+                }
+
+                values[statistic] = datapoint.Value;
+            }
+        }
+
+        return AwsJsonBody.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("Label", name);
+            writer.WriteStartArray("Datapoints");
+            foreach (var (timestamp, values) in byTime)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("Timestamp", timestamp.ToUnixTimeSeconds());
+                var extended = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var (statistic, value) in values)
+                {
+                    if (statistic.StartsWith('p'))
+                    {
+                        extended[statistic] = value;
+                    }
+                    else
+                    {
+                        writer.WriteNumber(statistic, value);
+                    }
+                }
+
+                if (extended.Count > 0)
+                {
+                    writer.WriteStartObject("ExtendedStatistics");
+                    foreach (var (statistic, value) in extended)
+                    {
+                        writer.WriteNumber(statistic, value);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>AWS JSON timestamps are epoch seconds; the CLI may also send ISO 8601 text.</summary>
+    private static DateTimeOffset Timestamp(JsonElement request, string member)
+    {
+        if (!request.TryGetProperty(member, out var value))
+        {
+            throw new AwsServiceException("MissingParameter", $"The parameter {member} is required.");
+        }
+
+        return value.ValueKind == JsonValueKind.Number
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(value.GetDouble() * 1000))
+            : DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
+}

@@ -1,0 +1,188 @@
+using Paywatch.Core.Processing;
+using Paywatch.Core.Routing;
+using Paywatch.Local.Alarms;
+using Paywatch.Local.Api;
+using Paywatch.Local.Bus;
+using Paywatch.Local.EventSourceMapping;
+using Paywatch.Local.Functions;
+using Paywatch.Local.Notifications;
+using Paywatch.Local.Queues;
+using Paywatch.Local.Streams;
+using Paywatch.Local.Telemetry;
+using Paywatch.Monitoring.Metrics;
+using Paywatch.Patterns;
+
+namespace Paywatch.Local;
+
+/// <summary>
+/// The whole platform on one machine, wired as Terraform wires it on AWS: the stream feeds the event-source mapping,
+/// which invokes the processor, which publishes to the bus, whose rules notify the topic; failed batches go to the
+/// DLQ; the processor's EMF, logs and spans feed the metric, log and trace stores; the alarms of config/ evaluate
+/// over the metrics and notify the topic. One data folder holds everything durable; one port serves the AWS APIs.
+/// </summary>
+public sealed class LocalTwin : IAsyncDisposable
+{
+    /// <summary>How long metrics are kept: the dashboard's default range and every alarm's evaluation range fit in it.</summary>
+    private static readonly TimeSpan MetricRetention = TimeSpan.FromHours(3);
+
+    private readonly List<object> _owned;
+
+    private LocalTwin(LocalTwinSettings settings, List<object> owned)
+    {
+        Settings = settings;
+        _owned = owned;
+    }
+
+    public LocalTwinSettings Settings { get; }
+
+    public required AwsApiServer Api { get; init; }
+
+    public required DurableStream Stream { get; init; }
+
+    public required KinesisEventSourceMapping Mapping { get; init; }
+
+    public required LocalFunctionHost Function { get; init; }
+
+    public required LocalEventBus Bus { get; init; }
+
+    public required LocalTopic Topic { get; init; }
+
+    public required DurableQueue DeadLetterQueue { get; init; }
+
+    public required AlarmScheduler Alarms { get; init; }
+
+    public required MetricStore Metrics { get; init; }
+
+    public required LogStore Logs { get; init; }
+
+    public required TraceStore Traces { get; init; }
+
+    /// <param name="settings">Names, sizes, data folder and port.</param>
+    /// <param name="configDirectory">config/: rules, alarms (the dashboard and queries are read by their users).</param>
+    /// <param name="subscriptions">Where the topic delivers (console, file, webhook, email).</param>
+    /// <param name="time">The clock every part runs on.</param>
+    /// <param name="function">Wraps the processor, e.g. to inject a fault in tests; null runs it as it is.</param>
+    public static async Task<LocalTwin> StartAsync(
+        LocalTwinSettings settings,
+        string configDirectory,
+        IEnumerable<ITopicSubscription> subscriptions,
+        TimeProvider time,
+        Func<ILocalFunction, ILocalFunction>? function = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var data = Path.GetFullPath(settings.DataDirectory);
+        var owned = new List<object>();
+        T Own<T>(T part)
+            where T : notnull
+        {
+            owned.Add(part);
+            return part;
+        }
+
+        try
+        {
+            var rules = RuleDefinition.LoadDirectory(Path.Combine(configDirectory, "rules"));
+            var metrics = new MetricStore(MetricRetention);
+            var logs = Own(new LogStore(Path.Combine(data, "logs"), settings.LogGroupName));
+            var traces = Own(new TraceStore());
+            var stream = Own(DurableStream.Open(
+                new DurableStreamOptions(settings.StreamName, Path.Combine(data, "streams", settings.StreamName))
+                {
+                    ShardCount = settings.ShardCount,
+                    Retention = TimeSpan.FromHours(settings.RetentionHours),
+                    Region = settings.Region,
+                    AccountId = LocalTwinSettings.AccountId,
+                },
+                time,
+                metrics));
+            var topic = Own(new LocalTopic(settings.TopicName, settings.Region, LocalTwinSettings.AccountId, subscriptions, time));
+            var bus = new LocalEventBus(settings.EventBusName, settings.Environment, rules, topic, time, metrics, settings.Region, LocalTwinSettings.AccountId);
+            var dlq = Own(new DurableQueue(settings.DeadLetterQueueName, Path.Combine(data, "queues"), time, metrics, region: settings.Region, accountId: LocalTwinSettings.AccountId));
+            var processor = Own(new ProcessorFunction(
+                new ProcessorOptions { Environment = settings.Environment, EventBusName = settings.EventBusName },
+                rules,
+                PublishMode.Matched,
+                bus,
+                new MetricStoreWriter(metrics, logs),
+                logs,
+                time));
+            var host = new LocalFunctionHost(
+                new LocalFunctionOptions
+                {
+                    FunctionName = settings.FunctionName,
+                    ReservedConcurrency = settings.ReservedConcurrency,
+                    Timeout = TimeSpan.FromSeconds(settings.FunctionTimeoutSeconds),
+                    Region = settings.Region,
+                    AccountId = LocalTwinSettings.AccountId,
+                },
+                function?.Invoke(processor) ?? processor,
+                metrics,
+                time);
+            var mapping = Own(new KinesisEventSourceMapping(
+                new EventSourceMappingOptions { Region = settings.Region, AccountId = LocalTwinSettings.AccountId },
+                stream,
+                host,
+                dlq,
+                Path.Combine(data, "checkpoints"),
+                time,
+                stream));
+            var alarms = Own(new AlarmScheduler(
+                AlarmScheduler.Load(configDirectory, settings.TemplateValues), metrics, topic, time, settings.Region, LocalTwinSettings.AccountId));
+
+            AwsApiServer? server = null;
+            var cloudWatch = new CloudWatchService(alarms, metrics);
+            server = Own(await AwsApiServer.StartAsync(
+                settings.Port,
+                [new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch],
+                [cloudWatch],
+                app => RpcV2CborEndpoint.Map(app, [cloudWatch])).ConfigureAwait(false));
+
+            mapping.Start();
+            alarms.Start();
+            return new LocalTwin(settings, owned)
+            {
+                Api = server,
+                Stream = stream,
+                Mapping = mapping,
+                Function = host,
+                Bus = bus,
+                Topic = topic,
+                DeadLetterQueue = dlq,
+                Alarms = alarms,
+                Metrics = metrics,
+                Logs = logs,
+                Traces = traces,
+            };
+        }
+        catch
+        {
+            await DisposeAllAsync(owned).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops in the order that loses nothing: no new requests, the mapping finishes its batches and checkpoints, the
+    /// topic delivers what it holds, then the stores close.
+    /// </summary>
+    public async ValueTask DisposeAsync() => await DisposeAllAsync(_owned).ConfigureAwait(false);
+
+    private static async Task DisposeAllAsync(List<object> owned)
+    {
+        // Reverse order of creation: the server first, the stores last.
+        for (var i = owned.Count - 1; i >= 0; i--)
+        {
+            switch (owned[i])
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+
+        owned.Clear();
+    }
+}
