@@ -55,7 +55,6 @@ internal static class MetricStatisticsQuery
 
         return AwsJsonBody.Write(writer =>
         {
-            writer.WriteStartObject();
             writer.WriteString("Label", name);
             writer.WriteStartArray("Datapoints");
             foreach (var (timestamp, values) in byTime)
@@ -90,7 +89,6 @@ internal static class MetricStatisticsQuery
             }
 
             writer.WriteEndArray();
-            writer.WriteEndObject();
         });
     }
 
