@@ -1,4 +1,4 @@
-namespace Paywatch.Local.Tests.Bus;
+namespace Paywatch.Local.Tests;
 
 /// <summary>The repository the tests run from, found upwards from the test binaries: its config/ and infra/ folders.</summary>
 internal static class RepositoryRoot

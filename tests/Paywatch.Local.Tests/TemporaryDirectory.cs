@@ -1,11 +1,11 @@
-namespace Paywatch.Local.Tests.Streams;
+namespace Paywatch.Local.Tests;
 
-/// <summary>A fresh folder under the system temp folder, deleted with its contents.</summary>
+/// <summary>A fresh folder under the system temp folder for one test (a data folder), deleted with its contents.</summary>
 internal sealed class TemporaryDirectory : IDisposable
 {
     public TemporaryDirectory() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "paywatch-stream-" + Guid.NewGuid().ToString("N"));
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "paywatch-local-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
