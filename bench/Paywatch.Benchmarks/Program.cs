@@ -46,4 +46,10 @@ if (args is ["--kinesis-ingest", .. var rest])
     return;
 }
 
+if (args is ["--twin-throughput", .. var count])
+{
+    await Paywatch.Benchmarks.TwinThroughputBenchmark.RunAsync(count is [{ } n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Paywatch.Benchmarks.HandlerBenchmarks).Assembly).Run(args);
