@@ -53,31 +53,6 @@ public sealed class AwsCliTests
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> Run(KinesisEndpoint kinesis, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("aws")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])["--endpoint-url", kinesis.Server.Url.ToString().TrimEnd('/'), "--output", "json", .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Fake credentials and no profile files: the twin does not check signatures, and the user's config must not leak in.
-        start.Environment["AWS_ACCESS_KEY_ID"] = "x";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "x";
-        start.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
-        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-        start.Environment["AWS_PAGER"] = "";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> Run(KinesisEndpoint kinesis, params string[] arguments) =>
+        AwsCli.RunAsync(kinesis.Server.Url, arguments);
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Paywatch.Local.Tests.Queues;
+namespace Paywatch.Local.Tests;
 
 /// <summary>
 /// Runs the real AWS CLI (v1 on this machine) against an endpoint on 127.0.0.1, with made-up credentials and no
