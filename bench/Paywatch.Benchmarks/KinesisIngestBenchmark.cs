@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using Paywatch.Local.Api;
 using Paywatch.Local.Streams;
@@ -11,7 +12,9 @@ namespace Paywatch.Benchmarks;
 /// <summary>
 /// The Kinesis twin's ingest with durability on (every acknowledgement after fsync): sustained records per second
 /// through <see cref="DurableStream"/> directly and through PutRecords over HTTP, then PutRecords latency percentiles
-/// at a paced 5,000 records per second. Not BenchmarkDotNet: what is measured is a server under concurrent load.
+/// at a paced 5,000 records per second; then the same PutRecords load against kinesalite (npm, in-memory), the
+/// Kinesis emulator most local stacks use, in the same run. Not BenchmarkDotNet: what is measured is a server
+/// under concurrent load.
 /// </summary>
 internal static class KinesisIngestBenchmark
 {
@@ -54,6 +57,64 @@ internal static class KinesisIngestBenchmark
         {
             Directory.Delete(folder, recursive: true);
         }
+
+        await KinesaliteAsync(duration, transactions);
+    }
+
+    /// <summary>The same HTTP load against kinesalite (no durability: it keeps records in memory).</summary>
+    private static async Task KinesaliteAsync(TimeSpan duration, List<GeneratedTransaction> transactions)
+    {
+        var root = FindRoot();
+        var folder = Path.Combine(root, "bench", "kinesalite");
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "kinesalite")))
+        {
+            using var install = Process.Start(new ProcessStartInfo("npm", ["ci", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error"]))!;
+            await install.WaitForExitAsync();
+        }
+
+        var port = FreePort();
+        using var kinesalite = Process.Start(new ProcessStartInfo("node", [Path.Combine(folder, "node_modules", "kinesalite", "cli.js"), "--port", port.ToString(CultureInfo.InvariantCulture), "--createStreamMs", "0", "--shardLimit", "50"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            await kinesalite.StandardOutput.ReadLineAsync(); // "Listening at ..."
+            var url = new Uri($"http://127.0.0.1:{port}/");
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Senders * 2 });
+            await CallAsync(http, url, "CreateStream", Encoding.UTF8.GetBytes($$"""{"StreamName":"{{StreamName}}","ShardCount":5}"""));
+            var bodies = Enumerable.Range(0, 10).Select(b => PutRecordsBody(transactions.Skip(b * 500).Take(500))).ToList();
+            var overHttp = await SustainedAsync(duration, async (sender, i) => await PutRecordsAsync(http, url, bodies[(sender + i) % bodies.Count]));
+            Console.WriteLine($"kinesalite 3.3.3 (in memory), PutRecords over HTTP (500 per request): {overHttp:N0} records/s");
+            var paced = Enumerable.Range(0, 50).Select(b => PutRecordsBody(transactions.Skip(b * 100).Take(100))).ToList();
+            var latencies = await PacedAsync(http, url, paced, duration);
+            latencies.Sort();
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"kinesalite, PutRecords at 5,000 records/s ({latencies.Count} requests): p50 {Percentile(latencies, 0.50):F2} ms, p90 {Percentile(latencies, 0.90):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms"));
+        }
+        finally
+        {
+            kinesalite.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "Paywatch.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory.FullName;
     }
 
     /// <returns>Records acknowledged per second, over all senders.</returns>
@@ -106,15 +167,23 @@ internal static class KinesisIngestBenchmark
 
     private static async Task<int> PutRecordsAsync(HttpClient http, Uri url, byte[] body)
     {
+        using var document = JsonDocument.Parse(await CallAsync(http, url, "PutRecords", body));
+        var root = document.RootElement;
+        return root.GetProperty("Records").GetArrayLength() - root.GetProperty("FailedRecordCount").GetInt32();
+    }
+
+    private static async Task<byte[]> CallAsync(HttpClient http, Uri url, string operation, byte[] body)
+    {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        request.Headers.Add("X-Amz-Target", "Kinesis_20131202.PutRecords");
+        request.Headers.Add("X-Amz-Target", "Kinesis_20131202." + operation);
+        // Neither server checks the signature, but kinesalite wants one to be there, as Kinesis does.
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=bench/20261126/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=0");
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
-        var root = document.RootElement;
-        return root.GetProperty("Records").GetArrayLength() - root.GetProperty("FailedRecordCount").GetInt32();
+        return await response.Content.ReadAsByteArrayAsync();
     }
 
     private static byte[] PutRecordsBody(IEnumerable<GeneratedTransaction> transactions)
