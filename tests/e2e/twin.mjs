@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(repositoryRoot, 'src/Paywatch.Cli/bin/Debug/net10.0/paywatch.dll');
@@ -56,12 +55,11 @@ export async function eventually(what, probe, ms = 30_000) {
 }
 
 /**
- * Credentials and region for the SDK clients: the twin checks no signature, but the SDK signs. HTTP/1.1, because
- * the Kinesis client's default handler speaks cleartext HTTP/2, which the twin's endpoint does not (docs/twin-kinesis.md).
+ * Credentials and region for the SDK clients: the twin checks no signature, but the SDK signs. The clients are
+ * otherwise unmodified: the Kinesis client's default handler speaks cleartext HTTP/2, the others HTTP/1.1.
  */
 export const clientConfig = (endpoint) => ({
   endpoint,
   region: 'us-east-1',
   credentials: { accessKeyId: 'paywatch-e2e', secretAccessKey: 'paywatch-e2e' },
-  requestHandler: new NodeHttpHandler(),
 });

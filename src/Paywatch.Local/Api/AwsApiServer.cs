@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -47,9 +48,21 @@ public sealed class AwsApiServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        ListenOptions? http2 = null;
         builder.WebHost.UseKestrel(options =>
         {
-            options.Listen(IPAddress.Loopback, port);
+            // Cleartext HTTP/2 (the JavaScript SDK's Kinesis client speaks it by prior knowledge) is served by a second,
+            // loopback-only listener; Kestrel will not serve both protocols on one cleartext port.
+            options.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                http2 = listen;
+            });
+            options.Listen(IPAddress.Loopback, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(next => connection => Http2Handoff.RouteAsync(connection, next, () => http2!.IPEndPoint!));
+            });
             // PutRecords takes up to 5 MB of records, base64-encoded in JSON.
             options.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
         });
@@ -58,7 +71,9 @@ public sealed class AwsApiServer : IAsyncDisposable
         configure?.Invoke(app);
         app.MapPost("/", server.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var internalAddress = http2!.IPEndPoint!.Port;
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .First(a => new Uri(a).Port != internalAddress);
         server.Url = new Uri(address.EndsWith('/') ? address : address + "/");
         return server;
     }

@@ -37,6 +37,29 @@ public sealed class AwsApiServerTests
         Assert.Equal("Stream missing not found.", error.GetProperty("message").GetString());
     }
 
+    /// <summary>The AWS SDK for JavaScript's Kinesis client speaks HTTP/2 with prior knowledge (RFC 9113 §3.3) on http://.</summary>
+    [Fact]
+    public async Task Cleartext_HTTP2_and_HTTP1_are_both_served_on_the_one_port()
+    {
+        await using var server = await AwsApiServer.StartAsync(0, [new EchoService()]);
+        using var http = new HttpClient();
+
+        foreach (var version in new[] { HttpVersion.Version20, HttpVersion.Version11 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, server.Url)
+            {
+                Content = new StringContent("{}", Encoding.UTF8, "application/x-amz-json-1.1"),
+                Version = version,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            request.Headers.Add("X-Amz-Target", "Echo_2020.Ping");
+            using var response = await http.SendAsync(request);
+
+            Assert.Equal(version, response.Version);
+            Assert.Equal("""{"operation":"Ping","request":{}}""", await response.Content.ReadAsStringAsync());
+        }
+    }
+
     [Fact]
     public async Task An_unknown_target_is_an_UnknownOperationException()
     {
