@@ -18,11 +18,25 @@ internal static class Http2Handoff
     public static async Task RouteAsync(ConnectionContext connection, ConnectionDelegate next, Func<IPEndPoint> http2Endpoint)
     {
         var input = connection.Transport.Input;
-        var read = await input.ReadAtLeastAsync(Preface.Length, connection.ConnectionClosed).ConfigureAwait(false);
-        var buffer = read.Buffer;
-        var isHttp2 = buffer.Length >= Preface.Length && IsPreface(buffer.Slice(0, Preface.Length));
-        // Nothing consumed: HTTP/1.1 (or the relay) reads the same bytes again.
-        input.AdvanceTo(buffer.Start);
+        bool isHttp2;
+        while (true)
+        {
+            // Read only as far as it takes to tell: a short HTTP/1.0 request must not wait for 24 bytes.
+            var read = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            var buffer = read.Buffer;
+            var known = (int)Math.Min(buffer.Length, Preface.Length);
+            var matches = StartsLikePreface(buffer.Slice(0, known));
+            if (!matches || known == Preface.Length || read.IsCompleted)
+            {
+                isHttp2 = matches && known == Preface.Length;
+                // Nothing consumed: HTTP/1.1 (or the relay) reads the same bytes again.
+                input.AdvanceTo(buffer.Start);
+                break;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+
         if (!isHttp2)
         {
             await next(connection).ConfigureAwait(false);
@@ -40,11 +54,11 @@ internal static class Http2Handoff
         }
     }
 
-    private static bool IsPreface(System.Buffers.ReadOnlySequence<byte> bytes)
+    private static bool StartsLikePreface(System.Buffers.ReadOnlySequence<byte> bytes)
     {
-        Span<byte> first = stackalloc byte[24];
+        Span<byte> first = stackalloc byte[Preface.Length];
         bytes.CopyTo(first);
-        return first.SequenceEqual(Preface);
+        return first[..(int)bytes.Length].SequenceEqual(Preface.AsSpan(0, (int)bytes.Length));
     }
 
     /// <summary>Copies one direction, then closes it, whatever ended the copy (the peer closing, or a reset).</summary>

@@ -61,6 +61,21 @@ public sealed class AwsApiServerTests
     }
 
     [Fact]
+    public async Task A_request_shorter_than_the_HTTP2_preface_is_still_answered()
+    {
+        await using var server = await AwsApiServer.StartAsync(0, [new EchoService()]);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Url.Port);
+        var stream = tcp.GetStream();
+
+        await stream.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+        using var reader = new StreamReader(stream);
+        var statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("HTTP/1.", statusLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_target_is_an_UnknownOperationException()
     {
         await using var server = await AwsApiServer.StartAsync(0, [new EchoService()]);
