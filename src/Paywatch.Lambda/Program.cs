@@ -55,10 +55,6 @@ using (function)
     {
         await new LambdaRuntimeLoop(client, function, TimeProvider.System, stderr).RunAsync(stopping.Token).ConfigureAwait(false);
     }
-    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-    {
-        // SIGTERM: a clean stop.
-    }
     catch (Exception e) when (e is RuntimeApiException or HttpRequestException)
     {
         // Without the Runtime API there is nothing to report to: exit, and Lambda starts a new environment.

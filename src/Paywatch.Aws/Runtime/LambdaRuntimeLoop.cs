@@ -37,14 +37,21 @@ public sealed class LambdaRuntimeLoop
     /// <summary>How long before the deadline the function's token is cancelled.</summary>
     public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Runs invocations until <paramref name="stopping"/> is cancelled or the Runtime API fails.</summary>
+    /// <summary>Runs invocations until <paramref name="stopping"/> is cancelled (then returns) or the Runtime API fails.</summary>
     /// <exception cref="RuntimeApiException">The Runtime API failed; the process should exit so Lambda replaces it.</exception>
     public async Task RunAsync(CancellationToken stopping)
     {
-        while (!stopping.IsCancellationRequested)
+        try
         {
-            var invocation = await _client.GetNextInvocationAsync(stopping).ConfigureAwait(false);
-            await InvokeAsync(invocation, stopping).ConfigureAwait(false);
+            while (!stopping.IsCancellationRequested)
+            {
+                var invocation = await _client.GetNextInvocationAsync(stopping).ConfigureAwait(false);
+                await InvokeAsync(invocation, stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Asked to stop (SIGTERM): a clean end, wherever in the loop it came.
         }
     }
 
