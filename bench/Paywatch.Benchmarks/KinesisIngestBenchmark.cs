@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Paywatch.Aws.TestSupport;
 using Paywatch.Local.Api;
 using Paywatch.Local.Streams;
 using Paywatch.Traffic;
@@ -64,7 +65,7 @@ internal static class KinesisIngestBenchmark
     /// <summary>The same HTTP load against kinesalite (no durability: it keeps records in memory).</summary>
     private static async Task KinesaliteAsync(TimeSpan duration, List<GeneratedTransaction> transactions)
     {
-        var root = FindRoot();
+        var root = Repository.Root;
         var folder = Path.Combine(root, "bench", "kinesalite");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "kinesalite")))
         {
@@ -104,17 +105,6 @@ internal static class KinesisIngestBenchmark
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Paywatch.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
     }
 
     /// <returns>Records acknowledged per second, over all senders.</returns>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Paywatch.Aws.Kinesis;
 using Paywatch.Aws.Signing;
+using Paywatch.Aws.TestSupport;
 using Paywatch.Local;
 using Paywatch.Traffic;
 
@@ -17,7 +18,7 @@ internal static class TwinThroughputBenchmark
     public static async Task RunAsync(int records)
     {
         var data = Directory.CreateTempSubdirectory("paywatch-bench-twin-").FullName;
-        var config = Path.Combine(FindRoot(), "config");
+        var config = Path.Combine(Repository.Root, "config");
         try
         {
             var batch = new TrafficGenerator(seed: 11, start: DateTimeOffset.UtcNow).Generate(records).Select(t => new KinesisRecord(t.Utf8Json, t.PartitionKey)).ToList();
@@ -48,14 +49,4 @@ internal static class TwinThroughputBenchmark
         }
     }
 
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Paywatch.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
-    }
 }

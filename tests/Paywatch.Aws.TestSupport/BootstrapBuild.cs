@@ -9,7 +9,7 @@ namespace Paywatch.Aws.TestSupport;
 /// </summary>
 public static class BootstrapBuild
 {
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => Repository.Root;
 
     private static string Project => Path.Combine("src", "Paywatch.Lambda", "Paywatch.Lambda.csproj");
 
@@ -60,18 +60,5 @@ public static class BootstrapBuild
         process.WaitForExit();
         var text = output + error.Result;
         return process.ExitCode == 0 ? text : throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed:\n{text}");
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Paywatch.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Paywatch.slnx) was not found above the running assembly.");
     }
 }

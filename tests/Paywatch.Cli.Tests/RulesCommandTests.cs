@@ -141,7 +141,7 @@ public sealed class BuiltInConfigTests
         try
         {
             Commands.BuiltInConfig.ExtractTo(folder);
-            var repository = Path.Combine(RepositoryRoot(), "config");
+            var repository = Path.Combine(Paywatch.Aws.TestSupport.Repository.Root, "config");
 
             Assert.Equal(Files(repository).Keys, Files(folder).Keys);
             foreach (var (path, bytes) in Files(repository))
@@ -159,14 +159,4 @@ public sealed class BuiltInConfigTests
         new(Directory.GetFiles(root, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllBytes), StringComparer.Ordinal);
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Paywatch.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
-    }
 }

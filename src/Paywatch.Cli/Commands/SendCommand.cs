@@ -97,7 +97,7 @@ internal static class SendCommand
             }
 
             var generator = traffic.CreateGenerator(result);
-            var plan = new SendPlan(result.GetValue(duration) is { } time ? null : result.GetValue(count) ?? 1000, result.GetValue(duration), result.GetValue(rate));
+            var plan = new SendPlan(result.GetValue(duration) is null ? result.GetValue(count) ?? 1000 : null, result.GetValue(duration), result.GetValue(rate));
             var sender = new TrafficSender(client, plan, result.GetValue(concurrency), console);
             SendReport report;
             try
