@@ -34,6 +34,12 @@ if (args is ["--profile-patterns", var seconds])
     return;
 }
 
+if (args is ["--twin-stages", var stageRecords])
+{
+    await Paywatch.Benchmarks.TwinStagesBenchmark.RunAsync(int.Parse(stageRecords, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args is ["--lambda-host", var runs])
 {
     await Paywatch.Benchmarks.LambdaHostBenchmark.RunAsync(int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture));

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Paywatch.Core.Telemetry;
 
 namespace Paywatch.Local.Telemetry;
@@ -19,17 +22,39 @@ public sealed record SpanRecord(
 /// ring of the most recent ones, so that recent transactions can be listed and drawn as a waterfall. The tags are
 /// the processor's own, which never carry a card number.
 /// </summary>
+/// <remarks>
+/// Recording is on the processor's path (five spans per transaction), and what the ring keeps lives long enough to
+/// reach the oldest GC generation: keeping the spans as objects (the activities, or records of strings) made the GC
+/// cost more than the processor's own work (docs/benchmarks.md, "The trace store"). So the ring holds no object
+/// reference at all: ids, times and flags in an array of plain structs, and each span's tags as UTF-8 in a fixed slot
+/// of one byte array. Names and tag keys, the processor's constants, are kept once in a small table. Records are
+/// built when read.
+/// </remarks>
 public sealed class TraceStore : IDisposable
 {
+    /// <summary>Room for one span's tags; a tag that does not fit is left out and the span counted as truncated.</summary>
+    public const int TagBytesPerSpan = 512;
+
+    /// <summary>More distinct names and keys than the processor has by far; beyond it a span's name or tag is dropped.</summary>
+    private const int MaxNames = 1024;
+
+    // A tag in a slot: key id (2 bytes), value length (2 bytes), the value as UTF-8.
+    private const int TagHeaderBytes = 4;
+
     private readonly ActivityListener _listener;
-    private readonly SpanRecord?[] _ring;
+    private readonly SpanSlot[] _slots;
+    private readonly byte[] _tags;
+    private readonly Dictionary<string, ushort> _nameIds = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [];
     private readonly Lock _lock = new();
     private long _recorded;
+    private long _truncated;
 
     public TraceStore(int capacity = 50_000)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _ring = new SpanRecord?[capacity];
+        _slots = new SpanSlot[capacity];
+        _tags = new byte[checked(capacity * TagBytesPerSpan)];
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == ProcessorTelemetry.ActivitySourceName,
@@ -42,14 +67,23 @@ public sealed class TraceStore : IDisposable
     /// <summary>Spans recorded since start (the ring keeps the most recent).</summary>
     public long Recorded => Interlocked.Read(ref _recorded);
 
+    /// <summary>Spans whose tags did not all fit in <see cref="TagBytesPerSpan"/> (or the name table): kept without them.</summary>
+    public long Truncated => Interlocked.Read(ref _truncated);
+
     /// <summary>The kept spans, oldest first.</summary>
     public IReadOnlyList<SpanRecord> Spans()
     {
         lock (_lock)
         {
-            var count = (int)Math.Min(_recorded, _ring.Length);
+            var count = (int)Math.Min(_recorded, _slots.Length);
             var first = _recorded - count;
-            return [.. Enumerable.Range(0, count).Select(i => _ring[(first + i) % _ring.Length]!)];
+            var spans = new SpanRecord[count];
+            for (var i = 0; i < count; i++)
+            {
+                spans[i] = ToRecord((int)((first + i) % _slots.Length));
+            }
+
+            return spans;
         }
     }
 
@@ -57,28 +91,147 @@ public sealed class TraceStore : IDisposable
 
     private void Record(Activity activity)
     {
-        var tags = new List<KeyValuePair<string, string>>();
-        foreach (var (key, value) in activity.TagObjects)
+        Span<byte> ids = stackalloc byte[16];
+        activity.TraceId.CopyTo(ids);
+        var traceId = BinaryPrimitives.ReadUInt128BigEndian(ids);
+        // CopyTo fills the whole destination: a span id is 8 bytes.
+        activity.SpanId.CopyTo(ids[..8]);
+        var spanId = BinaryPrimitives.ReadUInt64BigEndian(ids);
+        var parentSpanId = 0UL;
+        if (activity.ParentSpanId != default)
         {
-            if (value is not null)
-            {
-                tags.Add(new(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
-            }
+            activity.ParentSpanId.CopyTo(ids[..8]);
+            parentSpanId = BinaryPrimitives.ReadUInt64BigEndian(ids);
         }
 
-        var span = new SpanRecord(
-            activity.OperationName,
-            activity.TraceId.ToHexString(),
-            activity.SpanId.ToHexString(),
-            activity.ParentSpanId == default ? null : activity.ParentSpanId.ToHexString(),
-            activity.StartTimeUtc,
-            activity.Duration,
-            activity.Status == ActivityStatusCode.Error,
-            tags);
         lock (_lock)
         {
-            _ring[_recorded % _ring.Length] = span;
+            var index = (int)(_recorded % _slots.Length);
+            var tags = _tags.AsSpan(index * TagBytesPerSpan, TagBytesPerSpan);
+            var (tagBytes, complete) = WriteTags(activity, tags);
+            _slots[index] = new SpanSlot(
+                NameId(activity.OperationName) ?? NameId("?")!.Value,
+                traceId,
+                spanId,
+                parentSpanId,
+                activity.StartTimeUtc.Ticks,
+                activity.Duration.Ticks,
+                activity.Status == ActivityStatusCode.Error,
+                (ushort)tagBytes);
             _recorded++;
+            if (!complete)
+            {
+                _truncated++;
+            }
         }
     }
+
+    private (int Written, bool Complete) WriteTags(Activity activity, Span<byte> slot)
+    {
+        var written = 0;
+        var complete = true;
+        foreach (var (key, value) in activity.TagObjects)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            var keyId = NameId(key);
+            var room = slot[written..];
+            if (keyId is null || room.Length < TagHeaderBytes || !TryFormat(value, room[TagHeaderBytes..], out var length))
+            {
+                complete = false;
+                continue;
+            }
+
+            BinaryPrimitives.WriteUInt16LittleEndian(room, keyId.Value);
+            BinaryPrimitives.WriteUInt16LittleEndian(room[2..], (ushort)length);
+            written += TagHeaderBytes + length;
+        }
+
+        return (written, complete);
+    }
+
+    /// <summary>Tag values as text, invariant, as the trace list and the waterfall show them.</summary>
+    private static bool TryFormat(object value, Span<byte> destination, out int written) => value switch
+    {
+        string text => Encoding.UTF8.TryGetBytes(text, destination, out written),
+        bool flag => (flag ? "true"u8 : "false"u8).TryCopyTo(destination) ? Done(flag ? 4 : 5, out written) : Done(0, out written, false),
+        IUtf8SpanFormattable formattable => formattable.TryFormat(destination, out written, default, CultureInfo.InvariantCulture),
+        _ => Encoding.UTF8.TryGetBytes(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "", destination, out written),
+    };
+
+    private static bool Done(int count, out int written, bool result = true)
+    {
+        written = count;
+        return result;
+    }
+
+    private ushort? NameId(string name)
+    {
+        if (_nameIds.TryGetValue(name, out var id))
+        {
+            return id;
+        }
+
+        if (_names.Count >= MaxNames)
+        {
+            return null;
+        }
+
+        id = (ushort)_names.Count;
+        _names.Add(name);
+        _nameIds.Add(name, id);
+        return id;
+    }
+
+    private SpanRecord ToRecord(int index)
+    {
+        var slot = _slots[index];
+        var tags = new List<KeyValuePair<string, string>>();
+        var bytes = _tags.AsSpan(index * TagBytesPerSpan, slot.TagBytes);
+        while (!bytes.IsEmpty)
+        {
+            var key = _names[BinaryPrimitives.ReadUInt16LittleEndian(bytes)];
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
+            tags.Add(new(key, Encoding.UTF8.GetString(bytes.Slice(TagHeaderBytes, length))));
+            bytes = bytes[(TagHeaderBytes + length)..];
+        }
+
+        return new SpanRecord(
+            _names[slot.NameId],
+            Hex(slot.TraceId),
+            Hex(slot.SpanId),
+            slot.ParentSpanId == 0 ? null : Hex(slot.ParentSpanId),
+            new DateTimeOffset(slot.StartTicks, TimeSpan.Zero),
+            TimeSpan.FromTicks(slot.DurationTicks),
+            slot.IsError,
+            tags);
+    }
+
+    private static string Hex(UInt128 id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, id);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    private static string Hex(ulong id)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, id);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>One kept span without its tags: no field is a reference, so the ring is invisible to the GC.</summary>
+    private readonly record struct SpanSlot(
+        ushort NameId,
+        UInt128 TraceId,
+        ulong SpanId,
+        ulong ParentSpanId,
+        long StartTicks,
+        long DurationTicks,
+        bool IsError,
+        ushort TagBytes);
 }

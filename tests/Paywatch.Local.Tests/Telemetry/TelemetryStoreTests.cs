@@ -51,6 +51,47 @@ public sealed class TelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_span_s_ids_times_status_and_tags_read_back_as_the_activity_had_them()
+    {
+        using var traces = new TraceStore();
+        using var logs = new LogStore(_folder, "/aws/lambda/transaction-processor-local");
+        await ProcessAsync(new MetricStoreWriter(new MetricStore(TimeSpan.FromHours(1)), logs), logs);
+
+        var spans = traces.Spans();
+        var failed = spans.Single(s => s.Name == "Transaction" && Tag(s, ProcessorTelemetry.Tags.TransactionId) == "txn-003");
+        Assert.Equal("FAILED", Tag(failed, ProcessorTelemetry.Tags.Status));
+        Assert.Equal("true", Tag(failed, ProcessorTelemetry.Tags.Published)); // this test's routing publishes everything
+        var routed = spans.Single(s => s.Name == "Transaction" && Tag(s, ProcessorTelemetry.Tags.TransactionId) == "txn-002");
+        Assert.Equal("true", Tag(routed, ProcessorTelemetry.Tags.Published));
+        Assert.Matches("^[0-9a-f]{32}$", routed.TraceId);
+        Assert.Matches("^[0-9a-f]{16}$", routed.SpanId);
+        var batch = spans.Single(s => s.Name == ProcessorTelemetry.Spans.Batch);
+        Assert.Equal("3", Tag(batch, ProcessorTelemetry.Tags.RecordCount));
+        Assert.Null(batch.ParentSpanId);
+        Assert.Equal(batch.SpanId, routed.ParentSpanId);
+        Assert.Equal(batch.TraceId, routed.TraceId);
+        Assert.True(routed.Start >= batch.Start && routed.Start + routed.Duration <= batch.Start + batch.Duration, "a transaction lies within its batch");
+        Assert.Equal(0, traces.Truncated);
+    }
+
+    [Fact]
+    public void Tags_that_do_not_fit_a_span_s_slot_are_left_out_and_the_span_counted_as_truncated()
+    {
+        using var traces = new TraceStore(capacity: 4);
+        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        using (var activity = source.StartActivity("wide"))
+        {
+            activity!.SetTag("first", "kept");
+            activity.SetTag("second", new string('x', TraceStore.TagBytesPerSpan));
+            activity.SetTag("third", 7);
+        }
+
+        var span = Assert.Single(traces.Spans());
+        Assert.Equal([new("first", "kept"), new("third", "7")], span.Tags);
+        Assert.Equal(1, traces.Truncated);
+    }
+
+    [Fact]
     public void The_ring_keeps_the_most_recent_spans()
     {
         using var traces = new TraceStore(capacity: 2);
@@ -65,6 +106,8 @@ public sealed class TelemetryStoreTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string? Tag(SpanRecord span, string key) => span.Tags.FirstOrDefault(t => t.Key == key).Value;
 
     private static async Task ProcessAsync(IMetricsWriter metrics, ILogWriter logs)
     {
