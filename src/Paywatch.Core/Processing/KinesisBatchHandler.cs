@@ -82,6 +82,12 @@ public sealed class KinesisBatchHandler : IDisposable
         _scratchWriter = new Utf8JsonWriter(_scratch, WriterOptions);
     }
 
+    /// <summary>
+    /// Whether this handler last answered with exactly this window state: handed back the event it would take up
+    /// without reading the state again (a host with several handlers can give each event to the one that holds its state).
+    /// </summary>
+    public bool HoldsWindowState(ReadOnlySpan<byte> state) => !state.IsEmpty && _velocity.State.Span.SequenceEqual(state);
+
     public async ValueTask<KinesisStreamResponse> HandleAsync(KinesisEvent kinesisEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kinesisEvent);

@@ -24,7 +24,14 @@ internal static class KinesisEventWriter
         string invokeIdentityArn,
         WindowPart? window)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024 + (records.Length * 600));
+        // Sized for the whole event at once (the window state can be a megabyte): no growing copies.
+        var dataBytes = 0;
+        foreach (var record in records)
+        {
+            dataBytes += record.Data.Length;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(1024 + (records.Length * 512) + (dataBytes * 4 / 3) + (window?.State.Length ?? 0));
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             writer.WriteStartObject();

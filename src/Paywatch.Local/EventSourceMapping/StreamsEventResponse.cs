@@ -20,59 +20,59 @@ internal sealed record StreamsEventResponse(StreamsEventResponse.Kind Outcome, i
         Failure,
     }
 
-    /// <param name="payload">The function's response.</param>
+    /// <param name="payload">The function's response; the state returned is a slice of it, not a copy.</param>
     /// <param name="batch">The batch, in sequence-number order.</param>
     /// <param name="reportBatchItemFailures">Whether the mapping has ReportBatchItemFailures; without it, failures in the response are ignored.</param>
     public static StreamsEventResponse Parse(ReadOnlyMemory<byte> payload, ReadOnlySpan<StoredRecord> batch, bool reportBatchItemFailures)
     {
+        // Read once, front to back: the window state can be a megabyte, and is kept as the slice it is in the payload.
         ReadOnlyMemory<byte>? state = null;
         var lowest = int.MaxValue;
         try
         {
-            using var document = JsonDocument.Parse(payload.IsEmpty ? "null"u8.ToArray() : payload);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Null)
+            var reader = new Utf8JsonReader(payload.IsEmpty ? "null"u8 : payload.Span);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
             {
                 return new(Kind.Success, batch.Length, null, null);
             }
 
-            if (root.ValueKind != JsonValueKind.Object)
+            if (reader.TokenType != JsonTokenType.StartObject)
             {
+                reader.Skip();
                 return Failed("the response is not a JSON object");
             }
 
-            if (root.TryGetProperty("state"u8, out var stateElement) && stateElement.ValueKind != JsonValueKind.Null)
+            string? problem = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                state = JsonSerializerRaw(stateElement);
-            }
-
-            if (!reportBatchItemFailures || !root.TryGetProperty("batchItemFailures"u8, out var failures) || failures.ValueKind == JsonValueKind.Null)
-            {
-                return new(Kind.Success, batch.Length, state, null);
-            }
-
-            if (failures.ValueKind != JsonValueKind.Array)
-            {
-                return Failed("batchItemFailures is not an array");
-            }
-
-            foreach (var failure in failures.EnumerateArray())
-            {
-                if (failure.ValueKind != JsonValueKind.Object
-                    || !failure.TryGetProperty("itemIdentifier"u8, out var identifier)
-                    || identifier.ValueKind != JsonValueKind.String
-                    || identifier.GetString() is not { Length: > 0 } sequenceNumber)
+                var isState = reader.ValueTextEquals("state"u8);
+                var isFailures = reader.ValueTextEquals("batchItemFailures"u8);
+                reader.Read();
+                if (isState && reader.TokenType != JsonTokenType.Null)
                 {
-                    return Failed("a batchItemFailures entry has no itemIdentifier");
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    state = payload[start..((int)reader.TokenStartIndex + 1)];
                 }
-
-                var index = IndexOf(batch, sequenceNumber);
-                if (index < 0)
+                else if (isFailures && reportBatchItemFailures && reader.TokenType != JsonTokenType.Null)
                 {
-                    return Failed($"itemIdentifier {sequenceNumber} is not in the batch");
+                    problem ??= ReadFailures(ref reader, batch, ref lowest);
                 }
+                else
+                {
+                    reader.Skip();
+                }
+            }
 
-                lowest = Math.Min(lowest, index);
+            if (reader.Read())
+            {
+                return Failed("the response is not JSON (more after the object)");
+            }
+
+            if (problem is not null)
+            {
+                return Failed(problem);
             }
         }
         catch (JsonException e)
@@ -85,9 +85,65 @@ internal sealed record StreamsEventResponse(StreamsEventResponse.Kind Outcome, i
             : new(Kind.PartialFailure, lowest, state, null);
     }
 
-    private static StreamsEventResponse Failed(string problem) => new(Kind.Failure, 0, null, problem);
+    /// <summary>Reads <c>batchItemFailures</c>, lowering <paramref name="lowest"/> to each named record; returns what is wrong with it, if anything.</summary>
+    private static string? ReadFailures(ref Utf8JsonReader reader, ReadOnlySpan<StoredRecord> batch, ref int lowest)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return "batchItemFailures is not an array";
+        }
 
-    private static byte[] JsonSerializerRaw(JsonElement element) => System.Text.Encoding.UTF8.GetBytes(element.GetRawText());
+        string? problem = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            string? sequenceNumber = null;
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isIdentifier = reader.ValueTextEquals("itemIdentifier"u8);
+                    reader.Read();
+                    if (isIdentifier && reader.TokenType == JsonTokenType.String)
+                    {
+                        sequenceNumber = reader.GetString();
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            if (problem is not null)
+            {
+                continue; // the first problem is the one reported; the rest of the array is read past
+            }
+
+            if (sequenceNumber is not { Length: > 0 })
+            {
+                problem = "a batchItemFailures entry has no itemIdentifier";
+                continue;
+            }
+
+            var index = IndexOf(batch, sequenceNumber);
+            if (index < 0)
+            {
+                problem = $"itemIdentifier {sequenceNumber} is not in the batch";
+                continue;
+            }
+
+            lowest = Math.Min(lowest, index);
+        }
+
+        return problem;
+    }
+
+    private static StreamsEventResponse Failed(string problem) => new(Kind.Failure, 0, null, problem);
 
     /// <summary>Binary search: a batch is in increasing sequence-number order, and a response may name all 10,000 records.</summary>
     private static int IndexOf(ReadOnlySpan<StoredRecord> batch, string sequenceNumber) =>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Paywatch.Core.Kinesis;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
@@ -13,6 +12,12 @@ namespace Paywatch.Local.Functions;
 /// concurrent invocation takes its own from a pool, created on first need and reused after, as Lambda reuses warm
 /// environments. The ports are called from concurrent invocations and must be thread-safe.
 /// </summary>
+/// <remarks>
+/// With a tumbling window every event carries the window's state (up to 1 MB), and a handler reads it unless it is the
+/// state the handler itself last answered with. So an event goes to the idle handler holding its state when there is
+/// one: each shard lane's state then stays loaded in one handler, as it would in the one environment serving a shard
+/// most of the time on Lambda.
+/// </remarks>
 public sealed class ProcessorFunction : ILocalFunction, IDisposable
 {
     private readonly ProcessorOptions _options;
@@ -22,7 +27,11 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
     private readonly IMetricsWriter _metrics;
     private readonly ILogWriter _logs;
     private readonly TimeProvider _time;
-    private readonly ConcurrentBag<KinesisBatchHandler> _environments = [];
+    /// <summary>Enough for every lane of a large stream to keep its own (10 shards at parallelization factor 6).</summary>
+    private const int MaxEnvironments = 64;
+
+    private readonly List<KinesisBatchHandler> _idle = [];
+    private readonly Lock _lock = new();
     private int _created;
 
     /// <param name="options">The processor's settings (environment <c>local</c>, bus <c>paywatch-transactions-local</c>, ...).</param>
@@ -61,7 +70,7 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
     public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var kinesisEvent = KinesisEventReader.Read(payload);
-        var handler = _environments.TryTake(out var warm) ? warm : CreateEnvironment();
+        var handler = TakeEnvironment(kinesisEvent.State.Span) ?? CreateEnvironment();
         try
         {
             var response = await handler.HandleAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
@@ -76,9 +85,51 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
 
     public void Dispose()
     {
-        while (_environments.TryTake(out var handler))
+        lock (_lock)
         {
-            handler.Dispose();
+            foreach (var handler in _idle)
+            {
+                handler.Dispose();
+            }
+
+            _idle.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The idle handler holding <paramref name="state"/>; for an event with state no handler holds, none (a new one is
+    /// created) while there are fewer than <see cref="MaxEnvironments"/>, since taking another's would make its lane
+    /// read its state again; otherwise the most recently used idle handler. Null when none is idle or fits.
+    /// </summary>
+    private KinesisBatchHandler? TakeEnvironment(ReadOnlySpan<byte> state)
+    {
+        lock (_lock)
+        {
+            if (_idle.Count == 0)
+            {
+                return null;
+            }
+
+            var index = -1;
+            // States of different lanes differ in their first entries, so a mismatch costs a few bytes' comparison.
+            for (var i = _idle.Count - 1; i >= 0 && !state.IsEmpty; i--)
+            {
+                if (_idle[i].HoldsWindowState(state))
+                {
+                    index = i;
+                    break;
+                }
+            }
+
+            if (index < 0 && !state.IsEmpty && Environments < MaxEnvironments)
+            {
+                return null;
+            }
+
+            index = index < 0 ? _idle.Count - 1 : index;
+            var handler = _idle[index];
+            _idle.RemoveAt(index);
+            return handler;
         }
     }
 
@@ -89,5 +140,11 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
         return new KinesisBatchHandler(_options, _publisher, routing, _metrics, _logs, _time);
     }
 
-    private void Return(KinesisBatchHandler handler) => _environments.Add(handler);
+    private void Return(KinesisBatchHandler handler)
+    {
+        lock (_lock)
+        {
+            _idle.Add(handler);
+        }
+    }
 }

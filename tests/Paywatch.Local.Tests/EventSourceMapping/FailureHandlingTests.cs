@@ -46,6 +46,10 @@ public sealed class FailureHandlingTests
     [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":\"\"}]}")]
     [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":null}]}")]
     [InlineData("{\"batchItemFailures\":[{\"ItemId\":\"1000\"}]}")]
+    [InlineData("{\"batchItemFailures\":[\"1000\"]}")]
+    [InlineData("{\"batchItemFailures\":{\"itemIdentifier\":\"1000\"}}")]
+    [InlineData("[]")]
+    [InlineData("{} {}")]
     [InlineData("not json")]
     public async Task An_unusable_failure_report_fails_the_whole_batch(string response)
     {

@@ -62,6 +62,50 @@ public sealed class ProcessorFunctionTests
         Assert.Equal(firstResponseState, JsonDocument.Parse(spy.Events[1]).RootElement.GetProperty("state").GetRawText());
     }
 
+    /// <summary>
+    /// Two lanes' events, interleaved: each lane's state must come back counted exactly from its own state, and the
+    /// function keeps one environment per lane, so no environment reads another lane's state again.
+    /// </summary>
+    [Fact]
+    public async Task Interleaved_lanes_each_keep_an_environment_holding_their_window_state_and_count_exactly()
+    {
+        using var processor = new ProcessorFunction(new ProcessorOptions(), Rules, PublishMode.Matched, new InMemoryEventPublisher(), new RecordingMetricsWriter(), new RecordingLogWriter(), TimeProvider.System);
+        var states = new Dictionary<string, string> { ["card-a"] = "{}", ["card-b"] = "{}" };
+        for (var round = 1; round <= 3; round++)
+        {
+            foreach (var card in new[] { "card-a", "card-b" })
+            {
+                var response = await processor.InvokeAsync(WindowEvent(card, round, states[card]), CancellationToken.None);
+                states[card] = JsonDocument.Parse(response).RootElement.GetProperty("state").GetRawText();
+            }
+        }
+
+        // One entity per lane's state, counted once per round: three, whatever the other lane did in between.
+        foreach (var state in states.Values)
+        {
+            var entry = Assert.Single(JsonDocument.Parse(state).RootElement.EnumerateObject());
+            Assert.Equal("000003", entry.Value.GetString());
+        }
+
+        Assert.Equal(2, processor.Environments);
+    }
+
+    /// <summary>A Kinesis event with a tumbling window (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html).</summary>
+    private static byte[] WindowEvent(string card, int round, string state)
+    {
+        var data = Convert.ToBase64String(Encoding.UTF8.GetBytes(
+            $$"""{"transaction_id":"txn-{{card}}-{{round}}","amount":10,"type":"PURCHASE","merchant_id":"m-1","merchant_country":"US","card_id":"{{card}}"}"""));
+        var now = DateTimeOffset.UtcNow;
+        return Encoding.UTF8.GetBytes($$"""
+            {"Records":[{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":"{{card}}","sequenceNumber":"{{round}}","data":"{{data}}","approximateArrivalTimestamp":{{now.ToUnixTimeMilliseconds() / 1000m}}},
+              "eventSource":"aws:kinesis","eventID":"shardId-000000000000:{{round}}","eventName":"aws:kinesis:record","awsRegion":"us-east-1",
+              "eventSourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/s"}],
+             "window":{"start":"{{now.AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ}}","end":"{{now.AddMinutes(4):yyyy-MM-ddTHH:mm:ssZ}}"},
+             "state":{{state}},"shardId":"shardId-000000000000","eventSourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/s",
+             "isFinalInvokeForWindow":false,"isWindowTerminatedEarly":false}
+            """);
+    }
+
     private sealed class SpyFunction(ILocalFunction inner) : ILocalFunction
     {
         public List<string> Events { get; } = [];
