@@ -43,7 +43,8 @@ public sealed class KinesisStreamResponse
 
     public byte[] ToUtf8Json()
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        // Sized for the state up front (up to a megabyte): no growing copies.
+        var buffer = new ArrayBufferWriter<byte>(64 + (BatchItemFailures.Count * 80) + (State?.Length ?? 0));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             WriteTo(writer);

@@ -16,7 +16,9 @@ internal static class KinesisEventWriter
     /// <summary>The window part of an event: null when the mapping has no tumbling window.</summary>
     internal sealed record WindowPart(TumblingWindowRange Window, ReadOnlyMemory<byte> State, bool IsFinalInvokeForWindow, bool IsWindowTerminatedEarly);
 
-    public static byte[] Write(
+    /// <summary>Writes the event into <paramref name="buffer"/>, after clearing it; returns what was written.</summary>
+    public static ReadOnlyMemory<byte> Write(
+        ArrayBufferWriter<byte> buffer,
         ReadOnlySpan<Streams.StoredRecord> records,
         string shardId,
         string streamArn,
@@ -24,14 +26,15 @@ internal static class KinesisEventWriter
         string invokeIdentityArn,
         WindowPart? window)
     {
-        // Sized for the whole event at once (the window state can be a megabyte): no growing copies.
+        // Room for the whole event at once (the window state can be a megabyte): no growing copies.
         var dataBytes = 0;
         foreach (var record in records)
         {
             dataBytes += record.Data.Length;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(1024 + (records.Length * 512) + (dataBytes * 4 / 3) + (window?.State.Length ?? 0));
+        buffer.ResetWrittenCount();
+        buffer.GetMemory(1024 + (records.Length * 512) + (dataBytes * 4 / 3) + (window?.State.Length ?? 0));
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             writer.WriteStartObject();
@@ -76,7 +79,7 @@ internal static class KinesisEventWriter
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     /// <summary>The window bounds as the example writes them: <c>2020-12-09T07:04:00Z</c>.</summary>

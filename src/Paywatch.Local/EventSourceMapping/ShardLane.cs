@@ -35,6 +35,9 @@ internal sealed class ShardLane : IDisposable
     private TumblingWindowRange? _window;
     private ReadOnlyMemory<byte> _state = EmptyState;
     private bool _terminatedEarly;
+    // The lane's events are written here, one at a time: a new array per event (often past the large-object
+    // threshold, with the window state) kept the GC busy. Replaced when a function may still be reading it.
+    private ArrayBufferWriter<byte> _event = new();
 
     public ShardLane(ShardPoller shard, EventSourceMappingOptions options, TimeProvider time)
     {
@@ -227,7 +230,7 @@ internal sealed class ShardLane : IDisposable
             windowPart = new KinesisEventWriter.WindowPart(window, _state, batch.IsFinal, _terminatedEarly);
         }
 
-        var payload = KinesisEventWriter.Write(batch.Records, _shard.ShardId, _shard.StreamArn, _options.Region, _shard.Function.Options.RoleArn, windowPart);
+        var payload = KinesisEventWriter.Write(_event, batch.Records, _shard.ShardId, _shard.StreamArn, _options.Region, _shard.Function.Options.RoleArn, windowPart);
         if (batch.Records.Count > 0)
         {
             _shard.Function.ReportIteratorAge(now - batch.Records[^1].ApproximateArrivalTimestamp);
@@ -247,6 +250,8 @@ internal sealed class ShardLane : IDisposable
         batch = batch with { InvokeCount = batch.InvokeCount + 1, LastResult = result };
         if (result.Status == InvocationStatus.FunctionError)
         {
+            // A function that timed out may still be running, reading the event: it keeps that buffer.
+            _event = new ArrayBufferWriter<byte>();
             await FailAsync(batch, bisect: true, cancellationToken).ConfigureAwait(false);
             return;
         }

@@ -7,6 +7,8 @@ namespace Paywatch.Local.Functions;
 /// </summary>
 public interface ILocalFunction
 {
+    /// <param name="payload">The event; valid only until the call completes (the caller reuses its buffer), so copy what is kept.</param>
+    /// <param name="cancellationToken">Cancelled at the function's timeout.</param>
     /// <returns>The response payload; it must stay valid after the call returns.</returns>
     ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 }

@@ -41,6 +41,26 @@ public sealed class FailureHandlingTests
         Assert.Empty(fixture.Destination.Messages);
     }
 
+    /// <summary>
+    /// A function past its timeout is reported failed and the batch is retried, but the function may still be running
+    /// (Lambda would stop it; an in-process function can only be asked to): the event it was given must not change
+    /// under it when the mapping writes the retry's event.
+    /// </summary>
+    [Fact]
+    public async Task A_function_still_running_after_its_timeout_keeps_the_event_it_was_given()
+    {
+        var function = new OverrunningFunction();
+        await using var fixture = new MappingFixture(functionOptions: new LocalFunctionOptions { Timeout = TimeSpan.FromSeconds(3) }, function: function);
+        PutMany(fixture, 4);
+
+        var polling = fixture.Mapping.PollUntilIdleAsync();
+        await function.FirstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        fixture.Time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.True(await function.FirstSawItsEventUnchanged.Task.WaitAsync(TimeSpan.FromSeconds(30)), "the overrunning invocation's event changed under it");
+        await polling;
+    }
+
     [Theory]
     [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":\"999\"}]}")]
     [InlineData("{\"batchItemFailures\":[{\"itemIdentifier\":\"\"}]}")]
@@ -254,5 +274,31 @@ public sealed class FailureHandlingTests
         Assert.DoesNotContain('\n', body);
         Assert.StartsWith("{\"requestContext\":{\"requestId\":", body, StringComparison.Ordinal);
         Assert.True(Encoding.UTF8.GetByteCount(body) < 1024);
+    }
+
+    /// <summary>Its first invocation ignores its timeout and runs until a second has started, then checks its event.</summary>
+    private sealed class OverrunningFunction : ILocalFunction
+    {
+        private readonly TaskCompletionSource _secondStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<bool> FirstSawItsEventUnchanged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) > 1)
+            {
+                _secondStarted.TrySetResult();
+                return "{}"u8.ToArray();
+            }
+
+            var given = payload.ToArray();
+            FirstStarted.SetResult();
+            await _secondStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+            FirstSawItsEventUnchanged.SetResult(payload.Span.SequenceEqual(given));
+            return "{}"u8.ToArray();
+        }
     }
 }
