@@ -47,6 +47,7 @@ public sealed class LocalEventBus : IEventPublisher
     private readonly long[] _invocations;
     private readonly long[] _failedInvocations;
     private readonly MetricKey[][] _ruleMetricKeys;
+    private readonly string[] _ruleArns;
     // Per thread: the names matched for the event at hand (Put is synchronous, so one list per thread serves).
     [ThreadStatic]
     private static List<string>? t_matched;
@@ -87,6 +88,7 @@ public sealed class LocalEventBus : IEventPublisher
         _matchEntries = _ruleSet.FieldPaths.All(p => p is "source" or "detail-type" || p.StartsWith("detail.", StringComparison.Ordinal));
         _ruleIndex = _ruleSet.RuleNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         _targets = [.. _ruleSet.RuleNames.Select(name => AlertsTopicTarget.Create(name, environment, topic.TopicArn))];
+        _ruleArns = [.. _ruleSet.RuleNames.Select(RuleArn)];
         _topic = topic;
         _metrics = metrics;
         _time = timeProvider;
@@ -281,7 +283,7 @@ public sealed class LocalEventBus : IEventPublisher
             var target = _targets[i];
             try
             {
-                var input = target.InputTransformer.Transform(document.RootElement, ruleName, RuleArn(ruleName), ingestion);
+                var input = target.InputTransformer.Transform(document.RootElement, ruleName, _ruleArns[i], ingestion);
                 _topic.Publish(input);
                 Interlocked.Increment(ref _invocations[i]);
                 Metric(i, 2, ingestion);

@@ -35,11 +35,31 @@ public sealed class MetricKey : IEquatable<MetricKey>
 
     public bool Equals(MetricKey? other) =>
         other is not null && _hash == other._hash && Namespace == other.Namespace && Name == other.Name
-        && Dimensions.SequenceEqual(other.Dimensions);
+        && SameDimensions(Dimensions, other.Dimensions);
 
     public override bool Equals(object? obj) => Equals(obj as MetricKey);
 
     public override int GetHashCode() => _hash;
+
+    // Compared pair by pair: KeyValuePair has no equality of its own, and the default one compares fields by
+    // reflection (it cost more than the rest of a metric store put).
+    private static bool SameDimensions(IReadOnlyList<KeyValuePair<string, string>> left, IReadOnlyList<KeyValuePair<string, string>> right)
+    {
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < left.Count; i++)
+        {
+            if (!string.Equals(left[i].Key, right[i].Key, StringComparison.Ordinal) || !string.Equals(left[i].Value, right[i].Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public override string ToString() =>
         $"{Namespace}/{Name}" + (Dimensions.Count == 0 ? "" : "{" + string.Join(",", Dimensions.Select(d => $"{d.Key}={d.Value}")) + "}");
