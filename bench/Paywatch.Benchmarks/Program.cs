@@ -34,9 +34,10 @@ if (args is ["--profile-patterns", var seconds])
     return;
 }
 
-if (args is ["--twin-stages", var stageRecords])
+if (args is ["--twin-stages", var stageRecords, var lanes])
 {
-    await Paywatch.Benchmarks.TwinStagesBenchmark.RunAsync(int.Parse(stageRecords, System.Globalization.CultureInfo.InvariantCulture));
+    await Paywatch.Benchmarks.TwinStagesBenchmark.RunAsync(
+        int.Parse(stageRecords, System.Globalization.CultureInfo.InvariantCulture), int.Parse(lanes, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 

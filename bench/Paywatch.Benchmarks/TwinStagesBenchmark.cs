@@ -15,17 +15,25 @@ using Paywatch.Traffic;
 namespace Paywatch.Benchmarks;
 
 /// <summary>
-/// The twin's processor function, one invocation at a time, with its ports added one by one (discarding ports, then the
-/// bus, the metric and log stores, the trace store): what each stage costs per record, side by side in one process.
+/// The twin's processor function with its ports added one by one (discarding ports, then the bus, the metric and log
+/// stores, the processor's spans, the trace store): what each stage costs per record, wall and CPU time, with the GCs
+/// it caused, side by side in one process. Three rounds; the first warms the JIT. The events carry an empty window
+/// state, so the cost of a full state is not in these figures (the end-to-end benchmark has it).
 /// </summary>
 internal static class TwinStagesBenchmark
 {
     private const int BatchSize = 100;
 
-    /// <summary>Invocations at once: as many as the mapping runs (environment variable PAYWATCH_BENCH_LANES, default 1).</summary>
-    private static readonly int Lanes = int.Parse(Environment.GetEnvironmentVariable("PAYWATCH_BENCH_LANES") ?? "1", CultureInfo.InvariantCulture);
+    private enum Tracing
+    {
+        None,
+        SpansNotKept,
+        TraceStore,
+    }
 
-    public static async Task RunAsync(int records)
+    /// <param name="records">Transactions per stage and round.</param>
+    /// <param name="lanes">Invocations at once (the twin's mapping runs 10: 5 shards at parallelization factor 2).</param>
+    public static async Task RunAsync(int records, int lanes)
     {
         var rules = RuleDefinition.LoadDirectory(Path.Combine(Repository.Root, "config", "rules"));
         var time = TimeProvider.System;
@@ -41,21 +49,21 @@ internal static class TwinStagesBenchmark
             var metrics = new MetricStore(TimeSpan.FromHours(3));
             using var logs = new LogStore(Path.Combine(data, "logs"), "/aws/lambda/bench");
             var bus = new LocalEventBus(options.EventBusName, "local", rules, topic, time, metrics);
-            var stages = new (string Name, Func<ProcessorFunction> Create, int Traced)[]
+            var stages = new (string Name, Func<ProcessorFunction> Create, Tracing Tracing)[]
             {
-                ("discarding ports", () => new ProcessorFunction(options, rules, PublishMode.Matched, new CountingPublisher(), new DiscardingMetricsWriter(), new DiscardingLogWriter(), time), 0),
-                ("+ event bus", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new DiscardingMetricsWriter(), new DiscardingLogWriter(), time), 0),
-                ("+ metric store (EMF)", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), new DiscardingLogWriter(), time), 0),
-                ("+ log store", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), 0),
-                ("+ spans, not kept", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), 1),
-                ("+ trace store", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), 2),
+                ("discarding ports", () => new ProcessorFunction(options, rules, PublishMode.Matched, new CountingPublisher(), new DiscardingMetricsWriter(), new DiscardingLogWriter(), time), Tracing.None),
+                ("+ event bus", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new DiscardingMetricsWriter(), new DiscardingLogWriter(), time), Tracing.None),
+                ("+ metric store (EMF)", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), new DiscardingLogWriter(), time), Tracing.None),
+                ("+ log store", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), Tracing.None),
+                ("+ spans, not kept", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), Tracing.SpansNotKept),
+                ("+ trace store", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), Tracing.TraceStore),
             };
             for (var round = 0; round < 3; round++)
             {
-                foreach (var (name, create, traced) in stages)
+                foreach (var (name, create, tracing) in stages)
                 {
-                    using var traces = traced == 2 ? new TraceStore() : null;
-                    using var listener = traced == 1 ? new System.Diagnostics.ActivityListener
+                    using var traces = tracing == Tracing.TraceStore ? new TraceStore() : null;
+                    using var listener = tracing == Tracing.SpansNotKept ? new ActivityListener
                     {
                         ShouldListenTo = source => source.Name == ProcessorTelemetry.ActivitySourceName,
                         Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
@@ -66,14 +74,14 @@ internal static class TwinStagesBenchmark
                     }
 
                     using var function = create();
-                    var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+                    var gcs = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Paused: GC.GetTotalPauseDuration());
                     var cpu = Environment.CpuUsage.TotalTime;
                     var started = Stopwatch.GetTimestamp();
-                    await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Lanes }, async (batch, ct) => await function.InvokeAsync(batch, ct));
+                    await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = lanes }, async (batch, ct) => await function.InvokeAsync(batch, ct));
                     var elapsed = Stopwatch.GetElapsedTime(started);
                     var cpuPerRecord = (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / records;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round} {name,-24} {elapsed.TotalMicroseconds / records,6:F2} µs/record, {cpuPerRecord,6:F2} µs CPU ({records / elapsed.TotalSeconds,9:N0}/s); GC {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}, paused {(GC.GetTotalPauseDuration() - gcs.Item4).TotalMilliseconds:F0} ms"));
+                        $"round {round} {name,-24} {elapsed.TotalMicroseconds / records,6:F2} µs/record, {cpuPerRecord,6:F2} µs CPU ({records / elapsed.TotalSeconds,9:N0}/s); GCs gen0/1/2 {GC.CollectionCount(0) - gcs.Gen0}/{GC.CollectionCount(1) - gcs.Gen1}/{GC.CollectionCount(2) - gcs.Gen2}, paused {(GC.GetTotalPauseDuration() - gcs.Paused).TotalMilliseconds:F0} ms"));
                 }
             }
         }
