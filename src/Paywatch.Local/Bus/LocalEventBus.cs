@@ -327,7 +327,8 @@ public sealed class LocalEventBus : IEventPublisher
 
             writer.WriteEndArray();
             writer.WritePropertyName("detail");
-            writer.WriteRawValue(detail);
+            // Already read whole as JSON, by the matcher or by Validate's check: not validated a second time.
+            writer.WriteRawValue(detail, skipInputValidation: true);
             writer.WriteEndObject();
         }
 
