@@ -172,7 +172,7 @@ internal static class ProcessCommand
 
         var response = await handler.HandleAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
         await console.Error.WriteLineAsync(
-            $"paywatch process: response {System.Text.Encoding.UTF8.GetString(response.ToUtf8Json())}").ConfigureAwait(false);
+            $"paywatch process: response {System.Text.Encoding.UTF8.GetString(response.ToUtf8Json().Span)}").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 

@@ -41,7 +41,8 @@ public sealed class KinesisStreamResponse
         writer.WriteEndObject();
     }
 
-    public byte[] ToUtf8Json()
+    /// <summary>The response as JSON, in a buffer of its own (the state copied out of the processor's).</summary>
+    public ReadOnlyMemory<byte> ToUtf8Json()
     {
         // Sized for the state up front (up to a megabyte): no growing copies.
         var buffer = new ArrayBufferWriter<byte>(64 + (BatchItemFailures.Count * 80) + (State?.Length ?? 0));
@@ -50,6 +51,7 @@ public sealed class KinesisStreamResponse
             WriteTo(writer);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        // The buffer is this call's alone: handed over as it is, without a second copy of up to a megabyte of state.
+        return buffer.WrittenMemory;
     }
 }
