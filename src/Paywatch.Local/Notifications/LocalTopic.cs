@@ -18,6 +18,8 @@ public sealed class LocalTopic : IAsyncDisposable
     private readonly Channel<TopicNotification> _pending = Channel.CreateUnbounded<TopicNotification>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<(long Sequence, TaskCompletionSource Done)> _flushWaiters = [];
     private readonly Task _delivery;
+    private readonly string _signingCertUrl;
+    private readonly string _unsubscribeUrl;
     private long _published;
     private long _handled;
     private long _deliveryFailures;
@@ -35,6 +37,9 @@ public sealed class LocalTopic : IAsyncDisposable
         TopicName = topicName;
         Region = region;
         TopicArn = $"arn:aws:sns:{region}:{accountId}:{topicName}";
+        var host = $"https://sns.{region}.amazonaws.com";
+        _signingCertUrl = $"{host}/SimpleNotificationService-local.pem";
+        _unsubscribeUrl = $"{host}/?Action=Unsubscribe&SubscriptionArn={TopicArn}:local";
         _subscriptions = [.. subscriptions];
         _time = timeProvider;
         _recentLimit = recentLimit;
@@ -71,18 +76,16 @@ public sealed class LocalTopic : IAsyncDisposable
     public TopicNotification Publish(string message, string? subject = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var id = Guid.NewGuid().ToString();
-        var host = $"https://sns.{Region}.amazonaws.com";
         var notification = new TopicNotification(
-            id,
+            Guid.NewGuid().ToString(),
             TopicArn,
             subject,
             message,
             _time.GetUtcNow(),
             "1",
             "",
-            $"{host}/SimpleNotificationService-local.pem",
-            $"{host}/?Action=Unsubscribe&SubscriptionArn={TopicArn}:local");
+            _signingCertUrl,
+            _unsubscribeUrl);
         lock (_lock)
         {
             _recent.Enqueue(notification);
