@@ -30,7 +30,13 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
     /// <summary>Enough for every lane of a large stream to keep its own (10 shards at parallelization factor 6).</summary>
     private const int MaxEnvironments = 64;
 
-    private readonly List<KinesisBatchHandler> _idle = [];
+    /// <summary>
+    /// Below this a state is read again at no real cost (an empty one, as every window starts with, costs nothing): any
+    /// idle handler takes it, rather than a new one being created for it.
+    /// </summary>
+    private const int StateWorthKeeping = 1024;
+
+    private readonly List<ExecutionEnvironment> _idle = [];
     private readonly Lock _lock = new();
     private int _created;
 
@@ -64,22 +70,26 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
         Return(CreateEnvironment());
     }
 
-    /// <summary>Execution environments created so far (the most that ever ran at once).</summary>
+    /// <summary>
+    /// Execution environments created so far: as many as ever ran at once, and one more for each lane whose state was
+    /// worth keeping when no idle environment held it.
+    /// </summary>
     public int Environments => Volatile.Read(ref _created);
 
     public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var kinesisEvent = KinesisEventReader.Read(payload);
-        var handler = TakeEnvironment(kinesisEvent.State.Span) ?? CreateEnvironment();
+        var environment = TakeEnvironment(kinesisEvent.State.Span) ?? CreateEnvironment();
         try
         {
-            var response = await handler.HandleAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
+            var response = await environment.Handler.HandleAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
+            environment.HeldStateBytes = response.State?.Length ?? 0;
             // The response's state is the handler's own buffer: it is copied out before the handler is reused.
             return response.ToUtf8Json();
         }
         finally
         {
-            Return(handler);
+            Return(environment);
         }
     }
 
@@ -87,9 +97,9 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
     {
         lock (_lock)
         {
-            foreach (var handler in _idle)
+            foreach (var environment in _idle)
             {
-                handler.Dispose();
+                environment.Handler.Dispose();
             }
 
             _idle.Clear();
@@ -97,54 +107,59 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
     }
 
     /// <summary>
-    /// The idle handler holding <paramref name="state"/>; for an event with state no handler holds, none (a new one is
-    /// created) while there are fewer than <see cref="MaxEnvironments"/>, since taking another's would make its lane
-    /// read its state again; otherwise the most recently used idle handler. Null when none is idle or fits.
+    /// The idle environment holding <paramref name="state"/>; else one holding no state worth keeping; else, for a
+    /// state worth keeping, none (a new one is created) while there are fewer than <see cref="MaxEnvironments"/>, since
+    /// taking another's would make its lane read its state again; else the most recently used. Null when none is idle
+    /// or fits.
     /// </summary>
-    private KinesisBatchHandler? TakeEnvironment(ReadOnlySpan<byte> state)
+    private ExecutionEnvironment? TakeEnvironment(ReadOnlySpan<byte> state)
     {
         lock (_lock)
         {
-            if (_idle.Count == 0)
-            {
-                return null;
-            }
-
-            var index = -1;
             // States of different lanes differ in their first entries, so a mismatch costs a few bytes' comparison.
-            for (var i = _idle.Count - 1; i >= 0 && !state.IsEmpty; i--)
+            var index = _idle.Count - 1;
+            while (index >= 0 && !_idle[index].Handler.HoldsWindowState(state))
             {
-                if (_idle[i].HoldsWindowState(state))
-                {
-                    index = i;
-                    break;
-                }
+                index--;
             }
 
-            if (index < 0 && !state.IsEmpty && Environments < MaxEnvironments)
+            if (index < 0)
+            {
+                index = _idle.FindLastIndex(e => e.HeldStateBytes < StateWorthKeeping);
+            }
+
+            if (index < 0 && (_idle.Count == 0 || (state.Length >= StateWorthKeeping && Environments < MaxEnvironments)))
             {
                 return null;
             }
 
             index = index < 0 ? _idle.Count - 1 : index;
-            var handler = _idle[index];
+            var environment = _idle[index];
             _idle.RemoveAt(index);
-            return handler;
+            return environment;
         }
     }
 
-    private KinesisBatchHandler CreateEnvironment()
+    private ExecutionEnvironment CreateEnvironment()
     {
         Interlocked.Increment(ref _created);
         var routing = new RuleRoutingPolicy(_rules, _options.EventSource, _options.DetailType, _publishMode);
-        return new KinesisBatchHandler(_options, _publisher, routing, _metrics, _logs, _time);
+        return new ExecutionEnvironment(new KinesisBatchHandler(_options, _publisher, routing, _metrics, _logs, _time));
     }
 
-    private void Return(KinesisBatchHandler handler)
+    private void Return(ExecutionEnvironment environment)
     {
         lock (_lock)
         {
-            _idle.Add(handler);
+            _idle.Add(environment);
         }
+    }
+
+    /// <summary>One execution environment: a handler, and the size of the window state it last answered with.</summary>
+    private sealed class ExecutionEnvironment(KinesisBatchHandler handler)
+    {
+        public KinesisBatchHandler Handler { get; } = handler;
+
+        public int HeldStateBytes { get; set; }
     }
 }

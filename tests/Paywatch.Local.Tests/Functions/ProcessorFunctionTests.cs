@@ -63,32 +63,63 @@ public sealed class ProcessorFunctionTests
     }
 
     /// <summary>
-    /// Two lanes' events, interleaved: each lane's state must come back counted exactly from its own state, and the
-    /// function keeps one environment per lane, so no environment reads another lane's state again.
+    /// Two lanes' events, interleaved, each lane's state holding 100 other cards: each state must come back counted
+    /// exactly from itself, and the function keeps one environment per lane, so no environment reads another lane's
+    /// state again.
     /// </summary>
     [Fact]
     public async Task Interleaved_lanes_each_keep_an_environment_holding_their_window_state_and_count_exactly()
     {
-        using var processor = new ProcessorFunction(new ProcessorOptions(), Rules, PublishMode.Matched, new InMemoryEventPublisher(), new RecordingMetricsWriter(), new RecordingLogWriter(), TimeProvider.System);
-        var states = new Dictionary<string, string> { ["card-a"] = "{}", ["card-b"] = "{}" };
+        using var processor = NewProcessor();
+        var states = await InterleaveAsync(processor, new() { ["card-a"] = StateOf(100, lane: 1), ["card-b"] = StateOf(100, lane: 2) });
+
+        foreach (var state in states.Values)
+        {
+            var counts = JsonDocument.Parse(state).RootElement.EnumerateObject().Select(e => e.Value.GetString()).ToList();
+            Assert.Equal(101, counts.Count);
+            Assert.Equal(100, counts.Count(c => c == "000001")); // the lane's other cards, untouched
+            Assert.Single(counts, "000003"); // the lane's card, counted once per round, whatever the other lane did
+        }
+
+        Assert.Equal(2, processor.Environments);
+    }
+
+    /// <summary>Small states (every window starts empty) are cheap to read again: any idle environment takes them.</summary>
+    [Fact]
+    public async Task Interleaved_lanes_with_small_states_share_an_environment_and_still_count_exactly()
+    {
+        using var processor = NewProcessor();
+        var states = await InterleaveAsync(processor, new() { ["card-a"] = "{}", ["card-b"] = "{}" });
+
+        foreach (var state in states.Values)
+        {
+            Assert.Equal("000003", Assert.Single(JsonDocument.Parse(state).RootElement.EnumerateObject()).Value.GetString());
+        }
+
+        Assert.Equal(1, processor.Environments);
+    }
+
+    private static ProcessorFunction NewProcessor() =>
+        new(new ProcessorOptions(), Rules, PublishMode.Matched, new InMemoryEventPublisher(), new RecordingMetricsWriter(), new RecordingLogWriter(), TimeProvider.System);
+
+    /// <summary>Three rounds of one transaction per lane (a lane per card), each lane's state carried to its next event.</summary>
+    private static async Task<Dictionary<string, string>> InterleaveAsync(ProcessorFunction processor, Dictionary<string, string> states)
+    {
         for (var round = 1; round <= 3; round++)
         {
-            foreach (var card in new[] { "card-a", "card-b" })
+            foreach (var card in states.Keys.ToList())
             {
                 var response = await processor.InvokeAsync(WindowEvent(card, round, states[card]), CancellationToken.None);
                 states[card] = JsonDocument.Parse(response).RootElement.GetProperty("state").GetRawText();
             }
         }
 
-        // One entity per lane's state, counted once per round: three, whatever the other lane did in between.
-        foreach (var state in states.Values)
-        {
-            var entry = Assert.Single(JsonDocument.Parse(state).RootElement.EnumerateObject());
-            Assert.Equal("000003", entry.Value.GetString());
-        }
-
-        Assert.Equal(2, processor.Environments);
+        return states;
     }
+
+    /// <summary>A window state of <paramref name="cards"/> entities seen once, in the processor's entry format.</summary>
+    private static string StateOf(int cards, int lane) =>
+        "{" + string.Join(",", Enumerable.Range(0, cards).Select(i => $"\"v.{lane:x8}{i:x8}\":\"000001\"")) + "}";
 
     /// <summary>A Kinesis event with a tumbling window (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html).</summary>
     private static byte[] WindowEvent(string card, int round, string state)
