@@ -1,5 +1,9 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Paywatch.Core.Enrichment;
@@ -10,34 +14,35 @@ namespace Paywatch.Core.Enrichment;
 /// starts and are exact whenever one entity always uses one partition key (and so one shard).
 /// </summary>
 /// <remarks>
-/// <para>The state is a JSON object of fixed-width entries, <c>"v.&lt;16 hex digits&gt;":"&lt;6 digits&gt;"</c>:
-/// the key is the XxHash64 of the entity key as read (already PAN-masked), so no card token, let alone a card
-/// number, is stored in it. Values are strings, as Lambda's TimeWindowEventResponse examples recommend; numbers
-/// are accepted on the way in (the documented KinesisTimeWindowEvent example uses them).</para>
-/// <para>Lambda hands the whole state in and takes it back out on every invocation
-/// (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html). To keep that cheap the counter
-/// keeps its state serialized: fixed-width entries are updated in place, so answering costs no serialization,
-/// and a state that comes back byte for byte as it was handed out is not parsed again.</para>
+/// <para>The state is a JSON object with one string member, <c>{"v":"&lt;base64&gt;"}</c> (<c>{}</c> when empty): the
+/// base64 of 12-byte entries, each the XxHash64 of an entity key as read (already PAN-masked; big-endian, 8 bytes)
+/// and its count (big-endian, 4 bytes). No card token, let alone a card number, is stored in it. One string keeps
+/// the state cheap for everyone who handles it: Lambda hands the whole state in and takes it back out on every
+/// invocation (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html), and a JSON reader skips a
+/// string in one step where it would read thousands of members one by one.</para>
+/// <para>Twelve bytes are exactly sixteen base64 characters, so an entry's text can be rewritten in place: answering
+/// costs no serialization, and a state that comes back byte for byte as it was handed out is not decoded again.
+/// The earlier member-per-entity form (<c>"v.&lt;16 hex digits&gt;":"&lt;count&gt;"</c>, numbers accepted too) is still
+/// read, so a window open across a deployment keeps its counts.</para>
 /// <para>Lambda ends a window early if its state exceeds 1 MB per shard, so the state holds at most
-/// <see cref="MaxEntries"/> entities (30 bytes each, about 900 KB): beyond that, the entities with the lowest
+/// <see cref="MaxEntries"/> entities (16 characters each, about 480 KB): beyond that, the entities with the lowest
 /// counts (the furthest from the velocity threshold) are not carried forward, and the number dropped is
-/// reported. A count above 999,999 is stored as 999,999.</para>
+/// reported.</para>
 /// </remarks>
 public sealed class VelocityCounter
 {
-    /// <summary>Entities kept in the window state: 30,000 entries of 30 bytes, below Lambda's 1 MB per shard.</summary>
+    /// <summary>Entities kept in the window state: 30,000 entries of 16 characters, well below Lambda's 1 MB per shard.</summary>
     public const int MaxEntries = 30_000;
 
-    private const int MaxStoredCount = 999_999;
-    private const int EntryBytes = 29; // "v.0123456789abcdef":"000001"
-    private const int Stride = EntryBytes + 1; // and the ',' or '}' after it
-    private const int KeyOffset = 3; // after "v.
-    private const int CountOffset = 22; // after "v.<16>":"
+    private const int EntryBytes = 12; // key (8) and count (4), big-endian
+    private const int EntryChars = 16; // the entry in base64
+    private static readonly byte[] Prefix = "{\"v\":\""u8.ToArray();
+    private static readonly byte[] Suffix = "\"}"u8.ToArray();
 
     private readonly Dictionary<ulong, int> _slots = [];
     private ulong[] _keys = new ulong[256];
     private int[] _counts = new int[256];
-    private byte[] _state = new byte[1 + (256 * Stride)];
+    private byte[] _state = new byte[Prefix.Length + (256 * EntryChars) + Suffix.Length];
     private int _entries;
 
     public VelocityCounter() => Clear();
@@ -46,18 +51,17 @@ public sealed class VelocityCounter
     public int Count => _entries;
 
     /// <summary>The window state as JSON. Valid until the counter next changes.</summary>
-    public ReadOnlyMemory<byte> State => _state.AsMemory(0, _entries == 0 ? 2 : 1 + (_entries * Stride));
+    public ReadOnlyMemory<byte> State => _state.AsMemory(0, _entries == 0 ? 2 : Prefix.Length + (_entries * EntryChars) + Suffix.Length);
 
     public void Clear()
     {
         _slots.Clear();
         _entries = 0;
-        _state[0] = (byte)'{';
-        _state[1] = (byte)'}';
+        "{}"u8.CopyTo(_state);
     }
 
     /// <summary>
-    /// Loads window state (the event's <c>state</c> object, as raw JSON). Entries that are not ours are ignored;
+    /// Loads window state (the event's <c>state</c> object, as raw JSON). Members that are not ours are ignored;
     /// a malformed state starts the window afresh rather than failing the batch.
     /// </summary>
     /// <returns>False when the state could not be read (the window restarts from zero).</returns>
@@ -84,9 +88,18 @@ public sealed class VelocityCounter
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                var isEntries = !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual("v"u8);
                 var hasKey = TryParseKey(reader.ValueSpan, reader.ValueIsEscaped, out var key);
                 reader.Read();
-                if (hasKey && TryParseCount(ref reader, out var count) && !_slots.ContainsKey(key))
+                if (isEntries && reader.TokenType == JsonTokenType.String)
+                {
+                    if (!LoadEntries(ref reader))
+                    {
+                        Clear();
+                        return false;
+                    }
+                }
+                else if (hasKey && TryParseCount(ref reader, out var count) && !_slots.ContainsKey(key))
                 {
                     Append(key, count);
                 }
@@ -118,7 +131,7 @@ public sealed class VelocityCounter
         }
 
         var count = ++_counts[slot];
-        WriteCount(slot, count);
+        WriteEntry(slot);
         return count;
     }
 
@@ -132,11 +145,12 @@ public sealed class VelocityCounter
 
         if (_counts[slot] > 1)
         {
-            WriteCount(slot, --_counts[slot]);
+            _counts[slot]--;
+            WriteEntry(slot);
             return;
         }
 
-        // Swap the last entry into the freed slot, so entries stay contiguous.
+        // Move the last entry into the freed slot, so entries stay contiguous.
         _slots.Remove(keyHash);
         var last = _entries - 1;
         if (slot != last)
@@ -144,11 +158,18 @@ public sealed class VelocityCounter
             _keys[slot] = _keys[last];
             _counts[slot] = _counts[last];
             _slots[_keys[slot]] = slot;
-            _state.AsSpan(1 + (last * Stride), EntryBytes).CopyTo(_state.AsSpan(1 + (slot * Stride)));
+            _state.AsSpan(EntryOffset(last), EntryChars).CopyTo(_state.AsSpan(EntryOffset(slot)));
         }
 
         _entries = last;
-        _state[_entries == 0 ? 1 : _entries * Stride] = (byte)'}';
+        if (_entries == 0)
+        {
+            "{}"u8.CopyTo(_state);
+        }
+        else
+        {
+            Suffix.CopyTo(_state.AsSpan(EntryOffset(_entries)));
+        }
     }
 
     /// <summary>
@@ -176,6 +197,43 @@ public sealed class VelocityCounter
         return dropped;
     }
 
+    private static int EntryOffset(int slot) => Prefix.Length + (slot * EntryChars);
+
+    /// <summary>Reads the entries of the compact form; false when they are not whole base64 entries.</summary>
+    private bool LoadEntries(ref Utf8JsonReader reader)
+    {
+        ReadOnlySpan<byte> text = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+        if (text.Length % EntryChars != 0)
+        {
+            return false;
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent(text.Length / EntryChars * EntryBytes);
+        try
+        {
+            if (Base64.DecodeFromUtf8(text, bytes, out _, out var written) != OperationStatus.Done)
+            {
+                return false;
+            }
+
+            for (var offset = 0; offset < written; offset += EntryBytes)
+            {
+                var key = BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(offset));
+                var count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(offset + 8));
+                if (count > 0 && !_slots.ContainsKey(key))
+                {
+                    Append(key, count);
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
     private void Append(ulong key, int count)
     {
         _slots[key] = _entries;
@@ -188,26 +246,30 @@ public sealed class VelocityCounter
         {
             Array.Resize(ref _keys, _keys.Length * 2);
             Array.Resize(ref _counts, _counts.Length * 2);
-            Array.Resize(ref _state, 1 + (_keys.Length * Stride));
+            Array.Resize(ref _state, Prefix.Length + (_keys.Length * EntryChars) + Suffix.Length);
         }
 
         var slot = _entries++;
         _keys[slot] = key;
         _counts[slot] = count;
-        var entry = _state.AsSpan(1 + (slot * Stride), Stride);
-        "\"v.0000000000000000\":\"000000\"}"u8.CopyTo(entry);
-        _ = Utf8Formatter.TryFormat(key, entry.Slice(KeyOffset, 16), out _, new StandardFormat('x', 16));
-        WriteCount(slot, count);
-        if (slot > 0)
+        if (slot == 0)
         {
-            _state[slot * Stride] = (byte)','; // the previous entry is no longer the last
+            Prefix.CopyTo(_state, 0);
         }
+
+        WriteEntry(slot);
+        Suffix.CopyTo(_state.AsSpan(EntryOffset(_entries)));
     }
 
-    private void WriteCount(int slot, int count) =>
-        _ = Utf8Formatter.TryFormat(
-            Math.Min(count, MaxStoredCount), _state.AsSpan(1 + (slot * Stride) + CountOffset, 6), out _, new StandardFormat('D', 6));
+    private void WriteEntry(int slot)
+    {
+        Span<byte> entry = stackalloc byte[EntryBytes];
+        BinaryPrimitives.WriteUInt64BigEndian(entry, _keys[slot]);
+        BinaryPrimitives.WriteInt32BigEndian(entry[8..], _counts[slot]);
+        _ = Base64.EncodeToUtf8(entry, _state.AsSpan(EntryOffset(slot), EntryChars), out _, out _);
+    }
 
+    /// <summary>A member of the earlier form: <c>v.</c> and the key in 16 hex digits.</summary>
     private static bool TryParseKey(ReadOnlySpan<byte> name, bool escaped, out ulong key)
     {
         key = 0;

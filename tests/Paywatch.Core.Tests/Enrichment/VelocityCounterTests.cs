@@ -8,6 +8,22 @@ public sealed class VelocityCounterTests
 {
     private static byte[] State(VelocityCounter counter) => counter.State.ToArray();
 
+    /// <summary>The counts in a state of the compact form, read as the format is documented (12-byte big-endian entries in base64).</summary>
+    private static Dictionary<ulong, int> Counts(ReadOnlyMemory<byte> state)
+    {
+        using var json = JsonDocument.Parse(state);
+        if (!json.RootElement.TryGetProperty("v", out var entries))
+        {
+            return [];
+        }
+
+        var bytes = Convert.FromBase64String(entries.GetString()!);
+        Assert.Equal(0, bytes.Length % 12);
+        return Enumerable.Range(0, bytes.Length / 12).ToDictionary(
+            i => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(i * 12)),
+            i => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan((i * 12) + 8)));
+    }
+
     [Fact]
     public void Counts_per_entity_and_carries_counts_through_the_state()
     {
@@ -25,15 +41,35 @@ public sealed class VelocityCounterTests
     }
 
     [Fact]
-    public void State_holds_hashes_and_string_counts_never_the_entity_key()
+    public void State_holds_hashes_and_counts_in_one_base64_string_never_the_entity_key()
     {
         var counter = new VelocityCounter();
+        counter.Increment("card_secret_token"u8, out var key);
         counter.Increment("card_secret_token"u8, out _);
 
         var state = Encoding.UTF8.GetString(State(counter));
 
         Assert.DoesNotContain("card_secret_token", state, StringComparison.Ordinal);
-        Assert.Matches("""^\{"v\.[0-9a-f]{16}":"000001"\}$""", state);
+        // 12 bytes: the key's XxHash64 and the count, big-endian.
+        var expected = new byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(expected, System.IO.Hashing.XxHash64.HashToUInt64("card_secret_token"u8));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(expected.AsSpan(8), 2);
+        Assert.Equal($$"""{"v":"{{Convert.ToBase64String(expected)}}"}""", state);
+        Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64("card_secret_token"u8), key);
+    }
+
+    [Fact]
+    public void State_in_the_earlier_member_per_entity_form_is_read_and_answered_in_the_compact_one()
+    {
+        var counter = new VelocityCounter();
+        counter.Increment("card_1"u8, out var key);
+        var earlier = $"{{\"v.{key:x16}\":\"000004\",\"v.00000000000000ff\":\"000002\"}}";
+
+        var next = new VelocityCounter();
+        Assert.True(next.Load(Encoding.UTF8.GetBytes(earlier)));
+
+        Assert.Equal(5, next.Increment("card_1"u8, out _));
+        Assert.Equal(new Dictionary<ulong, int> { [key] = 5, [0xff] = 2 }, Counts(next.State));
     }
 
     [Fact]
@@ -56,6 +92,9 @@ public sealed class VelocityCounterTests
         var counter = new VelocityCounter();
 
         Assert.False(counter.Load("{\"v.00000000000000ff\":"u8));
+        Assert.Equal(0, counter.Count);
+        Assert.False(counter.Load("{\"v\":\"AAAA\"}"u8)); // not whole 12-byte entries
+        Assert.False(counter.Load("{\"v\":\"!!!!!!!!!!!!!!!!\"}"u8)); // not base64
         Assert.Equal(0, counter.Count);
     }
 
@@ -81,15 +120,13 @@ public sealed class VelocityCounterTests
                 expected[card] = expected.GetValueOrDefault(card) + 1;
             }
 
-            using var json = JsonDocument.Parse(counter.State);
-            Assert.Equal(expected.Count(e => e.Value > 0), json.RootElement.EnumerateObject().Count());
+            Assert.Equal(expected.Count(e => e.Value > 0), Counts(counter.State).Count);
         }
 
-        using var final = JsonDocument.Parse(counter.State);
-        var byKey = final.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => int.Parse(p.Value.GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        var byKey = Counts(counter.State);
         foreach (var (card, count) in expected.Where(e => e.Value > 0))
         {
-            Assert.Equal(count, byKey[$"v.{hashes[card]:x16}"]);
+            Assert.Equal(count, byKey[hashes[card]]);
         }
     }
 

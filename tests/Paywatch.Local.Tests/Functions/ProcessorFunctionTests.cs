@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Paywatch.Core.Enrichment;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
@@ -63,22 +64,22 @@ public sealed class ProcessorFunctionTests
     }
 
     /// <summary>
-    /// Two lanes' events, interleaved, each lane's state holding 100 other cards: each state must come back counted
-    /// exactly from itself, and the function keeps one environment per lane, so no environment reads another lane's
+    /// Two lanes' events, interleaved, each lane's state holding 100 other cards (1.6 KB): each state must come back
+    /// counted exactly from itself, and the function keeps one environment per lane, so no environment reads another lane's
     /// state again.
     /// </summary>
     [Fact]
     public async Task Interleaved_lanes_each_keep_an_environment_holding_their_window_state_and_count_exactly()
     {
         using var processor = NewProcessor();
-        var states = await InterleaveAsync(processor, new() { ["card-a"] = StateOf(100, lane: 1), ["card-b"] = StateOf(100, lane: 2) });
+        var states = await InterleaveAsync(processor, new() { ["card-a"] = StateOf(100, lane: "a"), ["card-b"] = StateOf(100, lane: "b") });
 
-        foreach (var state in states.Values)
+        foreach (var (card, state) in states)
         {
-            var counts = JsonDocument.Parse(state).RootElement.EnumerateObject().Select(e => e.Value.GetString()).ToList();
+            var counts = Read(state);
             Assert.Equal(101, counts.Count);
-            Assert.Equal(100, counts.Count(c => c == "000001")); // the lane's other cards, untouched
-            Assert.Single(counts, "000003"); // the lane's card, counted once per round, whatever the other lane did
+            Assert.Equal(4, counts.Increment(Encoding.UTF8.GetBytes(card), out _)); // counted once per round, whatever the other lane did
+            Assert.Equal(2, counts.Increment(Encoding.UTF8.GetBytes($"{card[^1]}-card-7"), out _)); // the lane's other cards, untouched
         }
 
         Assert.Equal(2, processor.Environments);
@@ -91,9 +92,11 @@ public sealed class ProcessorFunctionTests
         using var processor = NewProcessor();
         var states = await InterleaveAsync(processor, new() { ["card-a"] = "{}", ["card-b"] = "{}" });
 
-        foreach (var state in states.Values)
+        foreach (var (card, state) in states)
         {
-            Assert.Equal("000003", Assert.Single(JsonDocument.Parse(state).RootElement.EnumerateObject()).Value.GetString());
+            var counts = Read(state);
+            Assert.Equal(1, counts.Count);
+            Assert.Equal(4, counts.Increment(Encoding.UTF8.GetBytes(card), out _));
         }
 
         Assert.Equal(1, processor.Environments);
@@ -117,9 +120,25 @@ public sealed class ProcessorFunctionTests
         return states;
     }
 
-    /// <summary>A window state of <paramref name="cards"/> entities seen once, in the processor's entry format.</summary>
-    private static string StateOf(int cards, int lane) =>
-        "{" + string.Join(",", Enumerable.Range(0, cards).Select(i => $"\"v.{lane:x8}{i:x8}\":\"000001\"")) + "}";
+    /// <summary>A window state of <paramref name="cards"/> cards seen once each, as the processor writes it.</summary>
+    private static string StateOf(int cards, string lane)
+    {
+        var counter = new VelocityCounter();
+        for (var i = 0; i < cards; i++)
+        {
+            counter.Increment(Encoding.UTF8.GetBytes($"{lane}-card-{i}"), out _);
+        }
+
+        return Encoding.UTF8.GetString(counter.State.Span);
+    }
+
+    /// <summary>The counts a window state carries, read as the processor reads them.</summary>
+    private static VelocityCounter Read(string state)
+    {
+        var counter = new VelocityCounter();
+        Assert.True(counter.Load(Encoding.UTF8.GetBytes(state)));
+        return counter;
+    }
 
     /// <summary>A Kinesis event with a tumbling window (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html).</summary>
     private static byte[] WindowEvent(string card, int round, string state)
