@@ -86,7 +86,7 @@ public sealed class AwsApiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var requestId = Guid.NewGuid().ToString();
+        var requestId = Uuid.NewString();
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
         if (context.Request.Headers.TryGetValue("X-Amz-Target", out var target))

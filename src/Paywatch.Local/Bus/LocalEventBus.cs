@@ -182,7 +182,7 @@ public sealed class LocalEventBus : IEventPublisher
 
         if (string.IsNullOrEmpty(busName) || busName == DefaultBusName)
         {
-            return new PutEventsResultEntry(Guid.NewGuid().ToString()); // The default bus has no rules in this stack.
+            return new PutEventsResultEntry(Uuid.NewString()); // The default bus has no rules in this stack.
         }
 
         var matched = t_matched ??= new List<string>(4);
@@ -200,7 +200,7 @@ public sealed class LocalEventBus : IEventPublisher
             }
             else
             {
-                id = Guid.NewGuid().ToString();
+                id = Uuid.NewString();
                 eventJson = BuildEvent(id, source!, detailType!, detail, time ?? now, resources);
                 matcher.Match(eventJson, matched);
             }
@@ -218,12 +218,12 @@ public sealed class LocalEventBus : IEventPublisher
         if (matched.Count > 0)
         {
             Interlocked.Increment(ref _eventsMatched);
-            id ??= Guid.NewGuid().ToString();
+            id ??= Uuid.NewString();
             eventJson ??= BuildEvent(id, source!, detailType!, detail, time ?? now, resources);
             Route(id, eventJson, time ?? now, now, matched);
         }
 
-        return needsId ? new PutEventsResultEntry(id ?? Guid.NewGuid().ToString()) : Accepted;
+        return needsId ? new PutEventsResultEntry(id ?? Uuid.NewString()) : Accepted;
     }
 
     private PutEventsResultEntry? Validate(string? source, string? detailType, ReadOnlySpan<byte> detail, string? busName, bool detailMissing, bool checkJson)

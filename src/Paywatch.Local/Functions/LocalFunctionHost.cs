@@ -60,7 +60,7 @@ public sealed class LocalFunctionHost
     /// </summary>
     public async ValueTask<InvocationResult> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var requestId = Guid.NewGuid().ToString();
+        var requestId = Uuid.NewString();
         var running = Interlocked.Increment(ref _running);
         if (running > Options.ReservedConcurrency)
         {

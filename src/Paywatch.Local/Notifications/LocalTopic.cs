@@ -77,7 +77,7 @@ public sealed class LocalTopic : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         var notification = new TopicNotification(
-            Guid.NewGuid().ToString(),
+            Uuid.NewString(),
             TopicArn,
             subject,
             message,

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -44,8 +45,10 @@ public sealed class TraceStore : IDisposable
     private readonly ActivityListener _listener;
     private readonly SpanSlot[] _slots;
     private readonly byte[] _tags;
-    private readonly Dictionary<string, ushort> _nameIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ushort> _nameIds = new(StringComparer.Ordinal);
+    // Guarded by _namesLock: a name is added to the list before its id is published in _nameIds.
     private readonly List<string> _names = [];
+    private readonly Lock _namesLock = new();
     private readonly Lock _lock = new();
     private long _recorded;
     private long _truncated;
@@ -74,6 +77,7 @@ public sealed class TraceStore : IDisposable
     public IReadOnlyList<SpanRecord> Spans()
     {
         lock (_lock)
+        lock (_namesLock)
         {
             var count = (int)Math.Min(_recorded, _slots.Length);
             var first = _recorded - count;
@@ -104,20 +108,23 @@ public sealed class TraceStore : IDisposable
             parentSpanId = BinaryPrimitives.ReadUInt64BigEndian(ids);
         }
 
+        // Formatted outside the lock, which the processor's concurrent invocations all take: only the copy is inside.
+        Span<byte> tags = stackalloc byte[TagBytesPerSpan];
+        var (tagBytes, complete) = WriteTags(activity, tags);
+        var slot = new SpanSlot(
+            NameId(activity.OperationName) ?? NameId("?")!.Value,
+            traceId,
+            spanId,
+            parentSpanId,
+            activity.StartTimeUtc.Ticks,
+            activity.Duration.Ticks,
+            activity.Status == ActivityStatusCode.Error,
+            (ushort)tagBytes);
         lock (_lock)
         {
             var index = (int)(_recorded % _slots.Length);
-            var tags = _tags.AsSpan(index * TagBytesPerSpan, TagBytesPerSpan);
-            var (tagBytes, complete) = WriteTags(activity, tags);
-            _slots[index] = new SpanSlot(
-                NameId(activity.OperationName) ?? NameId("?")!.Value,
-                traceId,
-                spanId,
-                parentSpanId,
-                activity.StartTimeUtc.Ticks,
-                activity.Duration.Ticks,
-                activity.Status == ActivityStatusCode.Error,
-                (ushort)tagBytes);
+            tags[..tagBytes].CopyTo(_tags.AsSpan(index * TagBytesPerSpan, TagBytesPerSpan));
+            _slots[index] = slot;
             _recorded++;
             if (!complete)
             {
@@ -130,14 +137,14 @@ public sealed class TraceStore : IDisposable
     {
         var written = 0;
         var complete = true;
-        foreach (var (key, value) in activity.TagObjects)
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
-            if (value is null)
+            if (tag.Value is not { } value)
             {
                 continue;
             }
 
-            var keyId = NameId(key);
+            var keyId = NameId(tag.Key);
             var room = slot[written..];
             if (keyId is null || room.Length < TagHeaderBytes || !TryFormat(value, room[TagHeaderBytes..], out var length))
             {
@@ -168,6 +175,7 @@ public sealed class TraceStore : IDisposable
         return result;
     }
 
+    /// <summary>The id of a span name or tag key; read without a lock, as names are added only the first time they are seen.</summary>
     private ushort? NameId(string name)
     {
         if (_nameIds.TryGetValue(name, out var id))
@@ -175,15 +183,23 @@ public sealed class TraceStore : IDisposable
             return id;
         }
 
-        if (_names.Count >= MaxNames)
+        lock (_namesLock)
         {
-            return null;
-        }
+            if (_nameIds.TryGetValue(name, out id))
+            {
+                return id;
+            }
 
-        id = (ushort)_names.Count;
-        _names.Add(name);
-        _nameIds.Add(name, id);
-        return id;
+            if (_names.Count >= MaxNames)
+            {
+                return null;
+            }
+
+            id = (ushort)_names.Count;
+            _names.Add(name);
+            _nameIds[name] = id;
+            return id;
+        }
     }
 
     private SpanRecord ToRecord(int index)
