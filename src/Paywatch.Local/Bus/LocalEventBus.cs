@@ -273,7 +273,6 @@ public sealed class LocalEventBus : IEventPublisher
     private void Route(string id, byte[] eventJson, DateTimeOffset time, DateTimeOffset ingestion, List<string> matched)
     {
         using var document = JsonDocument.Parse(eventJson);
-        var eventText = Encoding.UTF8.GetString(eventJson);
         foreach (var ruleName in matched)
         {
             var i = _ruleIndex[ruleName];
@@ -289,7 +288,7 @@ public sealed class LocalEventBus : IEventPublisher
                 Metric(i, 2, ingestion);
                 lock (_recent[i])
                 {
-                    _recent[i].Enqueue(new RoutedEvent(ruleName, id, time, eventText, input));
+                    _recent[i].Enqueue(new RoutedEvent(ruleName, id, time, eventJson, input));
                     while (_recent[i].Count > _recentPerRule)
                     {
                         _recent[i].Dequeue();

@@ -1,4 +1,10 @@
+using System.Text;
+
 namespace Paywatch.Local.Bus;
 
 /// <summary>An event a rule matched: the event as EventBridge built it, and the input its target received.</summary>
-public sealed record RoutedEvent(string RuleName, string EventId, DateTimeOffset Time, string Event, string TargetInput);
+public sealed record RoutedEvent(string RuleName, string EventId, DateTimeOffset Time, ReadOnlyMemory<byte> EventJson, string TargetInput)
+{
+    /// <summary>The event as text, decoded when asked for: most routed events are never looked at.</summary>
+    public string Event => Encoding.UTF8.GetString(EventJson.Span);
+}
