@@ -26,10 +26,10 @@ public sealed record SpanRecord(
 /// <remarks>
 /// Recording is on the processor's path (five spans per transaction), and what the ring keeps lives long enough to
 /// reach the oldest GC generation: keeping the spans as objects (the activities, or records of strings) made the GC
-/// cost more than the processor's own work (docs/benchmarks.md, "The trace store"). So the ring holds no object
+/// cost more than the processor's own work (docs/benchmarks.md, "The local twin"). So the ring holds no object
 /// reference at all: ids, times and flags in an array of plain structs, and each span's tags as UTF-8 in a fixed slot
-/// of one byte array. Names and tag keys, the processor's constants, are kept once in a small table. Records are
-/// built when read.
+/// of one byte array (25 MB at the default capacity). Names and tag keys, the processor's constants, are kept once in
+/// a small table. Records are built when read.
 /// </remarks>
 public sealed class TraceStore : IDisposable
 {
