@@ -34,7 +34,7 @@ internal sealed record StreamsEventResponse(StreamsEventResponse.Kind Outcome, i
             reader.Read();
             if (reader.TokenType == JsonTokenType.Null)
             {
-                return new(Kind.Success, batch.Length, null, null);
+                return reader.Read() ? Failed("the response is not JSON (more after null)") : new(Kind.Success, batch.Length, null, null);
             }
 
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -53,7 +53,7 @@ internal sealed record StreamsEventResponse(StreamsEventResponse.Kind Outcome, i
                 {
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    state = payload[start..((int)reader.TokenStartIndex + 1)];
+                    state = payload[start..(int)reader.BytesConsumed];
                 }
                 else if (isFailures && reportBatchItemFailures && reader.TokenType != JsonTokenType.Null)
                 {

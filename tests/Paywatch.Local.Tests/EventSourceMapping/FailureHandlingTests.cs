@@ -70,6 +70,7 @@ public sealed class FailureHandlingTests
     [InlineData("{\"batchItemFailures\":{\"itemIdentifier\":\"1000\"}}")]
     [InlineData("[]")]
     [InlineData("{} {}")]
+    [InlineData("null {}")]
     [InlineData("not json")]
     public async Task An_unusable_failure_report_fails_the_whole_batch(string response)
     {

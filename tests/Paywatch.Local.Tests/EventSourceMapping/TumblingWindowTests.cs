@@ -103,4 +103,23 @@ public sealed class TumblingWindowTests
         Assert.Equal(["a"], ScriptedFunction.Data(events[1]));
         Assert.Equal("{}", events[1].GetProperty("state").GetRawText());
     }
+
+    /// <summary>The state is whatever JSON the function answered with, handed back exactly, objects or not.</summary>
+    [Theory]
+    [InlineData("{\"a\":[1,{\"b\":\"x\"}]}")]
+    [InlineData("\"text, with \\\"quotes\\\"\"")]
+    [InlineData("42")]
+    public async Task The_state_the_function_answered_comes_back_exactly_in_the_next_event(string state)
+    {
+        await using var fixture = new MappingFixture(Windowed);
+        fixture.Function.Respond = _ => $$"""{"batchItemFailures":[],"state":{{state}}}""";
+        fixture.Source.Put(MappingFixture.Shard0, "key", "a");
+        await fixture.Mapping.PollUntilIdleAsync();
+        fixture.Source.Put(MappingFixture.Shard0, "key", "b");
+        await fixture.Mapping.PollUntilIdleAsync();
+
+        var events = fixture.Function.EventList;
+        Assert.Equal(2, events.Count);
+        Assert.Equal(state, events[1].GetProperty("state").GetRawText());
+    }
 }
