@@ -116,7 +116,7 @@ public sealed class ProcessorFunction : ILocalFunction, IDisposable
     {
         lock (_lock)
         {
-            // States of different lanes differ in their first entries, so a mismatch costs a few bytes' comparison.
+            // States of different lanes differ in length or within their first entry: a mismatch costs a few bytes' comparison.
             var index = _idle.Count - 1;
             while (index >= 0 && !_idle[index].Handler.HoldsWindowState(state))
             {
