@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,8 @@ internal static class WebJson
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // Served as application/json, never inlined into HTML: no need to escape ' < > as \u0027 ...
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static IResult Ok<T>(T value) => Results.Json(value, Options);
@@ -51,7 +54,8 @@ internal static class WebJson
     /// <summary>An ISO 8601 time parameter.</summary>
     /// <exception cref="BadRequestException">Missing or not a time.</exception>
     public static DateTimeOffset Time(string? text, string name) =>
-        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
+        // A '+' of an offset left unencoded in a query string arrives as a space.
+        DateTimeOffset.TryParse(text?.Replace(' ', '+', StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
             ? time.ToUniversalTime()
             : throw new BadRequestException($"'{name}' must be an ISO 8601 time, not '{text}'.");
 
