@@ -55,7 +55,7 @@ internal static class WebJson
     /// <exception cref="BadRequestException">Missing or not a time.</exception>
     public static DateTimeOffset Time(string? text, string name) =>
         // A '+' of an offset left unencoded in a query string arrives as a space.
-        DateTimeOffset.TryParse(text?.Replace(' ', '+', StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
+        DateTimeOffset.TryParse(text?.Replace(' ', '+'), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
             ? time.ToUniversalTime()
             : throw new BadRequestException($"'{name}' must be an ISO 8601 time, not '{text}'.");
 
