@@ -64,7 +64,11 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
     /// At second 10 of the current minute, puts <paramref name="count"/> generated transactions and two carrying a card
     /// number, then moves the clock until the mapping has finished them all (processed, or given up on to the DLQ).
     /// </summary>
-    public async Task SendMinuteAsync(int count)
+    /// <param name="spread">
+    /// By their own partition keys, over every shard at once (with reserved concurrency 1, invocations throttle and
+    /// wait); false puts them all under one key, so one shard's lane takes them in turn, unthrottled.
+    /// </param>
+    public async Task SendMinuteAsync(int count, bool spread = false)
     {
         var at = new DateTimeOffset(Clock.Now.Year, Clock.Now.Month, Clock.Now.Day, Clock.Now.Hour, Clock.Now.Minute, 10, TimeSpan.Zero);
         if (Clock.Now < at)
@@ -72,12 +76,12 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
             await Clock.AdvanceToAsync(at);
         }
 
-        var entries = _traffic.Generate(count).Select(t => new PutRecordEntry(t.PartitionKey, t.Utf8Json)).ToList();
+        var entries = _traffic.Generate(count).Select(t => new PutRecordEntry(spread ? t.PartitionKey : "steady", t.Utf8Json)).ToList();
         for (var i = 0; i < 2; i++)
         {
             var id = $"txn-pan-{Clock.Now:HHmm}-{i}";
             var json = $$"""{"transaction_id":"{{id}}","amount":125.5,"type":"PURCHASE","merchant_id":"merch-9","merchant_country":"US","card_id":"card-pan-{{i}}","card_number":"{{Pan}}"}""";
-            entries.Add(new PutRecordEntry(id, Encoding.UTF8.GetBytes(json)));
+            entries.Add(new PutRecordEntry(spread ? id : "steady", Encoding.UTF8.GetBytes(json)));
         }
 
         var completed = Twin.Mapping.RecordsCompleted + Twin.Mapping.RecordsDiscarded + entries.Count;
