@@ -1,10 +1,8 @@
 // The header's theme button: auto / light / dark, remembered in localStorage, applied as data-theme on <html>
-// (no attribute for auto, so that the stylesheet's prefers-color-scheme rule decides). Charts listen for
-// "paywatch:themechange" on window to re-read their colours.
+// (no attribute for auto, so that the stylesheet's prefers-color-scheme rule decides), then tells the charts.
+import { THEME_CHANGE_EVENT } from '../charts/themeColors';
 import { h } from '../dom';
 import { effectiveTheme, nextThemeChoice, readThemeChoice, THEME_STORAGE_KEY, type ThemeChoice } from './theme';
-
-export const THEME_CHANGE_EVENT = 'paywatch:themechange';
 
 const LABELS: Record<ThemeChoice, string> = { auto: 'Theme: auto', light: 'Theme: light', dark: 'Theme: dark' };
 
