@@ -25,4 +25,5 @@ function block(node: Block): Node {
   }
 }
 
+export const renderInline = (nodes: readonly Inline[]): Node[] => nodes.map(inline);
 export const renderMarkdown = (blocks: readonly Block[]): Node[] => blocks.map(block);

@@ -2,6 +2,8 @@
 // It carries the test hooks: data-widget-index, data-widget-type, data-state.
 import { h, replace } from '../dom';
 import type { GridPlacement } from './layout';
+import { parseInline } from './markdown';
+import { renderInline } from './markdownDom';
 
 export type WidgetState = 'loading' | 'ready' | 'empty' | 'error';
 
@@ -39,7 +41,8 @@ export class WidgetFrame {
     this.setNote(null);
     this.placeholder.hidden = state === 'ready';
     this.placeholder.className = 'widget-placeholder empty';
-    if (state === 'empty') replace(this.placeholder, emptyText);
+    // The empty text may name commands as `code`: they are shown as code (text nodes, never markup).
+    if (state === 'empty') replace(this.placeholder, h('span', {}, ...renderInline(parseInline(emptyText))));
     this.body.hidden = state === 'empty';
   }
 
