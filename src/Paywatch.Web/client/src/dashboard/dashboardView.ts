@@ -85,10 +85,13 @@ export function mountDashboard(root: HTMLElement, context: PageContext): () => v
   }
 
   async function load(): Promise<void> {
+    inFlight = true;
     try {
       const loaded = await getDashboard();
+      inFlight = false;
       if (!disposed) build(loaded);
     } catch (error) {
+      inFlight = false;
       if (disposed) return;
       view.dataset.state = 'error';
       replace(view, h('div', { class: 'error' }, `The dashboard could not be read: ${errorMessage(error)} Trying again every ${context.refreshSeconds} s.`));

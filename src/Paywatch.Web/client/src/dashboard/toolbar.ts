@@ -79,8 +79,10 @@ export function buildToolbar(title: string, bodyRange: TimeRange, refreshSeconds
       to.value = toUtcMinute(shown.endMs);
     },
     setUpdated(twinMs, busy) {
-      const at = twinMs === null ? '' : `Updated ${formatUtcTime(twinMs, true)}`;
-      updated.textContent = [busy ? 'Refreshing…' : at, paused ? 'paused' : `every ${refreshSeconds} s`].filter(Boolean).join(' · ');
+      // The text changes only when the data does; a refresh under way only lights the dot before it.
+      const at = twinMs === null ? 'Loading' : `Updated ${formatUtcTime(twinMs, true)}`;
+      updated.textContent = `${at} · ${paused ? 'paused' : `every ${refreshSeconds} s`}`;
+      updated.classList.toggle('busy', busy);
     },
   };
 }

@@ -59,7 +59,8 @@ function table(result: LogQueryResult): HTMLTableElement {
     h('thead', {}, h('tr', {}, ...result.fields.map(field => h('th', {}, field)))),
     h('tbody', {}, ...result.rows.map(row => h('tr', {}, ...result.fields.map((_, column) => {
       const cell = row[column] ?? null;
-      return h('td', { class: cell !== null && /^-?\d+(\.\d+)?$/.test(cell) ? 'num' : null }, cell ?? '');
+      // Long messages are cut to one line; the whole text is in the cell's title.
+      return h('td', { class: cell !== null && /^-?\d+(\.\d+)?$/.test(cell) ? 'num' : null, title: cell }, cell ?? '');
     })))),
   );
 }
