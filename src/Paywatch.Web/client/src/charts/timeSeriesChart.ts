@@ -174,9 +174,11 @@ export class TimeSeriesChart {
           h('span', { class: 'swatch', style: `background:${s.color}` }), h('span', {}, s.label), h('b', {}, formatValue(s.values[at] ?? null)))),
     );
     this.tooltip.hidden = false;
-    const flip = left > u.over.clientWidth / 2;
-    this.tooltip.style.left = flip ? '' : `${left + 58}px`;
-    this.tooltip.style.right = flip ? `${this.plotArea.clientWidth - left - 40}px` : '';
+    // The cursor is relative to the plotting area, which starts after the y axis.
+    const x = left + u.over.offsetLeft;
+    const flip = x > this.plotArea.clientWidth / 2;
+    this.tooltip.style.left = flip ? '' : `${x + 12}px`;
+    this.tooltip.style.right = flip ? `${this.plotArea.clientWidth - x + 12}px` : '';
   }
 
   private buildLegend(): void {

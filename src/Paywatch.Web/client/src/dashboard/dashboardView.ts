@@ -68,7 +68,8 @@ export function mountDashboard(root: HTMLElement, context: PageContext): () => v
     const placements = placeWidgets(widgets);
     const order = readingOrder(placements);
     let unsettled = widgets.length;
-    const onFirstSettle = () => { if (--unsettled === 0) markFirstRender(); };
+    // Text widgets settle while the grid is still being built: the mark waits until it is on the page.
+    const onFirstSettle = () => { if (--unsettled === 0) queueMicrotask(markFirstRender); };
     const grid = h('div', { class: 'dashboard-grid' });
     renderers = widgets.map((widget, index) => {
       const frame = new WidgetFrame(index, String(widget.type), placements[index]!, order.indexOf(index), onFirstSettle);
