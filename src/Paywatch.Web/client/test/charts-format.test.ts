@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatAgo, formatUtcDateTime, formatUtcTime, formatValue } from '../src/charts/format';
+import { formatAgo, formatUtcDateTime, formatUtcTime, formatValue, timeAxisLabels } from '../src/charts/format';
 
 test('values read compactly', () => {
   assert.equal(formatValue(null), '–');
@@ -30,4 +30,11 @@ test('ages read at a glance', () => {
   assert.equal(formatAgo(0, 3 * 3_600_000), '3 h ago');
   assert.equal(formatAgo(0, 50 * 3_600_000), '2 d ago');
   assert.equal(formatAgo(10_000, 0), 'just now');
+});
+
+test('time-axis labels are 24-hour UTC, with the date only where days change over a multi-day range', () => {
+  const at = (day: number, hour: number) => Date.UTC(2026, 10, day, hour);
+  assert.deepEqual(timeAxisLabels([at(26, 9), at(26, 13), at(26, 17)]), ['09:00', '13:00', '17:00']);
+  assert.deepEqual(timeAxisLabels([at(26, 12), at(27, 0), at(27, 12), at(28, 0)]), ['11-26 12:00', '11-27 00:00', '12:00', '11-28 00:00']);
+  assert.deepEqual(timeAxisLabels([]), []);
 });

@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h, replace } from '../dom';
-import { formatUtcDateTime, formatUtcTime, formatValue } from './format';
+import { formatUtcDateTime, formatValue, timeAxisLabels } from './format';
 import { withAlpha } from './palette';
 import { stackSeries } from './stack';
 import { readThemeColors, THEME_CHANGE_EVENT, type ThemeColors } from './themeColors';
@@ -150,7 +150,7 @@ export class TimeSeriesChart {
       series,
       bands: kind === 'stacked' ? this.data.series.slice(1).map((_, i) => ({ series: [i + 2, i + 1] as [number, number] })) : [],
       axes: [
-        { ...axisStyle, space: 60, values: (_u: uPlot, splits: number[]) => timeLabels(splits) },
+        { ...axisStyle, space: 40, values: (_u: uPlot, splits: number[]) => timeAxisLabels(splits) },
         { ...axisStyle, scale: 'y', values: yValues, size: 48, ...(left.label ? { label: left.label, labelSize: 16 } : {}) },
         ...(hasRight ? [{ ...axisStyle, scale: 'y2', side: 1, values: yValues, size: 48, grid: { show: false }, ...(right.label ? { label: right.label, labelSize: 16 } : {}) }] : []),
       ],
@@ -199,16 +199,6 @@ export class TimeSeriesChart {
           `${a.label} ${a.toValue === undefined ? formatValue(a.value) : `${formatValue(a.value)}–${formatValue(a.toValue)}`}`)),
     );
   }
-}
-
-/** 24-hour UTC labels; the date joins the time where the day changes, and on the first label of a range over a day. */
-function timeLabels(splits: number[]): string[] {
-  const spansDays = splits.length > 1 && splits[splits.length - 1]! - splits[0]! > 24 * 3600_000;
-  return splits.map((ms, index) => {
-    const day = new Date(ms).toISOString().slice(5, 10);
-    const previousDay = index > 0 ? new Date(splits[index - 1]!).toISOString().slice(5, 10) : null;
-    return spansDays && day !== previousDay ? `${day} ${formatUtcTime(ms)}` : formatUtcTime(ms);
-  });
 }
 
 /** The y range: the widget's min and max where given, else from 0 (or the data's negative minimum) to the data's maximum plus headroom. */
