@@ -14,6 +14,7 @@ internal static class TraceEndpoints
 {
     private const int DefaultLimit = 100;
     private const int MaxLimit = 1000;
+    private const string TraceStoreCapacityHint = "50,000 spans, about 10,000 transactions";
 
     public static void Map(WebApplication app, LocalTwin twin)
     {
@@ -90,8 +91,6 @@ internal static class TraceEndpoints
             });
         });
     }
-
-    private const string TraceStoreCapacityHint = "50,000 spans, about 10,000 transactions";
 
     /// <summary>
     /// A transaction's waterfall: its span and everything under it, the spans above it (the batch, Lambda's

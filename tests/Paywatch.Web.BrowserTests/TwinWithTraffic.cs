@@ -90,7 +90,7 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
         await Clock.AdvanceUntilAsync(
             () => Twin.Mapping.RecordsCompleted + Twin.Mapping.RecordsDiscarded >= completed,
             TimeSpan.FromSeconds(45),
-            $"the {entries.Count} records of {at:HH:mm} finished (completed {Twin.Mapping.RecordsCompleted}, discarded {Twin.Mapping.RecordsDiscarded}, want {completed}, throttles {Twin.Function.Throttles}, last error {Twin.Mapping.LastError?.Message})");
+            $"the {entries.Count} records of {at:HH:mm} finished");
     }
 
     /// <summary>Moves the clock to the start of the next minute.</summary>

@@ -35,13 +35,12 @@ public sealed partial class WebUiEndToEndTests(ChromiumBrowser chromium) : IClas
         }
 
         Assert.True(twin.Twin.Function.Throttles > 0, "no invocation was throttled; the Throttles widget would have no data");
-        try { await twin.Clock.AdvanceUntilAsync(() => State(twin, ProcessingHealth) == AlarmState.Ok, TimeSpan.FromMinutes(2), "Processing Health OK"); }
-        catch (Exception e) { throw new InvalidOperationException(e.Message + string.Join("\n", twin.Twin.Alarms.DescribeAlarms().Select(a => $"{a.AlarmName} {a.StateValue} {a.StateReason}"))); }
+        await AdvanceUntilAsync(twin, ProcessingHealth, AlarmState.Ok, TimeSpan.FromMinutes(2));
 
         var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1100 } });
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync(new Uri(twin.Url, "/?refresh=1#/dashboard").ToString());
+        await page.GotoAsync(new Uri(twin.Url, "/?refresh=1#/dashboard?range=15m").ToString());
 
         // All ten widgets of config/dashboard, each drawn with data.
         var widgets = page.Locator("[data-widget-index]");
@@ -69,7 +68,7 @@ public sealed partial class WebUiEndToEndTests(ChromiumBrowser chromium) : IClas
             await twin.NextMinuteAsync();
         }
 
-        await twin.Clock.AdvanceUntilAsync(() => State(twin, ProcessingHealth) == AlarmState.Alarm, TimeSpan.FromMinutes(5), "Processing Health ALARM");
+        await AdvanceUntilAsync(twin, ProcessingHealth, AlarmState.Alarm, TimeSpan.FromMinutes(5));
         await Assertions.Expect(health).ToHaveAttributeAsync("data-alarm-state", "ALARM", new() { Timeout = (float)UiWait.TotalMilliseconds });
         await ScreenshotAsync(page, "dashboard-alarm");
 
@@ -120,8 +119,19 @@ public sealed partial class WebUiEndToEndTests(ChromiumBrowser chromium) : IClas
         Assert.Empty(errors);
     }
 
-    private static AlarmState State(TwinWithTraffic twin, string alarm) =>
-        twin.Twin.Alarms.DescribeAlarms().Single(a => a.AlarmName == alarm).StateValue;
+    /// <summary>Moves the clock until <paramref name="alarm"/> is in <paramref name="state"/>; a failure lists every alarm's state and reason.</summary>
+    private static async Task AdvanceUntilAsync(TwinWithTraffic twin, string alarm, AlarmState state, TimeSpan bound)
+    {
+        var alarms = twin.Twin.Alarms;
+        try
+        {
+            await twin.Clock.AdvanceUntilAsync(() => alarms.DescribeAlarms().Single(a => a.AlarmName == alarm).StateValue == state, bound, $"{alarm} in {state}");
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException(e.Message + Environment.NewLine + string.Join(Environment.NewLine, alarms.DescribeAlarms().Select(a => $"  {a.AlarmName}: {a.StateValue} ({a.StateReason})")));
+        }
+    }
 
     private static async Task ScreenshotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumBrowser.ScreenshotFolder, name + ".png"), FullPage = true });
