@@ -176,23 +176,7 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
     public bool DeleteMessage(string receiptHandle)
     {
         var id = MessageIdOf(receiptHandle);
-        bool deleted;
-        lock (_lock)
-        {
-            deleted = _byId.TryGetValue(id, out var entry) && entry.ReceiptHandle == receiptHandle;
-            if (deleted)
-            {
-                Remove(entry!);
-            }
-        }
-
-        if (deleted)
-        {
-            CountMetric("NumberOfMessagesDeleted", 1);
-            PublishGauges();
-        }
-
-        return deleted;
+        return Delete(id, entry => entry.ReceiptHandle == receiptHandle);
     }
 
     /// <summary>Every stored message, oldest first, without receiving any: what the web UI lists (SQS has no such call).</summary>
@@ -210,12 +194,14 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
     /// records it has put back. A message in flight stays, so that its consumer's delete still works.
     /// </summary>
     /// <returns>Whether the message was deleted.</returns>
-    public bool DeleteVisible(string messageId)
+    public bool DeleteVisible(string messageId) => Delete(messageId, entry => entry.VisibleAt <= _time.GetUtcNow());
+
+    private bool Delete(string messageId, Func<Entry, bool> deletable)
     {
         bool deleted;
         lock (_lock)
         {
-            deleted = _byId.TryGetValue(messageId, out var entry) && entry.VisibleAt <= _time.GetUtcNow();
+            deleted = _byId.TryGetValue(messageId, out var entry) && deletable(entry);
             if (deleted)
             {
                 Remove(entry!);
