@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceSpan } from '../src/api';
-import { axisTicks, layoutWaterfall } from '../src/traces/waterfall-layout';
+import { axisTicks, formatTick, layoutWaterfall } from '../src/traces/waterfall-layout';
+import { windowRange } from '../src/traces/time-window';
+import { edgeGeometry } from '../src/traces/service-map-layout';
 import { classifyErrorRatio, formatErrors } from '../src/traces/error-ratio';
 
 const span = (spanId: string, parentSpanId: string | null, startMs: number, durationMs: number): TraceSpan =>
@@ -62,4 +64,27 @@ test('nodes are coloured by their share of failed requests', () => {
   assert.equal(formatErrors(200, 3), '3 (1.5%)');
   assert.equal(formatErrors(120, 120), '120 (100%)');
   assert.equal(formatErrors(50, 0), '0');
+});
+
+test('tick labels carry the precision of the step', () => {
+  assert.deepEqual([0, 20, 100].map(t => formatTick(t, 20)), ['0 ms', '20 ms', '100 ms']);
+  assert.deepEqual([0.05, 0.3].map(t => formatTick(t, 0.05)), ['0.05 ms', '0.30 ms']);
+  assert.deepEqual([0, 1000, 3000].map(t => formatTick(t, 1000)), ['0 s', '1 s', '3 s']);
+  assert.equal(formatTick(2500, 500), '2500 ms');
+});
+
+test('the window is the last N minutes of the twin clock', () => {
+  const now = Date.parse('2026-11-26T12:00:00Z');
+  assert.deepEqual(windowRange('5m', now), { start: '2026-11-26T11:55:00.000Z', end: '2026-11-26T12:00:00.000Z' });
+  assert.equal(windowRange('nonsense', now).start, '2026-11-26T11:45:00.000Z');
+  assert.equal(windowRange('3h', now).start, '2026-11-26T09:00:00.000Z');
+});
+
+test('edges run side to side on the row and downwards to the dead-letter queue', () => {
+  const across = edgeGeometry('kinesis', 'processor');
+  assert.equal(across.y1, across.y2);
+  assert.ok(across.x1 < across.x2);
+  const down = edgeGeometry('processor', 'sqs');
+  assert.equal(down.x1, down.x2);
+  assert.ok(down.y1 < down.y2);
 });

@@ -71,3 +71,12 @@ export function axisTicks(totalMs: number, maxTicks = 6): number[] {
   for (let i = 0; i * step <= totalMs * (1 + 1e-9); i++) ticks.push(Number((i * step).toPrecision(12)));
   return ticks;
 }
+
+/** A tick's label with the precision of the axis's step: "0 ms", "5 ms", "0.25 ms", "1.5 s". */
+export function formatTick(ms: number, stepMs: number): string {
+  const inSeconds = stepMs >= 1000;
+  const value = inSeconds ? ms / 1000 : ms;
+  const step = inSeconds ? stepMs / 1000 : stepMs;
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  return `${value.toFixed(decimals)} ${inSeconds ? 's' : 'ms'}`;
+}
