@@ -28,7 +28,7 @@ export const eventsPage: Page = {
     const setRuleOptions = (names: string[]) => {
       const all = remembered.rule && !names.includes(remembered.rule) ? [...names, remembered.rule] : names;
       const wanted = ['', ...all];
-      if (Array.from(ruleSelect.options).map(o => o.value).join('\n') !== wanted.join('\n')) {
+      if (Array.from(ruleSelect.options).map(o => `${o.value}\n`).join('') !== wanted.map(w => `${w}\n`).join('')) {
         replace(ruleSelect, ...wanted.map(name => h('option', { value: name }, name || 'All rules')));
       }
       ruleSelect.value = remembered.rule;
