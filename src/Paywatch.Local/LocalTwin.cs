@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Local.Alarms;
@@ -27,15 +28,20 @@ public sealed class LocalTwin : IAsyncDisposable
 
     private readonly List<object> _owned;
 
-    private LocalTwin(LocalTwinSettings settings, List<object> owned)
+    private LocalTwin(LocalTwinSettings settings, List<object> owned, TimeProvider time)
     {
         Settings = settings;
         _owned = owned;
+        Time = time;
     }
 
     public LocalTwinSettings Settings { get; }
 
-    public required AwsApiServer Api { get; init; }
+    /// <summary>The clock every part runs on.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Set before <see cref="StartAsync"/> returns (the routes it serves are given the twin first).</summary>
+    public AwsApiServer Api { get; private set; } = null!;
 
     public required DurableStream Stream { get; init; }
 
@@ -62,12 +68,14 @@ public sealed class LocalTwin : IAsyncDisposable
     /// <param name="subscriptions">Where the topic delivers (console, file, webhook, email).</param>
     /// <param name="time">The clock every part runs on.</param>
     /// <param name="function">Wraps the processor, e.g. to inject a fault in tests; null runs it as it is.</param>
+    /// <param name="routes">More routes on the endpoint's port (the web UI), mapped before the AWS APIs.</param>
     public static async Task<LocalTwin> StartAsync(
         LocalTwinSettings settings,
         string configDirectory,
         IEnumerable<ITopicSubscription> subscriptions,
         TimeProvider time,
-        Func<ILocalFunction, ILocalFunction>? function = null)
+        Func<ILocalFunction, ILocalFunction>? function = null,
+        Action<WebApplication, LocalTwin>? routes = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var data = Path.GetFullPath(settings.DataDirectory);
@@ -129,19 +137,8 @@ public sealed class LocalTwin : IAsyncDisposable
             var alarms = Own(new AlarmScheduler(
                 AlarmScheduler.Load(configDirectory, settings.TemplateValues), metrics, topic, time, settings.Region, LocalTwinSettings.AccountId));
 
-            AwsApiServer? server = null;
-            var cloudWatch = new CloudWatchService(alarms, metrics);
-            server = Own(await AwsApiServer.StartAsync(
-                settings.Port,
-                [new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch],
-                [cloudWatch],
-                app => RpcV2CborEndpoint.Map(app, [cloudWatch])).ConfigureAwait(false));
-
-            mapping.Start();
-            alarms.Start();
-            return new LocalTwin(settings, owned)
+            var twin = new LocalTwin(settings, owned, time)
             {
-                Api = server,
                 Stream = stream,
                 Mapping = mapping,
                 Function = host,
@@ -153,6 +150,22 @@ public sealed class LocalTwin : IAsyncDisposable
                 Logs = logs,
                 Traces = traces,
             };
+            AwsApiServer? server = null;
+            var cloudWatch = new CloudWatchService(alarms, metrics);
+            server = Own(await AwsApiServer.StartAsync(
+                settings.Port,
+                [new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch],
+                [cloudWatch],
+                app =>
+                {
+                    RpcV2CborEndpoint.Map(app, [cloudWatch]);
+                    routes?.Invoke(app, twin);
+                }).ConfigureAwait(false));
+            twin.Api = server;
+
+            mapping.Start();
+            alarms.Start();
+            return twin;
         }
         catch
         {

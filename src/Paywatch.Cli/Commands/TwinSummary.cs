@@ -24,6 +24,7 @@ internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposa
         await _out.WriteAsync(string.Create(CultureInfo.InvariantCulture, $$"""
             Paywatch local twin (environment {{s.Environment}}, region {{s.Region}})
               endpoint   {{twin.Api.Url.ToString().TrimEnd('/')}}
+              web UI     {{twin.Api.Url}}  (dashboard, alarms, traces, events, DLQ)
               stream     {{s.StreamName}} ({{s.ShardCount}} shards)  ->  function {{s.FunctionName}}  ->  bus {{s.EventBusName}}  ->  topic {{s.TopicName}}
               DLQ        {{s.DeadLetterQueueName}}
               data       {{Path.GetFullPath(s.DataDirectory)}}

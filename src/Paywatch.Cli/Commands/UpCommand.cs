@@ -4,6 +4,7 @@ using Paywatch.Aws.Kinesis;
 using Paywatch.Aws.Signing;
 using Paywatch.Local;
 using Paywatch.Local.Notifications;
+using Paywatch.Web;
 
 namespace Paywatch.Cli.Commands;
 
@@ -70,7 +71,7 @@ internal static class UpCommand
             LocalTwin twin;
             try
             {
-                twin = await LocalTwin.StartAsync(settings, configDirectory, subscriptions, TimeProvider.System).ConfigureAwait(false);
+                twin = await LocalTwin.StartAsync(settings, configDirectory, subscriptions, TimeProvider.System, routes: (app, t) => WebUi.Map(app, t, configDirectory)).ConfigureAwait(false);
             }
             catch (IOException e)
             {

@@ -283,12 +283,12 @@ public sealed class LocalEventBus : IEventPublisher
             try
             {
                 var input = target.InputTransformer.Transform(document.RootElement, ruleName, _ruleArns[i], ingestion);
-                _topic.Publish(input);
+                var notification = _topic.Publish(input);
                 Interlocked.Increment(ref _invocations[i]);
                 Metric(i, 2, ingestion);
                 lock (_recent[i])
                 {
-                    _recent[i].Enqueue(new RoutedEvent(ruleName, id, time, eventJson, input));
+                    _recent[i].Enqueue(new RoutedEvent(ruleName, id, time, eventJson, input, notification));
                     while (_recent[i].Count > _recentPerRule)
                     {
                         _recent[i].Dequeue();

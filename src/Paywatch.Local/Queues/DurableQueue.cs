@@ -195,6 +195,42 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
         return deleted;
     }
 
+    /// <summary>Every stored message, oldest first, without receiving any: what the web UI lists (SQS has no such call).</summary>
+    public IReadOnlyList<StoredMessage> Peek()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            return [.. _messages.Select(m => new StoredMessage(m.Id, m.Body, m.Sent, m.ReceiveCount, m.VisibleAt <= now))];
+        }
+    }
+
+    /// <summary>
+    /// Deletes a message by id when it is visible (no consumer holds it): how a redrive removes the message whose
+    /// records it has put back. A message in flight stays, so that its consumer's delete still works.
+    /// </summary>
+    /// <returns>Whether the message was deleted.</returns>
+    public bool DeleteVisible(string messageId)
+    {
+        bool deleted;
+        lock (_lock)
+        {
+            deleted = _byId.TryGetValue(messageId, out var entry) && entry.VisibleAt <= _time.GetUtcNow();
+            if (deleted)
+            {
+                Remove(entry!);
+            }
+        }
+
+        if (deleted)
+        {
+            CountMetric("NumberOfMessagesDeleted", 1);
+            PublishGauges();
+        }
+
+        return deleted;
+    }
+
     /// <summary>GetQueueAttributes.</summary>
     public QueueAttributes GetAttributes()
     {

@@ -1,4 +1,3 @@
-using Paywatch.Monitoring.MetricMath;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Monitoring.Alarms;
@@ -12,34 +11,15 @@ public static class AlarmData
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(definition);
         var period = TimeSpan.FromSeconds(definition.Period);
-        var timestamps = new List<DateTimeOffset>();
-        for (var p = start; p < end; p += period)
-        {
-            timestamps.Add(p);
-        }
-
+        var timestamps = MetricData.Timestamps(start, end, period);
         if (definition.Metric is { } metric && definition.Statistic is { } statistic)
         {
             var byPeriod = store.GetStatistics(metric, start, end, period, statistic).ToDictionary(d => d.Timestamp);
             return [.. timestamps.Select(t => byPeriod.TryGetValue(t, out var d) ? new AlarmDatapoint(t, d.Value, d.SampleCount) : (AlarmDatapoint?)null)];
         }
 
-        // Metric math: each MetricStat as a series, then the expressions, in order (one may use another's id).
-        var series = new Dictionary<string, MetricSeries>(StringComparer.Ordinal);
-        foreach (var query in definition.Metrics)
-        {
-            if (query.Metric is { } key && query.Stat is { } stat)
-            {
-                var points = store.GetStatistics(key, start, end, period, stat);
-                series[query.Id] = new MetricSeries([.. points.Select(p => p.Timestamp)], [.. points.Select(p => p.Value)], period);
-            }
-        }
-
-        foreach (var query in definition.Metrics.Where(q => q.Expression is not null))
-        {
-            series[query.Id] = query.Expression!.Evaluate(series, timestamps);
-        }
-
+        // Metric math: every query at the alarm's period (a query's own period is for GetMetricData, not alarms).
+        var series = MetricData.Read(store, [.. definition.Metrics.Select(q => q with { Period = null })], start, end, period);
         var result = series[definition.Metrics.Single(q => q.ReturnData).Id];
         return [.. timestamps.Select(t => result.TryGetValue(t, out var v) ? new AlarmDatapoint(t, v, 1) : (AlarmDatapoint?)null)];
     }

@@ -51,6 +51,13 @@ public sealed class AlarmRule
     /// <summary>The composite alarm's state: ALARM when the rule holds, otherwise OK.</summary>
     public AlarmState EvaluateState(Func<string, AlarmState?> stateOf) => Evaluate(stateOf) ? AlarmState.Alarm : AlarmState.Ok;
 
+    /// <summary>The rule as a tree with each node's truth now (a child <paramref name="stateOf"/> does not know counts as INSUFFICIENT_DATA).</summary>
+    public AlarmRuleTerm Explain(Func<string, AlarmState?> stateOf)
+    {
+        ArgumentNullException.ThrowIfNull(stateOf);
+        return _root.Explain(name => stateOf(name) ?? AlarmState.InsufficientData);
+    }
+
     /// <summary>The rule fully parenthesised, showing how operators were grouped.</summary>
     public override string ToString() => _root.ToString();
 }

@@ -17,7 +17,7 @@ if (args.includes('--tests')) {
   const tests = (await readdir(path.join(here, 'test'))).filter(f => f.endsWith('.test.ts')).map(f => path.join(here, 'test', f));
   await build({ entryPoints: tests, bundle: true, platform: 'node', format: 'esm', outdir: out, outExtension: { '.js': '.mjs' }, logLevel: 'warning' });
 } else {
-  await rm(outdir, { recursive: true, force: true });
+  // Only our three files are replaced: the folder may be anyone's (never remove it).
   await mkdir(outdir, { recursive: true });
   await build({
     entryPoints: { app: path.join(here, 'src', 'main.ts') },

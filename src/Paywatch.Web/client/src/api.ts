@@ -42,7 +42,7 @@ export interface Status {
   region: string;
   accountId: string;
   names: { stream: string; function: string; eventBus: string; topic: string; deadLetterQueue: string; logGroup: string };
-  counts: { recordsIngested: number; eventsRouted: number; notifications: number; deadLetterMessages: number; spans: number };
+  counts: { recordsProcessed: number; eventsRouted: number; notifications: number; deadLetterMessages: number; spans: number };
 }
 
 export const getStatus = () => call<Status>('/api/status');
@@ -121,7 +121,7 @@ export interface LogQueryResult {
   fields: string[];
   /** One row per result; a missing field is null. */
   rows: (string | null)[][];
-  statistics: { recordsMatched: number; recordsScanned: number; bytesScanned: number };
+  statistics: { recordsScanned: number };
 }
 
 export const getLogWidget = (request: LogWidgetRequest) => post<LogQueryResult>('/api/widgets/log', request);

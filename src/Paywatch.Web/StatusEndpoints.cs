@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Paywatch.Local;
+
+namespace Paywatch.Web;
+
+/// <summary><c>GET /api/status</c>: the twin's clock, names and counters since start.</summary>
+internal static class StatusEndpoints
+{
+    public static void Map(WebApplication app, LocalTwin twin) =>
+        app.MapGet("/api/status", () =>
+        {
+            var s = twin.Settings;
+            return WebJson.Ok(new
+            {
+                now = twin.Time.GetUtcNow(),
+                environment = s.Environment,
+                region = s.Region,
+                accountId = LocalTwinSettings.AccountId,
+                names = new { stream = s.StreamName, function = s.FunctionName, eventBus = s.EventBusName, topic = s.TopicName, deadLetterQueue = s.DeadLetterQueueName, logGroup = s.LogGroupName },
+                counts = new
+                {
+                    recordsProcessed = twin.Mapping.RecordsCompleted,
+                    eventsRouted = twin.Bus.Statistics.EventsMatched,
+                    notifications = twin.Topic.PublishedCount,
+                    deadLetterMessages = twin.DeadLetterQueue.Count,
+                    spans = twin.Traces.Recorded,
+                },
+            });
+        });
+}
