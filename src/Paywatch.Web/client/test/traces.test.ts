@@ -4,7 +4,7 @@ import type { TraceSpan } from '../src/api';
 import { axisTicks, formatTick, layoutWaterfall } from '../src/traces/waterfall-layout';
 import { windowRange } from '../src/traces/time-window';
 import { edgeGeometry } from '../src/traces/service-map-layout';
-import { classifyErrorRatio, formatErrors } from '../src/traces/error-ratio';
+import { classifyErrorRatio, formatCount, formatErrors } from '../src/traces/error-ratio';
 
 const span = (spanId: string, parentSpanId: string | null, startMs: number, durationMs: number): TraceSpan =>
   ({ spanId, parentSpanId, name: spanId, startMs, durationMs, error: false, tags: {} });
@@ -87,4 +87,8 @@ test('edges run side to side on the row and downwards to the dead-letter queue',
   const down = edgeGeometry('processor', 'sqs');
   assert.equal(down.x1, down.x2);
   assert.ok(down.y1 < down.y2);
+});
+
+test('edge counts are compact, never rounded up past what happened', () => {
+  assert.deepEqual([0, 999, 1000, 6317, 9999, 12_345, 999_999, 1_234_567].map(formatCount), ['0', '999', '1k', '6.3k', '9.9k', '12k', '999k', '1.2M']);
 });

@@ -6,7 +6,7 @@ import { clockTime, jsonBlock, relativeTime } from '../alarms/data-view';
 import { formatAmount, summarizeDetail } from './event-summary';
 
 export const ruleColumns = 'minmax(14rem, 1fr) 7rem 7rem 7rem';
-export const eventColumns = '12rem minmax(10rem, 13rem) minmax(9rem, 12rem) minmax(8rem, 11rem) 9.5rem 6rem minmax(14rem, 1fr)';
+export const eventColumns = '12rem minmax(10rem, 12rem) minmax(8rem, 11rem) minmax(12rem, 20rem) 9.5rem 6.5rem minmax(14rem, 1fr)';
 
 export function renderRuleHeader(): HTMLElement {
   return h('div', { class: 'pw-row pw-head' }, h('span', {}, 'Rule'), h('span', { class: 'num' }, 'Matched'), h('span', { class: 'num' }, 'Invocations'), h('span', { class: 'num' }, 'Failed'));
@@ -42,12 +42,14 @@ export function renderEvent(event: RoutedEventItem, nowMs: number): HTMLElement 
       h('span', {}, clockTime(event.time, nowMs), ' ', h('span', { class: 'muted small' }, relativeTime(event.time, nowMs))),
       h('span', { class: 'mono cell-clip', title: event.rule }, event.rule),
       h('span', { class: 'cell-clip', title: event.detailType }, event.detailType),
-      h('span', { class: 'mono cell-clip' }, summary.transactionId ?? '—'),
+      h('span', { class: 'mono cell-clip', title: summary.transactionId ?? '' }, summary.transactionId ?? '—'),
       h('span', { class: 'num' }, formatAmount(summary.amount, summary.currency)),
       h('span', {}, summary.status ?? '—'),
       notification
         ? h('span', { class: 'cell-clip', title: `Message ${notification.messageId}` },
-          h('span', { class: 'mono small' }, shortId(notification.messageId)), ' ', notification.subject ?? h('span', { class: 'muted' }, '(no subject)'))
+          ...(notification.subject
+            ? [h('span', { class: 'mono small' }, shortId(notification.messageId)), ' ', notification.subject]
+            : [h('span', { class: 'mono small' }, notification.messageId)]))
         : h('span', { class: 'muted' }, 'not in recent notifications')),
     h('div', { class: 'pw-expanded' },
       h('h4', {}, 'Detail'),

@@ -19,3 +19,11 @@ export function formatErrors(requests: number, errors: number): string {
   const text = percent < 10 ? percent.toFixed(1) : Math.round(percent).toString();
   return `${errors} (${text}%)`;
 }
+
+/** A count short enough for an edge label: "999", "6.3k", "12k", "1.2M" (the node boxes give exact figures). */
+export function formatCount(count: number): string {
+  const compact = (value: number, unit: string) => `${value < 10 ? (Math.floor(value * 10) / 10).toString() : Math.floor(value).toString()}${unit}`;
+  if (count < 1000) return String(count);
+  if (count < 1_000_000) return compact(count / 1000, 'k');
+  return compact(count / 1_000_000, 'M');
+}

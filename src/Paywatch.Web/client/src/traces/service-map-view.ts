@@ -3,7 +3,7 @@
 // SVG's classes use them), so the map follows the theme without being redrawn.
 import type { ServiceEdge, ServiceMap, ServiceNode } from '../api';
 import { formatDuration } from '../alarms/time-format';
-import { classifyErrorRatio, formatErrors } from './error-ratio';
+import { classifyErrorRatio, formatCount, formatErrors } from './error-ratio';
 import { edgeGeometry, mapSize, nodeKinds, nodeOrder, nodePositions, nodeSize, type NodeId } from './service-map-layout';
 import { s } from './svg';
 
@@ -24,8 +24,8 @@ function renderEdge(edge: ServiceEdge): SVGGElement {
   return s('g', { class: `sm-edge lvl-${level}`, 'data-edge': `${edge.from}-${edge.to}` },
     s('title', {}, `${edge.requests} requests, ${edge.errors} errors`),
     s('line', { x1: g.x1, y1: g.y1, x2: g.x2 - (g.x1 === g.x2 ? 0 : 2), y2: g.y2 - (g.x1 === g.x2 ? 2 : 0), 'marker-end': 'url(#sm-arrow)' }),
-    s('text', { x: g.labelX, y: g.labelY, 'text-anchor': g.anchor, class: 'sm-edge-label' }, `${edge.requests} req`),
-    edge.errors > 0 ? s('text', { x: g.labelX, y: g.labelY + errorsBelow, 'text-anchor': g.anchor, class: 'sm-edge-label sm-edge-errors' }, `${edge.errors} err`) : null);
+    s('text', { x: g.labelX, y: g.labelY, 'text-anchor': g.anchor, class: 'sm-edge-label' }, `${formatCount(edge.requests)} req`),
+    edge.errors > 0 ? s('text', { x: g.labelX, y: g.labelY + errorsBelow, 'text-anchor': g.anchor, class: 'sm-edge-label sm-edge-errors' }, `${formatCount(edge.errors)} err`) : null);
 }
 
 function renderNode(id: NodeId, node: ServiceNode | null): SVGGElement {
