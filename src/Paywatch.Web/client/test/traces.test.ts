@@ -68,7 +68,7 @@ test('nodes are coloured by their share of failed requests', () => {
 
 test('tick labels carry the precision of the step', () => {
   assert.deepEqual([0, 20, 100].map(t => formatTick(t, 20)), ['0 ms', '20 ms', '100 ms']);
-  assert.deepEqual([0.05, 0.3].map(t => formatTick(t, 0.05)), ['0.05 ms', '0.30 ms']);
+  assert.deepEqual([0, 0.05, 0.3].map(t => formatTick(t, 0.05)), ['0 ms', '0.05 ms', '0.30 ms']);
   assert.deepEqual([0, 1000, 3000].map(t => formatTick(t, 1000)), ['0 s', '1 s', '3 s']);
   assert.equal(formatTick(2500, 500), '2500 ms');
 });

@@ -6,7 +6,7 @@ import { clockTime, jsonBlock, relativeTime } from '../alarms/data-view';
 import { formatAmount, summarizeDetail } from './event-summary';
 
 export const ruleColumns = 'minmax(14rem, 1fr) 7rem 7rem 7rem';
-export const eventColumns = '12rem minmax(10rem, 12rem) minmax(8rem, 11rem) minmax(12rem, 20rem) 9.5rem 6.5rem minmax(14rem, 1fr)';
+export const eventColumns = '11rem minmax(9rem, 10.5rem) minmax(8rem, 10rem) minmax(12rem, 19rem) 8.5rem 6.5rem minmax(12rem, 1fr)';
 
 export function renderRuleHeader(): HTMLElement {
   return h('div', { class: 'pw-row pw-head' }, h('span', {}, 'Rule'), h('span', { class: 'num' }, 'Matched'), h('span', { class: 'num' }, 'Invocations'), h('span', { class: 'num' }, 'Failed'));

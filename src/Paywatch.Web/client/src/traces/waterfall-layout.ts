@@ -77,6 +77,7 @@ export function formatTick(ms: number, stepMs: number): string {
   const inSeconds = stepMs >= 1000;
   const value = inSeconds ? ms / 1000 : ms;
   const step = inSeconds ? stepMs / 1000 : stepMs;
+  if (value === 0) return `0 ${inSeconds ? 's' : 'ms'}`;
   const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
   return `${value.toFixed(decimals)} ${inSeconds ? 's' : 'ms'}`;
 }
