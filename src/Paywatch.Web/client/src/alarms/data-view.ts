@@ -169,6 +169,11 @@ export function clockTime(iso: string, nowMs: number): HTMLElement {
   return h('time', { datetime: iso, title: iso }, formatTimestamp(Date.parse(iso), nowMs));
 }
 
+/** "send some with `paywatch send` or start `paywatch up` with `--demo`", the commands as code: what makes data appear. */
+export function trafficHint(): (Node | string)[] {
+  return ['send some with ', h('code', {}, 'paywatch send'), ' or start ', h('code', {}, 'paywatch up'), ' with ', h('code', {}, '--demo')];
+}
+
 /** Pretty JSON as text (never markup). */
 export function jsonBlock(value: unknown): HTMLElement {
   let text: string;

@@ -48,7 +48,7 @@ export const alarmsPage: Page = {
       if (!alarms) return;
       renderFilters(alarms);
       if (alarms.length === 0) {
-        view.empty('No alarms yet — the twin creates them from config/alarms when `paywatch up` starts.');
+        view.empty('No alarms yet — the twin creates them from config/alarms when ', h('code', {}, 'paywatch up'), ' starts.');
         return;
       }
       const visible = filterAlarms(orderAlarms(alarms), filter);

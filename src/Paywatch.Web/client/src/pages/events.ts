@@ -3,7 +3,7 @@
 import { getEvents } from '../api';
 import type { Page } from '../page';
 import { h, replace } from '../dom';
-import { createDataView, refreshRelativeTimes, startPolling, syncList } from '../alarms/data-view';
+import { createDataView, refreshRelativeTimes, startPolling, syncList, trafficHint } from '../alarms/data-view';
 import { eventColumns, eventKey, renderEvent, renderEventHeader, renderRule, renderRuleHeader, ruleColumns } from '../events/event-rows';
 import '../alarms/data-view.css';
 import '../events/events.css';
@@ -43,15 +43,14 @@ export const eventsPage: Page = {
         if (!isCurrent()) return;
         const nowMs = context.nowMs();
         setRuleOptions(response.rules.map(r => r.name));
-        if (response.rules.length === 0) rulesView.empty('No rules — the twin loads them from config/rules when `paywatch up` starts.');
+        if (response.rules.length === 0) rulesView.empty('No rules — the twin loads them from config/rules when ', h('code', {}, 'paywatch up'), ' starts.');
         else {
           syncList(ruleRows, response.rules, r => r.name, renderRule);
           rulesView.ready(rulesTable);
         }
         if (response.events.length === 0) {
-          eventsView.empty(remembered.rule
-            ? `No event matched ${remembered.rule} recently.`
-            : 'No events routed yet — a transaction that matches a rule is routed here; send some with `paywatch send` or start `paywatch up` with `--demo`.');
+          if (remembered.rule) eventsView.empty(`No event matched ${remembered.rule} recently.`);
+          else eventsView.empty('No events routed yet — a transaction that matches a rule is routed here; ', ...trafficHint(), '.');
         } else {
           syncList(eventRows, response.events, eventKey, e => renderEvent(e, nowMs));
           refreshRelativeTimes(eventRows, nowMs);

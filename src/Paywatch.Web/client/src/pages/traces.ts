@@ -4,7 +4,7 @@
 import { getServiceMap, getTrace, getTraces, type TraceFilter } from '../api';
 import type { Page, PageContext } from '../page';
 import { h, replace } from '../dom';
-import { createDataView, refreshRelativeTimes, startPolling, syncList } from '../alarms/data-view';
+import { createDataView, refreshRelativeTimes, startPolling, syncList, trafficHint } from '../alarms/data-view';
 import { renderServiceMap } from '../traces/service-map-view';
 import { renderTraceHeader, renderTraceRow, traceColumns } from '../traces/trace-list-view';
 import { renderWaterfall } from '../traces/waterfall-view';
@@ -14,8 +14,6 @@ import '../traces/traces.css';
 
 // The shell mounts the page again when the route changes (opening a trace); the choices survive that.
 const remembered = { windowId: defaultWindowId, status: '', type: '', rule: '', limit: 50 };
-
-const noTrafficHint = 'send some with `paywatch send` or start `paywatch up` with `--demo`';
 
 export const tracesPage: Page = {
   id: 'traces',
@@ -52,7 +50,7 @@ function mountServiceMap(context: PageContext) {
       const map = await getServiceMap(range.start, range.end);
       if (!isCurrent()) return;
       replace(caption, `${range.start.slice(11, 19)}–${range.end.slice(11, 19)} UTC (twin time)`);
-      if (map.nodes.every(n => n.requests === 0)) view.empty(`No traffic in the last ${window.label} — ${noTrafficHint}.`);
+      if (map.nodes.every(n => n.requests === 0)) view.empty(`No traffic in the last ${window.label} — `, ...trafficHint(), '.');
       else view.ready(renderServiceMap(map));
     } catch (error) {
       if (isCurrent()) view.fail(error);
@@ -99,7 +97,8 @@ function mountTraceList(context: PageContext, openTraceId: string | null, openSp
       setOptions(rule.element, [['', 'All rules'], ...withChosen(response.rules, remembered.rule).map(r => [r, r] as [string, string])], remembered.rule);
       if (response.traces.length === 0) {
         const filtered = filter.status || filter.type || filter.rule;
-        view.empty(filtered ? 'No trace matches these filters — widen them, or wait for more traffic.' : `No transactions traced yet — ${noTrafficHint}.`);
+        if (filtered) view.empty('No trace matches these filters — widen them, or wait for more traffic.');
+        else view.empty('No transactions traced yet — ', ...trafficHint(), '.');
         return;
       }
       const nowMs = context.nowMs();
