@@ -52,7 +52,9 @@ export const eventsPage: Page = {
           if (remembered.rule) eventsView.empty(`No event matched ${remembered.rule} recently.`);
           else eventsView.empty('No events routed yet — a transaction that matches a rule is routed here; ', ...trafficHint(), '.');
         } else {
-          syncList(eventRows, response.events, eventKey, e => renderEvent(e, nowMs));
+          // Newest first, whatever order the twin keeps them in.
+          const newestFirst = [...response.events].sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+          syncList(eventRows, newestFirst, eventKey, e => renderEvent(e, nowMs));
           refreshRelativeTimes(eventRows, nowMs);
           eventsView.ready(eventsTable);
         }

@@ -1,7 +1,7 @@
 // The Traces page: the service map over a time window, the latest transaction traces (filterable), and, at
 // #/traces/<traceId>/<spanId>, that trace's waterfall. The map and the list refresh live; an open waterfall does not
 // (a trace does not change once written, and a moving view would be hard to read).
-import { getServiceMap, getTrace, getTraces, type TraceFilter } from '../api';
+import { getServiceMap, getTrace, getTraces, type ServiceMap, type TraceFilter, type TraceSummary } from '../api';
 import type { Page, PageContext } from '../page';
 import { h, replace } from '../dom';
 import { createDataView, refreshRelativeTimes, startPolling, syncList, trafficHint } from '../alarms/data-view';
@@ -14,6 +14,8 @@ import '../traces/traces.css';
 
 // The shell mounts the page again when the route changes (opening a trace); the choices survive that.
 const remembered = { windowId: defaultWindowId, status: '', type: '', rule: '', limit: 50 };
+// The last answers, drawn at once when the page mounts again, so opening a trace does not blank the map and list.
+const lastRead: { map: ServiceMap | null; traces: { traces: TraceSummary[]; types: string[]; rules: string[] } | null } = { map: null, traces: null };
 
 export const tracesPage: Page = {
   id: 'traces',
@@ -42,16 +44,21 @@ function mountServiceMap(context: PageContext) {
   }, w.label)));
   drawWindowButtons();
 
+  const show = (map: ServiceMap) => {
+    replace(caption, `${map.start.slice(11, 19)}–${map.end.slice(11, 19)} UTC (twin time)`);
+    if (map.nodes.every(n => n.requests === 0)) view.empty(`No traffic in the last ${findWindow(remembered.windowId).label} — `, ...trafficHint(), '.');
+    else view.ready(renderServiceMap(map));
+  };
+  if (lastRead.map) show(lastRead.map);
+
   const polling = startPolling(async isCurrent => {
     view.loading();
-    const window = findWindow(remembered.windowId);
-    const range = windowRange(window.id, context.nowMs());
+    const range = windowRange(remembered.windowId, context.nowMs());
     try {
       const map = await getServiceMap(range.start, range.end);
       if (!isCurrent()) return;
-      replace(caption, `${range.start.slice(11, 19)}–${range.end.slice(11, 19)} UTC (twin time)`);
-      if (map.nodes.every(n => n.requests === 0)) view.empty(`No traffic in the last ${window.label} — `, ...trafficHint(), '.');
-      else view.ready(renderServiceMap(map));
+      lastRead.map = map;
+      show(map);
     } catch (error) {
       if (isCurrent()) view.fail(error);
     }
@@ -83,6 +90,29 @@ function mountTraceList(context: PageContext, openTraceId: string | null, openSp
   const rule = select('Rule', 'rule', [['', 'All rules']]);
   const limit = select('Show', 'limit', [20, 50, 100, 200].map(n => [String(n), `latest ${n}`]));
 
+  const show = (response: NonNullable<typeof lastRead.traces>) => {
+    // The option lists come from the twin; a filter chosen before stays listed even if no trace has it any more.
+    setOptions(type.element, [['', 'All types'], ...withChosen(response.types, remembered.type).map(t => [t, t] as [string, string])], remembered.type);
+    setOptions(rule.element, [['', 'All rules'], ...withChosen(response.rules, remembered.rule).map(r => [r, r] as [string, string])], remembered.rule);
+    if (response.traces.length === 0) {
+      const filtered = remembered.status || remembered.type || remembered.rule;
+      if (filtered) view.empty('No trace matches these filters — widen them, or wait for more traffic.');
+      else view.empty('No transactions traced yet — ', ...trafficHint(), '.');
+      return;
+    }
+    const nowMs = context.nowMs();
+    syncList(rows, response.traces, t => `${t.traceId}/${t.spanId}`, t => renderTraceRow(t, nowMs, context.navigate));
+    for (const row of Array.from(rows.children) as HTMLElement[]) {
+      const open = row.dataset['traceId'] === openTraceId && row.dataset['rootSpanId'] === openSpanId;
+      row.classList.toggle('selected', open);
+      if (open) row.setAttribute('aria-current', 'true');
+      else row.removeAttribute('aria-current');
+    }
+    refreshRelativeTimes(rows, nowMs);
+    view.ready(table);
+  };
+  if (lastRead.traces) show(lastRead.traces);
+
   const polling = startPolling(async isCurrent => {
     view.loading();
     const filter: TraceFilter = { limit: remembered.limit };
@@ -92,25 +122,8 @@ function mountTraceList(context: PageContext, openTraceId: string | null, openSp
     try {
       const response = await getTraces(filter);
       if (!isCurrent()) return;
-      // The option lists come from the twin; a filter chosen before stays listed even if no trace has it any more.
-      setOptions(type.element, [['', 'All types'], ...withChosen(response.types, remembered.type).map(t => [t, t] as [string, string])], remembered.type);
-      setOptions(rule.element, [['', 'All rules'], ...withChosen(response.rules, remembered.rule).map(r => [r, r] as [string, string])], remembered.rule);
-      if (response.traces.length === 0) {
-        const filtered = filter.status || filter.type || filter.rule;
-        if (filtered) view.empty('No trace matches these filters — widen them, or wait for more traffic.');
-        else view.empty('No transactions traced yet — ', ...trafficHint(), '.');
-        return;
-      }
-      const nowMs = context.nowMs();
-      syncList(rows, response.traces, t => `${t.traceId}/${t.spanId}`, t => renderTraceRow(t, nowMs, context.navigate));
-      for (const row of Array.from(rows.children) as HTMLElement[]) {
-        const open = row.dataset['traceId'] === openTraceId && row.dataset['rootSpanId'] === openSpanId;
-        row.classList.toggle('selected', open);
-        if (open) row.setAttribute('aria-current', 'true');
-        else row.removeAttribute('aria-current');
-      }
-      refreshRelativeTimes(rows, nowMs);
-      view.ready(table);
+      lastRead.traces = response;
+      show(response);
     } catch (error) {
       if (isCurrent()) view.fail(error);
     }
