@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Runs every test. Needs the .NET 10 SDK and Node.js 20 with npm; NuGet and npm packages are installed on the
-# first run (infra/tests and tests/e2e each from their package-lock.json).
+# first run (infra/tests, tests/e2e and the web UI's client each from their package-lock.json), and Debian's
+# chromium for the web UI's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")"
 # The twin's tests drive it with the unmodified AWS CLI; where it is missing, Debian's package provides it.
-command -v aws >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq awscli >/dev/null; }
+missing=()
+command -v aws >/dev/null 2>&1 || missing+=(awscli)
+# The web UI's end-to-end tests drive Debian's Chromium with Playwright (Playwright's own browser download needs the internet).
+[ -x "${PAYWATCH_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 npm ci --prefix infra/tests --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+npm ci --prefix src/Paywatch.Web/client --no-audit --no-fund --loglevel=error
 (cd infra/tests && node --test --test-reporter=dot)
+# The web UI's own logic (layout, formatting, waterfall, ...), type-checked, then its unit tests.
+(cd src/Paywatch.Web/client && npm run --silent check && npm test --silent)
 dotnet test Paywatch.slnx --nologo --verbosity quiet "$@"
 # The local twin end to end, with the AWS SDK for JavaScript, against the paywatch just built by dotnet test.
 (cd tests/e2e && node --test --test-reporter=dot)

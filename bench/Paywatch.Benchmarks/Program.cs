@@ -59,4 +59,10 @@ if (args is ["--twin-throughput", .. var count])
     return;
 }
 
+if (args is ["--web-first-render", .. var loads])
+{
+    await Paywatch.Benchmarks.WebFirstRenderBenchmark.RunAsync(loads is [{ } n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 10);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Paywatch.Benchmarks.HandlerBenchmarks).Assembly).Run(args);

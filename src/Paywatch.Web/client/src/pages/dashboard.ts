@@ -1,12 +1,9 @@
 import type { Page } from '../page';
-import { h, replace } from '../dom';
+import { mountDashboard } from '../dashboard/dashboardView';
 
-// A placeholder until the page is built.
+// The home page: the CloudWatch dashboard of config/dashboard, drawn from the twin's metrics, alarms and logs.
 export const dashboardPage: Page = {
   id: 'dashboard',
   title: 'Dashboard',
-  mount(root) {
-    replace(root, h('p', {}, 'Dashboard: not built yet.'));
-    return () => {};
-  },
+  mount: mountDashboard,
 };

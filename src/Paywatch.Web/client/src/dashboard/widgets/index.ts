@@ -1,0 +1,20 @@
+// The renderer for each widget type of the dashboard body.
+import type { Widget } from '../../api';
+import type { WidgetFrame } from '../widgetFrame';
+import { alarmWidget } from './alarmWidget';
+import { logWidget } from './logWidget';
+import { metricWidget } from './metricWidget';
+import { textWidget } from './textWidget';
+import type { WidgetRenderer } from './types';
+import { unsupportedWidget } from './unsupportedWidget';
+
+export function createWidget(widget: Widget, frame: WidgetFrame): WidgetRenderer {
+  const properties = widget.properties ?? {};
+  switch (widget.type) {
+    case 'metric': return metricWidget(frame, properties);
+    case 'alarm': return alarmWidget(frame, properties);
+    case 'log': return logWidget(frame, properties);
+    case 'text': return textWidget(frame, properties);
+    default: return unsupportedWidget(frame, String(widget.type), properties);
+  }
+}

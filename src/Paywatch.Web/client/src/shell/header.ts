@@ -1,0 +1,51 @@
+// The header: brand, environment and region, navigation (the active page marked), the twin's ticking clock, the
+// theme toggle; and below it the banner that says when the twin stops answering.
+import type { Status } from '../api';
+import { formatUtcDateTime } from '../charts/format';
+import { h } from '../dom';
+import type { Page } from '../page';
+import { themeToggle } from './themeToggle';
+
+export interface Header {
+  element: HTMLElement;
+  setStatus(status: Status): void;
+  setActive(pageId: string): void;
+  tick(nowMs: number): void;
+  showProblem(message: string | null): void;
+}
+
+export function buildHeader(pages: readonly Page[]): Header {
+  const environment = h('span', { class: 'env', 'data-testid': 'environment' });
+  const region = h('span', { 'data-testid': 'region' });
+  const clock = h('time', { class: 'shell-clock', 'data-testid': 'twin-clock', title: "The twin's clock (UTC)" }, '—');
+  const links = pages.map(page => h('a', { href: `#/${page.id}`, 'data-page': page.id }, page.title));
+  const banner = h('div', { class: 'shell-banner', role: 'alert', 'data-testid': 'status-banner', hidden: true });
+  const bar = h('header', { class: 'shell-header' },
+    h('a', { class: 'shell-brand', href: '#/' }, 'Paywatch'),
+    h('span', { class: 'shell-meta' }, environment, region),
+    h('nav', { class: 'shell-nav', 'aria-label': 'Pages' }, ...links),
+    clock,
+    themeToggle(),
+  );
+  return {
+    element: h('div', {}, bar, banner),
+    setStatus(status) {
+      environment.textContent = status.environment;
+      region.textContent = status.region;
+    },
+    setActive(pageId) {
+      for (const link of links) {
+        if (link.dataset.page === pageId) link.setAttribute('aria-current', 'page');
+        else link.removeAttribute('aria-current');
+      }
+    },
+    tick(nowMs) {
+      clock.textContent = formatUtcDateTime(nowMs);
+      clock.dateTime = new Date(nowMs).toISOString();
+    },
+    showProblem(message) {
+      banner.hidden = message === null;
+      banner.textContent = message === null ? '' : `${message} Retrying every few seconds…`;
+    },
+  };
+}

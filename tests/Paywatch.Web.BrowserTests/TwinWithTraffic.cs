@@ -1,0 +1,123 @@
+using System.Text;
+using Paywatch.Local;
+using Paywatch.Local.Functions;
+using Paywatch.Local.Streams;
+using Paywatch.Local.Tests;
+using Paywatch.Local.Tests.Twin;
+using Paywatch.Traffic;
+
+namespace Paywatch.Web.BrowserTests;
+
+/// <summary>
+/// A running twin with the web UI on a fake clock, fed generated traffic a minute at a time, whose processor can be
+/// made to fail (an error burst) and recover.
+/// </summary>
+internal sealed class TwinWithTraffic : IAsyncDisposable
+{
+    /// <summary>A card number (Visa's test PAN) some records carry: it must never reach the browser unmasked.</summary>
+    public const string Pan = "4111111111111111";
+
+    private readonly TemporaryDirectory _folder;
+    private readonly TrafficGenerator _traffic;
+    private readonly SwitchableFunction _function;
+
+    private TwinWithTraffic(TemporaryDirectory folder, SteppedClock clock, LocalTwin twin, SwitchableFunction function)
+    {
+        _folder = folder;
+        Clock = clock;
+        Twin = twin;
+        _function = function;
+        _traffic = new TrafficGenerator(seed: 8, start: clock.Now);
+    }
+
+    public SteppedClock Clock { get; }
+
+    public LocalTwin Twin { get; }
+
+    public Uri Url => Twin.Api.Url;
+
+    /// <param name="reservedConcurrency">1 makes the five shards' invocations throttle one another, so Throttles has data.</param>
+    public static async Task<TwinWithTraffic> StartAsync(DateTimeOffset start, int reservedConcurrency = 1)
+    {
+        var folder = new TemporaryDirectory();
+        var clock = new SteppedClock(start);
+        SwitchableFunction? switchable = null;
+        var settings = new LocalTwinSettings { DataDirectory = folder.Path, Port = 0, ReservedConcurrency = reservedConcurrency };
+        var twin = await LocalTwin.StartAsync(
+            settings,
+            RepositoryRoot.Config,
+            [],
+            clock.Time,
+            processor => switchable = new SwitchableFunction(processor),
+            (app, t) => WebUi.Map(app, t, RepositoryRoot.Config));
+        return new TwinWithTraffic(folder, clock, twin, switchable!);
+    }
+
+    /// <summary>Every invocation fails from now on (true), or runs the processor again (false).</summary>
+    public bool Failing
+    {
+        get => _function.Failing;
+        set => _function.Failing = value;
+    }
+
+    /// <summary>
+    /// At second 10 of the current minute, puts <paramref name="count"/> generated transactions and two carrying a card
+    /// number, then moves the clock until the mapping has finished them all (processed, or given up on to the DLQ).
+    /// </summary>
+    /// <param name="spread">
+    /// By their own partition keys, over every shard at once (with reserved concurrency 1, invocations throttle and
+    /// wait); false puts them all under one key, so one shard's lane takes them in turn, unthrottled.
+    /// </param>
+    public async Task SendMinuteAsync(int count, bool spread = false)
+    {
+        var at = new DateTimeOffset(Clock.Now.Year, Clock.Now.Month, Clock.Now.Day, Clock.Now.Hour, Clock.Now.Minute, 10, TimeSpan.Zero);
+        if (Clock.Now < at)
+        {
+            await Clock.AdvanceToAsync(at);
+        }
+
+        var entries = _traffic.Generate(count).Select(t => new PutRecordEntry(spread ? t.PartitionKey : "steady", t.Utf8Json)).ToList();
+        for (var i = 0; i < 2; i++)
+        {
+            var id = $"txn-pan-{Clock.Now:HHmm}-{i}";
+            var json = $$"""{"transaction_id":"{{id}}","amount":125.5,"type":"PURCHASE","merchant_id":"merch-9","merchant_country":"US","card_id":"card-pan-{{i}}","card_number":"{{Pan}}"}""";
+            entries.Add(new PutRecordEntry(spread ? id : "steady", Encoding.UTF8.GetBytes(json)));
+        }
+
+        var completed = Twin.Mapping.RecordsCompleted + Twin.Mapping.RecordsDiscarded + entries.Count;
+        var results = await Twin.Stream.PutRecordsAsync(entries);
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ErrorMessage));
+        await Clock.AdvanceUntilAsync(
+            () => Twin.Mapping.RecordsCompleted + Twin.Mapping.RecordsDiscarded >= completed,
+            TimeSpan.FromSeconds(45),
+            $"the {entries.Count} records of {at:HH:mm} finished (completed {Twin.Mapping.RecordsCompleted}, discarded {Twin.Mapping.RecordsDiscarded}, want {completed}, throttles {Twin.Function.Throttles}, last error {Twin.Mapping.LastError?.Message})");
+    }
+
+    /// <summary>Moves the clock to the start of the next minute.</summary>
+    public Task NextMinuteAsync()
+    {
+        var now = Clock.Now;
+        return Clock.AdvanceToAsync(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(1));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Twin.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    /// <summary>The processor, or an error burst: Lambda's Unhandled function error on every invocation.</summary>
+    private sealed class SwitchableFunction(ILocalFunction processor) : ILocalFunction
+    {
+        private volatile bool _failing;
+
+        public bool Failing
+        {
+            get => _failing;
+            set => _failing = value;
+        }
+
+        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            _failing ? throw new InvalidOperationException("Injected fault: the function fails.") : processor.InvokeAsync(payload, cancellationToken);
+    }
+}
