@@ -45,7 +45,8 @@ export function createRedrivePanel(afterRedrive: () => void): RedrivePanel {
         h('span', {}, `Put ${what} back on the stream? The processor will read the records again; the messages that are redriven leave the queue.`),
         confirm, cancel);
       confirmBar.hidden = false;
-      confirm.focus();
+      confirm.focus({ preventScroll: true });
+      confirmBar.scrollIntoView({ block: 'nearest' });
     },
   };
 }

@@ -21,7 +21,8 @@ export const tracesPage: Page = {
   id: 'traces',
   title: 'Traces',
   mount(root, context) {
-    const [traceId, spanId] = context.params.map(p => decodeURIComponent(p));
+    // The shell decodes the route's params.
+    const [traceId, spanId] = context.params;
     const map = mountServiceMap(context);
     const list = mountTraceList(context, traceId ?? null, spanId ?? null);
     const waterfall = traceId ? mountWaterfall(context, traceId, spanId ?? '') : null;
