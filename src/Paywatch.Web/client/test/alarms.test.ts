@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Alarm, RuleTreeNode } from '../src/api';
-import { flattenRuleTree, ruleLeafNames } from '../src/alarms/rule-tree-model';
+import { flattenRuleTree } from '../src/alarms/rule-tree-model';
 import { countByState, filterAlarms, orderAlarms, stateClass } from '../src/alarms/alarm-list';
 import { formatDuration, formatRelative, formatTimestamp } from '../src/alarms/time-format';
 
@@ -33,11 +33,6 @@ test('a leaf whose alarm state is unknown says so (null), and names with quotes 
   const rows = flattenRuleTree({ op: 'STATE', value: false, function: 'INSUFFICIENT_DATA', alarmName: 'say "hi"' });
   assert.equal(rows[0]!.label, 'INSUFFICIENT_DATA("say \\"hi\\"")');
   assert.equal(rows[0]!.alarmState, null);
-});
-
-test('the leaves of a rule are listed once each', () => {
-  const tree: RuleTreeNode = { op: 'AND', value: false, children: [leaf('x', 'OK'), leaf('y', 'ALARM'), leaf('x', 'OK', 'OK')] };
-  assert.deepEqual(ruleLeafNames(tree), ['x', 'y']);
 });
 
 const alarm = (name: string, type: Alarm['type'], state: Alarm['state']): Alarm => ({

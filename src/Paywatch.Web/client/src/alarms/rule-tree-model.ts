@@ -39,9 +39,3 @@ function describe(node: RuleTreeNode, depth: number): RuleTreeRow {
       return { depth, kind: 'operator', label: node.op, value: node.value };
   }
 }
-
-/** The alarms a rule names, once each, in the order they appear. */
-export function ruleLeafNames(root: RuleTreeNode): string[] {
-  const names = flattenRuleTree(root).filter(r => r.kind === 'leaf').map(r => r.alarmName ?? '');
-  return [...new Set(names)];
-}

@@ -3,7 +3,7 @@
 export type ErrorLevel = 'idle' | 'ok' | 'some' | 'many';
 
 /** At or above this share of failed requests a node is drawn as failing, below it as degraded. */
-export const manyErrorsRatio = 0.1;
+const manyErrorsRatio = 0.1;
 
 export function classifyErrorRatio(requests: number, errors: number): ErrorLevel {
   if (!(requests > 0)) return errors > 0 ? 'many' : 'idle';

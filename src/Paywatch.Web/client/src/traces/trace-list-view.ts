@@ -6,7 +6,7 @@ import { formatDuration } from '../alarms/time-format';
 
 export const traceColumns = '12rem minmax(9rem, 14rem) 7rem 8rem minmax(8rem, 1fr) 5.5rem minmax(7rem, 11rem)';
 
-export function traceHref(trace: Pick<TraceSummary, 'traceId' | 'spanId'>): string {
+function traceHref(trace: Pick<TraceSummary, 'traceId' | 'spanId'>): string {
   return `#/traces/${encodeURIComponent(trace.traceId)}/${encodeURIComponent(trace.spanId)}`;
 }
 
