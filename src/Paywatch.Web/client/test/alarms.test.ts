@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Alarm, RuleTreeNode } from '../src/api';
 import { flattenRuleTree } from '../src/alarms/rule-tree-model';
 import { countByState, filterAlarms, orderAlarms, stateClass } from '../src/alarms/alarm-list';
-import { formatDuration, formatRelative, formatTimestamp } from '../src/alarms/time-format';
+import { formatDuration, formatRelative, formatTimestamp } from '../src/ui/time-format';
 
 const leaf = (name: string, state: RuleTreeNode['alarmState'], fn: RuleTreeNode['function'] = 'ALARM'): RuleTreeNode =>
   ({ op: 'STATE', value: state === fn, function: fn, alarmName: name, alarmState: state });

@@ -2,7 +2,7 @@
 import type { Alarm, AlarmHistoryItem } from '../api';
 import { h } from '../dom';
 import { stateClass } from './alarm-list';
-import { clockTime, relativeTime } from './data-view';
+import { clockTime, relativeTime } from '../ui/data-view';
 import { renderRuleTree } from './rule-tree-view';
 
 export function renderAlarmCard(alarm: Alarm, nowMs: number, onLeaf: (alarmName: string) => void): HTMLElement {

@@ -2,7 +2,7 @@
 // failed, and its redrive button; the raw body on expand.
 import type { DeadLetterMessage } from '../api';
 import { h } from '../dom';
-import { clockTime, jsonBlock, relativeTime } from '../alarms/data-view';
+import { clockTime, jsonBlock, relativeTime } from '../ui/data-view';
 import { batchInfo, failureCondition, shortSequence } from './batch-info';
 
 export const messageColumns = '12rem minmax(12.5rem, 14rem) minmax(10rem, 12rem) minmax(10rem, 1fr) 4.5rem 6rem 6rem 5rem 6.5rem';

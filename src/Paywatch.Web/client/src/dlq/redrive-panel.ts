@@ -2,7 +2,7 @@
 // (#redrive-result) says what was put back on the stream and what was kept, with why.
 import { redrive, type RedriveResult } from '../api';
 import { h, replace } from '../dom';
-import { errorMessage } from '../alarms/data-view';
+import { errorMessage } from '../ui/data-view';
 import { describeRedrive } from './batch-info';
 
 export interface RedrivePanel {

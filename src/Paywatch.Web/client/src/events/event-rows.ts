@@ -2,7 +2,7 @@
 // transaction was and which notification carried it (its detail and the target input on expand).
 import type { RoutedEventItem, RuleSummary } from '../api';
 import { h } from '../dom';
-import { clockTime, jsonBlock, relativeTime } from '../alarms/data-view';
+import { clockTime, jsonBlock, relativeTime } from '../ui/data-view';
 import { formatAmount, summarizeDetail } from './event-summary';
 
 export const ruleColumns = 'minmax(14rem, 1fr) 7rem 7rem 7rem';

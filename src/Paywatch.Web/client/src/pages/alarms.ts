@@ -5,8 +5,8 @@ import type { Page } from '../page';
 import { h, replace } from '../dom';
 import { countByState, filterAlarms, orderAlarms, stateFilters, type StateFilter } from '../alarms/alarm-list';
 import { renderAlarmCard } from '../alarms/alarm-card';
-import { createDataView, refreshRelativeTimes, startPolling, syncList } from '../alarms/data-view';
-import '../alarms/data-view.css';
+import { createDataView, refreshRelativeTimes, startPolling, syncList } from '../ui/data-view';
+import '../ui/data-view.css';
 import '../alarms/alarms.css';
 
 const filterLabels: Record<StateFilter, string> = { ALL: 'All', ALARM: 'In alarm', INSUFFICIENT_DATA: 'Insufficient data', OK: 'OK' };

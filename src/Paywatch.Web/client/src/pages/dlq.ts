@@ -3,10 +3,10 @@
 import { getDeadLetterQueue, type DeadLetterQueueView } from '../api';
 import type { Page } from '../page';
 import { h, replace } from '../dom';
-import { createDataView, refreshRelativeTimes, startPolling, syncList } from '../alarms/data-view';
+import { createDataView, refreshRelativeTimes, startPolling, syncList } from '../ui/data-view';
 import { messageColumns, renderMessage, renderMessageHeader } from '../dlq/message-row';
 import { createRedrivePanel } from '../dlq/redrive-panel';
-import '../alarms/data-view.css';
+import '../ui/data-view.css';
 import '../dlq/dlq.css';
 
 export const dlqPage: Page = {

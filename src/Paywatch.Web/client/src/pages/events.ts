@@ -3,9 +3,9 @@
 import { getEvents } from '../api';
 import type { Page } from '../page';
 import { h, replace } from '../dom';
-import { createDataView, refreshRelativeTimes, startPolling, syncList, trafficHint } from '../alarms/data-view';
+import { createDataView, refreshRelativeTimes, startPolling, syncList, trafficHint } from '../ui/data-view';
 import { eventColumns, eventKey, renderEvent, renderEventHeader, renderRule, renderRuleHeader, ruleColumns } from '../events/event-rows';
-import '../alarms/data-view.css';
+import '../ui/data-view.css';
 import '../events/events.css';
 
 const remembered = { rule: '', limit: 50 };

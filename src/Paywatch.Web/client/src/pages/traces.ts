@@ -4,12 +4,12 @@
 import { getServiceMap, getTrace, getTraces, type ServiceMap, type TraceFilter, type TraceSummary } from '../api';
 import type { Page, PageContext } from '../page';
 import { h, replace } from '../dom';
-import { createDataView, refreshRelativeTimes, startPolling, syncList, trafficHint } from '../alarms/data-view';
+import { createDataView, refreshRelativeTimes, startPolling, syncList, trafficHint } from '../ui/data-view';
 import { renderServiceMap } from '../traces/service-map-view';
 import { renderTraceHeader, renderTraceRow, traceColumns } from '../traces/trace-list-view';
 import { renderWaterfall } from '../traces/waterfall-view';
 import { defaultWindowId, findWindow, timeWindows, windowRange } from '../traces/time-window';
-import '../alarms/data-view.css';
+import '../ui/data-view.css';
 import '../traces/traces.css';
 
 // The shell mounts the page again when the route changes (opening a trace); the choices survive that.

@@ -2,7 +2,7 @@
 // and the edges between them labelled with their request counts. Colours come from the shell's CSS variables (the
 // SVG's classes use them), so the map follows the theme without being redrawn.
 import type { ServiceEdge, ServiceMap, ServiceNode } from '../api';
-import { formatDuration } from '../alarms/time-format';
+import { formatDuration } from '../ui/time-format';
 import { classifyErrorRatio, formatCount, formatErrors } from './error-ratio';
 import { edgeGeometry, mapSize, nodeKinds, nodeOrder, nodePositions, nodeSize, type NodeId } from './service-map-layout';
 import { s } from './svg';

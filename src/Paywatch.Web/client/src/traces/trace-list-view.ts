@@ -1,8 +1,8 @@
 // A row of the trace list: one transaction's trace. It is a link to the trace's waterfall.
 import type { TraceSummary } from '../api';
 import { h } from '../dom';
-import { clockTime, relativeTime } from '../alarms/data-view';
-import { formatDuration } from '../alarms/time-format';
+import { clockTime, relativeTime } from '../ui/data-view';
+import { formatDuration } from '../ui/time-format';
 
 export const traceColumns = '12rem minmax(9rem, 14rem) 7rem 8rem minmax(8rem, 1fr) 5.5rem minmax(7rem, 11rem)';
 

@@ -2,7 +2,7 @@
 // the end; choosing a span shows its tags underneath.
 import type { TraceDetail, TraceSpan } from '../api';
 import { h, replace } from '../dom';
-import { formatDuration } from '../alarms/time-format';
+import { formatDuration } from '../ui/time-format';
 import { axisTicks, formatTick, layoutWaterfall, type WaterfallRow } from './waterfall-layout';
 
 export function renderWaterfall(detail: TraceDetail, selectedSpanId: string | null): HTMLElement {
