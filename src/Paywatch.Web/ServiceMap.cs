@@ -8,7 +8,8 @@ namespace Paywatch.Web;
 /// <summary>
 /// The service map of X-Ray's console for the pipeline: Kinesis → processor → EventBridge → SNS, and processor →
 /// SQS for failed batches. Requests and errors are the services' own CloudWatch metrics over the range (what each
-/// node did, under AWS's metric names); latencies are the processor's spans in the range (invocation and PutEvents),
+/// node did, under AWS's metric names: the processor's are Lambda's Invocations and Errors, throttled attempts being
+/// neither); latencies are the processor's spans in the range (invocation and PutEvents),
 /// whose percentiles the per-minute metrics cannot merge.
 /// </summary>
 internal static class ServiceMap
@@ -43,7 +44,7 @@ internal static class ServiceMap
             nodes = new object[]
             {
                 Node("kinesis", s.StreamName, "AWS::Kinesis::Stream", Sum("AWS/Kinesis", "IncomingRecords", stream), Sum("AWS/Kinesis", "WriteProvisionedThroughputExceeded", stream), putRecordsLatency, null),
-                Node("processor", s.FunctionName, "AWS::Lambda::Function", Sum("AWS/Lambda", "Invocations", function), Sum("AWS/Lambda", "Errors", function) + Sum("AWS/Lambda", "Throttles", function), Mean(invocations), P99(invocations)),
+                Node("processor", s.FunctionName, "AWS::Lambda::Function", Sum("AWS/Lambda", "Invocations", function), Sum("AWS/Lambda", "Errors", function), Mean(invocations), P99(invocations)),
                 Node("eventbridge", s.EventBusName, "AWS::Events::EventBus", published, publishFailures, Mean(putEvents), P99(putEvents)),
                 Node("sns", s.TopicName, "AWS::SNS::Topic", ruleInvocations, ruleFailures, null, null),
                 Node("sqs", s.DeadLetterQueueName, "AWS::SQS::Queue", deadLetters, 0, null, null),
