@@ -2,7 +2,7 @@
 // range in UTC, manual refresh, and pause/resume of the live refresh.
 import { formatUtcTime } from '../charts/format';
 import { h } from '../dom';
-import { durationLabel, fromUtcMinute, PRESETS, toUtcMinute, type TimeRange } from './timeRange';
+import { durationLabel, fromUtcMinute, PRESETS, toUtcMinute, type TimeRange } from './time-range';
 
 export interface ToolbarEvents {
   onRange(range: TimeRange): void;

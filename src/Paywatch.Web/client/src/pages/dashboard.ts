@@ -1,5 +1,5 @@
 import type { Page } from '../page';
-import { mountDashboard } from '../dashboard/dashboardView';
+import { mountDashboard } from '../dashboard/dashboard-view';
 
 // The home page: the CloudWatch dashboard of config/dashboard, drawn from the twin's metrics, alarms and logs.
 export const dashboardPage: Page = {

@@ -4,7 +4,7 @@ import type { Status } from '../api';
 import { formatUtcDateTime } from '../charts/format';
 import { h } from '../dom';
 import type { Page } from '../page';
-import { themeToggle } from './themeToggle';
+import { themeToggle } from './theme-toggle';
 
 export interface Header {
   element: HTMLElement;

@@ -1,12 +1,12 @@
 // The renderer for each widget type of the dashboard body.
 import type { Widget } from '../../api';
-import type { WidgetFrame } from '../widgetFrame';
-import { alarmWidget } from './alarmWidget';
-import { logWidget } from './logWidget';
-import { metricWidget } from './metricWidget';
-import { textWidget } from './textWidget';
+import type { WidgetFrame } from '../widget-frame';
+import { alarmWidget } from './alarm-widget';
+import { logWidget } from './log-widget';
+import { metricWidget } from './metric-widget';
+import { textWidget } from './text-widget';
 import type { WidgetRenderer } from './types';
-import { unsupportedWidget } from './unsupportedWidget';
+import { unsupportedWidget } from './unsupported-widget';
 
 export function createWidget(widget: Widget, frame: WidgetFrame): WidgetRenderer {
   const properties = widget.properties ?? {};

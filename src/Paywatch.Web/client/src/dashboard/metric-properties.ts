@@ -2,7 +2,7 @@
 // defensively from the body's JSON. The server resolves the metrics themselves (stat, period, expressions).
 // Spec: "Properties of a Metric Widget Object" in
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
-import type { Annotation, AxisOptions } from '../charts/timeSeriesChart';
+import type { Annotation, AxisOptions } from '../charts/time-series-chart';
 
 export type MetricView = 'timeSeries' | 'singleValue' | 'bar';
 

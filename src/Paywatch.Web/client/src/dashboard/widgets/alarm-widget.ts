@@ -3,8 +3,8 @@
 import type { AlarmStateValue } from '../../api';
 import { formatAgo, formatUtcDateTime } from '../../charts/format';
 import { h, replace } from '../../dom';
-import { alarmNameOf, selectAlarms, type AlarmEntry } from '../alarmList';
-import { errorMessage, type WidgetFrame } from '../widgetFrame';
+import { alarmNameOf, selectAlarms, type AlarmEntry } from '../alarm-list';
+import { errorMessage, type WidgetFrame } from '../widget-frame';
 import type { RefreshContext, WidgetRenderer } from './types';
 
 const BADGE: Record<AlarmStateValue, { className: string; text: string }> = {

@@ -5,9 +5,9 @@ import { h, replace } from '../dom';
 import type { PageContext } from '../page';
 import { formatRoute, parseRoute } from '../shell/route';
 import { placeWidgets, readingOrder } from './layout';
-import { rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, type TimeRange } from './timeRange';
+import { rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, type TimeRange } from './time-range';
 import { buildToolbar, type Toolbar } from './toolbar';
-import { errorMessage, WidgetFrame } from './widgetFrame';
+import { errorMessage, WidgetFrame } from './widget-frame';
 import { createWidget } from './widgets';
 import type { RefreshContext, WidgetRenderer } from './widgets/types';
 

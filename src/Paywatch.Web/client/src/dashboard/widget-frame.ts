@@ -3,7 +3,7 @@
 import { h, replace } from '../dom';
 import type { GridPlacement } from './layout';
 import { parseInline } from './markdown';
-import { renderInline } from './markdownDom';
+import { renderInline } from './markdown-dom';
 
 export type WidgetState = 'loading' | 'ready' | 'empty' | 'error';
 

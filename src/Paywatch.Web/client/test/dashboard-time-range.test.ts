@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   fromUtcMinute, parseIsoDuration, parseRangeParam, rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, toUtcMinute,
-} from '../src/dashboard/timeRange';
+} from '../src/dashboard/time-range';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

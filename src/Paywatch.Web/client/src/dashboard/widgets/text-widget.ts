@@ -1,7 +1,7 @@
 // A text widget: its Markdown, rendered once (it has no data to refresh).
 import { parseMarkdown } from '../markdown';
-import { renderMarkdown } from '../markdownDom';
-import type { WidgetFrame } from '../widgetFrame';
+import { renderMarkdown } from '../markdown-dom';
+import type { WidgetFrame } from '../widget-frame';
 import type { WidgetRenderer } from './types';
 
 export function textWidget(frame: WidgetFrame, properties: Record<string, unknown>): WidgetRenderer {

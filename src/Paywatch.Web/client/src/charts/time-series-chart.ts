@@ -7,7 +7,7 @@ import { h, replace } from '../dom';
 import { formatUtcDateTime, formatValue, timeAxisLabels } from './format';
 import { withAlpha } from './palette';
 import { stackSeries } from './stack';
-import { readThemeColors, THEME_CHANGE_EVENT, type ThemeColors } from './themeColors';
+import { readThemeColors, THEME_CHANGE_EVENT, type ThemeColors } from './theme-colors';
 
 export interface ChartSeries {
   label: string;

@@ -1,6 +1,6 @@
 // The header's theme button: auto / light / dark, remembered in localStorage, applied as data-theme on <html>
 // (no attribute for auto, so that the stylesheet's prefers-color-scheme rule decides), then tells the charts.
-import { THEME_CHANGE_EVENT } from '../charts/themeColors';
+import { THEME_CHANGE_EVENT } from '../charts/theme-colors';
 import { h } from '../dom';
 import { effectiveTheme, nextThemeChoice, readThemeChoice, THEME_STORAGE_KEY, type ThemeChoice } from './theme';
 

@@ -6,10 +6,10 @@ import { formatUtcDateTime, formatValue } from '../../charts/format';
 import { seriesColor } from '../../charts/palette';
 import { sparkline } from '../../charts/sparkline';
 import { countPoints, latestValue } from '../../charts/stack';
-import { TimeSeriesChart, type ChartSeries } from '../../charts/timeSeriesChart';
+import { TimeSeriesChart, type ChartSeries } from '../../charts/time-series-chart';
 import { h, replace } from '../../dom';
-import { readMetricDrawing } from '../metricProperties';
-import { errorMessage, type WidgetFrame } from '../widgetFrame';
+import { readMetricDrawing } from '../metric-properties';
+import { errorMessage, type WidgetFrame } from '../widget-frame';
 import type { RefreshContext, WidgetRenderer } from './types';
 
 export const NO_METRIC_DATA = 'No data in this range. Send transactions with `paywatch send`, or start the twin with `--demo`.';

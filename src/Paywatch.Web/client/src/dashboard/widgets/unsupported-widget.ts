@@ -1,5 +1,5 @@
 // A widget type the twin does not draw: a clear placeholder, so that the rest of the dashboard still renders.
-import type { WidgetFrame } from '../widgetFrame';
+import type { WidgetFrame } from '../widget-frame';
 import type { WidgetRenderer } from './types';
 
 export function unsupportedWidget(frame: WidgetFrame, type: string, properties: Record<string, unknown>): WidgetRenderer {

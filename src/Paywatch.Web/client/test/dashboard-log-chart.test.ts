@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logResultToChart, parseLogTime } from '../src/dashboard/logChart';
+import { logResultToChart, parseLogTime } from '../src/dashboard/log-chart';
 
 const t = (minute: number) => Date.UTC(2026, 10, 26, 14, minute);
 

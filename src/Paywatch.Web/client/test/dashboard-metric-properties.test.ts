@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html gives them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readMetricDrawing } from '../src/dashboard/metricProperties';
+import { readMetricDrawing } from '../src/dashboard/metric-properties';
 
 test('defaults: a line chart (timeSeries), not stacked, legend at the bottom', () => {
   const drawing = readMetricDrawing({ metrics: [['AWS/Lambda', 'Errors', 'FunctionName', 'f']] });

@@ -2,10 +2,10 @@
 // rows, "timeSeries" and "bar" chart the numeric fields over the query's time field (see logChart.ts).
 import { getLogWidget, type LogQueryResult } from '../../api';
 import { PALETTE } from '../../charts/palette';
-import { TimeSeriesChart } from '../../charts/timeSeriesChart';
+import { TimeSeriesChart } from '../../charts/time-series-chart';
 import { h, replace } from '../../dom';
-import { logResultToChart } from '../logChart';
-import { errorMessage, type WidgetFrame } from '../widgetFrame';
+import { logResultToChart } from '../log-chart';
+import { errorMessage, type WidgetFrame } from '../widget-frame';
 import type { RefreshContext, WidgetRenderer } from './types';
 
 const NO_LOG_DATA = 'No log events match this query in this range. Send transactions with `paywatch send`, or start the twin with `--demo`.';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Alarm, AlarmStateValue } from '../src/api';
-import { alarmNameOf, selectAlarms } from '../src/dashboard/alarmList';
+import { alarmNameOf, selectAlarms } from '../src/dashboard/alarm-list';
 
 const prefix = 'arn:aws:cloudwatch:eu-west-1:000000000000:alarm:';
 const alarm = (name: string, state: AlarmStateValue, minute: number): Alarm => ({
