@@ -1,0 +1,371 @@
+using System.Net;
+using System.Text.Json;
+using Paywatch.Local.Functions;
+
+namespace Paywatch.Web.Tests;
+
+/// <summary>
+/// The web UI's JSON API (contract: src/Paywatch.Web/client/src/api.ts) over HTTP on a real twin with a fake clock.
+/// Expected values come from the traffic sent (<see cref="Traffic"/>), from config/ (dashboard, alarms, rules) and from
+/// the dashboard body docs (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
+/// </summary>
+public sealed class WebApiTests
+{
+    private const string LogGroup = "/aws/lambda/transaction-processor-local";
+
+    [Fact]
+    public async Task Status_gives_the_twins_clock_and_names()
+    {
+        await using var web = await WebTwin.StartAsync();
+
+        var status = await web.GetOkAsync("/api/status");
+
+        Assert.Equal(WebTwin.Start, status.GetProperty("now").GetDateTimeOffset());
+        Assert.Equal("local", status.GetProperty("environment").GetString());
+        Assert.Equal("000000000000", status.GetProperty("accountId").GetString());
+        var names = status.GetProperty("names");
+        Assert.Equal("transaction-stream-local", names.GetProperty("stream").GetString());
+        Assert.Equal("transaction-processor-dlq-local", names.GetProperty("deadLetterQueue").GetString());
+        Assert.Equal(LogGroup, names.GetProperty("logGroup").GetString());
+        Assert.Equal(0, status.GetProperty("counts").GetProperty("recordsProcessed").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_dashboard_is_configs_body_with_every_template_value_filled()
+    {
+        await using var web = await WebTwin.StartAsync();
+
+        var dashboard = await web.GetOkAsync("/api/dashboard");
+
+        Assert.Equal("paywatch-local", dashboard.GetProperty("name").GetString());
+        var widgets = dashboard.GetProperty("body").GetProperty("widgets");
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Local.Tests.RepositoryRoot.Config, "dashboard", "dashboard.json")));
+        Assert.Equal(10, config.RootElement.GetProperty("widgets").GetArrayLength());
+        Assert.Equal(10, widgets.GetArrayLength());
+        var text = dashboard.GetRawText();
+        Assert.DoesNotContain("${", text, StringComparison.Ordinal);
+        Assert.Contains("\"transaction-processor-local\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"us-east-1\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_metric_widget_draws_what_was_sent_on_a_grid_aligned_to_its_period()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync(Traffic.Mixed());
+
+        // A start 30 s into a minute: the grid starts on the minute, as CloudWatch aligns periods.
+        var widget = await web.PostOkAsync("/api/widgets/metric", Request(
+            """
+            { "period": 60, "stat": "Sum", "metrics": [
+                ["Paywatch/Transactions", "TransactionsProcessed", "Environment", "local", { "id": "processed", "color": "#1f77b4" }],
+                [".", "TransactionsFailed", ".", ".", { "id": "failed", "visible": false }],
+                [{ "expression": "100 * failed / processed", "id": "rate", "label": "Failed (%)" }] ] }
+            """,
+            "2026-11-26T11:50:30Z",
+            "2026-11-26T12:10:00Z"));
+        var failedShown = await web.PostOkAsync("/api/widgets/metric", Request(
+            """{ "period": 60, "stat": "Sum", "metrics": [["Paywatch/Transactions", "TransactionsFailed", "Environment", "local"]] }""",
+            "2026-11-26T11:50:30Z",
+            "2026-11-26T12:10:00Z"));
+
+        Assert.Equal(60, widget.GetProperty("period").GetInt32());
+        var timestamps = widget.GetProperty("timestampsMs").EnumerateArray().Select(t => t.GetInt64()).ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => new DateTimeOffset(2026, 11, 26, 11, 50, 0, TimeSpan.Zero).AddMinutes(i).ToUnixTimeMilliseconds()), timestamps);
+        var series = widget.GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(["processed", "rate"], series.Select(s => s.GetProperty("id").GetString()));
+        Assert.Equal(["TransactionsProcessed", "Failed (%)"], series.Select(s => s.GetProperty("label").GetString()));
+        Assert.Equal("#1f77b4", series[0].GetProperty("color").GetString());
+        Assert.Empty(widget.GetProperty("messages").EnumerateArray());
+
+        var processed = Values(series[0]);
+        var failed = Values(failedShown.GetProperty("series")[0]);
+        var rate = Values(series[1]);
+        Assert.Equal(9, processed.Sum(v => v ?? 0));
+        Assert.Equal(2, failed.Sum(v => v ?? 0));
+        // Nothing before the traffic started at 12:00:10.
+        Assert.All(processed.Take(10), v => Assert.Null(v));
+        for (var i = 0; i < timestamps.Count; i++)
+        {
+            if (processed[i] is { } p && failed[i] is { } f)
+            {
+                Assert.Equal(100 * f / p, rate[i]!.Value, 9);
+            }
+        }
+
+        Assert.Contains(rate, v => v is not null);
+    }
+
+    [Fact]
+    public async Task A_bad_expression_is_named_in_messages_and_the_other_lines_still_draw()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync([Traffic.Purchase(0), Traffic.Purchase(1)]);
+
+        var widget = await web.PostOkAsync("/api/widgets/metric", Request(
+            """
+            { "period": 60, "stat": "Sum", "metrics": [
+                ["Paywatch/Transactions", "TransactionsProcessed", "Environment", "local"],
+                [{ "expression": "nope * 2", "id": "broken" }] ] }
+            """,
+            "2026-11-26T12:00:00Z",
+            "2026-11-26T12:05:00Z"));
+
+        Assert.Contains("nope", Assert.Single(widget.GetProperty("messages").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        var series = widget.GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(2, Values(series[0]).Sum(v => v ?? 0));
+        Assert.All(Values(series[1]), v => Assert.Null(v));
+    }
+
+    [Theory]
+    [InlineData("/api/widgets/metric", """{ "properties": { "metrics": [["N", "M"]] }, "start": "yesterday", "end": "2026-11-26T12:05:00Z" }""", "'start' must be an ISO 8601 time, not 'yesterday'.")]
+    [InlineData("/api/widgets/metric", """{ "properties": { "metrics": [["N", "M"]] }, "start": "2026-11-26T12:05:00Z", "end": "2026-11-26T12:00:00Z" }""", "'start' (2026-11-26T12:05:00Z) must be before 'end'")]
+    [InlineData("/api/widgets/metric", """{ "properties": { "metrics": [] }, "start": "2026-11-26T12:00:00Z", "end": "2026-11-26T12:05:00Z" }""", "A metric widget needs a metrics array of 1 to 100 entries.")]
+    [InlineData("/api/widgets/metric", """{ "properties": { "metrics": [[{ "expression": "m1 +" }]] }, "start": "2026-11-26T12:00:00Z", "end": "2026-11-26T12:05:00Z" }""", "Expression 'e1':")]
+    [InlineData("/api/widgets/metric", """not json""", "The request body is not the JSON asked for")]
+    [InlineData("/api/widgets/log", """{ "properties": { "query": "SOURCE '/aws/lambda/other' | fields @message" }, "start": "2026-11-26T12:00:00Z", "end": "2026-11-26T12:05:00Z" }""", "The twin has one log group, /aws/lambda/transaction-processor-local; the widget asks for /aws/lambda/other.")]
+    [InlineData("/api/widgets/log", """{ "properties": { "query": "fields @message" }, "start": "2026-11-26T12:00:00Z", "end": "2026-11-26T12:05:00Z" }""", "A log widget's query starts with SOURCE")]
+    [InlineData("/api/widgets/log", """{ "properties": { "query": "SOURCE '/aws/lambda/transaction-processor-local' | stats nonsense(" }, "start": "2026-11-26T12:00:00Z", "end": "2026-11-26T12:05:00Z" }""", "")]
+    public async Task Bad_input_is_a_400_with_an_error_that_says_what(string path, string body, string error)
+    {
+        await using var web = await WebTwin.StartAsync();
+
+        var (status, response) = await web.PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(error, response.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.NotEmpty(response.GetProperty("error").GetString()!);
+    }
+
+    [Theory]
+    [InlineData("/api/traces/map?start=soon&end=2026-11-26T12:05:00Z", "'start' must be an ISO 8601 time, not 'soon'.")]
+    [InlineData("/api/traces?status=maybe", "'status' is ok or error, not 'maybe'.")]
+    [InlineData("/api/events?rule=paywatch-nope", "No rule 'paywatch-nope' on paywatch-transactions-local")]
+    public async Task Bad_query_parameters_are_a_400_with_an_error_that_says_what(string path, string error)
+    {
+        await using var web = await WebTwin.StartAsync();
+
+        var (status, response) = await web.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith(error, response.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_API_is_a_404_in_JSON()
+    {
+        await using var web = await WebTwin.StartAsync();
+
+        var (status, response) = await web.GetAsync("/api/x");
+        var (traceStatus, traceResponse) = await web.GetAsync("/api/traces/1-00000000-000000000000000000000000");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("No such API", response.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, traceStatus);
+        Assert.Contains("is not among the trace store's recent spans", traceResponse.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_log_widget_runs_its_Logs_Insights_query_on_the_twins_log_group()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync(Traffic.Mixed());
+
+        var result = await web.PostOkAsync("/api/widgets/log", Request(
+            $$"""{ "query": "SOURCE '{{LogGroup}}' | filter message = \"transaction processed\" | stats count(*) as n by status | sort status asc", "view": "table" }""",
+            "2026-11-26T11:00:00Z",
+            "2026-11-26T13:00:00Z"));
+
+        Assert.Equal("Complete", result.GetProperty("status").GetString());
+        Assert.Equal(["status", "n"], result.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        // Seven valid records approved, two invalid ones failed.
+        Assert.Equal(
+            [["APPROVED", "7"], ["FAILED", "2"]],
+            result.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetString()).ToArray()));
+    }
+
+    [Fact]
+    public async Task The_alarms_are_configs_six_and_a_composites_rule_tree_shows_its_childrens_states()
+    {
+        await using var web = await WebTwin.StartAsync();
+
+        var alarms = (await web.GetOkAsync("/api/alarms")).GetProperty("alarms").EnumerateArray().ToList();
+
+        Assert.Equal(6, Directory.GetFiles(Path.Combine(Local.Tests.RepositoryRoot.Config, "alarms"), "*.json").Length);
+        Assert.Equal(
+            ["paywatch-error-rate-local", "paywatch-iterator-age-local", "paywatch-latency-local", "paywatch-processing-health-local", "paywatch-system-capacity-local", "paywatch-throttles-local"],
+            alarms.Select(a => a.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        var states = alarms.ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("state").GetString());
+        var composites = alarms.Where(a => a.GetProperty("type").GetString() == "CompositeAlarm").ToList();
+        Assert.Equal(2, composites.Count);
+        var health = composites.Single(a => a.GetProperty("name").GetString() == "paywatch-processing-health-local");
+        Assert.Equal("ALARM(\"paywatch-error-rate-local\") OR ALARM(\"paywatch-latency-local\")", health.GetProperty("rule").GetString());
+        foreach (var composite in composites)
+        {
+            var tree = composite.GetProperty("ruleTree");
+            Assert.Equal("OR", tree.GetProperty("op").GetString());
+            var children = tree.GetProperty("children").EnumerateArray().ToList();
+            Assert.Equal(2, children.Count);
+            foreach (var child in children)
+            {
+                Assert.Equal("STATE", child.GetProperty("op").GetString());
+                Assert.Equal("ALARM", child.GetProperty("function").GetString());
+                var state = states[child.GetProperty("alarmName").GetString()!];
+                Assert.Equal(state, child.GetProperty("alarmState").GetString());
+                Assert.Equal(state == "ALARM", child.GetProperty("value").GetBoolean());
+            }
+
+            Assert.Equal(children.Any(c => c.GetProperty("value").GetBoolean()), tree.GetProperty("value").GetBoolean());
+            Assert.Contains(composite.GetProperty("rule").GetString()!, children.Select(c => $"ALARM(\"{c.GetProperty("alarmName").GetString()}\")").Aggregate((a, b) => $"{a} OR {b}"), StringComparison.Ordinal);
+        }
+
+        Assert.All(alarms.Where(a => a.GetProperty("type").GetString() == "MetricAlarm"), a => Assert.Equal(JsonValueKind.Null, a.GetProperty("ruleTree").ValueKind));
+    }
+
+    [Fact]
+    public async Task Traces_filter_by_status_type_and_rule_and_a_waterfall_is_its_transaction_with_the_batch_around_it()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync(Traffic.Mixed());
+
+        var all = await web.GetOkAsync("/api/traces");
+        Assert.Equal(9, all.GetProperty("traces").GetArrayLength());
+        Assert.Equal(["PURCHASE", "TRANSFER"], all.GetProperty("types").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(9, (await web.GetOkAsync("/api/traces?status=ok")).GetProperty("traces").GetArrayLength());
+        Assert.Equal(0, (await web.GetOkAsync("/api/traces?status=error")).GetProperty("traces").GetArrayLength());
+        Assert.Equal(["txn-h0", "txn-h1"], TransactionIds(await web.GetOkAsync("/api/traces?type=TRANSFER")));
+        Assert.Equal(["txn-h0", "txn-h1"], TransactionIds(await web.GetOkAsync("/api/traces?rule=paywatch-high-value")));
+        Assert.Equal(["txn-f0", "txn-f1"], TransactionIds(await web.GetOkAsync("/api/traces?rule=paywatch-failed")));
+        Assert.Equal(["txn-f0", "txn-f1", "txn-p0", "txn-p1", "txn-p2", "txn-p3", "txn-p4"], TransactionIds(await web.GetOkAsync("/api/traces?type=PURCHASE")));
+        Assert.Equal(2, (await web.GetOkAsync("/api/traces?limit=2")).GetProperty("traces").GetArrayLength());
+
+        var high = (await web.GetOkAsync("/api/traces?rule=paywatch-high-value")).GetProperty("traces")[0];
+        var traceId = high.GetProperty("traceId").GetString();
+        var spanId = high.GetProperty("spanId").GetString();
+        var waterfall = (await web.GetOkAsync($"/api/traces/{traceId}?spanId={spanId}")).GetProperty("spans").EnumerateArray().ToList();
+
+        var transaction = Assert.Single(waterfall, s => s.GetProperty("name").GetString() == "Transaction");
+        Assert.Equal(spanId, transaction.GetProperty("spanId").GetString());
+        var batch = Assert.Single(waterfall, s => s.GetProperty("name").GetString() == "ProcessBatch");
+        Assert.Equal(batch.GetProperty("spanId").GetString(), transaction.GetProperty("parentSpanId").GetString());
+        var children = waterfall.Where(s => s.GetProperty("parentSpanId").GetString() == spanId).Select(s => s.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["Processing", "Routing", "Validation"], children.Order(StringComparer.Ordinal));
+        var publish = Assert.Single(waterfall, s => s.GetProperty("name").GetString() == "PublishEvents");
+        Assert.Equal(batch.GetProperty("spanId").GetString(), publish.GetProperty("parentSpanId").GetString());
+        // The batch's other transactions are not in this one's waterfall, but are in the trace.
+        var trace = (await web.GetOkAsync($"/api/traces/{traceId}")).GetProperty("spans").EnumerateArray().ToList();
+        Assert.True(trace.Count >= waterfall.Count);
+        Assert.All(waterfall, s => Assert.Contains(trace, t => t.GetProperty("spanId").GetString() == s.GetProperty("spanId").GetString()));
+        var (status, _) = await web.GetAsync($"/api/traces/{traceId}?spanId=0000000000000000");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task Routed_events_carry_the_notification_the_topic_published()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync(Traffic.Mixed());
+        await web.Clock.AdvanceUntilAsync(() => web.Delivered.All.Count >= 4, TimeSpan.FromSeconds(30), "four notifications delivered");
+
+        var response = await web.GetOkAsync("/api/events");
+        var highValue = await web.GetOkAsync("/api/events?rule=paywatch-high-value");
+
+        var rules = response.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("matchedEvents").GetInt64());
+        Assert.Equal(2, rules["paywatch-high-value"]);
+        Assert.Equal(2, rules["paywatch-failed"]);
+        var events = response.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(4, events.Count);
+        var delivered = web.Delivered.All.Select(n => n.MessageId).ToHashSet(StringComparer.Ordinal);
+        Assert.All(events, e => Assert.Contains(e.GetProperty("notification").GetProperty("messageId").GetString()!, delivered));
+        Assert.Equal(4, events.Select(e => e.GetProperty("notification").GetProperty("messageId").GetString()).Distinct().Count());
+        var routed = highValue.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["paywatch-high-value", "paywatch-high-value"], routed.Select(e => e.GetProperty("rule").GetString()));
+        Assert.Equal(["txn-h0", "txn-h1"], routed.Select(e => e.GetProperty("detail").GetProperty("transaction_id").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_is_listed_in_the_DLQ_and_redriven_through_the_API_once_the_function_works()
+    {
+        var function = default(SwitchableFunction);
+        await using var web = await WebTwin.StartAsync(inner => function = new SwitchableFunction(inner));
+        await web.SendAsync([("card-x", Traffic.Purchase(0).Json)]);
+
+        var dlq = await web.GetOkAsync("/api/dlq");
+        var message = Assert.Single(dlq.GetProperty("messages").EnumerateArray());
+        Assert.Equal("transaction-processor-dlq-local", dlq.GetProperty("queue").GetProperty("name").GetString());
+        Assert.Equal(1, dlq.GetProperty("queue").GetProperty("visible").GetInt32());
+        Assert.Equal("RetryAttemptsExhausted", message.GetProperty("condition").GetString());
+        Assert.Equal("arn:aws:lambda:us-east-1:000000000000:function:transaction-processor-local", message.GetProperty("functionArn").GetString());
+        var batch = message.GetProperty("batch");
+        Assert.Equal(1, batch.GetProperty("batchSize").GetInt32());
+        Assert.Equal("arn:aws:kinesis:us-east-1:000000000000:stream/transaction-stream-local", batch.GetProperty("streamArn").GetString());
+        Assert.Equal(web.Twin.Stream.ShardFor(new Local.Streams.PutRecordEntry("card-x", ReadOnlyMemory<byte>.Empty)), batch.GetProperty("shardId").GetString());
+        Assert.Empty(await web.GetOkAsync("/api/traces").ContinueWith(t => t.Result.GetProperty("traces").EnumerateArray().ToList(), TaskScheduler.Default));
+
+        function!.Fail = false;
+        var completed = web.Twin.Mapping.RecordsCompleted;
+        var redrive = await web.PostOkAsync("/api/dlq/redrive", "{}");
+        await web.Clock.AdvanceUntilAsync(() => web.Twin.Mapping.RecordsCompleted > completed, TimeSpan.FromSeconds(30), "the redriven record processed");
+
+        var redriven = Assert.Single(redrive.GetProperty("redriven").EnumerateArray());
+        Assert.Equal(message.GetProperty("messageId").GetString(), redriven.GetProperty("messageId").GetString());
+        Assert.Equal(1, redriven.GetProperty("records").GetInt32());
+        Assert.Empty(redrive.GetProperty("failed").EnumerateArray());
+        Assert.Empty((await web.GetOkAsync("/api/dlq")).GetProperty("messages").EnumerateArray());
+        Assert.Equal(["txn-p0"], TransactionIds(await web.GetOkAsync("/api/traces")));
+
+        var again = await web.PostOkAsync("/api/dlq/redrive", $$"""{ "messageIds": ["{{redriven.GetProperty("messageId").GetString()}}"] }""");
+        Assert.Contains("no such message", Assert.Single(again.GetProperty("failed").EnumerateArray()).GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_response_carries_a_card_number_after_traffic_full_of_them()
+    {
+        var function = default(SwitchableFunction);
+        await using var web = await WebTwin.StartAsync(inner => function = new SwitchableFunction(inner) { Fail = false });
+        await web.SendAsync(Traffic.Mixed());
+        // And a failed batch, so that the DLQ has something to show.
+        function!.Fail = true;
+        await web.SendAsync([Traffic.Purchase(3)]);
+
+        var traces = await web.GetOkAsync("/api/traces");
+        foreach (var trace in traces.GetProperty("traces").EnumerateArray())
+        {
+            await web.GetOkAsync($"/api/traces/{trace.GetProperty("traceId").GetString()}");
+        }
+
+        await web.GetOkAsync("/api/status");
+        await web.GetOkAsync("/api/dashboard");
+        await web.GetOkAsync("/api/alarms");
+        await web.GetOkAsync("/api/events");
+        await web.GetOkAsync("/api/dlq");
+        await web.GetOkAsync("/api/traces/map?start=2026-11-26T11:00:00Z&end=2026-11-26T13:00:00Z");
+        await web.PostOkAsync("/api/widgets/log", Request($$"""{ "query": "SOURCE '{{LogGroup}}' | fields @timestamp, @message" }""", "2026-11-26T11:00:00Z", "2026-11-26T13:00:00Z"));
+
+        Assert.Contains(web.Bodies, b => b.Contains("txn-p3", StringComparison.Ordinal));
+        var found = web.Bodies.SelectMany(Traffic.CardNumbersIn).ToList();
+        Assert.True(found.Count == 0, $"Card numbers in responses: {string.Join(", ", found.Distinct())}");
+        foreach (var pan in Traffic.Pans.Select(p => new string([.. p.Where(char.IsAsciiDigit)])))
+        {
+            Assert.DoesNotContain(web.Bodies, b => b.Contains(pan, StringComparison.Ordinal));
+        }
+    }
+
+    private static string Request(string properties, string start, string end) =>
+        $$"""{ "properties": {{properties}}, "start": "{{start}}", "end": "{{end}}" }""";
+
+    private static List<double?> Values(JsonElement series) =>
+        [.. series.GetProperty("values").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? (double?)null : v.GetDouble())];
+
+    private static List<string> TransactionIds(JsonElement traces) =>
+        [.. traces.GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("transactionId").GetString()!).Order(StringComparer.Ordinal)];
+
+    /// <summary>The processor behind a switch: while <see cref="Fail"/> is set every invocation fails (Lambda's Unhandled function error).</summary>
+    private sealed class SwitchableFunction(ILocalFunction inner) : ILocalFunction
+    {
+        public volatile bool Fail = true;
+
+        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            Fail ? throw new InvalidOperationException("Injected fault: the function fails.") : inner.InvokeAsync(payload, cancellationToken);
+    }
+}
