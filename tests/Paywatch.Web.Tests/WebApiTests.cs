@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Paywatch.Local.Functions;
+using Paywatch.Monitoring.Alarms;
+using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Web.Tests;
 
@@ -188,6 +190,15 @@ public sealed class WebApiTests
     public async Task The_alarms_are_configs_six_and_a_composites_rule_tree_shows_its_childrens_states()
     {
         await using var web = await WebTwin.StartAsync();
+        // Throttled in 2 minutes of 5 (config/alarms/throttles.json): the throttles alarm goes to ALARM at 12:02, and
+        // with it System Capacity; the other children are evaluated OK (missing data is notBreaching).
+        var throttles = new MetricKey("AWS/Lambda", "Throttles", [new("FunctionName", "transaction-processor-local")]);
+        web.Twin.Metrics.Put(throttles, WebTwin.Start.AddSeconds(10), 1);
+        web.Twin.Metrics.Put(throttles, WebTwin.Start.AddSeconds(70), 1);
+        await web.Clock.AdvanceUntilAsync(
+            () => web.Twin.Alarms.DescribeAlarms().Single(a => a.AlarmName == "paywatch-system-capacity-local").StateValue == AlarmState.Alarm,
+            TimeSpan.FromMinutes(3),
+            "System Capacity in ALARM");
 
         var alarms = (await web.GetOkAsync("/api/alarms")).GetProperty("alarms").EnumerateArray().ToList();
 
@@ -220,6 +231,14 @@ public sealed class WebApiTests
         }
 
         Assert.All(alarms.Where(a => a.GetProperty("type").GetString() == "MetricAlarm"), a => Assert.Equal(JsonValueKind.Null, a.GetProperty("ruleTree").ValueKind));
+        var capacity = composites.Single(a => a.GetProperty("name").GetString() == "paywatch-system-capacity-local");
+        Assert.Equal("ALARM", capacity.GetProperty("state").GetString());
+        Assert.True(capacity.GetProperty("ruleTree").GetProperty("value").GetBoolean());
+        Assert.Equal(
+            [("paywatch-throttles-local", "ALARM", true), ("paywatch-iterator-age-local", "OK", false)],
+            capacity.GetProperty("ruleTree").GetProperty("children").EnumerateArray().Select(c => (c.GetProperty("alarmName").GetString(), c.GetProperty("alarmState").GetString(), c.GetProperty("value").GetBoolean())));
+        var throttled = alarms.Single(a => a.GetProperty("name").GetString() == "paywatch-throttles-local");
+        Assert.Equal("ALARM", throttled.GetProperty("history")[0].GetProperty("newState").GetString());
     }
 
     [Fact]
