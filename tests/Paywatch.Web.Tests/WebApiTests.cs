@@ -153,6 +153,44 @@ public sealed class WebApiTests
         Assert.StartsWith(error, response.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/dlq/redrive")]
+    [InlineData("/api/widgets/metric")]
+    [InlineData("/api/widgets/log")]
+    public async Task A_body_that_is_not_JSON_by_its_content_type_or_missing_is_a_400(string path)
+    {
+        await using var web = await WebTwin.StartAsync();
+
+        using (var text = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"))
+        using (var response = await web.Http.PostAsync(new Uri(path, UriKind.Relative), text))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("JSON", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        using (var none = await web.Http.PostAsync(new Uri(path, UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    [InlineData("DELETE")]
+    public async Task An_unknown_API_is_a_404_in_JSON_whatever_the_method(string method)
+    {
+        await using var web = await WebTwin.StartAsync();
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri("/api/x", UriKind.Relative));
+        using var response = await web.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("No such API", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unknown_API_is_a_404_in_JSON()
     {
