@@ -376,6 +376,80 @@ public sealed class WebApiTests
     }
 
     [Fact]
+    public async Task The_service_map_counts_what_each_part_did_with_the_traffic()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync(Traffic.Mixed());
+        await web.Clock.AdvanceUntilAsync(() => web.Delivered.All.Count >= 4, TimeSpan.FromSeconds(30), "four notifications delivered");
+
+        // An offset's '+' left unencoded in a query string arrives as a space: still read as the offset.
+        var map = await web.GetOkAsync("/api/traces/map?start=2026-11-26T12:00:00+01:00&end=2026-11-26T14:00:00+01:00");
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 11, 0, 0, TimeSpan.Zero), map.GetProperty("start").GetDateTimeOffset());
+        var nodes = map.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("id").GetString()!, n => n.GetProperty("requests").GetDouble());
+        var edges = map.GetProperty("edges").EnumerateArray().ToDictionary(e => e.GetProperty("from").GetString() + ">" + e.GetProperty("to").GetString(), e => e.GetProperty("requests").GetDouble());
+        // Nine records in; four of them matched a rule (two high-value, two failed), each one event and one notification.
+        Assert.Equal(9, nodes["kinesis"]);
+        Assert.Equal(9, edges["kinesis>processor"]);
+        Assert.Equal(4, nodes["eventbridge"]);
+        Assert.Equal(4, edges["processor>eventbridge"]);
+        Assert.Equal(4, nodes["sns"]);
+        Assert.Equal(4, edges["eventbridge>sns"]);
+        Assert.Equal(0, nodes["sqs"]);
+        Assert.True(nodes["processor"] >= 1);
+        Assert.All(map.GetProperty("nodes").EnumerateArray(), n => Assert.Equal(0, n.GetProperty("errors").GetDouble()));
+
+        // A range before the traffic: nothing.
+        var before = await web.GetOkAsync("/api/traces/map?start=2026-11-26T10:00:00Z&end=2026-11-26T11:00:00Z");
+        Assert.All(before.GetProperty("nodes").EnumerateArray(), n => Assert.Equal(0, n.GetProperty("requests").GetDouble()));
+    }
+
+    [Fact]
+    public async Task A_range_too_long_for_the_period_is_drawn_with_a_coarser_whole_minute_period()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync(Traffic.Mixed());
+
+        // Three days at 60 s would be 4,320 points; at most 1,440 are drawn: 180 s.
+        var widget = await web.PostOkAsync("/api/widgets/metric", Request(
+            """{ "period": 60, "stat": "Sum", "metrics": [["Paywatch/Transactions", "TransactionsProcessed", "Environment", "local"]] }""",
+            "2026-11-24T00:00:00Z",
+            "2026-11-27T00:00:00Z"));
+
+        Assert.Equal(180, widget.GetProperty("period").GetInt32());
+        var timestamps = widget.GetProperty("timestampsMs").EnumerateArray().Select(t => t.GetInt64()).ToList();
+        Assert.Equal(1440, timestamps.Count);
+        Assert.All(timestamps, t => Assert.Equal(0, t % 180_000));
+        Assert.Equal(9, Values(widget.GetProperty("series")[0]).Sum(v => v ?? 0));
+    }
+
+    [Fact]
+    public async Task A_DLQ_message_that_is_not_a_batch_or_is_in_flight_is_listed_and_kept_by_a_redrive_with_the_reason()
+    {
+        await using var web = await WebTwin.StartAsync();
+        var queue = web.Twin.DeadLetterQueue;
+        var held = queue.SendMessage("{\"KinesisBatchInfo\":{}}").MessageId;
+        Assert.Equal(held, Assert.Single(await queue.ReceiveMessageAsync(1, TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None)).MessageId);
+        var text = queue.SendMessage("not an on-failure record").MessageId;
+
+        var dlq = await web.GetOkAsync("/api/dlq");
+        Assert.Equal((1, 1), (dlq.GetProperty("queue").GetProperty("visible").GetInt32(), dlq.GetProperty("queue").GetProperty("inFlight").GetInt32()));
+        var messages = dlq.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal([held, text], messages.Select(m => m.GetProperty("messageId").GetString()));
+        Assert.Equal(1, messages[0].GetProperty("receiveCount").GetInt32());
+        Assert.Equal("not an on-failure record", messages[1].GetProperty("body").GetString());
+        Assert.Equal(JsonValueKind.Null, messages[1].GetProperty("batch").ValueKind);
+
+        var redrive = await web.PostOkAsync("/api/dlq/redrive", $$"""{ "messageIds": ["{{text}}", "{{held}}"] }""");
+
+        Assert.Empty(redrive.GetProperty("redriven").EnumerateArray());
+        var failed = redrive.GetProperty("failed").EnumerateArray().ToDictionary(f => f.GetProperty("messageId").GetString()!, f => f.GetProperty("reason").GetString()!);
+        Assert.StartsWith("the message is not a Kinesis on-failure record", failed[text], StringComparison.Ordinal);
+        Assert.StartsWith("a consumer holds it (in flight)", failed[held], StringComparison.Ordinal);
+        Assert.Equal(2, queue.Count);
+    }
+
+    [Fact]
     public async Task No_response_carries_a_card_number_after_traffic_full_of_them()
     {
         var function = default(SwitchableFunction);
