@@ -119,6 +119,32 @@ public sealed class WebApiTests
         Assert.All(Values(series[1]), v => Assert.Null(v));
     }
 
+    [Fact]
+    public async Task A_bad_expression_does_not_stop_a_good_one()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync([Traffic.Purchase(0), Traffic.Purchase(1), Traffic.Purchase(2)]);
+
+        var widget = await web.PostOkAsync("/api/widgets/metric", Request(
+            """
+            { "period": 60, "stat": "Sum", "metrics": [
+                ["Paywatch/Transactions", "TransactionsProcessed", "Environment", "local", { "id": "processed" }],
+                [{ "expression": "nope * 2", "id": "broken" }],
+                [{ "expression": "processed * 2", "id": "doubled" }] ] }
+            """,
+            "2026-11-26T12:00:00Z",
+            "2026-11-26T12:05:00Z"));
+
+        // api.ts: messages are "per-query problems (a bad expression, an unknown id) that did not stop the others".
+        var message = Assert.Single(widget.GetProperty("messages").EnumerateArray()).GetString();
+        Assert.Contains("broken", message, StringComparison.Ordinal);
+        Assert.Contains("nope", message, StringComparison.Ordinal);
+        var series = widget.GetProperty("series").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, Values);
+        Assert.Equal(3, series["processed"].Sum(v => v ?? 0));
+        Assert.All(series["broken"], v => Assert.Null(v));
+        Assert.Equal(series["processed"].Select(v => v * 2), series["doubled"]);
+    }
+
     [Theory]
     [InlineData("/api/widgets/metric", """{ "properties": { "metrics": [["N", "M"]] }, "start": "yesterday", "end": "2026-11-26T12:05:00Z" }""", "'start' must be an ISO 8601 time, not 'yesterday'.")]
     [InlineData("/api/widgets/metric", """{ "properties": { "metrics": [["N", "M"]] }, "start": "2026-11-26T12:05:00Z", "end": "2026-11-26T12:00:00Z" }""", "'start' (2026-11-26T12:05:00Z) must be before 'end'")]
