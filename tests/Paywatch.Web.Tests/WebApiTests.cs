@@ -99,6 +99,30 @@ public sealed class WebApiTests
     }
 
     [Fact]
+    public async Task Every_metric_widget_of_the_dashboard_draws_and_the_volume_widget_shows_the_traffic()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync(Traffic.Mixed());
+        var widgets = (await web.GetOkAsync("/api/dashboard")).GetProperty("body").GetProperty("widgets").EnumerateArray().ToList();
+
+        var drawn = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var widget in widgets.Where(w => w.GetProperty("type").GetString() == "metric"))
+        {
+            var properties = widget.GetProperty("properties");
+            var data = await web.PostOkAsync("/api/widgets/metric", Request(properties.GetRawText(), "2026-11-26T09:00:00Z", "2026-11-26T12:10:00Z"));
+            var title = properties.GetProperty("title").GetString()!;
+            Assert.True(data.GetProperty("messages").GetArrayLength() == 0, $"{title}: {data.GetProperty("messages")}");
+            var visible = properties.GetProperty("metrics").EnumerateArray().Count(m => !(m[m.GetArrayLength() - 1] is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("visible", out var v) && !v.GetBoolean()));
+            Assert.Equal(visible, data.GetProperty("series").GetArrayLength());
+            drawn[title] = data;
+        }
+
+        Assert.Equal(9, drawn.Count);
+        var volume = drawn["Transaction volume"].GetProperty("series").EnumerateArray().ToDictionary(s => s.GetProperty("label").GetString()!, s => Values(s).Sum(v => v ?? 0));
+        Assert.Equal(new Dictionary<string, double> { ["Approved"] = 7, ["Failed"] = 2, ["Errored"] = 0 }, volume);
+    }
+
+    [Fact]
     public async Task A_bad_expression_is_named_in_messages_and_the_other_lines_still_draw()
     {
         await using var web = await WebTwin.StartAsync();
@@ -351,6 +375,11 @@ public sealed class WebApiTests
         await web.Clock.AdvanceUntilAsync(() => web.Delivered.All.Count >= 4, TimeSpan.FromSeconds(30), "four notifications delivered");
 
         var response = await web.GetOkAsync("/api/events");
+        var counts = (await web.GetOkAsync("/api/status")).GetProperty("counts");
+        Assert.Equal(9, counts.GetProperty("recordsProcessed").GetInt64());
+        Assert.Equal(4, counts.GetProperty("eventsRouted").GetInt64());
+        Assert.Equal(4, counts.GetProperty("notifications").GetInt64());
+        Assert.Equal(0, counts.GetProperty("deadLetterMessages").GetInt64());
         var highValue = await web.GetOkAsync("/api/events?rule=paywatch-high-value");
 
         var rules = response.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("matchedEvents").GetInt64());
