@@ -486,11 +486,12 @@ public sealed class WebApiTests
         var held = queue.SendMessage("{\"KinesisBatchInfo\":{}}").MessageId;
         Assert.Equal(held, Assert.Single(await queue.ReceiveMessageAsync(1, TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None)).MessageId);
         var text = queue.SendMessage("not an on-failure record").MessageId;
+        var other = queue.SendMessage("another").MessageId;
 
         var dlq = await web.GetOkAsync("/api/dlq");
-        Assert.Equal((1, 1), (dlq.GetProperty("queue").GetProperty("visible").GetInt32(), dlq.GetProperty("queue").GetProperty("inFlight").GetInt32()));
+        Assert.Equal((2, 1), (dlq.GetProperty("queue").GetProperty("visible").GetInt32(), dlq.GetProperty("queue").GetProperty("inFlight").GetInt32()));
         var messages = dlq.GetProperty("messages").EnumerateArray().ToList();
-        Assert.Equal([held, text], messages.Select(m => m.GetProperty("messageId").GetString()));
+        Assert.Equal([held, text, other], messages.Select(m => m.GetProperty("messageId").GetString()));
         Assert.Equal(1, messages[0].GetProperty("receiveCount").GetInt32());
         Assert.Equal("not an on-failure record", messages[1].GetProperty("body").GetString());
         Assert.Equal(JsonValueKind.Null, messages[1].GetProperty("batch").ValueKind);
@@ -501,7 +502,7 @@ public sealed class WebApiTests
         var failed = redrive.GetProperty("failed").EnumerateArray().ToDictionary(f => f.GetProperty("messageId").GetString()!, f => f.GetProperty("reason").GetString()!);
         Assert.StartsWith("the message is not a Kinesis on-failure record", failed[text], StringComparison.Ordinal);
         Assert.StartsWith("a consumer holds it (in flight)", failed[held], StringComparison.Ordinal);
-        Assert.Equal(2, queue.Count);
+        Assert.Equal(3, queue.Count);
     }
 
     [Fact]
