@@ -368,6 +368,29 @@ public sealed class WebApiTests
     }
 
     [Fact]
+    public async Task A_waterfall_leaves_out_the_batchs_other_transactions()
+    {
+        await using var web = await WebTwin.StartAsync();
+        // One partition key: one shard, one lane, one batch, one trace with three transactions.
+        await web.SendAsync([("card-same", Traffic.Purchase(0).Json), ("card-same", Traffic.HighValue(0).Json), ("card-same", Traffic.Purchase(1).Json)]);
+
+        var high = (await web.GetOkAsync("/api/traces?rule=paywatch-high-value")).GetProperty("traces")[0];
+        var traceId = high.GetProperty("traceId").GetString();
+        var trace = (await web.GetOkAsync($"/api/traces/{traceId}")).GetProperty("spans").EnumerateArray().ToList();
+        var waterfall = (await web.GetOkAsync($"/api/traces/{traceId}?spanId={high.GetProperty("spanId").GetString()}")).GetProperty("spans").EnumerateArray().ToList();
+
+        Assert.Equal(3, trace.Count(s => s.GetProperty("name").GetString() == "Transaction"));
+        Assert.Equal(
+            ["ProcessBatch", "Processing", "PublishEvents", "Routing", "Transaction", "Validation"],
+            waterfall.Select(s => s.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(trace.Count - 8, waterfall.Count);
+        Assert.Equal("txn-h0", waterfall.Single(s => s.GetProperty("name").GetString() == "Transaction").GetProperty("tags").GetProperty("paywatch.transaction.id").GetString());
+        // Spans in start order, as a waterfall draws them.
+        var starts = waterfall.Select(s => s.GetProperty("startMs").GetDouble()).ToList();
+        Assert.Equal(starts.Order(), starts);
+    }
+
+    [Fact]
     public async Task Routed_events_carry_the_notification_the_topic_published()
     {
         await using var web = await WebTwin.StartAsync();
