@@ -68,11 +68,21 @@ internal static class DashboardEndpoints
         {
             series = MetricData.Read(store, widget.Queries, alignedStart, end, period);
         }
-        catch (Monitoring.MetricMath.InvalidMetricMathException e)
+        catch (Monitoring.MetricMath.InvalidMetricMathException)
         {
-            // One bad expression: the metrics still draw, the expressions say why they do not.
-            messages.Add(e.Message);
+            // One bad expression: the metrics and the other expressions still draw, the bad one says why it does not.
             series = MetricData.Read(store, [.. widget.Queries.Where(q => q.Expression is null)], alignedStart, end, period);
+            foreach (var query in widget.Queries.Where(q => q.Expression is not null))
+            {
+                try
+                {
+                    series[query.Id] = query.Expression!.Evaluate(series, timestamps);
+                }
+                catch (Monitoring.MetricMath.InvalidMetricMathException e)
+                {
+                    messages.Add($"Expression '{query.Id}': {e.Message}");
+                }
+            }
         }
 
         var lines = widget.Lines.Where(l => l.Visible).Select(line => new

@@ -40,6 +40,12 @@ internal static class WebJson
     public static async Task<T> ReadAsync<T>(HttpRequest request)
         where T : class
     {
+        // ReadFromJsonAsync throws InvalidOperationException (a 500) for any other content type, or none.
+        if (!request.HasJsonContentType())
+        {
+            throw new BadRequestException("The request needs a JSON body (Content-Type: application/json).");
+        }
+
         try
         {
             return await request.ReadFromJsonAsync<T>(Options, request.HttpContext.RequestAborted).ConfigureAwait(false)
