@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Paywatch.Local;
 using Paywatch.Monitoring;
 using Paywatch.Monitoring.Dashboards;
+using Paywatch.Monitoring.MetricMath;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Web;
@@ -62,26 +63,18 @@ internal static class DashboardEndpoints
         // Period starts on whole periods of the epoch, as CloudWatch aligns them.
         var alignedStart = DateTimeOffset.FromUnixTimeSeconds(start.ToUnixTimeSeconds() / (long)period.TotalSeconds * (long)period.TotalSeconds);
         var timestamps = MetricData.Timestamps(alignedStart, end, period);
+        // Metrics first, then each expression on its own, so that a bad one says why and the others still draw.
+        var series = MetricData.Read(store, [.. widget.Queries.Where(q => q.Expression is null)], alignedStart, end, period);
         var messages = new List<string>();
-        Dictionary<string, Monitoring.MetricMath.MetricSeries> series;
-        try
+        foreach (var query in widget.Queries.Where(q => q.Expression is not null))
         {
-            series = MetricData.Read(store, widget.Queries, alignedStart, end, period);
-        }
-        catch (Monitoring.MetricMath.InvalidMetricMathException)
-        {
-            // One bad expression: the metrics and the other expressions still draw, the bad one says why it does not.
-            series = MetricData.Read(store, [.. widget.Queries.Where(q => q.Expression is null)], alignedStart, end, period);
-            foreach (var query in widget.Queries.Where(q => q.Expression is not null))
+            try
             {
-                try
-                {
-                    series[query.Id] = query.Expression!.Evaluate(series, timestamps);
-                }
-                catch (Monitoring.MetricMath.InvalidMetricMathException e)
-                {
-                    messages.Add($"Expression '{query.Id}': {e.Message}");
-                }
+                series[query.Id] = query.Expression!.Evaluate(series, timestamps);
+            }
+            catch (InvalidMetricMathException e)
+            {
+                messages.Add($"Expression '{query.Id}': {e.Message}");
             }
         }
 

@@ -22,6 +22,6 @@ public static class WebUi
         TraceEndpoints.Map(app, twin);
         EventEndpoints.Map(app, twin);
         DeadLetterEndpoints.Map(app, twin);
-        app.Map("/api/{**rest}", () => WebJson.Error(StatusCodes.Status404NotFound, "No such API: see client/src/api.ts for the routes."));
+        app.Map("/api/{**rest}", () => WebJson.Error(StatusCodes.Status404NotFound, "No such API: docs/web-ui.md lists the routes."));
     }
 }

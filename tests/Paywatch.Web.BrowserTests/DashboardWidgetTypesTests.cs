@@ -65,5 +65,24 @@ public sealed class DashboardWidgetTypesTests(ChromiumBrowser chromium) : IClass
         await Assertions.Expect(chart.Locator("canvas").First).ToBeVisibleAsync();
         Assert.Equal(0, await chart.Locator("table").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumBrowser.ScreenshotFolder, "widget-types.png"), FullPage = true });
+
+        // Dark, as the system asks: a dark page with light text.
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        Assert.True(await page.EvaluateAsync<bool>(DarkText), "the page is not dark with light text under prefers-color-scheme: dark");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumBrowser.ScreenshotFolder, "widget-types-dark.png"), FullPage = true });
     }
+
+    // Relative luminance (WCAG 2) of the body's background and of a widget's text.
+    private const string DarkText = """
+        () => {
+          const luminance = color => {
+            const [r, g, b] = color.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map(c => c / 255)
+              .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
+          const background = luminance(getComputedStyle(document.body).backgroundColor);
+          const text = luminance(getComputedStyle(document.querySelector('[data-widget-index="1"] td')).color);
+          return background < 0.1 && text > 0.4;
+        }
+        """;
 }
