@@ -92,7 +92,7 @@ public sealed class LocalTwin : IAsyncDisposable
             var rules = RuleDefinition.LoadDirectory(Path.Combine(configDirectory, "rules"));
             var metrics = new MetricStore(MetricRetention);
             var logs = Own(new LogStore(Path.Combine(data, "logs"), settings.LogGroupName));
-            var traces = Own(new TraceStore());
+            var traces = Own(new TraceStore(time: time));
             var stream = Own(DurableStream.Open(
                 new DurableStreamOptions(settings.StreamName, Path.Combine(data, "streams", settings.StreamName))
                 {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Paywatch.Core.Telemetry;
 
@@ -50,18 +51,27 @@ public sealed class TraceStore : IDisposable
     private readonly List<string> _names = [];
     private readonly Lock _namesLock = new();
     private readonly Lock _lock = new();
+    private readonly string _clockOffsetProperty;
     private long _recorded;
     private long _truncated;
 
-    public TraceStore(int capacity = 50_000)
+    /// <param name="time">
+    /// The twin's clock. Spans are timed by .NET on the machine's clock; on another clock (a test's fake one) each
+    /// trace is moved by the difference between the two when its first span started, so that span times agree with
+    /// the twin's metrics and the spans of a trace keep their order. On the system clock nothing is moved.
+    /// </param>
+    public TraceStore(int capacity = 50_000, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _slots = new SpanSlot[capacity];
         _tags = new byte[checked(capacity * TagBytesPerSpan)];
+        _clockOffsetProperty = "paywatch.trace_store.clock_offset." + RuntimeHelpers.GetHashCode(this).ToString(CultureInfo.InvariantCulture);
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == ProcessorTelemetry.ActivitySourceName,
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = time is null || time == TimeProvider.System ? null : activity => activity.SetCustomProperty(
+                _clockOffsetProperty, activity.Parent?.GetCustomProperty(_clockOffsetProperty) ?? time.GetUtcNow().UtcDateTime - DateTime.UtcNow),
             ActivityStopped = Record,
         };
         ActivitySource.AddActivityListener(_listener);
@@ -116,7 +126,7 @@ public sealed class TraceStore : IDisposable
             traceId,
             spanId,
             parentSpanId,
-            activity.StartTimeUtc.Ticks,
+            activity.StartTimeUtc.Ticks + (activity.GetCustomProperty(_clockOffsetProperty) is TimeSpan offset ? offset.Ticks : 0),
             activity.Duration.Ticks,
             activity.Status == ActivityStatusCode.Error,
             (ushort)tagBytes);

@@ -105,6 +105,33 @@ public sealed class TelemetryStoreTests : IDisposable
         Assert.Equal(3, traces.Recorded);
     }
 
+    /// <summary>
+    /// On the twin's fake clock (the tests'), a trace's spans are timed on that clock: moved by the difference of the
+    /// two clocks when the trace began, all of them by the same amount, so the child stays inside its parent even when
+    /// the fake clock jumps while the trace runs.
+    /// </summary>
+    [Fact]
+    public void On_another_clock_a_trace_is_moved_to_it_whole()
+    {
+        var newYear = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(newYear);
+        using var traces = new TraceStore(capacity: 4, time: clock);
+        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        using (source.StartActivity("parent"))
+        {
+            clock.Advance(TimeSpan.FromMinutes(5));
+            using var child = source.StartActivity("child");
+        }
+
+        var spans = traces.Spans();
+        var parent = spans.Single(s => s.Name == "parent");
+        var inner = spans.Single(s => s.Name == "child");
+        // The fake clock's time, give or take the microseconds between the span's start and the listener's callback.
+        Assert.InRange(parent.Start, newYear.AddSeconds(-1), newYear.AddSeconds(1));
+        Assert.InRange(inner.Start, parent.Start, parent.Start + parent.Duration);
+        Assert.True(inner.Start + inner.Duration <= parent.Start + parent.Duration, "the child ends within its parent");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static string? Tag(SpanRecord span, string key) => span.Tags.FirstOrDefault(t => t.Key == key).Value;
