@@ -25,15 +25,18 @@ internal static class TraceEndpoints
             return Task.FromResult(WebJson.Ok(ServiceMap.Build(twin, from, to)));
         }));
 
-        app.MapGet("/api/traces", (string? status, string? type, string? rule, int? limit) => WebJson.Guard(() =>
+        app.MapGet("/api/traces", (string? status, string? type, string? rule, int? limit, string? start, string? end) => WebJson.Guard(() =>
         {
             if (status is not (null or "" or "ok" or "error"))
             {
                 throw new BadRequestException($"'status' is ok or error, not '{status}'.");
             }
 
+            var from = start is null ? DateTimeOffset.MinValue : WebJson.Time(start, "start");
+            var to = end is null ? DateTimeOffset.MaxValue : WebJson.Time(end, "end");
             var transactions = twin.Traces.Spans().Where(s => s.Name == ProcessorTelemetry.Spans.Transaction).ToList();
             var selected = transactions
+                .Where(s => s.Start >= from && s.Start < to)
                 .Where(s => string.IsNullOrEmpty(status) || s.IsError == (status == "error"))
                 .Where(s => string.IsNullOrEmpty(type) || Tag(s, ProcessorTelemetry.Tags.Type) == type)
                 .Where(s => string.IsNullOrEmpty(rule) || Rules(s).Contains(rule, StringComparer.Ordinal))

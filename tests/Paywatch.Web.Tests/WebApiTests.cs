@@ -345,6 +345,10 @@ public sealed class WebApiTests
         Assert.Equal(["txn-f0", "txn-f1"], TransactionIds(await web.GetOkAsync("/api/traces?rule=paywatch-failed")));
         Assert.Equal(["txn-f0", "txn-f1", "txn-p0", "txn-p1", "txn-p2", "txn-p3", "txn-p4"], TransactionIds(await web.GetOkAsync("/api/traces?type=PURCHASE")));
         Assert.Equal(2, (await web.GetOkAsync("/api/traces?limit=2")).GetProperty("traces").GetArrayLength());
+        // A window: the traffic's transactions started within the last minute of the twin's clock, none an hour before.
+        var now = web.Clock.Now;
+        Assert.Equal(9, (await web.GetOkAsync($"/api/traces?start={Uri.EscapeDataString(now.AddMinutes(-1).ToString("O"))}&end={Uri.EscapeDataString(now.AddSeconds(1).ToString("O"))}")).GetProperty("traces").GetArrayLength());
+        Assert.Equal(0, (await web.GetOkAsync($"/api/traces?start={Uri.EscapeDataString(now.AddHours(-2).ToString("O"))}&end={Uri.EscapeDataString(now.AddHours(-1).ToString("O"))}")).GetProperty("traces").GetArrayLength());
 
         var high = (await web.GetOkAsync("/api/traces?rule=paywatch-high-value")).GetProperty("traces")[0];
         var traceId = high.GetProperty("traceId").GetString();

@@ -215,6 +215,9 @@ export interface TraceSummary {
 }
 
 export interface TraceFilter {
+  /** Transactions that started in [start, end) only (ISO 8601); all the trace store keeps when omitted. */
+  start?: string;
+  end?: string;
   status?: 'ok' | 'error';
   type?: string;
   rule?: string;

@@ -1,4 +1,4 @@
-// The Traces page: the service map over a time window, the latest transaction traces (filterable), and, at
+// The Traces page: the service map over a time window, the latest transaction traces in it (filterable), and, at
 // #/traces/<traceId>/<spanId>, that trace's waterfall. The map and the list refresh live; an open waterfall does not
 // (a trace does not change once written, and a moving view would be hard to read).
 import { getServiceMap, getTrace, getTraces, type ServiceMap, type TraceFilter, type TraceSummary } from '../api';
@@ -23,8 +23,8 @@ export const tracesPage: Page = {
   mount(root, context) {
     // The shell decodes the route's params.
     const [traceId, spanId] = context.params;
-    const map = mountServiceMap(context);
     const list = mountTraceList(context, traceId ?? null, spanId ?? null);
+    const map = mountServiceMap(context, list.refresh);
     const waterfall = traceId ? mountWaterfall(context, traceId, spanId ?? '') : null;
     replace(root, h('div', { class: 'pw-page traces-page' }, map.element, list.element, waterfall?.element));
     if (waterfall) waterfall.element.scrollIntoView({ block: 'start' });
@@ -35,13 +35,14 @@ export const tracesPage: Page = {
   },
 };
 
-function mountServiceMap(context: PageContext) {
+/** @param windowChanged called when the user picks another window (the list follows it). */
+function mountServiceMap(context: PageContext, windowChanged: () => void) {
   const view = createDataView({ id: 'service-map', class: 'service-map-view' }, context.nowMs);
   const windowButtons = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time window' });
   const caption = h('span', { class: 'muted small' });
   const drawWindowButtons = () => replace(windowButtons, ...timeWindows.map(w => h('button', {
     type: 'button', 'data-window': w.id, 'aria-pressed': String(w.id === remembered.windowId),
-    onclick: () => { remembered.windowId = w.id; drawWindowButtons(); polling.now(); },
+    onclick: () => { remembered.windowId = w.id; drawWindowButtons(); polling.now(); windowChanged(); },
   }, w.label)));
   drawWindowButtons();
 
@@ -97,8 +98,8 @@ function mountTraceList(context: PageContext, openTraceId: string | null, openSp
     setOptions(rule.element, [['', 'All rules'], ...withChosen(response.rules, remembered.rule).map(r => [r, r] as [string, string])], remembered.rule);
     if (response.traces.length === 0) {
       const filtered = remembered.status || remembered.type || remembered.rule;
-      if (filtered) view.empty('No trace matches these filters — widen them, or wait for more traffic.');
-      else view.empty('No transactions traced yet — ', ...trafficHint(), '.');
+      if (filtered) view.empty('No trace in this window matches these filters — widen them, or wait for more traffic.');
+      else view.empty(`No transactions traced in the last ${findWindow(remembered.windowId).label} — `, ...trafficHint(), '.');
       return;
     }
     const nowMs = context.nowMs();
@@ -116,7 +117,8 @@ function mountTraceList(context: PageContext, openTraceId: string | null, openSp
 
   const polling = startPolling(async isCurrent => {
     view.loading();
-    const filter: TraceFilter = { limit: remembered.limit };
+    const range = windowRange(remembered.windowId, context.nowMs());
+    const filter: TraceFilter = { start: range.start, end: range.end, limit: remembered.limit };
     if (remembered.status === 'ok' || remembered.status === 'error') filter.status = remembered.status;
     if (remembered.type) filter.type = remembered.type;
     if (remembered.rule) filter.rule = remembered.rule;
@@ -133,7 +135,7 @@ function mountTraceList(context: PageContext, openTraceId: string | null, openSp
   const element = h('section', { class: 'traces-list-section' },
     h('div', { class: 'toolbar' }, h('h2', {}, 'Traces'), status.label, type.label, rule.label, limit.label),
     view.root);
-  return { element, stop: polling.stop };
+  return { element, stop: polling.stop, refresh: polling.now };
 }
 
 function mountWaterfall(context: PageContext, traceId: string, spanId: string) {
