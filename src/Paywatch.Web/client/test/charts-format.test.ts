@@ -36,5 +36,7 @@ test('time-axis labels are 24-hour UTC, with the date only where days change ove
   const at = (day: number, hour: number) => Date.UTC(2026, 10, day, hour);
   assert.deepEqual(timeAxisLabels([at(26, 9), at(26, 13), at(26, 17)]), ['09:00', '13:00', '17:00']);
   assert.deepEqual(timeAxisLabels([at(26, 12), at(27, 0), at(27, 12), at(28, 0)]), ['11-26 12:00', '11-27 00:00', '12:00', '11-28 00:00']);
+  // Half-minute ticks (a 5-minute range): distinct labels, with seconds.
+  assert.deepEqual(timeAxisLabels([at(26, 15) + 30_000, at(26, 15) + 60_000, at(26, 15) + 90_000]), ['15:00:30', '15:01:00', '15:01:30']);
   assert.deepEqual(timeAxisLabels([]), []);
 });

@@ -44,9 +44,12 @@ export function formatAgo(thenMs: number, nowMs: number): string {
 /** Time-axis labels, 24-hour UTC; over more than a day, the date ("11-26 00:00") joins the first label and each new day's. */
 export function timeAxisLabels(splits: readonly number[]): string[] {
   const spansDays = splits.length > 1 && splits[splits.length - 1]! - splits[0]! > 24 * 3600_000;
+  // Ticks closer than a minute (a short range) would read 15:40, 15:40, 15:41: they show their seconds.
+  const withSeconds = splits.some(ms => ms % 60_000 !== 0);
   return splits.map((ms, index) => {
     const day = new Date(ms).toISOString().slice(5, 10);
     const previousDay = index > 0 ? new Date(splits[index - 1]!).toISOString().slice(5, 10) : null;
-    return spansDays && day !== previousDay ? `${day} ${formatUtcTime(ms)}` : formatUtcTime(ms);
+    const time = formatUtcTime(ms, withSeconds);
+    return spansDays && day !== previousDay ? `${day} ${time}` : time;
   });
 }
