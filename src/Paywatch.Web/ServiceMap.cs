@@ -31,9 +31,8 @@ internal static class ServiceMap
         var published = Sum("Paywatch/Transactions", MetricNames.EventsPublished, environment);
         var publishFailures = Sum("Paywatch/Transactions", MetricNames.PublishFailures, environment);
         var deadLetters = Sum("AWS/SQS", "NumberOfMessagesSent", queue);
-        var spans = twin.Traces.Spans().Where(x => x.Start >= start && x.Start < end).ToList();
-        var invocations = Latencies(spans, ProcessorTelemetry.Spans.Batch);
-        var putEvents = Latencies(spans, ProcessorTelemetry.Spans.Publish);
+        var invocations = Latencies(twin.Traces.Spans(ProcessorTelemetry.Spans.Batch, start, end));
+        var putEvents = Latencies(twin.Traces.Spans(ProcessorTelemetry.Spans.Publish, start, end));
         var putRecordsLatency = Average(m, new MetricKey("AWS/Kinesis", "PutRecords.Latency", [stream]), start, end)
             ?? Average(m, new MetricKey("AWS/Kinesis", "PutRecord.Latency", [stream]), start, end);
 
@@ -75,8 +74,7 @@ internal static class ServiceMap
         return samples == 0 ? null : points.Sum(p => p.Value * p.SampleCount) / samples;
     }
 
-    private static double[] Latencies(List<SpanRecord> spans, string name) =>
-        [.. spans.Where(x => x.Name == name).Select(x => x.Duration.TotalMilliseconds).Order()];
+    private static double[] Latencies(IReadOnlyList<SpanRecord> spans) => [.. spans.Select(x => x.Duration.TotalMilliseconds).Order()];
 
     private static double? Mean(double[] sorted) => sorted.Length == 0 ? null : sorted.Average();
 

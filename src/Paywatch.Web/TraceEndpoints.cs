@@ -32,11 +32,10 @@ internal static class TraceEndpoints
                 throw new BadRequestException($"'status' is ok or error, not '{status}'.");
             }
 
-            var from = start is null ? DateTimeOffset.MinValue : WebJson.Time(start, "start");
-            var to = end is null ? DateTimeOffset.MaxValue : WebJson.Time(end, "end");
-            var transactions = twin.Traces.Spans().Where(s => s.Name == ProcessorTelemetry.Spans.Transaction).ToList();
+            DateTimeOffset? from = start is null ? null : WebJson.Time(start, "start");
+            DateTimeOffset? to = end is null ? null : WebJson.Time(end, "end");
+            var transactions = twin.Traces.Spans(ProcessorTelemetry.Spans.Transaction, from, to);
             var selected = transactions
-                .Where(s => s.Start >= from && s.Start < to)
                 .Where(s => string.IsNullOrEmpty(status) || s.IsError == (status == "error"))
                 .Where(s => string.IsNullOrEmpty(type) || Tag(s, ProcessorTelemetry.Tags.Type) == type)
                 .Where(s => string.IsNullOrEmpty(rule) || Rules(s).Contains(rule, StringComparer.Ordinal))
@@ -66,7 +65,7 @@ internal static class TraceEndpoints
 
         app.MapGet("/api/traces/{traceId}", (string traceId, string? spanId) =>
         {
-            var trace = twin.Traces.Spans().Where(s => s.TraceId == traceId).ToList();
+            var trace = twin.Traces.Spans(traceId: traceId);
             if (trace.Count == 0)
             {
                 return WebJson.Error(StatusCodes.Status404NotFound, $"Trace {traceId} is not among the trace store's recent spans (it keeps the newest {TraceStoreCapacityHint}).");

@@ -83,22 +83,58 @@ public sealed class TraceStore : IDisposable
     /// <summary>Spans whose tags did not all fit in <see cref="TagBytesPerSpan"/> (or the name table): kept without them.</summary>
     public long Truncated => Interlocked.Read(ref _truncated);
 
-    /// <summary>The kept spans, oldest first.</summary>
-    public IReadOnlyList<SpanRecord> Spans()
+    /// <summary>
+    /// The kept spans, oldest first; with a name, a start range or a trace id, only those. The filter reads the ring's
+    /// slots, so only the matches are built (the ring is locked meanwhile, and the processor's spans wait for it).
+    /// </summary>
+    /// <param name="from">Spans that started at or after this time.</param>
+    /// <param name="to">Spans that started before this time.</param>
+    /// <param name="traceId">32 hex digits.</param>
+    public IReadOnlyList<SpanRecord> Spans(string? name = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? traceId = null)
     {
+        ushort? nameId = null;
+        if (name is not null)
+        {
+            if (!_nameIds.TryGetValue(name, out var id))
+            {
+                return [];
+            }
+
+            nameId = id;
+        }
+
+        UInt128? trace = null;
+        if (traceId is not null)
+        {
+            if (!UInt128.TryParse(traceId, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var parsed) || traceId.Length != 32)
+            {
+                return [];
+            }
+
+            trace = parsed;
+        }
+
+        var fromTicks = from?.UtcTicks ?? long.MinValue;
+        var toTicks = to?.UtcTicks ?? long.MaxValue;
+        var spans = new List<SpanRecord>();
         lock (_lock)
         lock (_namesLock)
         {
             var count = (int)Math.Min(_recorded, _slots.Length);
             var first = _recorded - count;
-            var spans = new SpanRecord[count];
             for (var i = 0; i < count; i++)
             {
-                spans[i] = ToRecord((int)((first + i) % _slots.Length));
+                var index = (int)((first + i) % _slots.Length);
+                ref readonly var slot = ref _slots[index];
+                if ((nameId is null || slot.NameId == nameId) && (trace is null || slot.TraceId == trace)
+                    && slot.StartTicks >= fromTicks && slot.StartTicks < toTicks)
+                {
+                    spans.Add(ToRecord(index));
+                }
             }
-
-            return spans;
         }
+
+        return spans;
     }
 
     public void Dispose() => _listener.Dispose();

@@ -132,6 +132,33 @@ public sealed class TelemetryStoreTests : IDisposable
         Assert.True(inner.Start + inner.Duration <= parent.Start + parent.Duration, "the child ends within its parent");
     }
 
+    [Fact]
+    public void Spans_are_read_by_name_start_and_trace()
+    {
+        var newYear = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(newYear);
+        using var traces = new TraceStore(capacity: 8, time: clock);
+        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        using (source.StartActivity("batch"))
+        {
+            using var transaction = source.StartActivity("transaction");
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        using (source.StartActivity("batch"))
+        {
+        }
+
+        Assert.Equal(2, traces.Spans("batch").Count);
+        var later = Assert.Single(traces.Spans("batch", newYear.AddMinutes(5), newYear.AddMinutes(15)));
+        Assert.Empty(traces.Spans("batch", newYear.AddMinutes(-5), newYear.AddSeconds(-1)));
+        Assert.Empty(traces.Spans("no such span"));
+        var first = Assert.Single(traces.Spans("transaction"));
+        Assert.NotEqual(first.TraceId, later.TraceId);
+        Assert.Equal(["batch", "transaction"], traces.Spans(traceId: first.TraceId).Select(s => s.Name).Order());
+        Assert.Empty(traces.Spans(traceId: "not a trace id"));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static string? Tag(SpanRecord span, string key) => span.Tags.FirstOrDefault(t => t.Key == key).Value;
