@@ -92,7 +92,7 @@ public sealed class LocalTwin : IAsyncDisposable
             var rules = RuleDefinition.LoadDirectory(Path.Combine(configDirectory, "rules"));
             var metrics = new MetricStore(MetricRetention);
             var logs = Own(new LogStore(Path.Combine(data, "logs"), settings.LogGroupName));
-            var traces = Own(new TraceStore(time: time));
+            var traces = Own(new TraceStore(time: time, claimedOnly: true));
             var stream = Own(DurableStream.Open(
                 new DurableStreamOptions(settings.StreamName, Path.Combine(data, "streams", settings.StreamName))
                 {
@@ -123,7 +123,7 @@ public sealed class LocalTwin : IAsyncDisposable
                     Region = settings.Region,
                     AccountId = LocalTwinSettings.AccountId,
                 },
-                function?.Invoke(processor) ?? processor,
+                new TracedFunction(function?.Invoke(processor) ?? processor, traces),
                 metrics,
                 time);
             var mapping = Own(new KinesisEventSourceMapping(

@@ -65,8 +65,9 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
     /// number, then moves the clock until the mapping has finished them all (processed, or given up on to the DLQ).
     /// </summary>
     /// <param name="spread">
-    /// By their own partition keys, over every shard at once (with reserved concurrency 1, invocations throttle and
-    /// wait); false puts them all under one key, so one shard's lane takes them in turn, unthrottled.
+    /// By their own partition keys, over every shard at once, with the first invocation held until another has been
+    /// throttled (with reserved concurrency 1, one always is); false puts them all under one key, so one shard's lane
+    /// takes them in turn, unthrottled.
     /// </param>
     public async Task SendMinuteAsync(int count, bool spread = false)
     {
@@ -85,8 +86,20 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
         }
 
         var completed = Twin.Mapping.RecordsCompleted + Twin.Mapping.RecordsDiscarded + entries.Count;
+        if (spread)
+        {
+            _function.Hold();
+        }
+
         var results = await Twin.Stream.PutRecordsAsync(entries);
         Assert.All(results, r => Assert.True(r.Succeeded, r.ErrorMessage));
+        if (spread)
+        {
+            var throttles = Twin.Function.Throttles;
+            await Clock.AdvanceUntilAsync(() => Twin.Function.Throttles > throttles, TimeSpan.FromSeconds(30), "an invocation throttled while another held the only slot");
+            _function.Release();
+        }
+
         await Clock.AdvanceUntilAsync(
             () => Twin.Mapping.RecordsCompleted + Twin.Mapping.RecordsDiscarded >= completed,
             TimeSpan.FromSeconds(45),
@@ -106,10 +119,11 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
         _folder.Dispose();
     }
 
-    /// <summary>The processor, or an error burst: Lambda's Unhandled function error on every invocation.</summary>
+    /// <summary>The processor, or an error burst (Lambda's Unhandled function error on every invocation), or held.</summary>
     private sealed class SwitchableFunction(ILocalFunction processor) : ILocalFunction
     {
         private volatile bool _failing;
+        private volatile TaskCompletionSource? _held;
 
         public bool Failing
         {
@@ -117,7 +131,19 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
             set => _failing = value;
         }
 
-        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-            _failing ? throw new InvalidOperationException("Injected fault: the function fails.") : processor.InvokeAsync(payload, cancellationToken);
+        /// <summary>Invocations wait (holding their concurrency) until <see cref="Release"/>.</summary>
+        public void Hold() => _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => Interlocked.Exchange(ref _held, null)?.TrySetResult();
+
+        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        {
+            if (_held is { } held)
+            {
+                await held.Task.WaitAsync(cancellationToken);
+            }
+
+            return _failing ? throw new InvalidOperationException("Injected fault: the function fails.") : await processor.InvokeAsync(payload, cancellationToken);
+        }
     }
 }

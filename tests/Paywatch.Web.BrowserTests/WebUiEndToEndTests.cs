@@ -23,8 +23,8 @@ public sealed partial class WebUiEndToEndTests(ChromiumBrowser chromium) : IClas
     public async Task After_traffic_and_an_error_burst_every_page_shows_what_happened()
     {
         await using var twin = await TwinWithTraffic.StartAsync(Noon);
-        // The first minute spread over the five shards with reserved concurrency 1: some invocations are throttled (the
-        // Throttles widget has data), and those records wait. One such minute stays under the throttles and latency
+        // The first minute spread over the five shards with reserved concurrency 1, one invocation held until another is
+        // throttled: the Throttles widget has data, and those records wait. One such minute stays under the throttles and latency
         // alarms' 2 and 3 breaching minutes of 5, so Processing Health and System Capacity go to OK.
         await twin.SendMinuteAsync(40, spread: true);
         await twin.NextMinuteAsync();

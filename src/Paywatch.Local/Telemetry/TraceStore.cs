@@ -51,31 +51,55 @@ public sealed class TraceStore : IDisposable
     private readonly List<string> _names = [];
     private readonly Lock _namesLock = new();
     private readonly Lock _lock = new();
+    private static readonly AsyncLocal<TraceStore?> Claimant = new();
+    private readonly bool _claimedOnly;
     private readonly string _clockOffsetProperty;
     private long _recorded;
     private long _truncated;
 
+    /// <param name="claimedOnly">
+    /// Record only the spans of flows that <see cref="Claim"/> this store (a twin's invocations): a listener hears
+    /// every span in the process, and several twins may share one (tests do). False records every span.
+    /// </param>
     /// <param name="time">
     /// The twin's clock. Spans are timed by .NET on the machine's clock; on another clock (a test's fake one) each
     /// trace is moved by the difference between the two when its first span started, so that span times agree with
     /// the twin's metrics and the spans of a trace keep their order. On the system clock nothing is moved.
     /// </param>
-    public TraceStore(int capacity = 50_000, TimeProvider? time = null)
+    public TraceStore(int capacity = 50_000, TimeProvider? time = null, bool claimedOnly = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _slots = new SpanSlot[capacity];
         _tags = new byte[checked(capacity * TagBytesPerSpan)];
+        _claimedOnly = claimedOnly;
         _clockOffsetProperty = "paywatch.trace_store.clock_offset." + RuntimeHelpers.GetHashCode(this).ToString(CultureInfo.InvariantCulture);
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == ProcessorTelemetry.ActivitySourceName,
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStarted = time is null || time == TimeProvider.System ? null : activity => activity.SetCustomProperty(
-                _clockOffsetProperty, activity.Parent?.GetCustomProperty(_clockOffsetProperty) ?? time.GetUtcNow().UtcDateTime - DateTime.UtcNow),
-            ActivityStopped = Record,
+            ActivityStarted = time is null || time == TimeProvider.System ? null : activity =>
+            {
+                if (Owns())
+                {
+                    activity.SetCustomProperty(_clockOffsetProperty, activity.Parent?.GetCustomProperty(_clockOffsetProperty) ?? time.GetUtcNow().UtcDateTime - DateTime.UtcNow);
+                }
+            },
+            ActivityStopped = activity =>
+            {
+                if (Owns())
+                {
+                    Record(activity);
+                }
+            },
         };
         ActivitySource.AddActivityListener(_listener);
     }
+
+    /// <summary>
+    /// Makes the spans the calling flow starts from now on this store's. Call it at the top of an async method: the
+    /// claim then ends with it, as an <see cref="AsyncLocal{T}"/> set there does.
+    /// </summary>
+    public void Claim() => Claimant.Value = this;
 
     /// <summary>Spans recorded since start (the ring keeps the most recent).</summary>
     public long Recorded => Interlocked.Read(ref _recorded);
@@ -138,6 +162,8 @@ public sealed class TraceStore : IDisposable
     }
 
     public void Dispose() => _listener.Dispose();
+
+    private bool Owns() => !_claimedOnly || Claimant.Value == this;
 
     private void Record(Activity activity)
     {

@@ -159,6 +159,32 @@ public sealed class TelemetryStoreTests : IDisposable
         Assert.Empty(traces.Spans(traceId: "not a trace id"));
     }
 
+    /// <summary>Twins sharing a process (tests do) each record their own function's spans: those of the flows that claim their store.</summary>
+    [Fact]
+    public async Task A_store_of_claimed_spans_records_only_the_flows_that_claim_it()
+    {
+        using var mine = new TraceStore(capacity: 4, claimedOnly: true);
+        using var theirs = new TraceStore(capacity: 4, claimedOnly: true);
+        using var everyone = new TraceStore(capacity: 4);
+        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        async Task InvokeAsync(TraceStore store, string name)
+        {
+            store.Claim();
+            await Task.Yield();
+            using var span = source.StartActivity(name);
+        }
+
+        await Task.WhenAll(InvokeAsync(mine, "mine"), InvokeAsync(theirs, "theirs"));
+        // The claims ended with the invocations.
+        using (source.StartActivity("nobody's"))
+        {
+        }
+
+        Assert.Equal(["mine"], mine.Spans().Select(s => s.Name));
+        Assert.Equal(["theirs"], theirs.Spans().Select(s => s.Name));
+        Assert.Equal(["mine", "nobody's", "theirs"], everyone.Spans().Select(s => s.Name).Order(StringComparer.Ordinal));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static string? Tag(SpanRecord span, string key) => span.Tags.FirstOrDefault(t => t.Key == key).Value;
