@@ -56,6 +56,13 @@ public sealed partial class WebUiEndToEndTests(ChromiumBrowser chromium) : IClas
             }
         }
 
+        // The time range picker: another range redraws every widget, the range in the address.
+        await page.Locator("[data-range='1h']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-range='1h']")).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.Contains("range=1h", new Uri(page.Url).Fragment, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("[data-widget-index][data-state='ready']")).ToHaveCountAsync(10, new() { Timeout = (float)UiWait.TotalMilliseconds });
+        await page.Locator("[data-range='15m']").ClickAsync();
+
         var health = page.Locator($"[data-alarm-name='{ProcessingHealth}']");
         await Assertions.Expect(health).ToHaveAttributeAsync("data-alarm-state", "OK", new() { Timeout = (float)UiWait.TotalMilliseconds });
         await ScreenshotAsync(page, "dashboard");
