@@ -29,13 +29,15 @@ public sealed class FailedBatchRedrive(DurableQueue queue, DurableStream stream)
     public async Task<(IReadOnlyList<RedrivenBatch> Redriven, IReadOnlyList<RedriveFailure> Failed)> RedriveAsync(
         IReadOnlyCollection<string>? messageIds, CancellationToken cancellationToken)
     {
-        var stored = queue.Peek();
+        var messages = queue.Peek();
+        var stored = messages.ToDictionary(m => m.MessageId, StringComparer.Ordinal);
         var redriven = new List<RedrivenBatch>();
         var failed = new List<RedriveFailure>();
-        var wanted = messageIds ?? [.. stored.Where(m => m.Visible).Select(m => m.MessageId)];
+        // Oldest first, as the queue holds them.
+        var wanted = messageIds ?? [.. messages.Where(m => m.Visible).Select(m => m.MessageId)];
         foreach (var id in wanted)
         {
-            var message = stored.FirstOrDefault(m => m.MessageId == id);
+            var message = stored.GetValueOrDefault(id);
             var problem = message is null ? "no such message in the queue (already redriven or deleted)"
                 : !message.Visible ? "a consumer holds it (in flight); try again when its visibility timeout ends"
                 : null;
