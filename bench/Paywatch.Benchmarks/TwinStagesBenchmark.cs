@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using OpenTelemetry;
 using Paywatch.Aws.TestSupport;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
+using Paywatch.Function;
 using Paywatch.Local.Bus;
 using Paywatch.Local.Functions;
 using Paywatch.Local.Notifications;
@@ -15,7 +17,7 @@ using Paywatch.Traffic;
 namespace Paywatch.Benchmarks;
 
 /// <summary>
-/// The twin's processor function with its ports added one by one (discarding ports, then the bus, the metric and log
+/// The twin's function (the Lambda's <see cref="TransactionFunction"/> in the twin's function host) with its ports added one by one (discarding ports, then the bus, the metric and log
 /// stores, the processor's spans, the trace store): what each stage costs per record, wall and CPU time, with the GCs
 /// it caused, side by side in one process. Three rounds; the first warms the JIT. The events carry an empty window
 /// state, so the cost of a full state is not in these figures (the end-to-end benchmark has it).
@@ -49,31 +51,32 @@ internal static class TwinStagesBenchmark
             var metrics = new MetricStore(TimeSpan.FromHours(3));
             using var logs = new LogStore(Path.Combine(data, "logs"), "/aws/lambda/bench");
             var bus = new LocalEventBus(options.EventBusName, "local", rules, topic, time, metrics);
-            var stages = new (string Name, Func<ProcessorFunction> Create, Tracing Tracing)[]
+            var compiled = RuleSet.Compile(rules);
+            var stages = new (string Name, IEventPublisher Publisher, IMetricsWriter Metrics, ILogWriter Logs, Tracing Tracing)[]
             {
-                ("discarding ports", () => new ProcessorFunction(options, rules, PublishMode.Matched, new CountingPublisher(), new DiscardingMetricsWriter(), new DiscardingLogWriter(), time), Tracing.None),
-                ("+ event bus", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new DiscardingMetricsWriter(), new DiscardingLogWriter(), time), Tracing.None),
-                ("+ metric store (EMF)", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), new DiscardingLogWriter(), time), Tracing.None),
-                ("+ log store", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), Tracing.None),
-                ("+ spans, not kept", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), Tracing.SpansNotKept),
-                ("+ trace store", () => new ProcessorFunction(options, rules, PublishMode.Matched, bus, new MetricStoreWriter(metrics, logs), logs, time), Tracing.TraceStore),
+                ("discarding ports", new CountingPublisher(), new DiscardingMetricsWriter(), new DiscardingLogWriter(), Tracing.None),
+                ("+ event bus", bus, new DiscardingMetricsWriter(), new DiscardingLogWriter(), Tracing.None),
+                ("+ metric store (EMF)", bus, new MetricStoreWriter(metrics, logs), new DiscardingLogWriter(), Tracing.None),
+                ("+ log store", bus, new MetricStoreWriter(metrics, logs), logs, Tracing.None),
+                ("+ spans, not kept", bus, new MetricStoreWriter(metrics, logs), logs, Tracing.SpansNotKept),
+                ("+ trace store", bus, new MetricStoreWriter(metrics, logs), logs, Tracing.TraceStore),
             };
             for (var round = 0; round < 3; round++)
             {
-                foreach (var (name, create, tracing) in stages)
+                foreach (var (name, publisher, metricsWriter, logWriter, tracingStage) in stages)
                 {
-                    using var traces = tracing == Tracing.TraceStore ? new TraceStore() : null;
-                    using var listener = tracing == Tracing.SpansNotKept ? new ActivityListener
+                    var settings = new FunctionSettings(options, PublishMode.Matched, "bench");
+                    using var tracing = tracingStage switch
                     {
-                        ShouldListenTo = source => source.Name == ProcessorTelemetry.ActivitySourceName,
-                        Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                    } : null;
-                    if (listener is not null)
-                    {
-                        ActivitySource.AddActivityListener(listener);
-                    }
-
-                    using var function = create();
+                        Tracing.SpansNotKept => FunctionTracing.Start("bench", TraceMode.Invocation, [new SimpleActivityExportProcessor(new DiscardingExporter())]),
+                        Tracing.TraceStore => FunctionTracing.Start("bench", TraceMode.Invocation, [new SimpleActivityExportProcessor(new TraceStoreExporter(new TraceStore()))]),
+                        _ => FunctionTracing.Off,
+                    };
+                    using var function = new LocalFunctionHost(
+                        new LocalFunctionOptions { ReservedConcurrency = lanes },
+                        () => new TransactionFunction(settings, compiled, publisher, metricsWriter, logWriter, tracing, time, TimeSpan.Zero),
+                        metrics,
+                        time);
                     var gcs = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Paused: GC.GetTotalPauseDuration());
                     var cpu = Environment.CpuUsage.TotalTime;
                     var started = Stopwatch.GetTimestamp();
@@ -89,5 +92,11 @@ internal static class TwinStagesBenchmark
         {
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>Spans recorded by the pipeline and handed to an exporter that keeps nothing: the cost of the spans alone.</summary>
+    private sealed class DiscardingExporter : BaseExporter<Activity>
+    {
+        public override ExportResult Export(in Batch<Activity> batch) => ExportResult.Success;
     }
 }

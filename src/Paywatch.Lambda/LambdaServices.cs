@@ -1,6 +1,10 @@
 using System.Diagnostics;
+using OpenTelemetry;
 using Paywatch.Aws.EventBridge;
+using Paywatch.Aws.Otlp;
+using Paywatch.Aws.XRay;
 using Paywatch.Core.Routing;
+using Paywatch.Function;
 
 namespace Paywatch.Lambda;
 
@@ -20,6 +24,27 @@ internal static class LambdaServices
             Timeout = options.AttemptTimeout * 2,
         };
         return PutEventsPublisher.FromEnvironment(http, options, Console.Error, variable);
+    }
+
+    /// <summary>
+    /// The tracing pipeline's exporters on Lambda: X-Ray when <c>AWS_XRAY_DAEMON_ADDRESS</c> is set (Lambda sets it with
+    /// active tracing; elsewhere, such as against the local twin, there is no daemon to send to), sent as each trace
+    /// ends; OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, batched and flushed after each invocation.
+    /// </summary>
+    public static FunctionTracing CreateTracing(FunctionSettings settings, Func<string, string?> variable)
+    {
+        var exporters = new List<BaseProcessor<Activity>>();
+        if (!string.IsNullOrWhiteSpace(variable(XRayDaemonAddress.EnvironmentVariable)))
+        {
+            exporters.Add(new SimpleActivityExportProcessor(XRayExporter.FromEnvironment(variable)));
+        }
+
+        if (OtlpTracing.ProcessorFromEnvironment(variable) is { } otlp)
+        {
+            exporters.Add(otlp);
+        }
+
+        return FunctionTracing.Start(settings.FunctionName, settings.TraceMode, exporters);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Paywatch.Aws.Emf;
 using Paywatch.Aws.Runtime;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
+using Paywatch.Function;
 using Paywatch.Lambda;
 using Paywatch.Patterns;
 
@@ -26,16 +27,18 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
 
 using var stdout = Console.OpenStandardOutput();
 TransactionFunction function;
+FunctionTracing? tracing = null;
 try
 {
-    var settings = LambdaSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+    var settings = FunctionSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+    tracing = LambdaServices.CreateTracing(settings, Environment.GetEnvironmentVariable);
     function = new TransactionFunction(
         settings,
-        RuleDefinition.LoadResources(typeof(TransactionFunction).Assembly),
+        RuleSet.Compile(RuleDefinition.LoadResources(typeof(LambdaServices).Assembly)),
         LambdaServices.CreatePublisher(Environment.GetEnvironmentVariable),
         new EmfMetricsWriter(stdout),
         new StreamLogWriter(stdout),
-        InvocationTracing.FromEnvironment(settings.FunctionName, Environment.GetEnvironmentVariable),
+        tracing,
         TimeProvider.System,
         LambdaServices.TimeSinceProcessStart());
 }
@@ -46,9 +49,11 @@ catch (Exception e)
     var error = RuntimeError.FromException(e);
     stderr.Write(System.Text.Encoding.UTF8.GetBytes($"bootstrap: cannot start: {error.ErrorType}: {error.ErrorMessage}\n"));
     await client.PostInitErrorAsync(error, CancellationToken.None).ConfigureAwait(false);
+    tracing?.Dispose();
     return 1;
 }
 
+using (tracing)
 using (function)
 {
     try

@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Builder;
+using OpenTelemetry;
+using Paywatch.Aws.Runtime;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Local.Alarms;
 using Paywatch.Local.Api;
 using Paywatch.Local.Bus;
+using Paywatch.Function;
 using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
 using Paywatch.Local.Notifications;
@@ -67,14 +70,14 @@ public sealed class LocalTwin : IAsyncDisposable
     /// <param name="configDirectory">config/: rules, alarms (the dashboard and queries are read by their users).</param>
     /// <param name="subscriptions">Where the topic delivers (console, file, webhook, email).</param>
     /// <param name="time">The clock every part runs on.</param>
-    /// <param name="function">Wraps the processor, e.g. to inject a fault in tests; null runs it as it is.</param>
+    /// <param name="function">Wraps each execution environment's function, e.g. to inject a fault in tests; null runs it as it is.</param>
     /// <param name="routes">More routes on the endpoint's port (the web UI), mapped before the AWS APIs.</param>
     public static async Task<LocalTwin> StartAsync(
         LocalTwinSettings settings,
         string configDirectory,
         IEnumerable<ITopicSubscription> subscriptions,
         TimeProvider time,
-        Func<ILocalFunction, ILocalFunction>? function = null,
+        Func<ILambdaFunction, ILambdaFunction>? function = null,
         Action<WebApplication, LocalTwin>? routes = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -92,7 +95,7 @@ public sealed class LocalTwin : IAsyncDisposable
             var rules = RuleDefinition.LoadDirectory(Path.Combine(configDirectory, "rules"));
             var metrics = new MetricStore(MetricRetention);
             var logs = Own(new LogStore(Path.Combine(data, "logs"), settings.LogGroupName));
-            var traces = Own(new TraceStore(time: time, claimedOnly: true));
+            var traces = new TraceStore();
             var stream = Own(DurableStream.Open(
                 new DurableStreamOptions(settings.StreamName, Path.Combine(data, "streams", settings.StreamName))
                 {
@@ -106,15 +109,24 @@ public sealed class LocalTwin : IAsyncDisposable
             var topic = Own(new LocalTopic(settings.TopicName, settings.Region, LocalTwinSettings.AccountId, subscriptions, time));
             var bus = new LocalEventBus(settings.EventBusName, settings.Environment, rules, topic, time, metrics, settings.Region, LocalTwinSettings.AccountId);
             var dlq = Own(new DurableQueue(settings.DeadLetterQueueName, Path.Combine(data, "queues"), time, metrics, region: settings.Region, accountId: LocalTwinSettings.AccountId));
-            var processor = Own(new ProcessorFunction(
+            // The function Lambda runs, composed by itself; the twin gives it its ports and a tracing pipeline whose
+            // exporter is the trace store.
+            var functionSettings = new FunctionSettings(
                 new ProcessorOptions { Environment = settings.Environment, EventBusName = settings.EventBusName },
-                rules,
                 PublishMode.Matched,
-                bus,
-                new MetricStoreWriter(metrics, logs),
-                logs,
-                time));
-            var host = new LocalFunctionHost(
+                settings.FunctionName,
+                settings.TraceMode);
+            var tracing = Own(FunctionTracing.Start(settings.FunctionName, settings.TraceMode, [new SimpleActivityExportProcessor(new TraceStoreExporter(traces))]));
+            var compiledRules = RuleSet.Compile(rules);
+            var metricsWriter = new MetricStoreWriter(metrics, logs);
+            ILambdaFunction CreateEnvironment()
+            {
+                // In process, an environment starts in no time worth reporting; ColdStart still counts each new one.
+                var environment = new TransactionFunction(functionSettings, compiledRules, bus, metricsWriter, logs, tracing, time, TimeSpan.Zero);
+                return function?.Invoke(environment) ?? environment;
+            }
+
+            var host = Own(new LocalFunctionHost(
                 new LocalFunctionOptions
                 {
                     FunctionName = settings.FunctionName,
@@ -123,9 +135,9 @@ public sealed class LocalTwin : IAsyncDisposable
                     Region = settings.Region,
                     AccountId = LocalTwinSettings.AccountId,
                 },
-                new TracedFunction(function?.Invoke(processor) ?? processor, traces),
+                CreateEnvironment,
                 metrics,
-                time);
+                time));
             var mapping = Own(new KinesisEventSourceMapping(
                 new EventSourceMappingOptions { Region = settings.Region, AccountId = LocalTwinSettings.AccountId },
                 stream,

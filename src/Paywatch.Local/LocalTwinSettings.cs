@@ -32,6 +32,9 @@ public sealed record LocalTwinSettings
     /// <summary><c>lambda_reserved_concurrency</c>.</summary>
     public int ReservedConcurrency { get; init; } = 20;
 
+    /// <summary><c>trace_mode</c> (<c>PAYWATCH_TRACE_MODE</c>): a trace per invocation, per transaction, or none.</summary>
+    public Paywatch.Core.Telemetry.TraceMode TraceMode { get; init; } = Paywatch.Core.Telemetry.TraceMode.Invocation;
+
     public string StreamName => $"transaction-stream-{Environment}";
 
     public string FunctionName => $"transaction-processor-{Environment}";

@@ -1,3 +1,4 @@
+using Paywatch.Function;
 using System.Text.Json;
 using Paywatch.Aws.Signing;
 using Paywatch.Aws.TestSupport;
@@ -123,8 +124,8 @@ public sealed class BootstrapEndToEndTests(AotBootstrap bootstrap)
                 ["AWS_LAMBDA_RUNTIME_API"] = api.Endpoint,
                 ["AWS_LAMBDA_FUNCTION_NAME"] = "paywatch-processor-test",
                 ["AWS_XRAY_DAEMON_ADDRESS"] = daemon.Address,
-                [LambdaSettings.EnvironmentVariable] = "test",
-                [LambdaSettings.EventBusVariable] = "paywatch-transactions-test",
+                [FunctionSettings.EnvironmentVariable] = "test",
+                [FunctionSettings.EventBusVariable] = "paywatch-transactions-test",
             };
             return new Rig(api, eventBridge, daemon, new BootstrapProcess(binary, environment));
         }

@@ -1,3 +1,4 @@
+using Paywatch.Function;
 using Paywatch.Aws.TestSupport;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -24,13 +25,13 @@ public sealed partial class BootstrapTests(AotBootstrap bootstrap)
         using var process = new BootstrapProcess(bootstrap.Path, new Dictionary<string, string?>
         {
             ["AWS_LAMBDA_RUNTIME_API"] = api.Endpoint,
-            [LambdaSettings.EventBusVariable] = "paywatch-transactions-test",
+            [FunctionSettings.EventBusVariable] = "paywatch-transactions-test",
         });
 
         var error = await api.InitError.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("ArgumentException", error.ErrorTypeHeader);
-        Assert.Contains(LambdaSettings.EnvironmentVariable, error.Json.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Contains(FunctionSettings.EnvironmentVariable, error.Json.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, api.NextCalls);
     }
 

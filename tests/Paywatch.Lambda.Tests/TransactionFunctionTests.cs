@@ -8,6 +8,7 @@ using Paywatch.Core.Kinesis;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
+using Paywatch.Function;
 using Paywatch.Patterns;
 
 namespace Paywatch.Lambda.Tests;
@@ -86,19 +87,19 @@ public sealed class TransactionFunctionTests
 
         public Rig(TimeSpan? initDuration = null)
         {
-            var settings = LambdaSettings.FromEnvironment(name => name switch
+            var settings = FunctionSettings.FromEnvironment(name => name switch
             {
-                LambdaSettings.EnvironmentVariable => "test",
-                LambdaSettings.EventBusVariable => "paywatch-transactions-test",
+                FunctionSettings.EnvironmentVariable => "test",
+                FunctionSettings.EventBusVariable => "paywatch-transactions-test",
                 _ => null,
             });
             _function = new TransactionFunction(
                 settings,
-                RuleDefinition.LoadResources(typeof(TransactionFunction).Assembly),
+                RuleSet.Compile(RuleDefinition.LoadResources(typeof(LambdaServices).Assembly)),
                 Publisher,
                 new EmfMetricsWriter(_stdout),
                 new StreamLogWriter(_stdout),
-                InvocationTracing.None,
+                FunctionTracing.Off,
                 new FakeTimeProvider(Now),
                 initDuration ?? TimeSpan.FromMilliseconds(10));
         }

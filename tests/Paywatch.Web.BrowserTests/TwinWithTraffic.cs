@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using System.Text;
 using Paywatch.Local;
 using Paywatch.Local.Functions;
@@ -41,16 +42,16 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
     {
         var folder = new TemporaryDirectory();
         var clock = new SteppedClock(start);
-        SwitchableFunction? switchable = null;
+        var switchable = new SwitchableFunction();
         var settings = new LocalTwinSettings { DataDirectory = folder.Path, Port = 0, ReservedConcurrency = reservedConcurrency };
         var twin = await LocalTwin.StartAsync(
             settings,
             RepositoryRoot.Config,
             [],
             clock.Time,
-            processor => switchable = new SwitchableFunction(processor),
+            switchable.Wrap,
             (app, t) => WebUi.Map(app, t, RepositoryRoot.Config));
-        return new TwinWithTraffic(folder, clock, twin, switchable!);
+        return new TwinWithTraffic(folder, clock, twin, switchable);
     }
 
     /// <summary>Every invocation fails from now on (true), or runs the processor again (false).</summary>
@@ -119,8 +120,11 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
         _folder.Dispose();
     }
 
-    /// <summary>The processor, or an error burst (Lambda's Unhandled function error on every invocation), or held.</summary>
-    private sealed class SwitchableFunction(ILocalFunction processor) : ILocalFunction
+    /// <summary>
+    /// A switch in front of every execution environment's function: the processor, or an error burst (Lambda's
+    /// Unhandled function error on every invocation), or held.
+    /// </summary>
+    private sealed class SwitchableFunction
     {
         private volatile bool _failing;
         private volatile TaskCompletionSource? _held;
@@ -136,14 +140,19 @@ internal sealed class TwinWithTraffic : IAsyncDisposable
 
         public void Release() => Interlocked.Exchange(ref _held, null)?.TrySetResult();
 
-        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-        {
-            if (_held is { } held)
-            {
-                await held.Task.WaitAsync(cancellationToken);
-            }
+        public ILambdaFunction Wrap(ILambdaFunction processor) => new Switched(this, processor);
 
-            return _failing ? throw new InvalidOperationException("Injected fault: the function fails.") : await processor.InvokeAsync(payload, cancellationToken);
+        private sealed class Switched(SwitchableFunction state, ILambdaFunction processor) : ILambdaFunction
+        {
+            public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
+            {
+                if (state._held is { } held)
+                {
+                    await held.Task.WaitAsync(cancellationToken);
+                }
+
+                return state._failing ? throw new InvalidOperationException("Injected fault: the function fails.") : await processor.InvokeAsync(invocation, cancellationToken);
+            }
         }
     }
 }

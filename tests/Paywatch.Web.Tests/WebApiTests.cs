@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using System.Net;
 using System.Text.Json;
 using Paywatch.Local.Functions;
@@ -425,8 +426,8 @@ public sealed class WebApiTests
     [Fact]
     public async Task A_failed_batch_is_listed_in_the_DLQ_and_redriven_through_the_API_once_the_function_works()
     {
-        var function = default(SwitchableFunction);
-        await using var web = await WebTwin.StartAsync(inner => function = new SwitchableFunction(inner));
+        var function = new SwitchableFunction();
+        await using var web = await WebTwin.StartAsync(function.Wrap);
         await web.SendAsync([("card-x", Traffic.Purchase(0).Json)]);
 
         var dlq = await web.GetOkAsync("/api/dlq");
@@ -535,8 +536,8 @@ public sealed class WebApiTests
     [Fact]
     public async Task No_response_carries_a_card_number_after_traffic_full_of_them()
     {
-        var function = default(SwitchableFunction);
-        await using var web = await WebTwin.StartAsync(inner => function = new SwitchableFunction(inner) { Fail = false });
+        var function = new SwitchableFunction { Fail = false };
+        await using var web = await WebTwin.StartAsync(function.Wrap);
         await web.SendAsync(Traffic.Mixed());
         // And a failed batch, so that the DLQ has something to show.
         function!.Fail = true;
@@ -574,12 +575,20 @@ public sealed class WebApiTests
     private static List<string> TransactionIds(JsonElement traces) =>
         [.. traces.GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("transactionId").GetString()!).Order(StringComparer.Ordinal)];
 
-    /// <summary>The processor behind a switch: while <see cref="Fail"/> is set every invocation fails (Lambda's Unhandled function error).</summary>
-    private sealed class SwitchableFunction(ILocalFunction inner) : ILocalFunction
+    /// <summary>
+    /// A switch in front of every execution environment's function: while <see cref="Fail"/> is set every invocation
+    /// fails (Lambda's Unhandled function error).
+    /// </summary>
+    private sealed class SwitchableFunction
     {
         public volatile bool Fail = true;
 
-        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-            Fail ? throw new InvalidOperationException("Injected fault: the function fails.") : inner.InvokeAsync(payload, cancellationToken);
+        public ILambdaFunction Wrap(ILambdaFunction inner) => new Switched(this, inner);
+
+        private sealed class Switched(SwitchableFunction state, ILambdaFunction inner) : ILambdaFunction
+        {
+            public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken) =>
+                state.Fail ? throw new InvalidOperationException("Injected fault: the function fails.") : inner.InvokeAsync(invocation, cancellationToken);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
@@ -44,7 +45,7 @@ internal sealed class WebTwin : IAsyncDisposable
     /// <summary>Every response body read so far.</summary>
     public IEnumerable<string> Bodies => _bodies;
 
-    public static async Task<WebTwin> StartAsync(Func<ILocalFunction, ILocalFunction>? function = null)
+    public static async Task<WebTwin> StartAsync(Func<ILambdaFunction, ILambdaFunction>? function = null)
     {
         var folder = new TemporaryDirectory();
         var clock = new SteppedClock(Start);

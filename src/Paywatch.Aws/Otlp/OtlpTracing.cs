@@ -1,7 +1,6 @@
+using System.Diagnostics;
 using OpenTelemetry;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
-using Paywatch.Core.Telemetry;
+using OpenTelemetry.Exporter;
 
 namespace Paywatch.Aws.Otlp;
 
@@ -12,15 +11,14 @@ namespace Paywatch.Aws.Otlp;
 /// variables (protocol, headers, timeout) itself.
 /// </summary>
 /// <remarks>
-/// Spans are batched in the background, and Lambda freezes the environment between invocations: the host calls
-/// <see cref="TracerProvider"/>'s <c>ForceFlush</c> after each batch, before it posts the response.
+/// Spans are batched in the background, and Lambda freezes the environment between invocations: the host flushes the
+/// pipeline after each batch, before it posts the response.
 /// </remarks>
 public static class OtlpTracing
 {
-    /// <returns>The running provider (dispose it at shutdown), or null when no OTLP endpoint is configured.</returns>
-    public static TracerProvider? StartFromEnvironment(string serviceName, Func<string, string?>? environment = null)
+    /// <returns>The exporter behind OpenTelemetry's batching processor, or null when no OTLP endpoint is configured.</returns>
+    public static BaseProcessor<Activity>? ProcessorFromEnvironment(Func<string, string?>? environment = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
         environment ??= Environment.GetEnvironmentVariable;
         if (string.IsNullOrWhiteSpace(environment("OTEL_EXPORTER_OTLP_ENDPOINT"))
             && string.IsNullOrWhiteSpace(environment("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")))
@@ -28,11 +26,6 @@ public static class OtlpTracing
             return null;
         }
 
-        return Sdk.CreateTracerProviderBuilder()
-            .AddSource(ProcessorTelemetry.ActivitySourceName)
-            .SetSampler(new AlwaysOnSampler())
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .AddOtlpExporter()
-            .Build();
+        return new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions()));
     }
 }

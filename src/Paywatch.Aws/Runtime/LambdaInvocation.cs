@@ -16,4 +16,20 @@ public sealed record LambdaInvocation(
     DateTimeOffset Deadline,
     string? InvokedFunctionArn,
     string? TraceId,
-    ReadOnlyMemory<byte> Payload);
+    ReadOnlyMemory<byte> Payload)
+{
+    /// <summary>
+    /// How long before the deadline both hosts (the runtime loop and the twin's function host) cancel the function's
+    /// token, so that work bounded by it (the publisher's retries) stops while there is still time to post a response:
+    /// an invocation that times out instead is retried whole by Lambda, having told it nothing.
+    /// </summary>
+    public static readonly TimeSpan DefaultDeadlineMargin = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A token source cancelled <paramref name="margin"/> before <see cref="Deadline"/> on <paramref name="time"/>'s clock (at once if that has passed).</summary>
+    public CancellationTokenSource CancelBeforeDeadline(TimeProvider time, TimeSpan margin)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var remaining = Deadline - time.GetUtcNow() - margin;
+        return new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+    }
+}

@@ -8,9 +8,8 @@ namespace Paywatch.Aws.Runtime;
 /// lives here.
 /// </summary>
 /// <remarks>
-/// The function's token is cancelled <see cref="DeadlineMargin"/> before the invocation's deadline, so that work
-/// bounded by it (the publisher's retries) stops while there is still time to post a response: an invocation that
-/// times out instead is retried whole by Lambda, having told it nothing.
+/// The function's token is cancelled <see cref="DeadlineMargin"/> before the invocation's deadline, as the twin's
+/// function host does (<see cref="LambdaInvocation.CancelBeforeDeadline"/>).
 /// </remarks>
 public sealed class LambdaRuntimeLoop
 {
@@ -35,7 +34,7 @@ public sealed class LambdaRuntimeLoop
     }
 
     /// <summary>How long before the deadline the function's token is cancelled.</summary>
-    public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan DeadlineMargin { get; init; } = LambdaInvocation.DefaultDeadlineMargin;
 
     /// <summary>Runs invocations until <paramref name="stopping"/> is cancelled (then returns) or the Runtime API fails.</summary>
     /// <exception cref="RuntimeApiException">The Runtime API failed; the process should exit so Lambda replaces it.</exception>
@@ -62,8 +61,7 @@ public sealed class LambdaRuntimeLoop
         // "The runtime should set the _X_AMZN_TRACE_ID with the value of the header" (runtimes-api.html#runtimes-api-next).
         Environment.SetEnvironmentVariable(TraceIdVariable, invocation.TraceId);
 
-        var remaining = invocation.Deadline - _time.GetUtcNow() - DeadlineMargin;
-        using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time);
+        using var deadline = invocation.CancelBeforeDeadline(_time, DeadlineMargin);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
 
         ReadOnlyMemory<byte> response;

@@ -3,29 +3,32 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using OpenTelemetry;
 using Paywatch.Core.Telemetry;
 using Paywatch.Core.Transactions;
 
 namespace Paywatch.Aws.XRay;
 
 /// <summary>
-/// Sends the processor's spans (<see cref="ProcessorTelemetry.ActivitySourceName"/>) to the X-Ray daemon as segment
-/// documents over its UDP protocol: each datagram is the header <c>{"format": "json", "version": 1}</c>, a newline,
-/// and one document ("Sending segment documents to the X-Ray daemon",
-/// https://docs.aws.amazon.com/xray/latest/devguide/xray-api-sendingdata.html#xray-api-daemon).
+/// An OpenTelemetry exporter that sends the processor's spans to the X-Ray daemon as segment documents over its UDP
+/// protocol: each datagram is the header <c>{"format": "json", "version": 1}</c>, a newline, and one document
+/// ("Sending segment documents to the X-Ray daemon",
+/// https://docs.aws.amazon.com/xray/latest/devguide/xray-api-sendingdata.html#xray-api-daemon). Run it behind a
+/// <see cref="SimpleActivityExportProcessor"/>: it sends as each trace's root span ends, which is before the host posts
+/// the invocation's response (Lambda freezes the environment after that).
 /// </summary>
 /// <remarks>
-/// <para>Every transaction is traced (docs/tracing.md has the reasoning): each <c>Transaction</c> span becomes a
-/// segment of its own, in a trace of its own, with <c>Validation</c>, <c>Processing</c> and <c>Routing</c> embedded
-/// as subsegments and annotations linking it to the invocation (<c>invocation_trace_id</c>, <c>request_id</c>).
-/// The batch span (<c>ProcessBatch</c>) and the publish (<c>PublishEvents</c>) join Lambda's own trace as
-/// subsegments of the function segment when Lambda sampled the invocation, and form a trace of their own otherwise.</para>
-/// <para>Annotations come from an allow-list of tags (none of which carries card data) and every string value is
-/// passed through <see cref="PanMasker"/> as well, so a card number that slipped into a tag still never leaves.</para>
-/// <para>Cheap on the handler's thread: one UDP send per transaction, documents written into one reused buffer,
-/// send errors counted, never thrown.</para>
+/// <para>A trace is whatever the processor made a root (docs/tracing.md): in <see cref="TraceMode.Invocation"/> the
+/// batch, with each transaction a subsegment holding its Validation, Processing and Routing; in
+/// <see cref="TraceMode.Transaction"/> each transaction on its own. Spans are held until their root ends, then written as
+/// one document: the root is a segment, or, when it has a parent from elsewhere (Lambda's function segment, for a
+/// sampled invocation), a subsegment sent on its own. A document larger than a datagram is split: the root without
+/// its transactions, then each transaction as a subsegment document of its own.</para>
+/// <para>X-Ray indexes at most 50 annotations per trace, so only a root carries annotations, from an allow-list of
+/// tags none of which holds card data; a transaction inside a batch keeps its facts as metadata. Every string value
+/// passes through <see cref="PanMasker"/> as well, and is cut to <see cref="MaxAnnotationLength"/> characters.</para>
 /// </remarks>
-public sealed class XRayExporter : IDisposable
+public sealed class XRayExporter : BaseExporter<Activity>
 {
     /// <summary>The line the daemon expects before each document.</summary>
     public const string Header = "{\"format\": \"json\", \"version\": 1}\n";
@@ -36,10 +39,13 @@ public sealed class XRayExporter : IDisposable
     /// <summary>String annotations are cut to this many characters, so a document always fits a datagram.</summary>
     public const int MaxAnnotationLength = 1000;
 
+    /// <summary>Spans held for roots that have not ended yet; beyond it they are dropped (a root that never ends).</summary>
+    private const int MaxHeldSpans = 100_000;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    // Tag → annotation key. X-Ray annotation keys allow only letters, digits and underscores.
-    private static readonly Dictionary<string, string> Annotations = new(StringComparer.Ordinal)
+    // Tag → annotation key (X-Ray annotation keys allow only letters, digits and underscores).
+    private static readonly Dictionary<string, string> Keys = new(StringComparer.Ordinal)
     {
         [ProcessorTelemetry.Tags.TransactionId] = "transaction_id",
         [ProcessorTelemetry.Tags.Type] = "transaction_type",
@@ -52,23 +58,29 @@ public sealed class XRayExporter : IDisposable
         [ProcessorTelemetry.Tags.ShardId] = "shard_id",
         [ProcessorTelemetry.Tags.RecordCount] = "records",
         [ProcessorTelemetry.Tags.FailureCount] = "item_failures",
+        [ProcessorTelemetry.Tags.FailedCount] = "failed",
+        [ProcessorTelemetry.Tags.RoutedCount] = "routed",
+        [ProcessorTelemetry.Tags.FailedTransactionIds] = "failed_transaction_ids",
+        [ProcessorTelemetry.Tags.RoutedTransactionIds] = "routed_transaction_ids",
+        [ProcessorTelemetry.Tags.InvocationId] = "request_id",
         [ProcessorTelemetry.Tags.EntryCount] = "entries",
+        [ProcessorTelemetry.Tags.SequenceNumber] = "sequence_number",
     };
 
     private static readonly byte[] HeaderBytes = Encoding.UTF8.GetBytes(Header);
 
-    private readonly ActivityListener _listener;
     private readonly Socket _socket;
     private readonly IPEndPoint _daemon;
     private readonly Lock _lock = new();
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private readonly Utf8JsonWriter _writer;
-    private readonly List<FinishedSpan> _children = [];
-    private readonly Dictionary<ActivitySpanId, string> _batchTraces = [];
+    // Ended spans whose root has not ended yet, by their parent's id.
+    private readonly Dictionary<ActivitySpanId, List<Activity>> _children = [];
+    private int _held;
     private byte[] _scratch = new byte[256];
-    private Invocation? _invocation;
     private long _sent;
     private long _dropped;
+    private long _traces;
 
     /// <param name="serviceName">The segments' <c>name</c>: the service as X-Ray's service map shows it.</param>
     public XRayExporter(IPEndPoint daemon, string serviceName = "paywatch-processor")
@@ -78,15 +90,6 @@ public sealed class XRayExporter : IDisposable
         ServiceName = serviceName;
         _socket = new Socket(daemon.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _writer = new Utf8JsonWriter(_buffer, WriterOptions);
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ProcessorTelemetry.ActivitySourceName,
-
-            // 100 %: every span is recorded with its tags; which trace it lands in is decided at export.
-            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = OnStopped,
-        };
-        ActivitySource.AddActivityListener(_listener);
     }
 
     public string ServiceName { get; }
@@ -94,8 +97,11 @@ public sealed class XRayExporter : IDisposable
     /// <summary>Datagrams handed to the socket.</summary>
     public long DocumentsSent => Interlocked.Read(ref _sent);
 
-    /// <summary>Documents not sent: over the datagram size, or the socket refused them.</summary>
+    /// <summary>Documents not sent: over the datagram size, or the socket refused them; and spans whose root never ended.</summary>
     public long DocumentsDropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Root spans written: a trace each (X-Ray's billing unit), or a part of Lambda's own sampled trace.</summary>
+    public long Traces => Interlocked.Read(ref _traces);
 
     /// <summary>An exporter for Lambda: the daemon from <c>AWS_XRAY_DAEMON_ADDRESS</c>, named after <c>AWS_LAMBDA_FUNCTION_NAME</c>.</summary>
     public static XRayExporter FromEnvironment(Func<string, string?>? environment = null)
@@ -105,142 +111,158 @@ public sealed class XRayExporter : IDisposable
         return new XRayExporter(XRayDaemonAddress.FromEnvironment(environment), string.IsNullOrWhiteSpace(name) ? "paywatch-processor" : name);
     }
 
-    /// <summary>
-    /// The invocation the next batch belongs to: the host calls this with the Runtime API's
-    /// <c>Lambda-Runtime-Trace-Id</c> and <c>Lambda-Runtime-Aws-Request-Id</c> before handing the batch over.
-    /// </summary>
-    public void SetInvocation(XRayTraceContext? trace, string? requestId) =>
-        Volatile.Write(ref _invocation, new Invocation(trace, requestId));
-
-    public void Dispose()
-    {
-        _listener.Dispose();
-        _socket.Dispose();
-        _writer.Dispose();
-    }
-
-    private void OnStopped(Activity activity)
+    public override ExportResult Export(in Batch<Activity> batch)
     {
         lock (_lock)
         {
-            switch (activity.OperationName)
+            foreach (var activity in batch)
             {
-                case ProcessorTelemetry.Spans.Validation or ProcessorTelemetry.Spans.Processing or ProcessorTelemetry.Spans.Routing:
-                    _children.Add(new FinishedSpan(activity.OperationName, activity.SpanId, activity.ParentSpanId,
-                        activity.StartTimeUtc, activity.StartTimeUtc + activity.Duration, activity.Status == ActivityStatusCode.Error));
-                    break;
-                case ProcessorTelemetry.Spans.Transaction:
-                    WriteTransaction(activity);
-                    Send();
-                    break;
-                case ProcessorTelemetry.Spans.Publish:
-                    WriteBatchPart(activity, activity.ParentSpanId, isBatch: false);
-                    Send();
-                    break;
-                case ProcessorTelemetry.Spans.Batch:
-                    WriteBatchPart(activity, activity.SpanId, isBatch: true);
-                    Send();
-                    _batchTraces.Remove(activity.SpanId);
-                    _children.Clear();
-                    break;
+                if (activity.Parent is null)
+                {
+                    WriteTrace(activity);
+                }
+                else
+                {
+                    Hold(activity);
+                }
+            }
+        }
+
+        return ExportResult.Success;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _socket.Dispose();
+            _writer.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Hold(Activity activity)
+    {
+        if (_held >= MaxHeldSpans)
+        {
+            Interlocked.Add(ref _dropped, _held);
+            _children.Clear();
+            _held = 0;
+        }
+
+        if (!_children.TryGetValue(activity.ParentSpanId, out var siblings))
+        {
+            _children[activity.ParentSpanId] = siblings = [];
+        }
+
+        siblings.Add(activity);
+        _held++;
+    }
+
+    private List<Activity>? TakeChildren(Activity parent)
+    {
+        if (!_children.Remove(parent.SpanId, out var children))
+        {
+            return null;
+        }
+
+        _held -= children.Count;
+        return children;
+    }
+
+    /// <summary>The root and everything under it: one document when it fits a datagram, else the root and each transaction apart.</summary>
+    private void WriteTrace(Activity root)
+    {
+        Interlocked.Increment(ref _traces);
+        var tree = Collect(root);
+        var writer = Start();
+        WriteRoot(writer, tree, embedTransactions: true);
+        if (Send())
+        {
+            return;
+        }
+
+        writer = Start();
+        WriteRoot(writer, tree, embedTransactions: false);
+        _ = Send();
+        var traceId = TraceIds.ToXRay(root.TraceId);
+        foreach (var child in tree.Children)
+        {
+            if (child.Span.OperationName == ProcessorTelemetry.Spans.Transaction)
+            {
+                writer = Start();
+                WriteSubsegment(writer, child, independent: (traceId, root.SpanId));
+                _ = Send();
             }
         }
     }
 
-    private void WriteTransaction(Activity activity)
+    private SpanTree Collect(Activity span)
     {
-        var writer = Start();
-        writer.WriteString("name"u8, ServiceName);
-        writer.WriteString("id"u8, activity.SpanId.ToHexString());
-        writer.WriteString("trace_id"u8, XRayIds.NewTraceId(activity.StartTimeUtc));
-        WriteTimes(writer, activity.StartTimeUtc, activity.StartTimeUtc + activity.Duration);
-        var status = activity.GetTagItem(ProcessorTelemetry.Tags.Status) as string;
-        if (status is "FAILED" or "ERROR")
+        var children = TakeChildren(span);
+        if (children is null)
         {
-            // X-Ray's "error" is a client error: bad data from the producer, not a fault of the processor.
-            writer.WriteBoolean("error"u8, true);
+            return new SpanTree(span, []);
         }
 
-        if (activity.Status == ActivityStatusCode.Error)
+        var trees = new SpanTree[children.Count];
+        for (var i = 0; i < children.Count; i++)
         {
-            writer.WriteBoolean("fault"u8, true);
+            trees[i] = Collect(children[i]);
         }
 
-        var invocation = Volatile.Read(ref _invocation);
-        WriteAnnotations(writer, activity, invocation);
-        writer.WriteStartObject("metadata"u8);
-        writer.WriteStartObject("paywatch"u8);
-        if (activity.GetTagItem(ProcessorTelemetry.Tags.SequenceNumber) is string sequence)
-        {
-            WriteMasked(writer, "sequence_number", sequence);
-        }
-
-        if (activity.Parent is { } batch)
-        {
-            writer.WriteString("batch_span_id"u8, batch.SpanId.ToHexString());
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-
-        writer.WriteStartArray("subsegments"u8);
-        var spanId = activity.SpanId;
-        var kept = 0;
-        for (var i = 0; i < _children.Count; i++)
-        {
-            var child = _children[i];
-            if (child.ParentId != spanId)
-            {
-                _children[kept++] = child;
-                continue;
-            }
-
-            writer.WriteStartObject();
-            writer.WriteString("name"u8, child.Name);
-            writer.WriteString("id"u8, child.Id.ToHexString());
-            WriteTimes(writer, child.Start, child.End);
-            if (child.Fault)
-            {
-                writer.WriteBoolean("fault"u8, true);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        _children.RemoveRange(kept, _children.Count - kept);
-        writer.WriteEndArray();
-        writer.WriteEndObject();
+        return new SpanTree(span, trees);
     }
 
-    /// <summary>The batch span or the publish span: in Lambda's trace when it sampled the invocation, else in the batch's own trace.</summary>
-    private void WriteBatchPart(Activity activity, ActivitySpanId batchId, bool isBatch)
+    private void WriteRoot(Utf8JsonWriter writer, SpanTree tree, bool embedTransactions)
     {
-        var invocation = Volatile.Read(ref _invocation);
-        var inLambdaTrace = invocation?.Trace is { Sampled: true, ParentId: not null };
-        var writer = Start();
-        string traceId;
-        if (inLambdaTrace)
-        {
-            traceId = invocation!.Trace!.TraceId;
-        }
-        else if (!_batchTraces.TryGetValue(batchId, out traceId!))
-        {
-            traceId = XRayIds.NewTraceId(activity.Parent?.StartTimeUtc ?? activity.StartTimeUtc);
-            _batchTraces[batchId] = traceId;
-        }
-
-        var ownSegment = isBatch && !inLambdaTrace;
-        writer.WriteString("name"u8, ownSegment ? ServiceName : activity.OperationName);
-        writer.WriteString("id"u8, activity.SpanId.ToHexString());
-        writer.WriteString("trace_id"u8, traceId);
+        var span = tree.Span;
+        var isBatch = span.OperationName == ProcessorTelemetry.Spans.Batch;
+        var ownSegment = span.ParentSpanId == default;
+        writer.WriteString("name"u8, ownSegment ? ServiceName : span.OperationName);
+        writer.WriteString("id"u8, span.SpanId.ToHexString());
+        writer.WriteString("trace_id"u8, TraceIds.ToXRay(span.TraceId));
         if (!ownSegment)
         {
-            // Sent on its own, a subsegment names its parent and says what it is.
+            // Sent on its own, a subsegment names its parent (Lambda's function segment) and says what it is.
             writer.WriteString("type"u8, "subsegment"u8);
-            writer.WriteString("parent_id"u8, isBatch ? invocation!.Trace!.ParentId : batchId.ToHexString());
+            writer.WriteString("parent_id"u8, span.ParentSpanId.ToHexString());
         }
 
-        if (!isBatch)
+        WriteTimesAndFlags(writer, span);
+        writer.WriteStartObject("annotations"u8);
+        WriteTags(writer, span, annotations: true);
+        foreach (var link in span.Links)
+        {
+            // A transaction in a trace of its own links to its invocation's trace (transaction mode).
+            writer.WriteString("invocation_trace_id"u8, TraceIds.ToXRay(link.Context.TraceId));
+        }
+
+        writer.WriteEndObject();
+        WriteSubsegments(writer, tree.Children, embedTransactions || !isBatch);
+        writer.WriteEndObject();
+    }
+
+    /// <param name="independent">Set when the subsegment is sent in a document of its own: its trace and parent.</param>
+    private void WriteSubsegment(Utf8JsonWriter writer, SpanTree tree, (string TraceId, ActivitySpanId ParentId)? independent = null)
+    {
+        var span = tree.Span;
+        if (independent is null)
+        {
+            writer.WriteStartObject();
+        }
+
+        writer.WriteString("name"u8, span.OperationName);
+        writer.WriteString("id"u8, span.SpanId.ToHexString());
+        if (independent is { } parent)
+        {
+            writer.WriteString("trace_id"u8, parent.TraceId);
+            writer.WriteString("type"u8, "subsegment"u8);
+            writer.WriteString("parent_id"u8, parent.ParentId.ToHexString());
+        }
+
+        if (span.OperationName == ProcessorTelemetry.Spans.Publish)
         {
             writer.WriteString("namespace"u8, "aws"u8);
             writer.WriteStartObject("aws"u8);
@@ -248,14 +270,54 @@ public sealed class XRayExporter : IDisposable
             writer.WriteEndObject();
         }
 
-        WriteTimes(writer, activity.StartTimeUtc, activity.StartTimeUtc + activity.Duration);
-        if (activity.Status == ActivityStatusCode.Error)
+        WriteTimesAndFlags(writer, span);
+        if (span.TagObjects.Any())
+        {
+            writer.WriteStartObject("metadata"u8);
+            writer.WriteStartObject("paywatch"u8);
+            WriteTags(writer, span, annotations: false);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        WriteSubsegments(writer, tree.Children, embedTransactions: true);
+        writer.WriteEndObject();
+    }
+
+    private void WriteSubsegments(Utf8JsonWriter writer, SpanTree[] children, bool embedTransactions)
+    {
+        if (children.Length == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartArray("subsegments"u8);
+        foreach (var child in children)
+        {
+            if (embedTransactions || child.Span.OperationName != ProcessorTelemetry.Spans.Transaction)
+            {
+                WriteSubsegment(writer, child);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteTimesAndFlags(Utf8JsonWriter writer, Activity span)
+    {
+        // Epoch seconds with microseconds as the fraction, written as a plain decimal (never in exponent form).
+        writer.WriteNumber("start_time"u8, EpochSeconds(span.StartTimeUtc));
+        writer.WriteNumber("end_time"u8, EpochSeconds(span.StartTimeUtc + span.Duration));
+        if (span.GetTagItem(ProcessorTelemetry.Tags.Status) is "FAILED" or "ERROR")
+        {
+            // X-Ray's "error" is a client error: bad data from the producer, not a fault of the processor.
+            writer.WriteBoolean("error"u8, true);
+        }
+
+        if (span.Status == ActivityStatusCode.Error)
         {
             writer.WriteBoolean("fault"u8, true);
         }
-
-        WriteAnnotations(writer, activity, invocation);
-        writer.WriteEndObject();
     }
 
     private Utf8JsonWriter Start()
@@ -267,13 +329,13 @@ public sealed class XRayExporter : IDisposable
         return _writer;
     }
 
-    private void Send()
+    /// <returns>False when the document is larger than a datagram (nothing is sent).</returns>
+    private bool Send()
     {
         _writer.Flush();
         if (_buffer.WrittenCount > MaxDatagramBytes)
         {
-            Interlocked.Increment(ref _dropped);
-            return;
+            return false;
         }
 
         try
@@ -286,14 +348,16 @@ public sealed class XRayExporter : IDisposable
             // No daemon listening (ICMP port unreachable) or a full buffer: tracing must never fail a batch.
             Interlocked.Increment(ref _dropped);
         }
+
+        return true;
     }
 
-    private void WriteAnnotations(Utf8JsonWriter writer, Activity activity, Invocation? invocation)
+    /// <param name="annotations">Annotations leave out the sequence number: unique per record, useless as a filter.</param>
+    private void WriteTags(Utf8JsonWriter writer, Activity activity, bool annotations)
     {
-        writer.WriteStartObject("annotations"u8);
         foreach (var (tag, value) in activity.EnumerateTagObjects())
         {
-            if (value is null || !Annotations.TryGetValue(tag, out var key))
+            if (value is null || !Keys.TryGetValue(tag, out var key) || (annotations && tag == ProcessorTelemetry.Tags.SequenceNumber))
             {
                 continue;
             }
@@ -319,18 +383,6 @@ public sealed class XRayExporter : IDisposable
                     break;
             }
         }
-
-        if (invocation?.Trace is { } trace)
-        {
-            writer.WriteString("invocation_trace_id"u8, trace.TraceId);
-        }
-
-        if (invocation?.RequestId is { } requestId)
-        {
-            WriteMasked(writer, "request_id", requestId);
-        }
-
-        writer.WriteEndObject();
     }
 
     private void WriteMasked(Utf8JsonWriter writer, string key, string value)
@@ -347,17 +399,8 @@ public sealed class XRayExporter : IDisposable
         writer.WriteString(key, utf8);
     }
 
-    private static void WriteTimes(Utf8JsonWriter writer, DateTime start, DateTime end)
-    {
-        // Epoch seconds with microseconds as the fraction, written as a plain decimal (never in exponent form).
-        writer.WriteNumber("start_time"u8, EpochSeconds(start));
-        writer.WriteNumber("end_time"u8, EpochSeconds(end));
-    }
-
     private static decimal EpochSeconds(DateTime time) =>
         Math.Round((time - DateTime.UnixEpoch).Ticks / (decimal)TimeSpan.TicksPerSecond, 6);
 
-    private readonly record struct FinishedSpan(string Name, ActivitySpanId Id, ActivitySpanId ParentId, DateTime Start, DateTime End, bool Fault);
-
-    private sealed record Invocation(XRayTraceContext? Trace, string? RequestId);
+    private readonly record struct SpanTree(Activity Span, SpanTree[] Children);
 }

@@ -45,6 +45,17 @@ public sealed record XRayTraceContext(string TraceId, string? ParentId, bool? Sa
         return root is not null && XRayIds.IsTraceId(root) ? new XRayTraceContext(root, parent, sampled) : null;
     }
 
+    /// <summary>
+    /// The parent an invocation's spans join: Lambda's trace and function segment when Lambda sampled the invocation;
+    /// otherwise default (the processor starts a trace of its own), since subsegments added to an unsampled trace are
+    /// never recorded ("Visualize Lambda function invocations using AWS X-Ray", Lambda Developer Guide).
+    /// </summary>
+    public System.Diagnostics.ActivityContext ToParentContext() =>
+        Sampled == true && ParentId is not null && Paywatch.Core.Telemetry.TraceIds.TryParseXRay(TraceId, out var traceId)
+            ? new System.Diagnostics.ActivityContext(traceId, System.Diagnostics.ActivitySpanId.CreateFromString(ParentId),
+                System.Diagnostics.ActivityTraceFlags.Recorded, isRemote: true)
+            : default;
+
     /// <summary>The context in <c>_X_AMZN_TRACE_ID</c>, if any.</summary>
     public static XRayTraceContext? FromEnvironment(Func<string, string?>? environment = null) =>
         Parse((environment ?? Environment.GetEnvironmentVariable)("_X_AMZN_TRACE_ID"));

@@ -45,6 +45,7 @@ public sealed class KinesisBatchHandler : IDisposable
     private readonly IMetricsWriter _metricsWriter;
     private readonly ILogWriter _logWriter;
     private readonly TimeProvider _time;
+    private readonly ProcessorTracing _tracing;
 
     private readonly Transaction _transaction = new();
     private readonly VelocityCounter _velocity = new();
@@ -55,6 +56,8 @@ public sealed class KinesisBatchHandler : IDisposable
     private readonly Utf8JsonWriter _detailWriter;
     private readonly Utf8JsonWriter _scratchWriter;
     private readonly List<string> _matchedRules = [];
+    private readonly StringBuilder _failedIds = new();
+    private readonly StringBuilder _routedIds = new();
     private byte[] _data = new byte[4096];
     private byte[] _key = new byte[1024];
     private TransactionOutcome[] _outcomes = new TransactionOutcome[128];
@@ -62,14 +65,18 @@ public sealed class KinesisBatchHandler : IDisposable
     private int[] _entryRecords = new int[128];
     private int _entryCount;
     private JsonEncodedText _logTime;
+    private bool _traced;
+    private ActivityTraceId _batchTraceId;
 
+    /// <param name="tracing">The span source and trace mode; <see cref="ProcessorTracing.Default"/> when null.</param>
     public KinesisBatchHandler(
         ProcessorOptions options,
         IEventPublisher publisher,
         IRoutingPolicy routing,
         IMetricsWriter metricsWriter,
         ILogWriter logWriter,
-        TimeProvider time)
+        TimeProvider time,
+        ProcessorTracing? tracing = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         options.Validate();
@@ -78,28 +85,40 @@ public sealed class KinesisBatchHandler : IDisposable
         _metricsWriter = metricsWriter ?? throw new ArgumentNullException(nameof(metricsWriter));
         _logWriter = logWriter ?? throw new ArgumentNullException(nameof(logWriter));
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        _tracing = tracing ?? ProcessorTracing.Default;
         _detailWriter = new Utf8JsonWriter(_details, WriterOptions);
         _scratchWriter = new Utf8JsonWriter(_scratch, WriterOptions);
     }
 
-    /// <summary>
-    /// Whether this handler last answered with exactly this window state: handed back the event it would take up
-    /// without reading the state again (a host with several handlers can give each event to the one that holds its state).
-    /// </summary>
-    public bool HoldsWindowState(ReadOnlySpan<byte> state) => !state.IsEmpty && _velocity.State.Span.SequenceEqual(state);
+    /// <summary>Handles a batch in a trace of its own (no invocation to join).</summary>
+    public ValueTask<KinesisStreamResponse> HandleAsync(KinesisEvent kinesisEvent, CancellationToken cancellationToken) =>
+        HandleAsync(kinesisEvent, default, cancellationToken);
 
-    public async ValueTask<KinesisStreamResponse> HandleAsync(KinesisEvent kinesisEvent, CancellationToken cancellationToken)
+    /// <summary>Handles a batch; its spans join <paramref name="parent"/>'s trace, or start one when it has none.</summary>
+    public async ValueTask<KinesisStreamResponse> HandleAsync(KinesisEvent kinesisEvent, TraceParent parent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kinesisEvent);
-        using var batchSpan = ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Batch, ActivityKind.Consumer);
+        using var batchSpan = StartBatchSpan(parent);
+        var batch = batchSpan.Activity;
+        _traced = batch is not null;
+        _batchTraceId = batch?.TraceId ?? default;
         var records = kinesisEvent.Records;
-        batchSpan?.SetTag(ProcessorTelemetry.Tags.ShardId, kinesisEvent.ShardId);
-        batchSpan?.SetTag(ProcessorTelemetry.Tags.RecordCount, records.Count);
+        batch?.SetTag(ProcessorTelemetry.Tags.ShardId, kinesisEvent.ShardId);
+        batch?.SetTag(ProcessorTelemetry.Tags.RecordCount, records.Count);
+        if (parent.InvocationId is not null)
+        {
+            batch?.SetTag(ProcessorTelemetry.Tags.InvocationId, parent.InvocationId);
+        }
 
         var stateReadable = StartBatch(kinesisEvent, records.Count);
         for (var i = 0; i < records.Count; i++)
         {
-            ProcessRecord(i, records[i], kinesisEvent.ShardId);
+            ProcessRecord(i, records[i], kinesisEvent.ShardId, batch);
+        }
+
+        if (batch is { IsAllDataRequested: true })
+        {
+            TagBatch(batch, records.Count);
         }
 
         var publish = await PublishAsync(cancellationToken).ConfigureAwait(false);
@@ -115,7 +134,7 @@ public sealed class KinesisBatchHandler : IDisposable
         }
 
         var failures = publish.FailedRecords.ConvertAll(index => records[index].SequenceNumberText);
-        batchSpan?.SetTag(ProcessorTelemetry.Tags.FailureCount, failures.Count);
+        batch?.SetTag(ProcessorTelemetry.Tags.FailureCount, failures.Count);
 
         var evicted = kinesisEvent.Window is null ? 0 : _velocity.TrimToLimit();
         var state = kinesisEvent.Window is null ? (ReadOnlyMemory<byte>?)null : _velocity.State;
@@ -172,6 +191,8 @@ public sealed class KinesisBatchHandler : IDisposable
         ReserveDetails(kinesisEvent.Records);
         _logs.ResetWrittenCount();
         _matchedRules.Clear();
+        _failedIds.Clear();
+        _routedIds.Clear();
         _metrics.Reset();
         _entryCount = 0;
         if (_outcomes.Length < recordCount)
@@ -192,10 +213,11 @@ public sealed class KinesisBatchHandler : IDisposable
         return _velocity.Load(kinesisEvent.State.Span);
     }
 
-    private void ProcessRecord(int index, KinesisEventRecord record, string? shardId)
+    private void ProcessRecord(int index, KinesisEventRecord record, string? shardId, Activity? batch)
     {
-        using var span = ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Transaction);
-        var outcome = new TransactionOutcome { EntryIndex = -1 };
+        using var transactionSpan = StartTransactionSpan(batch);
+        var span = transactionSpan.Activity;
+        var outcome = new TransactionOutcome { EntryIndex = -1, TraceId = span?.TraceId ?? default };
         var transaction = _transaction;
         var now = _time.GetUtcNow();
         if (record.ApproximateArrivalTimestamp > 0)
@@ -204,7 +226,7 @@ public sealed class KinesisBatchHandler : IDisposable
             outcome.LatencyMilliseconds = Math.Max(0, (long)(now - record.ArrivalTime).TotalMilliseconds);
         }
 
-        using (ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Validation))
+        using (StartSpan(ProcessorTelemetry.Spans.Validation))
         {
             Read(record.Data.Span);
         }
@@ -216,7 +238,7 @@ public sealed class KinesisBatchHandler : IDisposable
 
         RiskAssessment? risk = null;
         int? windowCount = null;
-        using (ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Processing))
+        using (StartSpan(ProcessorTelemetry.Spans.Processing))
         {
             if (outcome.Status != TransactionStatus.Error)
             {
@@ -236,7 +258,7 @@ public sealed class KinesisBatchHandler : IDisposable
             }
         }
 
-        using (ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Routing))
+        using (StartSpan(ProcessorTelemetry.Spans.Routing))
         {
             var start = _details.WrittenCount;
             TransactionDetailWriter.Write(_detailWriter, transaction, risk, windowCount, record.SequenceNumber.Span, shardId);
@@ -324,7 +346,8 @@ public sealed class KinesisBatchHandler : IDisposable
                 _options.EventBusName, time);
         }
 
-        using var span = ProcessorTelemetry.Source.StartActivity(ProcessorTelemetry.Spans.Publish, ActivityKind.Producer);
+        using var publishSpan = StartSpan(ProcessorTelemetry.Spans.Publish, ActivityKind.Producer);
+        var span = publishSpan.Activity;
         span?.SetTag(ProcessorTelemetry.Tags.EntryCount, _entryCount);
         IReadOnlyList<int> failedEntries;
         string? error = null;
@@ -369,7 +392,7 @@ public sealed class KinesisBatchHandler : IDisposable
             TransactionStatus.Approved => LogText.Info,
             TransactionStatus.Failed => LogText.Warn,
             _ => LogText.Error,
-        }, LogText.TransactionProcessed);
+        }, LogText.TransactionProcessed, outcome.TraceId);
         if (outcome.LatencyMilliseconds is { } latency)
         {
             writer.WriteNumber("latency_ms"u8, latency);
@@ -430,7 +453,9 @@ public sealed class KinesisBatchHandler : IDisposable
         }
     }
 
-    private Utf8JsonWriter StartLogLine(JsonEncodedText level, JsonEncodedText message)
+    private Utf8JsonWriter StartLogLine(JsonEncodedText level, JsonEncodedText message) => StartLogLine(level, message, _batchTraceId);
+
+    private Utf8JsonWriter StartLogLine(JsonEncodedText level, JsonEncodedText message, ActivityTraceId traceId)
     {
         _scratch.ResetWrittenCount();
         _scratchWriter.Reset();
@@ -438,6 +463,14 @@ public sealed class KinesisBatchHandler : IDisposable
         _scratchWriter.WriteString("time"u8, _logTime); // not "timestamp": that is the transaction's own field
         _scratchWriter.WriteString("level"u8, level);
         _scratchWriter.WriteString("message"u8, message);
+        if (traceId != default)
+        {
+            // In X-Ray's form: a Logs Insights query on transaction_id gives the trace to open (docs/tracing.md).
+            Span<byte> xray = stackalloc byte[TraceIds.XRayLength];
+            TraceIds.WriteXRay(traceId, xray);
+            _scratchWriter.WriteString("trace_id"u8, xray);
+        }
+
         return _scratchWriter;
     }
 
@@ -462,7 +495,17 @@ public sealed class KinesisBatchHandler : IDisposable
         span.SetTag(ProcessorTelemetry.Tags.Type, outcome.Type.ToWireName());
         if (transaction.HasText(TransactionField.TransactionId))
         {
-            span.SetTag(ProcessorTelemetry.Tags.TransactionId, Encoding.UTF8.GetString(transaction.Text(TransactionField.TransactionId)));
+            var id = Encoding.UTF8.GetString(transaction.Text(TransactionField.TransactionId));
+            span.SetTag(ProcessorTelemetry.Tags.TransactionId, id);
+            if (outcome.Status != TransactionStatus.Approved)
+            {
+                AppendId(_failedIds, id);
+            }
+
+            if (outcome.EntryIndex >= 0)
+            {
+                AppendId(_routedIds, id);
+            }
         }
 
         if (transaction.HasText(TransactionField.MerchantCountry))
@@ -482,6 +525,96 @@ public sealed class KinesisBatchHandler : IDisposable
 
         span.SetTag(ProcessorTelemetry.Tags.Published, outcome.EntryIndex >= 0);
         span.SetTag(ProcessorTelemetry.Tags.MatchedRules, string.Join(',', _matchedRules.Skip(outcome.RulesOffset).Take(outcome.RulesCount)));
+    }
+
+    /// <summary>The batch's facts for finding it: counts, and the failed and routed transactions' ids.</summary>
+    private void TagBatch(Activity batch, int records)
+    {
+        int failed = 0, routed = 0;
+        for (var i = 0; i < records; i++)
+        {
+            failed += _outcomes[i].Status == TransactionStatus.Approved ? 0 : 1;
+            routed += _outcomes[i].EntryIndex >= 0 ? 1 : 0;
+        }
+
+        batch.SetTag(ProcessorTelemetry.Tags.FailedCount, failed);
+        batch.SetTag(ProcessorTelemetry.Tags.RoutedCount, routed);
+        if (_failedIds.Length > 0)
+        {
+            batch.SetTag(ProcessorTelemetry.Tags.FailedTransactionIds, _failedIds.ToString());
+        }
+
+        if (_routedIds.Length > 0)
+        {
+            batch.SetTag(ProcessorTelemetry.Tags.RoutedTransactionIds, _routedIds.ToString());
+        }
+    }
+
+    /// <summary>Adds an id to a comma-separated list while the whole list stays within the tag's limit.</summary>
+    private static void AppendId(StringBuilder ids, string id)
+    {
+        var length = ids.Length + (ids.Length > 0 ? 1 : 0) + id.Length;
+        if (length <= ProcessorTelemetry.MaxIdListLength)
+        {
+            ids.Append(ids.Length > 0 ? "," : "").Append(id);
+        }
+    }
+
+    /// <summary>
+    /// The batch span: a child of Lambda's function segment when the invocation was sampled, else the root of a new
+    /// trace (an X-Ray-compatible id). Null when the mode is off or nothing listens.
+    /// </summary>
+    private TimedSpan StartBatchSpan(in TraceParent parent)
+    {
+        if (_tracing.Mode == TraceMode.Off || !_tracing.Source.HasListeners())
+        {
+            return default;
+        }
+
+        var now = _time.GetUtcNow();
+        var context = parent.Context != default
+            ? parent.Context
+            : new ActivityContext(TraceIds.New(now), default, ActivityTraceFlags.Recorded);
+        var outer = Activity.Current;
+        return new TimedSpan(StartRoot(ProcessorTelemetry.Spans.Batch, ActivityKind.Consumer, context, links: null, now), _time, restores: true, outer);
+    }
+
+    /// <summary>A transaction's span: a child of the batch, or in transaction mode the root of its own trace, linked to the batch.</summary>
+    private TimedSpan StartTransactionSpan(Activity? batch)
+    {
+        if (batch is null || _tracing.Mode != TraceMode.Transaction)
+        {
+            return StartSpan(ProcessorTelemetry.Spans.Transaction);
+        }
+
+        var now = _time.GetUtcNow();
+        var context = new ActivityContext(TraceIds.New(now), default, ActivityTraceFlags.Recorded);
+        var span = StartRoot(ProcessorTelemetry.Spans.Transaction, ActivityKind.Internal, context, [new ActivityLink(batch.Context)], now);
+        // The transaction's own trace ends with it; the batch is current again for the next record and the publish.
+        return new TimedSpan(span, _time, restores: true, batch);
+    }
+
+    /// <summary>A child of the current span, timed on the processor's clock.</summary>
+    private TimedSpan StartSpan(string name, ActivityKind kind = ActivityKind.Internal) =>
+        !_traced
+            ? default
+            : new TimedSpan(_tracing.Source.StartActivity(name, kind, default(ActivityContext), startTime: _time.GetUtcNow()), _time);
+
+    /// <summary>
+    /// Starts a span in <paramref name="context"/>'s trace. A span started while another is current becomes that one's
+    /// child whatever context it is given, so the current span steps aside first.
+    /// </summary>
+    private Activity? StartRoot(string name, ActivityKind kind, ActivityContext context, ActivityLink[]? links, DateTimeOffset start)
+    {
+        var current = Activity.Current;
+        Activity.Current = null;
+        var span = _tracing.Source.StartActivity(name, kind, context, tags: null, links, start);
+        if (span is null)
+        {
+            Activity.Current = current;
+        }
+
+        return span;
     }
 
     public void Dispose()
@@ -504,6 +637,31 @@ public sealed class KinesisBatchHandler : IDisposable
         public static readonly JsonEncodedText StateFull =
             JsonEncodedText.Encode("window state full; entities with the lowest counts were not carried forward");
         public static readonly JsonEncodedText WindowClosed = JsonEncodedText.Encode("velocity window closed");
+    }
+
+    /// <summary>
+    /// A span ended on the processor's clock (<see cref="TimeProvider"/>), so that its times agree with the logs and
+    /// metrics of the same batch on any clock, a test's fake one included.
+    /// </summary>
+    /// <remarks>A span started in a context of its own (a root) makes <paramref name="previous"/> current again when it ends.</remarks>
+    private readonly struct TimedSpan(Activity? activity, TimeProvider time, bool restores = false, Activity? previous = null) : IDisposable
+    {
+        public Activity? Activity => activity;
+
+        public void Dispose()
+        {
+            if (activity is null)
+            {
+                return;
+            }
+
+            activity.SetEndTime(time.GetUtcNow().UtcDateTime);
+            activity.Dispose();
+            if (restores)
+            {
+                Activity.Current = previous;
+            }
+        }
     }
 
     /// <summary>Records (by index, ascending) whose entries were not published, and the publisher's fault if it threw.</summary>

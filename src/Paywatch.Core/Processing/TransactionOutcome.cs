@@ -29,4 +29,7 @@ internal struct TransactionOutcome
     /// <summary>The velocity key counted for this record, to take back if Lambda will deliver it again.</summary>
     public ulong EntityHash;
     public bool Counted;
+
+    /// <summary>The trace the record's spans are in (the batch's, or its own in transaction mode); default when not traced.</summary>
+    public System.Diagnostics.ActivityTraceId TraceId;
 }

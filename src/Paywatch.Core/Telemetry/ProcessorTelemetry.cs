@@ -10,6 +10,9 @@ public static class ProcessorTelemetry
 {
     public const string ActivitySourceName = "Paywatch.Processor";
 
+    /// <summary>The longest id list tag: X-Ray keeps annotation values of up to 1,000 characters.</summary>
+    public const int MaxIdListLength = 1000;
+
     internal static readonly ActivitySource Source = new(ActivitySourceName);
 
     /// <summary>Span names: one batch span, a span per record with validation, processing and routing children, and the publish.</summary>
@@ -39,5 +42,19 @@ public static class ProcessorTelemetry
         public const string MatchedRules = "paywatch.routing.matched_rules";
         public const string Published = "paywatch.routing.published";
         public const string EntryCount = "paywatch.publish.entries";
+
+        /// <summary>The Lambda invocation's request id (OpenTelemetry's FaaS convention).</summary>
+        public const string InvocationId = "faas.invocation_id";
+
+        /// <summary>On the batch: how many of its transactions were FAILED or ERROR, and how many were routed.</summary>
+        public const string FailedCount = "paywatch.batch.failed";
+        public const string RoutedCount = "paywatch.batch.routed";
+
+        /// <summary>
+        /// On the batch: the ids of its FAILED/ERROR and of its routed transactions, comma-separated, cut at
+        /// <see cref="MaxIdListLength"/> characters; a batch trace is found by a transaction's id through them.
+        /// </summary>
+        public const string FailedTransactionIds = "paywatch.batch.failed_transaction_ids";
+        public const string RoutedTransactionIds = "paywatch.batch.routed_transaction_ids";
     }
 }

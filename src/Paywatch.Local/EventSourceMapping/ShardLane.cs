@@ -236,7 +236,7 @@ internal sealed class ShardLane : IDisposable
             _shard.Function.ReportIteratorAge(now - batch.Records[^1].ApproximateArrivalTimestamp);
         }
 
-        var result = await _shard.Function.InvokeAsync(payload, cancellationToken).ConfigureAwait(false);
+        var result = await _shard.Function.InvokeAsync(payload, cancellationToken, caller: this).ConfigureAwait(false);
         if (result.Status == InvocationStatus.Throttled)
         {
             // A throttle is not a function error: Lambda retries it, without spending retries, until the records

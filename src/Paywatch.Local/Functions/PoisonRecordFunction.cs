@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Paywatch.Aws.Runtime;
 using Paywatch.Core.Kinesis;
 
 namespace Paywatch.Local.Functions;
@@ -9,15 +10,15 @@ namespace Paywatch.Local.Functions;
 /// can be shown on a live twin and in tests. The processor itself never fails on bad data (it reports it as an ERROR
 /// transaction), so a poison record has to be made one on purpose.
 /// </summary>
-public sealed class PoisonRecordFunction : ILocalFunction
+public sealed class PoisonRecordFunction : ILambdaFunction
 {
-    private readonly ILocalFunction _inner;
+    private readonly ILambdaFunction _inner;
     private readonly byte[] _marker;
     private long _failures;
 
     /// <param name="inner">The function that handles clean batches.</param>
     /// <param name="marker">The bytes that make a record poison (e.g. a transaction id), matched in the decoded data.</param>
-    public PoisonRecordFunction(ILocalFunction inner, ReadOnlyMemory<byte> marker)
+    public PoisonRecordFunction(ILambdaFunction inner, ReadOnlyMemory<byte> marker)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
         if (marker.IsEmpty)
@@ -31,9 +32,10 @@ public sealed class PoisonRecordFunction : ILocalFunction
     /// <summary>Invocations failed on purpose so far.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
-    public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
-        var kinesisEvent = KinesisEventReader.Read(payload);
+        ArgumentNullException.ThrowIfNull(invocation);
+        var kinesisEvent = KinesisEventReader.Read(invocation.Payload);
         foreach (var record in kinesisEvent.Records)
         {
             var data = new byte[Base64.GetMaxDecodedFromUtf8Length(record.Data.Length)];
@@ -45,6 +47,6 @@ public sealed class PoisonRecordFunction : ILocalFunction
             }
         }
 
-        return _inner.InvokeAsync(payload, cancellationToken);
+        return _inner.InvokeAsync(invocation, cancellationToken);
     }
 }

@@ -20,7 +20,7 @@ public sealed record SpanRecord(
     IReadOnlyList<KeyValuePair<string, string>> Tags);
 
 /// <summary>
-/// The twin's X-Ray: every span of the processor's <c>ActivitySource</c> (100 %, as the spec asks), kept in a bounded
+/// The twin's X-Ray: every span of the function's tracing pipeline (<see cref="TraceStoreExporter"/>; 100 %, as the spec asks), kept in a bounded
 /// ring of the most recent ones, so that recent transactions can be listed and drawn as a waterfall. The tags are
 /// the processor's own, which never carry a card number.
 /// </summary>
@@ -32,7 +32,7 @@ public sealed record SpanRecord(
 /// of one byte array (25 MB at the default capacity). Names and tag keys, the processor's constants, are kept once in
 /// a small table. Records are built when read.
 /// </remarks>
-public sealed class TraceStore : IDisposable
+public sealed class TraceStore
 {
     /// <summary>Room for one span's tags; a tag that does not fit is left out and the span counted as truncated.</summary>
     public const int TagBytesPerSpan = 512;
@@ -43,7 +43,6 @@ public sealed class TraceStore : IDisposable
     // A tag in a slot: key id (2 bytes), value length (2 bytes), the value as UTF-8.
     private const int TagHeaderBytes = 4;
 
-    private readonly ActivityListener _listener;
     private readonly SpanSlot[] _slots;
     private readonly byte[] _tags;
     private readonly ConcurrentDictionary<string, ushort> _nameIds = new(StringComparer.Ordinal);
@@ -51,55 +50,16 @@ public sealed class TraceStore : IDisposable
     private readonly List<string> _names = [];
     private readonly Lock _namesLock = new();
     private readonly Lock _lock = new();
-    private static readonly AsyncLocal<TraceStore?> Claimant = new();
-    private readonly bool _claimedOnly;
-    private readonly string _clockOffsetProperty;
     private long _recorded;
     private long _truncated;
 
-    /// <param name="claimedOnly">
-    /// Record only the spans of flows that <see cref="Claim"/> this store (a twin's invocations): a listener hears
-    /// every span in the process, and several twins may share one (tests do). False records every span.
-    /// </param>
-    /// <param name="time">
-    /// The twin's clock. Spans are timed by .NET on the machine's clock; on another clock (a test's fake one) each
-    /// trace is moved by the difference between the two when its first span started, so that span times agree with
-    /// the twin's metrics and the spans of a trace keep their order. On the system clock nothing is moved.
-    /// </param>
-    public TraceStore(int capacity = 50_000, TimeProvider? time = null, bool claimedOnly = false)
+    /// <param name="capacity">How many of the most recent spans are kept.</param>
+    public TraceStore(int capacity = 50_000)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _slots = new SpanSlot[capacity];
         _tags = new byte[checked(capacity * TagBytesPerSpan)];
-        _claimedOnly = claimedOnly;
-        _clockOffsetProperty = "paywatch.trace_store.clock_offset." + RuntimeHelpers.GetHashCode(this).ToString(CultureInfo.InvariantCulture);
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ProcessorTelemetry.ActivitySourceName,
-            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStarted = time is null || time == TimeProvider.System ? null : activity =>
-            {
-                if (Owns())
-                {
-                    activity.SetCustomProperty(_clockOffsetProperty, activity.Parent?.GetCustomProperty(_clockOffsetProperty) ?? time.GetUtcNow().UtcDateTime - DateTime.UtcNow);
-                }
-            },
-            ActivityStopped = activity =>
-            {
-                if (Owns())
-                {
-                    Record(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
     }
-
-    /// <summary>
-    /// Makes the spans the calling flow starts from now on this store's. Call it at the top of an async method: the
-    /// claim then ends with it, as an <see cref="AsyncLocal{T}"/> set there does.
-    /// </summary>
-    public void Claim() => Claimant.Value = this;
 
     /// <summary>Spans recorded since start (the ring keeps the most recent).</summary>
     public long Recorded => Interlocked.Read(ref _recorded);
@@ -161,12 +121,10 @@ public sealed class TraceStore : IDisposable
         return spans;
     }
 
-    public void Dispose() => _listener.Dispose();
-
-    private bool Owns() => !_claimedOnly || Claimant.Value == this;
-
-    private void Record(Activity activity)
+    /// <summary>Keeps a finished span (<see cref="TraceStoreExporter"/> hands them over). Thread-safe.</summary>
+    public void Record(Activity activity)
     {
+        ArgumentNullException.ThrowIfNull(activity);
         Span<byte> ids = stackalloc byte[16];
         activity.TraceId.CopyTo(ids);
         var traceId = BinaryPrimitives.ReadUInt128BigEndian(ids);
@@ -188,7 +146,7 @@ public sealed class TraceStore : IDisposable
             traceId,
             spanId,
             parentSpanId,
-            activity.StartTimeUtc.Ticks + (activity.GetCustomProperty(_clockOffsetProperty) is TimeSpan offset ? offset.Ticks : 0),
+            activity.StartTimeUtc.Ticks,
             activity.Duration.Ticks,
             activity.Status == ActivityStatusCode.Error,
             (ushort)tagBytes);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Paywatch.Aws.Otlp;
 using Paywatch.Aws.TestSupport;
@@ -15,7 +16,7 @@ public sealed class OtlpTracingTests
     [Fact]
     public void Without_an_OTLP_endpoint_nothing_is_started()
     {
-        Assert.Null(OtlpTracing.StartFromEnvironment("paywatch-processor", _ => null));
+        Assert.Null(OtlpTracing.ProcessorFromEnvironment(_ => null));
     }
 
     [Fact]
@@ -38,8 +39,13 @@ public sealed class OtlpTracingTests
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         try
         {
-            using var provider = OtlpTracing.StartFromEnvironment("paywatch-otlp-test");
-            Assert.NotNull(provider);
+            var otlp = OtlpTracing.ProcessorFromEnvironment();
+            Assert.NotNull(otlp);
+            using var provider = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+                .AddSource(ProcessorTelemetry.ActivitySourceName)
+                .ConfigureResource(resource => resource.AddService("paywatch-otlp-test"))
+                .AddProcessor(otlp)
+                .Build();
             using var source = new ActivitySource(ProcessorTelemetry.ActivitySourceName);
             using (source.StartActivity(ProcessorTelemetry.Spans.Batch))
             {

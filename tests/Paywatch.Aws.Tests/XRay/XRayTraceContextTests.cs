@@ -52,8 +52,8 @@ public sealed class XRayTraceContextTests
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(0x5759e988);
 
-        var first = XRayIds.NewTraceId(start);
-        var second = XRayIds.NewTraceId(start);
+        var first = Paywatch.Core.Telemetry.TraceIds.ToXRay(Paywatch.Core.Telemetry.TraceIds.New(start));
+        var second = Paywatch.Core.Telemetry.TraceIds.ToXRay(Paywatch.Core.Telemetry.TraceIds.New(start));
 
         Assert.Matches("^1-5759e988-[0-9a-f]{24}$", first);
         Assert.NotEqual(first, second);

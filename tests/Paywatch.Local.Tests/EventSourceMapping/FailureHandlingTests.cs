@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using System.Globalization;
 using System.Text;
 using Paywatch.Local.Functions;
@@ -278,7 +279,7 @@ public sealed class FailureHandlingTests
     }
 
     /// <summary>Its first invocation ignores its timeout and runs until a second has started, then checks its event.</summary>
-    private sealed class OverrunningFunction : ILocalFunction
+    private sealed class OverrunningFunction : ILambdaFunction
     {
         private readonly TaskCompletionSource _secondStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _calls;
@@ -287,8 +288,9 @@ public sealed class FailureHandlingTests
 
         public TaskCompletionSource<bool> FirstSawItsEventUnchanged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
         {
+            var payload = invocation.Payload;
             if (Interlocked.Increment(ref _calls) > 1)
             {
                 _secondStarted.TrySetResult();

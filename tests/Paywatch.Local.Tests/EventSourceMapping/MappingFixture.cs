@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using Microsoft.Extensions.Time.Testing;
 using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
@@ -11,14 +12,14 @@ internal sealed class MappingFixture : IAsyncDisposable
     public const string Shard0 = "shardId-000000000000";
     public const string Shard1 = "shardId-000000000001";
 
-    public MappingFixture(EventSourceMappingOptions? options = null, LocalFunctionOptions? functionOptions = null, string? directory = null, ILocalFunction? function = null)
+    public MappingFixture(EventSourceMappingOptions? options = null, LocalFunctionOptions? functionOptions = null, string? directory = null, ILambdaFunction? function = null)
     {
         Directory = directory ?? Path.Combine(Path.GetTempPath(), "paywatch-esm-" + Guid.NewGuid().ToString("N"));
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
         Source = new FakeShardSource(Time, Shard0, Shard1);
         Options = options ?? Defaults;
         Metrics = new MetricStore(TimeSpan.FromHours(3));
-        Host = new LocalFunctionHost(functionOptions ?? new LocalFunctionOptions(), function ?? Function, Metrics, Time);
+        Host = new LocalFunctionHost(functionOptions ?? new LocalFunctionOptions(), () => function ?? Function, Metrics, Time);
         Mapping = new KinesisEventSourceMapping(Options, Source, Host, Destination, Directory, Time);
     }
 
@@ -57,10 +58,10 @@ internal sealed class MappingFixture : IAsyncDisposable
     }
 
     /// <summary>A new mapping on the same folder and stream: a restart.</summary>
-    public async Task RestartAsync(ILocalFunction? function = null)
+    public async Task RestartAsync(ILambdaFunction? function = null)
     {
         await Mapping.DisposeAsync();
-        var host = function is null ? Host : new LocalFunctionHost(new LocalFunctionOptions(), function, Metrics, Time);
+        var host = function is null ? Host : new LocalFunctionHost(new LocalFunctionOptions(), () => function, Metrics, Time);
         Mapping = new KinesisEventSourceMapping(Options, Source, host, Destination, Directory, Time);
     }
 

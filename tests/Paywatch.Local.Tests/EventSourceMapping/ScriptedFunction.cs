@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -9,7 +10,7 @@ namespace Paywatch.Local.Tests.EventSourceMapping;
 /// A function that records every event it gets and answers with what the test scripts: by default success with
 /// the state it was given plus the records counted (<c>{"count": n}</c>).
 /// </summary>
-internal sealed class ScriptedFunction : ILocalFunction
+internal sealed class ScriptedFunction : ILambdaFunction
 {
     public ConcurrentQueue<JsonElement> Events { get; } = new();
 
@@ -32,8 +33,9 @@ internal sealed class ScriptedFunction : ILocalFunction
     public static IReadOnlyList<string> Data(JsonElement invocationEvent) =>
         [.. invocationEvent.GetProperty("Records").EnumerateArray().Select(r => Encoding.UTF8.GetString(r.GetProperty("kinesis").GetProperty("data").GetBytesFromBase64()))];
 
-    public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
     {
+        var payload = invocation.Payload;
         var invocationEvent = JsonDocument.Parse(payload).RootElement.Clone();
         Events.Enqueue(invocationEvent);
         if (Before is { } before)

@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Paywatch.Local.Functions;
@@ -25,7 +26,7 @@ public sealed class LocalFunctionHostTests
             await Task.Yield();
             return payload;
         });
-        var host = new LocalFunctionHost(new LocalFunctionOptions(), function, _metrics, _time);
+        var host = new LocalFunctionHost(new LocalFunctionOptions(), () => function, _metrics, _time);
 
         var result = await host.InvokeAsync("{\"Records\":[]}"u8.ToArray(), CancellationToken.None);
 
@@ -42,7 +43,7 @@ public sealed class LocalFunctionHostTests
     [Fact]
     public async Task An_exception_is_an_Unhandled_function_error_counted_in_Errors()
     {
-        var host = new LocalFunctionHost(new LocalFunctionOptions(), new DelegateFunction((_, _) => throw new InvalidOperationException("bad batch")), _metrics, _time);
+        var host = new LocalFunctionHost(new LocalFunctionOptions(), () => new DelegateFunction((_, _) => throw new InvalidOperationException("bad batch")), _metrics, _time);
 
         var result = await host.InvokeAsync(default, CancellationToken.None);
 
@@ -61,7 +62,7 @@ public sealed class LocalFunctionHostTests
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             return payload;
         });
-        var host = new LocalFunctionHost(new LocalFunctionOptions { Timeout = TimeSpan.FromSeconds(3) }, function, _metrics, _time);
+        var host = new LocalFunctionHost(new LocalFunctionOptions { Timeout = TimeSpan.FromSeconds(3) }, () => function, _metrics, _time);
 
         var invocation = host.InvokeAsync(default, CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromMilliseconds(2999));
@@ -85,7 +86,7 @@ public sealed class LocalFunctionHostTests
             await release.Task;
             return payload;
         });
-        var host = new LocalFunctionHost(new LocalFunctionOptions { ReservedConcurrency = 2 }, function, _metrics, _time);
+        var host = new LocalFunctionHost(new LocalFunctionOptions { ReservedConcurrency = 2 }, () => function, _metrics, _time);
 
         var first = host.InvokeAsync(default, CancellationToken.None).AsTask();
         var second = host.InvokeAsync(default, CancellationToken.None).AsTask();
@@ -104,8 +105,8 @@ public sealed class LocalFunctionHostTests
     [Fact]
     public void Settings_out_of_Terraform_ranges_are_refused()
     {
-        Assert.Throws<ArgumentException>(() => new LocalFunctionHost(new LocalFunctionOptions { ReservedConcurrency = 0 }, new DelegateFunction((p, _) => ValueTask.FromResult(p)), _metrics, _time));
-        Assert.Throws<ArgumentException>(() => new LocalFunctionHost(new LocalFunctionOptions { Timeout = TimeSpan.FromSeconds(901) }, new DelegateFunction((p, _) => ValueTask.FromResult(p)), _metrics, _time));
+        Assert.Throws<ArgumentException>(() => new LocalFunctionHost(new LocalFunctionOptions { ReservedConcurrency = 0 }, () => new DelegateFunction((p, _) => ValueTask.FromResult(p)), _metrics, _time));
+        Assert.Throws<ArgumentException>(() => new LocalFunctionHost(new LocalFunctionOptions { Timeout = TimeSpan.FromSeconds(901) }, () => new DelegateFunction((p, _) => ValueTask.FromResult(p)), _metrics, _time));
     }
 
     [Fact]
@@ -119,8 +120,8 @@ public sealed class LocalFunctionHostTests
         Assert.Equal(TimeSpan.FromSeconds(60), options.Timeout);
     }
 
-    private sealed class DelegateFunction(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> invoke) : ILocalFunction
+    private sealed class DelegateFunction(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> invoke) : ILambdaFunction
     {
-        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) => invoke(payload, cancellationToken);
+        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken) => invoke(invocation.Payload, cancellationToken);
     }
 }

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Text;
+using OpenTelemetry;
 using Paywatch.Core.Kinesis;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
+using Paywatch.Function;
 using Paywatch.Local.Telemetry;
 using Paywatch.Monitoring.Metrics;
 
@@ -20,7 +23,7 @@ public sealed class TelemetryStoreTests : IDisposable
     {
         var metrics = new MetricStore(TimeSpan.FromHours(3));
         using var logs = new LogStore(_folder, "/aws/lambda/transaction-processor-local");
-        await ProcessAsync(new MetricStoreWriter(metrics, logs), logs);
+        await ProcessAsync(new MetricStoreWriter(metrics, logs), logs, FunctionTracing.Off);
 
         var processed = metrics.ListMetrics("Paywatch/Transactions", MetricNames.TransactionsProcessed)
             .Single(k => k.Dimensions.Count == 1 && k.Dimensions[0].Value == "local");
@@ -36,9 +39,10 @@ public sealed class TelemetryStoreTests : IDisposable
     [Fact]
     public async Task Every_span_of_every_transaction_is_kept_in_the_trace_store()
     {
-        using var traces = new TraceStore();
+        var traces = new TraceStore();
+        using var tracing = Pipeline(traces);
         using var logs = new LogStore(_folder, "/aws/lambda/transaction-processor-local");
-        await ProcessAsync(new MetricStoreWriter(new MetricStore(TimeSpan.FromHours(1)), logs), logs);
+        await ProcessAsync(new MetricStoreWriter(new MetricStore(TimeSpan.FromHours(1)), logs), logs, tracing);
 
         var spans = traces.Spans();
         var transactions = spans.Where(s => s.Name == "Transaction").ToList();
@@ -53,9 +57,10 @@ public sealed class TelemetryStoreTests : IDisposable
     [Fact]
     public async Task A_span_s_ids_times_status_and_tags_read_back_as_the_activity_had_them()
     {
-        using var traces = new TraceStore();
+        var traces = new TraceStore();
+        using var tracing = Pipeline(traces);
         using var logs = new LogStore(_folder, "/aws/lambda/transaction-processor-local");
-        await ProcessAsync(new MetricStoreWriter(new MetricStore(TimeSpan.FromHours(1)), logs), logs);
+        await ProcessAsync(new MetricStoreWriter(new MetricStore(TimeSpan.FromHours(1)), logs), logs, tracing);
 
         var spans = traces.Spans();
         var failed = spans.Single(s => s.Name == "Transaction" && Tag(s, ProcessorTelemetry.Tags.TransactionId) == "txn-003");
@@ -74,11 +79,26 @@ public sealed class TelemetryStoreTests : IDisposable
         Assert.Equal(0, traces.Truncated);
     }
 
+    /// <summary>Spans are timed on the processor's clock, as its logs and metrics are: a test's fixed clock puts them all at its time.</summary>
+    [Fact]
+    public async Task Spans_are_timed_on_the_processor_s_clock()
+    {
+        var traces = new TraceStore();
+        using var tracing = Pipeline(traces);
+        using var logs = new LogStore(_folder, "/aws/lambda/transaction-processor-local");
+        await ProcessAsync(new MetricStoreWriter(new MetricStore(TimeSpan.FromHours(1)), logs), logs, tracing);
+
+        var spans = traces.Spans();
+        Assert.Equal(15, spans.Count); // the batch, the publish, and four per transaction
+        Assert.All(spans, s => Assert.Equal(Now, s.Start));
+    }
+
     [Fact]
     public void Tags_that_do_not_fit_a_span_s_slot_are_left_out_and_the_span_counted_as_truncated()
     {
-        using var traces = new TraceStore(capacity: 4);
-        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        var traces = new TraceStore(capacity: 4);
+        using var tracing = Pipeline(traces);
+        var source = tracing.Processor.Source;
         using (var activity = source.StartActivity("wide"))
         {
             activity!.SetTag("first", "kept");
@@ -94,8 +114,9 @@ public sealed class TelemetryStoreTests : IDisposable
     [Fact]
     public void The_ring_keeps_the_most_recent_spans()
     {
-        using var traces = new TraceStore(capacity: 2);
-        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
+        var traces = new TraceStore(capacity: 2);
+        using var tracing = Pipeline(traces);
+        var source = tracing.Processor.Source;
         foreach (var name in new[] { "a", "b", "c" })
         {
             using var activity = source.StartActivity(name);
@@ -105,47 +126,19 @@ public sealed class TelemetryStoreTests : IDisposable
         Assert.Equal(3, traces.Recorded);
     }
 
-    /// <summary>
-    /// On the twin's fake clock (the tests'), a trace's spans are timed on that clock: moved by the difference of the
-    /// two clocks when the trace began, all of them by the same amount, so the child stays inside its parent even when
-    /// the fake clock jumps while the trace runs.
-    /// </summary>
-    [Fact]
-    public void On_another_clock_a_trace_is_moved_to_it_whole()
-    {
-        var newYear = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(newYear);
-        using var traces = new TraceStore(capacity: 4, time: clock);
-        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
-        using (source.StartActivity("parent"))
-        {
-            clock.Advance(TimeSpan.FromMinutes(5));
-            using var child = source.StartActivity("child");
-        }
-
-        var spans = traces.Spans();
-        var parent = spans.Single(s => s.Name == "parent");
-        var inner = spans.Single(s => s.Name == "child");
-        // The fake clock's time, give or take the microseconds between the span's start and the listener's callback.
-        Assert.InRange(parent.Start, newYear.AddSeconds(-1), newYear.AddSeconds(1));
-        Assert.InRange(inner.Start, parent.Start, parent.Start + parent.Duration);
-        Assert.True(inner.Start + inner.Duration <= parent.Start + parent.Duration, "the child ends within its parent");
-    }
-
     [Fact]
     public void Spans_are_read_by_name_start_and_trace()
     {
         var newYear = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(newYear);
-        using var traces = new TraceStore(capacity: 8, time: clock);
-        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
-        using (source.StartActivity("batch"))
+        var traces = new TraceStore(capacity: 8);
+        using var tracing = Pipeline(traces);
+        var source = tracing.Processor.Source;
+        using (source.StartActivity("batch", ActivityKind.Internal, default(ActivityContext), startTime: newYear))
         {
-            using var transaction = source.StartActivity("transaction");
+            using var transaction = source.StartActivity("transaction", ActivityKind.Internal, default(ActivityContext), startTime: newYear);
         }
 
-        clock.Advance(TimeSpan.FromMinutes(10));
-        using (source.StartActivity("batch"))
+        using (source.StartActivity("batch", ActivityKind.Internal, default(ActivityContext), startTime: newYear.AddMinutes(10)))
         {
         }
 
@@ -159,37 +152,35 @@ public sealed class TelemetryStoreTests : IDisposable
         Assert.Empty(traces.Spans(traceId: "not a trace id"));
     }
 
-    /// <summary>Twins sharing a process (tests do) each record their own function's spans: those of the flows that claim their store.</summary>
+    /// <summary>Twins sharing a process (tests do) each keep their own function's spans: each pipeline exports its own source's only.</summary>
     [Fact]
-    public async Task A_store_of_claimed_spans_records_only_the_flows_that_claim_it()
+    public void Two_pipelines_in_one_process_each_export_only_their_own_spans()
     {
-        using var mine = new TraceStore(capacity: 4, claimedOnly: true);
-        using var theirs = new TraceStore(capacity: 4, claimedOnly: true);
-        using var everyone = new TraceStore(capacity: 4);
-        using var source = new System.Diagnostics.ActivitySource(ProcessorTelemetry.ActivitySourceName);
-        async Task InvokeAsync(TraceStore store, string name)
+        var mine = new TraceStore(capacity: 4);
+        var theirs = new TraceStore(capacity: 4);
+        using var myTracing = Pipeline(mine);
+        using var theirTracing = Pipeline(theirs);
+        using (myTracing.Processor.Source.StartActivity("mine"))
         {
-            store.Claim();
-            await Task.Yield();
-            using var span = source.StartActivity(name);
         }
 
-        await Task.WhenAll(InvokeAsync(mine, "mine"), InvokeAsync(theirs, "theirs"));
-        // The claims ended with the invocations.
-        using (source.StartActivity("nobody's"))
+        using (theirTracing.Processor.Source.StartActivity("theirs"))
         {
         }
 
         Assert.Equal(["mine"], mine.Spans().Select(s => s.Name));
         Assert.Equal(["theirs"], theirs.Spans().Select(s => s.Name));
-        Assert.Equal(["mine", "nobody's", "theirs"], everyone.Spans().Select(s => s.Name).Order(StringComparer.Ordinal));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static string? Tag(SpanRecord span, string key) => span.Tags.FirstOrDefault(t => t.Key == key).Value;
 
-    private static async Task ProcessAsync(IMetricsWriter metrics, ILogWriter logs)
+    /// <summary>The twin's pipeline: every span of its own source into <paramref name="traces"/>.</summary>
+    private static FunctionTracing Pipeline(TraceStore traces) =>
+        FunctionTracing.Start("transaction-processor-local", TraceMode.Invocation, [new SimpleActivityExportProcessor(new TraceStoreExporter(traces))]);
+
+    private static async Task ProcessAsync(IMetricsWriter metrics, ILogWriter logs, FunctionTracing tracing)
     {
         string[] samples =
         [
@@ -202,7 +193,7 @@ public sealed class TelemetryStoreTests : IDisposable
             Records = [.. samples.Select((s, i) => KinesisEventRecord.FromData(Encoding.UTF8.GetBytes(s), $"4959{i:D4}", "pk", Now.AddSeconds(-1)))],
             ShardId = "shardId-000000000000",
         };
-        using var handler = new KinesisBatchHandler(new ProcessorOptions(), new InMemoryEventPublisher(), PublishAll.Instance, metrics, logs, new FixedTime(Now));
+        using var handler = new KinesisBatchHandler(new ProcessorOptions(), new InMemoryEventPublisher(), PublishAll.Instance, metrics, logs, new FixedTime(Now), tracing.Processor);
         await handler.HandleAsync(kinesisEvent, CancellationToken.None);
     }
 

@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using System.Text;
 using System.Text.Json;
 using Paywatch.Local.Functions;
@@ -63,7 +64,7 @@ public sealed class LocalTwinTests
         }
     }
 
-    private static async Task<LocalTwin> StartAsync(TemporaryDirectory folder, Func<ILocalFunction, ILocalFunction>? function = null) =>
+    private static async Task<LocalTwin> StartAsync(TemporaryDirectory folder, Func<ILambdaFunction, ILambdaFunction>? function = null) =>
         await LocalTwin.StartAsync(
             new LocalTwinSettings { DataDirectory = folder.Path, Port = 0 },
             RepositoryRoot.Config,

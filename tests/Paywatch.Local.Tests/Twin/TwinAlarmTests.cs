@@ -1,3 +1,4 @@
+using Paywatch.Aws.Runtime;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
@@ -192,17 +193,18 @@ public sealed class TwinAlarmTests
     }
 
     /// <summary>An error burst: every invocation fails (Lambda's Unhandled function error), the processor never runs.</summary>
-    private sealed class FailingFunction : ILocalFunction
+    private sealed class FailingFunction : ILambdaFunction
     {
-        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("Injected fault: the function fails.");
     }
 
     /// <summary>A function that hangs (a stuck downstream call): it holds its concurrency slot until the host's timeout or stop cancels it.</summary>
-    private sealed class HangingFunction : ILocalFunction
+    private sealed class HangingFunction : ILambdaFunction
     {
-        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
         {
+            var payload = invocation.Payload;
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             return ReadOnlyMemory<byte>.Empty;
         }

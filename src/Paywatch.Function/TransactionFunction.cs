@@ -1,54 +1,59 @@
 using System.Buffers;
 using System.Text.Json;
 using Paywatch.Aws.Runtime;
+using Paywatch.Aws.XRay;
 using Paywatch.Core.Kinesis;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
 using Paywatch.Patterns;
 
-namespace Paywatch.Lambda;
+namespace Paywatch.Function;
 
 /// <summary>
-/// The function: a Lambda Kinesis event in, the stream response out, through the host-agnostic processor. Metrics
-/// (EMF) and log lines go to stdout, where CloudWatch Logs stores the lines and extracts the metrics.
+/// The function, and the only place the processor is composed: a Lambda Kinesis event in, the stream response out.
+/// The Lambda runtime loop and the twin's function host both run this type, one instance per execution environment.
+/// Metrics and log lines go to the ports the host gives (stdout on Lambda, where CloudWatch Logs stores the lines and
+/// extracts the EMF; the twin's stores locally); spans go to the host's tracing pipeline.
 /// </summary>
-internal sealed class TransactionFunction : ILambdaFunction, IDisposable
+/// <remarks>Like an execution environment, an instance runs one invocation at a time.</remarks>
+public sealed class TransactionFunction : ILambdaFunction, IDisposable
 {
     private readonly KinesisBatchHandler _handler;
     private readonly IMetricsWriter _metrics;
-    private readonly LambdaSettings _settings;
-    private readonly InvocationTracing _tracing;
+    private readonly FunctionSettings _settings;
+    private readonly FunctionTracing _tracing;
     private readonly TimeProvider _time;
     private readonly ArrayBufferWriter<byte> _response = new(4096);
     private readonly Utf8JsonWriter _responseWriter;
     private TimeSpan? _initDuration;
 
     /// <param name="settings">The validated settings.</param>
-    /// <param name="rules">The routing rules (<c>config/rules</c>, built into the binary).</param>
-    /// <param name="publisher">EventBridge, or a stand-in in tests.</param>
+    /// <param name="rules">The routing rules (<c>config/rules</c>), compiled; shared by every environment.</param>
+    /// <param name="publisher">EventBridge, the twin's bus, or a stand-in in tests.</param>
     /// <param name="metrics">Where EMF documents go.</param>
     /// <param name="logs">Where log lines go.</param>
-    /// <param name="tracing">Where spans go (X-Ray, OTLP); owned by the function from here on.</param>
+    /// <param name="tracing">The host's tracing pipeline (not owned: several environments share it).</param>
     /// <param name="time">The clock.</param>
-    /// <param name="initDuration">Process start to ready, reported with the cold-start metric on the first invocation.</param>
+    /// <param name="initDuration">The environment's start to ready, reported with the cold-start metric on its first invocation.</param>
     public TransactionFunction(
-        LambdaSettings settings,
-        IReadOnlyList<RuleDefinition> rules,
+        FunctionSettings settings,
+        RuleSet rules,
         IEventPublisher publisher,
         IMetricsWriter metrics,
         ILogWriter logs,
-        InvocationTracing tracing,
+        FunctionTracing tracing,
         TimeProvider time,
         TimeSpan initDuration)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        ArgumentNullException.ThrowIfNull(rules);
         _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
         _tracing = tracing ?? throw new ArgumentNullException(nameof(tracing));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         var options = settings.Processor;
-        var routing = new RuleRoutingPolicy(RuleSet.Compile(rules), options.EventSource, options.DetailType, settings.PublishMode);
-        _handler = new KinesisBatchHandler(options, publisher, routing, metrics, logs, time);
+        var routing = new RuleRoutingPolicy(rules, options.EventSource, options.DetailType, settings.PublishMode);
+        _handler = new KinesisBatchHandler(options, publisher, routing, metrics, logs, time, tracing.Processor);
         _responseWriter = new Utf8JsonWriter(_response);
         _initDuration = initDuration;
     }
@@ -63,15 +68,14 @@ internal sealed class TransactionFunction : ILambdaFunction, IDisposable
         }
 
         var kinesisEvent = KinesisEventReader.Read(invocation.Payload);
-        _tracing.Begin(invocation);
         KinesisStreamResponse response;
         try
         {
-            response = await _handler.HandleAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
+            response = await _handler.HandleAsync(kinesisEvent, TraceParentOf(invocation), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _tracing.End();
+            _tracing.Flush();
         }
 
         _response.ResetWrittenCount();
@@ -85,8 +89,11 @@ internal sealed class TransactionFunction : ILambdaFunction, IDisposable
     {
         _handler.Dispose();
         _responseWriter.Dispose();
-        _tracing.Dispose();
     }
+
+    /// <summary>The invocation's trace header as the parent of the batch's spans (<see cref="XRayTraceContext.ToParentContext"/>).</summary>
+    internal static TraceParent TraceParentOf(LambdaInvocation invocation) =>
+        new(XRayTraceContext.Parse(invocation.TraceId)?.ToParentContext() ?? default, invocation.RequestId);
 
     /// <summary>
     /// <c>ColdStart</c> = 1 and <c>InitDuration</c> on an environment's first invocation, the figure a container

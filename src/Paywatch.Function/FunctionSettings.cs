@@ -1,13 +1,14 @@
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
+using Paywatch.Core.Telemetry;
 
-namespace Paywatch.Lambda;
+namespace Paywatch.Function;
 
 /// <summary>
-/// The function's configuration, from the environment Terraform gives it (infra/lambda.tf). Nothing secret is in
-/// it: credentials come from the execution role through Lambda's own variables.
+/// The function's configuration: on Lambda from the environment Terraform gives it (infra/lambda.tf), in the twin from
+/// its settings. Nothing secret is in it: credentials come from the execution role through Lambda's own variables.
 /// </summary>
-internal sealed record LambdaSettings(ProcessorOptions Processor, PublishMode PublishMode, string FunctionName)
+public sealed record FunctionSettings(ProcessorOptions Processor, PublishMode PublishMode, string FunctionName, TraceMode TraceMode = TraceMode.Invocation)
 {
     public const string EnvironmentVariable = "PAYWATCH_ENVIRONMENT";
     public const string EventBusVariable = "PAYWATCH_EVENT_BUS_NAME";
@@ -16,7 +17,7 @@ internal sealed record LambdaSettings(ProcessorOptions Processor, PublishMode Pu
 
     /// <summary>Reads and validates the settings.</summary>
     /// <exception cref="ArgumentException">A variable is missing or invalid; the message names it.</exception>
-    public static LambdaSettings FromEnvironment(Func<string, string?> variable)
+    public static FunctionSettings FromEnvironment(Func<string, string?> variable)
     {
         ArgumentNullException.ThrowIfNull(variable);
         var defaults = new ProcessorOptions();
@@ -34,7 +35,7 @@ internal sealed record LambdaSettings(ProcessorOptions Processor, PublishMode Pu
             "all" => PublishMode.All,
             var other => throw new ArgumentException($"{PublishModeVariable} must be 'matched' or 'all', not '{other}'."),
         };
-        return new LambdaSettings(processor, mode, variable("AWS_LAMBDA_FUNCTION_NAME") ?? "paywatch");
+        return new FunctionSettings(processor, mode, variable("AWS_LAMBDA_FUNCTION_NAME") ?? "paywatch", TraceModes.Parse(variable(TraceModes.Variable)));
     }
 
     private static string Required(Func<string, string?> variable, string name) =>

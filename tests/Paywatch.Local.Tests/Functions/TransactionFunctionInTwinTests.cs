@@ -1,16 +1,20 @@
+using Paywatch.Aws.Runtime;
 using System.Text;
 using System.Text.Json;
 using Paywatch.Core.Enrichment;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
+using Paywatch.Function;
 using Paywatch.Local.Functions;
 using Paywatch.Local.Tests.EventSourceMapping;
+using Paywatch.Monitoring.Metrics;
 using Paywatch.Patterns;
 
 namespace Paywatch.Local.Tests.Functions;
 
-public sealed class ProcessorFunctionTests
+/// <summary>The twin's function host running the function Lambda runs (<see cref="TransactionFunction"/>), one per execution environment.</summary>
+public sealed class TransactionFunctionInTwinTests
 {
     // The shipped rules' patterns (config/rules/high-value.json and failed.json).
     private static readonly RuleDefinition[] Rules =
@@ -25,8 +29,7 @@ public sealed class ProcessorFunctionTests
         var publisher = new InMemoryEventPublisher();
         var logs = new RecordingLogWriter();
         var metrics = new RecordingMetricsWriter();
-        using var processor = new ProcessorFunction(
-            new ProcessorOptions { EventBusName = "paywatch-transactions-local" }, Rules, PublishMode.Matched, publisher, metrics, logs, TimeProvider.System);
+        using var processor = NewFunction(publisher, metrics, logs, new ProcessorOptions { EventBusName = "paywatch-transactions-local" });
         await using var fixture = new MappingFixture(MappingFixture.Defaults with { TumblingWindow = TimeSpan.FromSeconds(300) }, function: processor);
         // SEED.md, "Generate test transactions".
         fixture.Source.Put(MappingFixture.Shard0, "test-1", """{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US","transaction_count":1}""");
@@ -42,14 +45,13 @@ public sealed class ProcessorFunctionTests
         Assert.All(publisher.Published, p => Assert.Equal("paywatch-transactions-local", p.EventBusName));
         Assert.Equal(3, logs.Lines.Count(l => l.Contains("\"message\":\"transaction processed\"", StringComparison.Ordinal)));
         Assert.Contains(metrics.Names, n => n == MetricNames.TransactionsProcessed);
-        Assert.Equal(1, processor.Environments);
+        Assert.Contains(metrics.Names, n => n == MetricNames.ColdStart);
     }
 
     [Fact]
     public async Task The_window_state_the_processor_returns_comes_back_in_the_next_event()
     {
-        var inner = new ProcessorFunction(new ProcessorOptions(), Rules, PublishMode.Matched, new InMemoryEventPublisher(), new RecordingMetricsWriter(), new RecordingLogWriter(), TimeProvider.System);
-        using var _ = inner;
+        using var inner = NewFunction(new InMemoryEventPublisher(), new RecordingMetricsWriter(), new RecordingLogWriter());
         var spy = new SpyFunction(inner);
         await using var fixture = new MappingFixture(MappingFixture.Defaults with { TumblingWindow = TimeSpan.FromSeconds(300) }, function: spy);
         var transaction = """{"transaction_id":"txn-9","amount":10,"type":"PURCHASE","merchant_id":"m-1","merchant_country":"US","card_token":"tok-1"}""";
@@ -65,14 +67,14 @@ public sealed class ProcessorFunctionTests
 
     /// <summary>
     /// Two lanes' events, interleaved, each lane's state holding 100 other cards (1.6 KB): each state must come back
-    /// counted exactly from itself, and the function keeps one environment per lane, so no environment reads another lane's
+    /// counted exactly from itself, and the host keeps one environment per lane, so no environment reads another lane's
     /// state again.
     /// </summary>
     [Fact]
     public async Task Interleaved_lanes_each_keep_an_environment_holding_their_window_state_and_count_exactly()
     {
-        using var processor = NewProcessor();
-        var states = await InterleaveAsync(processor, new() { ["card-a"] = StateOf(100, lane: "a"), ["card-b"] = StateOf(100, lane: "b") });
+        using var host = NewHost();
+        var states = await InterleaveAsync(host, new() { ["card-a"] = StateOf(100, lane: "a"), ["card-b"] = StateOf(100, lane: "b") }, byLane: true);
 
         foreach (var (card, state) in states)
         {
@@ -82,15 +84,15 @@ public sealed class ProcessorFunctionTests
             Assert.Equal(2, counts.Increment(Encoding.UTF8.GetBytes($"{card[^1]}-card-7"), out _)); // the lane's other cards, untouched
         }
 
-        Assert.Equal(2, processor.Environments);
+        Assert.Equal(2, host.Environments);
     }
 
-    /// <summary>Small states (every window starts empty) are cheap to read again: any idle environment takes them.</summary>
+    /// <summary>Invocations from no particular caller take any idle environment, which reads each state it is given.</summary>
     [Fact]
-    public async Task Interleaved_lanes_with_small_states_share_an_environment_and_still_count_exactly()
+    public async Task Invocations_without_a_caller_share_an_environment_and_still_count_exactly()
     {
-        using var processor = NewProcessor();
-        var states = await InterleaveAsync(processor, new() { ["card-a"] = "{}", ["card-b"] = "{}" });
+        using var host = NewHost();
+        var states = await InterleaveAsync(host, new() { ["card-a"] = "{}", ["card-b"] = "{}" }, byLane: false);
 
         foreach (var (card, state) in states)
         {
@@ -99,21 +101,27 @@ public sealed class ProcessorFunctionTests
             Assert.Equal(4, counts.Increment(Encoding.UTF8.GetBytes(card), out _));
         }
 
-        Assert.Equal(1, processor.Environments);
+        Assert.Equal(1, host.Environments);
     }
 
-    private static ProcessorFunction NewProcessor() =>
-        new(new ProcessorOptions(), Rules, PublishMode.Matched, new InMemoryEventPublisher(), new RecordingMetricsWriter(), new RecordingLogWriter(), TimeProvider.System);
+    private static TransactionFunction NewFunction(IEventPublisher publisher, IMetricsWriter metrics, ILogWriter logs, ProcessorOptions? options = null) =>
+        new(new FunctionSettings(options ?? new ProcessorOptions(), PublishMode.Matched, "transaction-processor-local"), RuleSet.Compile(Rules),
+            publisher, metrics, logs, FunctionTracing.Off, TimeProvider.System, TimeSpan.Zero);
+
+    private static LocalFunctionHost NewHost() =>
+        new(new LocalFunctionOptions(), () => NewFunction(new InMemoryEventPublisher(), new RecordingMetricsWriter(), new RecordingLogWriter()),
+            new MetricStore(TimeSpan.FromHours(1)), TimeProvider.System);
 
     /// <summary>Three rounds of one transaction per lane (a lane per card), each lane's state carried to its next event.</summary>
-    private static async Task<Dictionary<string, string>> InterleaveAsync(ProcessorFunction processor, Dictionary<string, string> states)
+    private static async Task<Dictionary<string, string>> InterleaveAsync(LocalFunctionHost host, Dictionary<string, string> states, bool byLane)
     {
         for (var round = 1; round <= 3; round++)
         {
             foreach (var card in states.Keys.ToList())
             {
-                var response = await processor.InvokeAsync(WindowEvent(card, round, states[card]), CancellationToken.None);
-                states[card] = JsonDocument.Parse(response).RootElement.GetProperty("state").GetRawText();
+                var result = await host.InvokeAsync(WindowEvent(card, round, states[card]), CancellationToken.None, byLane ? card : null);
+                Assert.Equal(InvocationStatus.Success, result.Status);
+                states[card] = JsonDocument.Parse(result.Payload).RootElement.GetProperty("state").GetRawText();
             }
         }
 
@@ -156,16 +164,16 @@ public sealed class ProcessorFunctionTests
             """);
     }
 
-    private sealed class SpyFunction(ILocalFunction inner) : ILocalFunction
+    private sealed class SpyFunction(ILambdaFunction inner) : ILambdaFunction
     {
         public List<string> Events { get; } = [];
 
         public List<string> Responses { get; } = [];
 
-        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        public async ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
         {
-            Events.Add(Encoding.UTF8.GetString(payload.Span));
-            var response = await inner.InvokeAsync(payload, cancellationToken);
+            Events.Add(Encoding.UTF8.GetString(invocation.Payload.Span));
+            var response = await inner.InvokeAsync(invocation, cancellationToken);
             Responses.Add(Encoding.UTF8.GetString(response.Span));
             return response;
         }

@@ -1,19 +1,20 @@
 using Paywatch.Core.Routing;
+using Paywatch.Function;
 
 namespace Paywatch.Lambda.Tests;
 
-public sealed class LambdaSettingsTests
+public sealed class FunctionSettingsTests
 {
     private static readonly Dictionary<string, string> Minimal = new()
     {
-        [LambdaSettings.EnvironmentVariable] = "prod",
-        [LambdaSettings.EventBusVariable] = "paywatch-transactions-prod",
+        [FunctionSettings.EnvironmentVariable] = "prod",
+        [FunctionSettings.EventBusVariable] = "paywatch-transactions-prod",
     };
 
     [Fact]
     public void The_environment_and_bus_come_from_the_variables_and_the_rest_defaults()
     {
-        var settings = LambdaSettings.FromEnvironment(Read(Minimal));
+        var settings = FunctionSettings.FromEnvironment(Read(Minimal));
 
         Assert.Equal("prod", settings.Processor.Environment);
         Assert.Equal("paywatch-transactions-prod", settings.Processor.EventBusName);
@@ -22,32 +23,32 @@ public sealed class LambdaSettingsTests
     }
 
     [Theory]
-    [InlineData(LambdaSettings.EnvironmentVariable)]
-    [InlineData(LambdaSettings.EventBusVariable)]
+    [InlineData(FunctionSettings.EnvironmentVariable)]
+    [InlineData(FunctionSettings.EventBusVariable)]
     public void A_missing_required_variable_is_named(string missing)
     {
         var variables = new Dictionary<string, string>(Minimal);
         variables.Remove(missing);
 
-        var error = Assert.Throws<ArgumentException>(() => LambdaSettings.FromEnvironment(Read(variables)));
+        var error = Assert.Throws<ArgumentException>(() => FunctionSettings.FromEnvironment(Read(variables)));
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_unknown_publish_mode_is_refused()
     {
-        var variables = new Dictionary<string, string>(Minimal) { [LambdaSettings.PublishModeVariable] = "some" };
+        var variables = new Dictionary<string, string>(Minimal) { [FunctionSettings.PublishModeVariable] = "some" };
 
-        var error = Assert.Throws<ArgumentException>(() => LambdaSettings.FromEnvironment(Read(variables)));
+        var error = Assert.Throws<ArgumentException>(() => FunctionSettings.FromEnvironment(Read(variables)));
         Assert.Contains("'matched' or 'all'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_environment_CloudWatch_would_reject_as_a_dimension_value_is_refused_at_start()
     {
-        var variables = new Dictionary<string, string>(Minimal) { [LambdaSettings.EnvironmentVariable] = "prød" };
+        var variables = new Dictionary<string, string>(Minimal) { [FunctionSettings.EnvironmentVariable] = "prød" };
 
-        Assert.Throws<ArgumentException>(() => LambdaSettings.FromEnvironment(Read(variables)));
+        Assert.Throws<ArgumentException>(() => FunctionSettings.FromEnvironment(Read(variables)));
     }
 
     private static Func<string, string?> Read(Dictionary<string, string> variables) =>
