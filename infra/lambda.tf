@@ -28,6 +28,7 @@ resource "aws_lambda_function" "processor" {
       PAYWATCH_ENVIRONMENT      = local.environment
       PAYWATCH_EVENT_BUS_NAME   = aws_cloudwatch_event_bus.transactions.name
       PAYWATCH_METRIC_NAMESPACE = local.metric_namespace
+      PAYWATCH_TRACE_MODE       = var.trace_mode
     }
   }
 

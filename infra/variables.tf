@@ -106,6 +106,17 @@ variable "lambda_timeout_seconds" {
   }
 }
 
+variable "trace_mode" {
+  description = "How the processor's spans form X-Ray traces (docs/tracing.md): 'invocation' (one trace per batch, every transaction a subsegment; the default), 'transaction' (one trace per transaction: X-Ray bills each, about $5 per million transactions), or 'off'."
+  type        = string
+  default     = "invocation"
+
+  validation {
+    condition     = contains(["invocation", "transaction", "off"], var.trace_mode)
+    error_message = "trace_mode must be 'invocation', 'transaction' or 'off'."
+  }
+}
+
 variable "lambda_reserved_concurrency" {
   description = "Reserved concurrency of the processor. Kinesis needs one concurrent execution per shard and parallelization factor: keep it at least kinesis_shard_count x event_source_parallelization_factor, or the Throttles alarm fires."
   type        = number

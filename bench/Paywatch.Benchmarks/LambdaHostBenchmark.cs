@@ -26,12 +26,13 @@ internal static class LambdaHostBenchmark
     {
         Console.WriteLine("Publishing the bootstrap binary with Native AOT and as a JIT build ...");
         var aot = BootstrapBuild.PublishAot("bench-lambda-aot").Binary;
-        var variants = new (string Name, string Binary, bool XRay, long Bytes)[]
+        // The trace modes side by side (PAYWATCH_TRACE_MODE); no daemon address means no exporter and no spans at all.
+        var variants = new (string Name, string Binary, string? TraceMode, long Bytes)[]
         {
-            ("AOT", aot, true, 0),
-            ("JIT", BootstrapBuild.PublishJit("bench-lambda-jit"), true, 0),
-            // What tracing every transaction costs: no daemon address, so no span listener and no segments.
-            ("AOT without X-Ray", aot, false, 0),
+            ("AOT, trace per invocation", aot, "invocation", 0),
+            ("AOT, trace per transaction", aot, "transaction", 0),
+            ("AOT, tracing off", aot, null, 0),
+            ("JIT, trace per invocation", BootstrapBuild.PublishJit("bench-lambda-jit"), "invocation", 0),
         };
         for (var i = 0; i < variants.Length; i++)
         {
@@ -63,7 +64,7 @@ internal static class LambdaHostBenchmark
     }
 
     /// <summary>Process start to the first response: the spec's three samples, routed and published.</summary>
-    private static async Task<double> ColdStartAsync(string binary, bool xray, byte[] samples)
+    private static async Task<double> ColdStartAsync(string binary, string? xray, byte[] samples)
     {
         await using var rig = await Rig.StartAsync();
         var outcome = rig.Api.Invoke(samples, TimeSpan.FromSeconds(30));
@@ -75,7 +76,7 @@ internal static class LambdaHostBenchmark
     }
 
     /// <summary>One process, warmed with the samples, then <paramref name="runs"/> 10,000-record batches.</summary>
-    private static async Task<(List<double> Milliseconds, long PeakRss)> BatchesAsync(string binary, bool xray, byte[] batch, byte[] samples, int runs)
+    private static async Task<(List<double> Milliseconds, long PeakRss)> BatchesAsync(string binary, string? xray, byte[] batch, byte[] samples, int runs)
     {
         await using var rig = await Rig.StartAsync();
         using var process = rig.Start(binary, xray);
@@ -124,13 +125,15 @@ internal static class LambdaHostBenchmark
             return new(await RuntimeApiEmulator.StartAsync(), await PutEventsTestEndpoint.StartAsync(Role, "eu-west-1"), daemon);
         }
 
-        public BootstrapProcess Start(string binary, bool xray)
+        /// <param name="traceMode">PAYWATCH_TRACE_MODE, with the daemon's address; null: no daemon, so no tracing.</param>
+        public BootstrapProcess Start(string binary, string? traceMode)
         {
             var environment = new Dictionary<string, string?>(_eventBridge.Environment().Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)))
             {
                 ["AWS_LAMBDA_RUNTIME_API"] = Api.Endpoint,
                 ["AWS_LAMBDA_FUNCTION_NAME"] = "paywatch-processor-bench",
-                ["AWS_XRAY_DAEMON_ADDRESS"] = xray ? _daemon.LocalEndPoint!.ToString() : null,
+                ["AWS_XRAY_DAEMON_ADDRESS"] = traceMode is null ? null : _daemon.LocalEndPoint!.ToString(),
+                ["PAYWATCH_TRACE_MODE"] = traceMode,
                 ["PAYWATCH_ENVIRONMENT"] = "bench",
                 ["PAYWATCH_EVENT_BUS_NAME"] = "paywatch-transactions-bench",
             };

@@ -83,6 +83,14 @@ test('#7 X-Ray: Active tracing and a 100% sampling rule for the processor', () =
   assert.ok(permissions.includes('xray:PutTraceSegments') && permissions.includes('xray:PutTelemetryRecords'));
 });
 
+test('#7 the trace mode reaches the function, one trace per invocation by default, validated at plan time', () => {
+  const lambda = find(configuration, 'aws_lambda_function', 'processor').body;
+  assert.equal(lambda.environment[0].variables.PAYWATCH_TRACE_MODE, '${var.trace_mode}');
+  const variable = configuration.variables.get('trace_mode').body;
+  assert.equal(variable.default, 'invocation');
+  assert.match(variable.validation[0].condition, /contains\(\["invocation", "transaction", "off"\], var\.trace_mode\)/);
+});
+
 test('the event source mapping is bounded and reports partial failures to the DLQ', () => {
   const esm = find(configuration, 'aws_lambda_event_source_mapping', 'transactions').body;
   assert.deepEqual(esm.function_response_types, ['ReportBatchItemFailures']);

@@ -12,11 +12,11 @@ internal sealed class HandlerHarness : IDisposable
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-    public HandlerHarness(ProcessorOptions? options = null, IRoutingPolicy? routing = null, IEventPublisher? publisher = null)
+    public HandlerHarness(ProcessorOptions? options = null, IRoutingPolicy? routing = null, IEventPublisher? publisher = null, ProcessorTracing? tracing = null)
     {
         Time = new FixedTime(Now);
         Handler = new KinesisBatchHandler(
-            options ?? new ProcessorOptions(), publisher ?? Publisher, routing ?? PublishAllPolicy.Instance, Metrics, Logs, Time);
+            options ?? new ProcessorOptions(), publisher ?? Publisher, routing ?? PublishAllPolicy.Instance, Metrics, Logs, Time, tracing);
     }
 
     public InMemoryEventPublisher Publisher { get; } = new();

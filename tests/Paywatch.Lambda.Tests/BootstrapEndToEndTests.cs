@@ -16,10 +16,13 @@ public sealed class BootstrapEndToEndTests(AotBootstrap bootstrap)
     private const string LambdaTraceHeader = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
     private static readonly AwsCredentials Role = new("ASIAQEXAMPLEROLE0001", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN");
 
-    [Fact]
-    public async Task The_spec_samples_are_processed_published_signed_measured_and_traced()
+    [Theory]
+    [InlineData("invocation")]
+    [InlineData("transaction")]
+    [InlineData("off")]
+    public async Task The_spec_samples_are_processed_published_signed_measured_and_traced(string traceMode)
     {
-        await using var rig = await Rig.StartAsync(bootstrap.Path);
+        await using var rig = await Rig.StartAsync(bootstrap.Path, traceMode);
         var outcome = await rig.Api.Invoke(KinesisEvents.Build(KinesisEvents.SpecSamples, DateTimeOffset.UtcNow), TimeSpan.FromSeconds(30), LambdaTraceHeader)
             .WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -43,20 +46,52 @@ public sealed class BootstrapEndToEndTests(AotBootstrap bootstrap)
         Assert.Equal(2, EmfLines.Sum(metrics, MetricNames.EventsPublished, ("Environment", "test")));
         Assert.Equal(1, EmfLines.Sum(metrics, MetricNames.ColdStart, ("Environment", "test")));
 
-        // X-Ray: a segment per transaction in a trace of its own, the batch as a subsegment of Lambda's segment.
-        var documents = await rig.Daemon.WaitForAsync(4, TimeSpan.FromSeconds(10));
-        var transactions = documents.Where(d => !d.TryGetProperty("type", out _)).ToList();
-        Assert.Equal(3, transactions.Count);
-        Assert.Equal(3, transactions.Select(t => t.GetProperty("trace_id").GetString()).Distinct().Count());
-        Assert.All(transactions, t =>
+        var lines = rig.Process.Stdout.Split('\n').Where(l => l.Contains("\"transaction processed\"", StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count);
+        const string LambdaRoot = "1-5759e988-bd862e3fe1be46a994272793";
+        switch (traceMode)
         {
-            Assert.Equal("paywatch-processor-test", t.GetProperty("name").GetString());
-            Assert.Equal("1-5759e988-bd862e3fe1be46a994272793", t.GetProperty("annotations").GetProperty("invocation_trace_id").GetString());
-            Assert.Equal(["Validation", "Processing", "Routing"], t.GetProperty("subsegments").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
-        });
-        var batch = Assert.Single(documents, d => d.TryGetProperty("type", out _) && d.GetProperty("name").GetString() == "ProcessBatch");
-        Assert.Equal("1-5759e988-bd862e3fe1be46a994272793", batch.GetProperty("trace_id").GetString());
-        Assert.Equal("53995c3f42cd8ad8", batch.GetProperty("parent_id").GetString());
+            case "invocation":
+            {
+                // One trace, Lambda's: the batch under Lambda's function segment, the three transactions inside it.
+                var batch = Assert.Single(await rig.Daemon.WaitForAsync(1, TimeSpan.FromSeconds(10)));
+                Assert.Equal("ProcessBatch", batch.GetProperty("name").GetString());
+                Assert.Equal(LambdaRoot, batch.GetProperty("trace_id").GetString());
+                Assert.Equal("53995c3f42cd8ad8", batch.GetProperty("parent_id").GetString());
+                var transactions = batch.GetProperty("subsegments").EnumerateArray().Where(s => s.GetProperty("name").GetString() == "Transaction").ToList();
+                Assert.Equal(3, transactions.Count);
+                Assert.All(transactions, t => Assert.Equal(["Validation", "Processing", "Routing"], t.GetProperty("subsegments").EnumerateArray().Select(s => s.GetProperty("name").GetString())));
+                Assert.All(lines, l => Assert.Equal(LambdaRoot, l.GetProperty("trace_id").GetString()));
+                break;
+            }
+
+            case "transaction":
+            {
+                var documents = await rig.Daemon.WaitForAsync(4, TimeSpan.FromSeconds(10));
+                var transactions = documents.Where(d => !d.TryGetProperty("type", out _)).ToList();
+                Assert.Equal(3, transactions.Count);
+                Assert.Equal(3, transactions.Select(t => t.GetProperty("trace_id").GetString()).Distinct().Count());
+                Assert.All(transactions, t =>
+                {
+                    Assert.Equal("paywatch-processor-test", t.GetProperty("name").GetString());
+                    Assert.Equal(LambdaRoot, t.GetProperty("annotations").GetProperty("invocation_trace_id").GetString());
+                    Assert.Equal(["Validation", "Processing", "Routing"], t.GetProperty("subsegments").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+                });
+                var batch = Assert.Single(documents, d => d.TryGetProperty("type", out _) && d.GetProperty("name").GetString() == "ProcessBatch");
+                Assert.Equal(LambdaRoot, batch.GetProperty("trace_id").GetString());
+                Assert.Equal("53995c3f42cd8ad8", batch.GetProperty("parent_id").GetString());
+                Assert.Equal(
+                    transactions.Select(t => t.GetProperty("trace_id").GetString()).Order(StringComparer.Ordinal),
+                    lines.Select(l => l.GetProperty("trace_id").GetString()).Order(StringComparer.Ordinal));
+                break;
+            }
+
+            default:
+                // Traces are sent before the response is posted: none came.
+                Assert.Empty(rig.Daemon.Datagrams);
+                Assert.All(lines, l => Assert.False(l.TryGetProperty("trace_id", out _)));
+                break;
+        }
     }
 
     [Fact]
@@ -114,7 +149,7 @@ public sealed class BootstrapEndToEndTests(AotBootstrap bootstrap)
 
         public BootstrapProcess Process { get; }
 
-        public static async Task<Rig> StartAsync(string binary)
+        public static async Task<Rig> StartAsync(string binary, string traceMode = "invocation")
         {
             var api = await RuntimeApiEmulator.StartAsync();
             var eventBridge = await PutEventsTestEndpoint.StartAsync(Role, "eu-west-1");
@@ -123,6 +158,7 @@ public sealed class BootstrapEndToEndTests(AotBootstrap bootstrap)
             {
                 ["AWS_LAMBDA_RUNTIME_API"] = api.Endpoint,
                 ["AWS_LAMBDA_FUNCTION_NAME"] = "paywatch-processor-test",
+                ["PAYWATCH_TRACE_MODE"] = traceMode,
                 ["AWS_XRAY_DAEMON_ADDRESS"] = daemon.Address,
                 [FunctionSettings.EnvironmentVariable] = "test",
                 [FunctionSettings.EventBusVariable] = "paywatch-transactions-test",

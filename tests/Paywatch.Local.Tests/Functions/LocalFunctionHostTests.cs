@@ -54,14 +54,47 @@ public sealed class LocalFunctionHostTests
         Assert.Equal(1, Statistic("Errors", Monitoring.Metrics.Statistic.Sum));
     }
 
+    /// <summary>
+    /// The function gets what the Runtime API gives it on Lambda, and its token is cancelled as the runtime loop cancels
+    /// it: <see cref="LambdaInvocation.DefaultDeadlineMargin"/> (500 ms) before the deadline, now plus the timeout.
+    /// </summary>
     [Fact]
-    public async Task An_invocation_past_the_timeout_is_an_error()
+    public async Task The_function_s_token_is_cancelled_500_ms_before_its_deadline_as_the_runtime_loop_cancels_it()
     {
-        var function = new DelegateFunction(async (payload, cancellationToken) =>
+        var started = _time.GetUtcNow();
+        LambdaInvocation? seen = null;
+        DateTimeOffset? cancelledAt = null;
+        var function = new InvocationFunction(async (invocation, cancellationToken) =>
         {
-            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-            return payload;
+            seen = invocation;
+            using var registration = cancellationToken.Register(() => cancelledAt = _time.GetUtcNow());
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            return "{}"u8.ToArray();
         });
+        var host = new LocalFunctionHost(new LocalFunctionOptions { Timeout = TimeSpan.FromSeconds(3) }, () => function, _metrics, _time);
+
+        var invocation = host.InvokeAsync("{}"u8.ToArray(), CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(2499));
+        Assert.Null(cancelledAt);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var result = await invocation.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(InvocationStatus.Success, result.Status);
+        Assert.Equal(started.AddSeconds(3), seen!.Deadline);
+        Assert.Equal(seen.Deadline - LambdaInvocation.DefaultDeadlineMargin, cancelledAt);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), LambdaInvocation.DefaultDeadlineMargin);
+        Assert.Equal(LambdaInvocation.DefaultDeadlineMargin, new LambdaRuntimeLoop(new RuntimeApiClient("127.0.0.1:9001"), function, _time, Stream.Null).DeadlineMargin);
+        Assert.Equal("arn:aws:lambda:us-east-1:000000000000:function:transaction-processor-local", seen.InvokedFunctionArn);
+        Assert.Matches("^[0-9a-f-]{36}$", seen.RequestId);
+        // Lambda's header for an invocation its sampling left out: the function starts the invocation's trace itself.
+        Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$", seen.TraceId);
+    }
+
+    [Fact]
+    public async Task An_invocation_that_outlives_its_deadline_is_a_timeout_error()
+    {
+        var never = new TaskCompletionSource<ReadOnlyMemory<byte>>();
+        var function = new DelegateFunction((_, _) => new ValueTask<ReadOnlyMemory<byte>>(never.Task));
         var host = new LocalFunctionHost(new LocalFunctionOptions { Timeout = TimeSpan.FromSeconds(3) }, () => function, _metrics, _time);
 
         var invocation = host.InvokeAsync(default, CancellationToken.None).AsTask();
@@ -118,6 +151,11 @@ public sealed class LocalFunctionHostTests
         Assert.Equal("arn:aws:iam::000000000000:role/transaction-processor-local-role", options.RoleArn);
         Assert.Equal(20, options.ReservedConcurrency);
         Assert.Equal(TimeSpan.FromSeconds(60), options.Timeout);
+    }
+
+    private sealed class InvocationFunction(Func<LambdaInvocation, CancellationToken, Task<ReadOnlyMemory<byte>>> invoke) : ILambdaFunction
+    {
+        public ValueTask<ReadOnlyMemory<byte>> InvokeAsync(LambdaInvocation invocation, CancellationToken cancellationToken) => new(invoke(invocation, cancellationToken));
     }
 
     private sealed class DelegateFunction(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> invoke) : ILambdaFunction

@@ -42,6 +42,24 @@ public sealed class LocalTwinTests
         await Eventually(() => ProcessedIds(twin).Contains("txn-after"));
     }
 
+    /// <summary>One function: the twin's execution environments run the very type the Lambda's bootstrap runs, and the Lambda host defines no function of its own.</summary>
+    [Fact]
+    public async Task The_twin_runs_the_function_the_Lambda_runs()
+    {
+        using var folder = new TemporaryDirectory();
+        var environments = new System.Collections.Concurrent.ConcurrentBag<Type>();
+        await using var twin = await StartAsync(folder, inner =>
+        {
+            environments.Add(inner.GetType());
+            return inner;
+        });
+
+        Assert.Equal([typeof(Paywatch.Function.TransactionFunction)], environments.Distinct());
+        var lambdaHost = System.Reflection.Assembly.Load("bootstrap");
+        Assert.DoesNotContain(lambdaHost.GetTypes(), t => typeof(ILambdaFunction).IsAssignableFrom(t));
+        Assert.Contains(lambdaHost.GetReferencedAssemblies(), a => a.Name == typeof(Paywatch.Function.TransactionFunction).Assembly.GetName().Name);
+    }
+
     [Fact]
     public async Task A_restarted_twin_resumes_where_it_stopped_without_losing_or_repeating_a_record()
     {
