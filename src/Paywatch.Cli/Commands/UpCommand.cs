@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Paywatch.Aws.Kinesis;
 using Paywatch.Aws.Signing;
+using Paywatch.Core.Telemetry;
 using Paywatch.Local;
 using Paywatch.Local.Notifications;
 using Paywatch.Web;
@@ -31,9 +32,14 @@ internal static class UpCommand
         var webhook = new Option<string?>("--notify-webhook") { Description = "Also POST every notification, in SNS's HTTP shape, to this URL." };
         var email = new Option<string?>("--notify-email") { Description = "Also email every notification to this address (needs --smtp)." };
         var smtp = new Option<string?>("--smtp") { Description = "SMTP server for --notify-email, host[:port] (default port 25)." };
+        var traceMode = new Option<string>("--trace-mode")
+        {
+            Description = "How the function's spans form traces, as PAYWATCH_TRACE_MODE on Lambda: invocation (one per batch; the default), transaction (one per transaction) or off.",
+            DefaultValueFactory = _ => defaults.TraceMode.ToWireName(),
+        };
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
-            data, port, config, demo, webhook, email, smtp,
+            data, port, config, demo, webhook, email, smtp, traceMode,
         };
         command.Validators.Add(r =>
         {
@@ -49,7 +55,18 @@ internal static class UpCommand
         });
         command.SetAction(async (result, cancellationToken) =>
         {
-            var settings = defaults with { DataDirectory = result.GetValue(data)!.FullName, Port = result.GetValue(port) };
+            TraceMode mode;
+            try
+            {
+                mode = TraceModes.Parse(result.GetValue(traceMode));
+            }
+            catch (ArgumentException e)
+            {
+                await console.Error.WriteLineAsync($"paywatch up: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
+            var settings = defaults with { DataDirectory = result.GetValue(data)!.FullName, Port = result.GetValue(port), TraceMode = mode };
             var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
             using var http = new HttpClient();
             var subscriptions = new List<ITopicSubscription>

@@ -92,6 +92,9 @@ public sealed class XRayExporterTests
         Assert.InRange(annotations.Count, 1, 50);
         Assert.All(annotations, a => Assert.Matches(AnnotationKeyPattern, a.Name));
         Assert.Equal(1000, Transactions(documents).Count());
+        // The batch's document would be far over a datagram: its transactions went as subsegment documents of their own.
+        Assert.Equal(1000, documents.Count(d => d.TryGetProperty("type", out var type) && type.GetString() == "subsegment"));
+        Assert.All(daemon.Datagrams, d => Assert.True(Encoding.UTF8.GetByteCount(d) <= XRayExporter.MaxDatagramBytes));
     }
 
     [Fact]
