@@ -23,7 +23,8 @@ namespace Paywatch.Aws.XRay;
 /// <see cref="TraceMode.Transaction"/> each transaction on its own. Spans are held until their root ends, then written as
 /// one document: the root is a segment, or, when it has a parent from elsewhere (Lambda's function segment, for a
 /// sampled invocation), a subsegment sent on its own. A document larger than a datagram is split: the root without
-/// its transactions, then each transaction as a subsegment document of its own.</para>
+/// its transactions, then the transactions, as many to a document as fit, under <c>Transactions</c> subsegments of
+/// the batch sent on their own.</para>
 /// <para>X-Ray indexes at most 50 annotations per trace, so only a root carries annotations, from an allow-list of
 /// tags none of which holds card data; a transaction inside a batch keeps its facts as metadata. Every string value
 /// passes through <see cref="PanMasker"/> as well, and is cut to <see cref="MaxAnnotationLength"/> characters.</para>
@@ -38,6 +39,12 @@ public sealed class XRayExporter : BaseExporter<Activity>
 
     /// <summary>String annotations are cut to this many characters, so a document always fits a datagram.</summary>
     public const int MaxAnnotationLength = 1000;
+
+    /// <summary>Less than any transaction subsegment with its three steps takes in a document.</summary>
+    private const int LeastTransactionBytes = 400;
+
+    /// <summary>Room kept for the end of a group document: the array's end, the times, the object's end.</summary>
+    private const int GroupClosingBytes = 128;
 
     /// <summary>Spans held for roots that have not ended yet; beyond it they are dropped (a root that never ends).</summary>
     private const int MaxHeldSpans = 100_000;
@@ -74,6 +81,8 @@ public sealed class XRayExporter : BaseExporter<Activity>
     private readonly Lock _lock = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private readonly Utf8JsonWriter _writer;
+    private readonly ArrayBufferWriter<byte> _part = new(4096);
+    private readonly Utf8JsonWriter _partWriter;
     // Ended spans whose root has not ended yet, by their parent's id.
     private readonly Dictionary<ActivitySpanId, List<Activity>> _children = [];
     private int _held;
@@ -90,6 +99,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         ServiceName = serviceName;
         _socket = new Socket(daemon.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _writer = new Utf8JsonWriter(_buffer, WriterOptions);
+        _partWriter = new Utf8JsonWriter(_part, WriterOptions);
     }
 
     public string ServiceName { get; }
@@ -137,6 +147,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         {
             _socket.Dispose();
             _writer.Dispose();
+            _partWriter.Dispose();
         }
 
         base.Dispose(disposing);
@@ -176,25 +187,88 @@ public sealed class XRayExporter : BaseExporter<Activity>
     {
         Interlocked.Increment(ref _traces);
         var tree = Collect(root);
-        var writer = Start();
-        WriteRoot(writer, tree, embedTransactions: true);
-        if (Send())
+        // A batch certainly too large for one datagram is not written whole first only to be thrown away.
+        var transactions = tree.Children.Count(c => c.Span.OperationName == ProcessorTelemetry.Spans.Transaction);
+        if ((long)transactions * LeastTransactionBytes <= MaxDatagramBytes)
         {
-            return;
+            WriteRoot(Start(), tree, embedTransactions: true);
+            if (Send())
+            {
+                return;
+            }
         }
 
-        writer = Start();
+        var writer = Start();
         WriteRoot(writer, tree, embedTransactions: false);
-        _ = Send();
-        var traceId = TraceIds.ToXRay(root.TraceId);
-        foreach (var child in tree.Children)
+        SendOrDrop();
+        WriteTransactionGroups(tree, TraceIds.ToXRay(root.TraceId));
+    }
+
+    /// <summary>
+    /// The transactions of a batch too large for one datagram, as many to a document as fit: each document is a
+    /// subsegment of the batch named <c>Transactions</c>, sent on its own, holding them. One datagram per transaction
+    /// would cost a system call each, the very cost a trace per invocation saves.
+    /// </summary>
+    private void WriteTransactionGroups(SpanTree batch, string traceId)
+    {
+        var inGroup = 0;
+        DateTime start = DateTime.MaxValue, end = DateTime.MinValue;
+        foreach (var child in batch.Children)
         {
-            if (child.Span.OperationName == ProcessorTelemetry.Spans.Transaction)
+            if (child.Span.OperationName != ProcessorTelemetry.Spans.Transaction)
             {
-                writer = Start();
-                WriteSubsegment(writer, child, independent: (traceId, root.SpanId));
-                _ = Send();
+                continue;
             }
+
+            // Written once on its own, then copied into the group's document if it fits there.
+            _part.ResetWrittenCount();
+            _partWriter.Reset(_part);
+            WriteSubsegment(_partWriter, child);
+            _partWriter.Flush();
+            if (inGroup > 0 && _buffer.WrittenCount + _writer.BytesPending + _part.WrittenCount + GroupClosingBytes > MaxDatagramBytes)
+            {
+                EndGroup(start, end);
+                inGroup = 0;
+            }
+
+            if (inGroup == 0)
+            {
+                var writer = Start();
+                writer.WriteString("name"u8, "Transactions"u8);
+                writer.WriteString("id"u8, ActivitySpanId.CreateRandom().ToHexString());
+                writer.WriteString("trace_id"u8, traceId);
+                writer.WriteString("type"u8, "subsegment"u8);
+                writer.WriteString("parent_id"u8, batch.Span.SpanId.ToHexString());
+                writer.WriteStartArray("subsegments"u8);
+                (start, end) = (DateTime.MaxValue, DateTime.MinValue);
+            }
+
+            _writer.WriteRawValue(_part.WrittenSpan, skipInputValidation: true);
+            inGroup++;
+            start = child.Span.StartTimeUtc < start ? child.Span.StartTimeUtc : start;
+            end = child.Span.StartTimeUtc + child.Span.Duration > end ? child.Span.StartTimeUtc + child.Span.Duration : end;
+        }
+
+        if (inGroup > 0)
+        {
+            EndGroup(start, end);
+        }
+    }
+
+    private void EndGroup(DateTime start, DateTime end)
+    {
+        _writer.WriteEndArray();
+        _writer.WriteNumber("start_time"u8, EpochSeconds(start));
+        _writer.WriteNumber("end_time"u8, EpochSeconds(end));
+        _writer.WriteEndObject();
+        SendOrDrop();
+    }
+
+    private void SendOrDrop()
+    {
+        if (!Send())
+        {
+            Interlocked.Increment(ref _dropped);
         }
     }
 
@@ -244,24 +318,12 @@ public sealed class XRayExporter : BaseExporter<Activity>
         writer.WriteEndObject();
     }
 
-    /// <param name="independent">Set when the subsegment is sent in a document of its own: its trace and parent.</param>
-    private void WriteSubsegment(Utf8JsonWriter writer, SpanTree tree, (string TraceId, ActivitySpanId ParentId)? independent = null)
+    private void WriteSubsegment(Utf8JsonWriter writer, SpanTree tree)
     {
         var span = tree.Span;
-        if (independent is null)
-        {
-            writer.WriteStartObject();
-        }
-
+        writer.WriteStartObject();
         writer.WriteString("name"u8, span.OperationName);
         writer.WriteString("id"u8, span.SpanId.ToHexString());
-        if (independent is { } parent)
-        {
-            writer.WriteString("trace_id"u8, parent.TraceId);
-            writer.WriteString("type"u8, "subsegment"u8);
-            writer.WriteString("parent_id"u8, parent.ParentId.ToHexString());
-        }
-
         if (span.OperationName == ProcessorTelemetry.Spans.Publish)
         {
             writer.WriteString("namespace"u8, "aws"u8);

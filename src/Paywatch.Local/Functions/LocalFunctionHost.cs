@@ -81,7 +81,7 @@ public sealed class LocalFunctionHost : IDisposable
     /// <summary>Invocations refused for concurrency since start.</summary>
     public long Throttles => Interlocked.Read(ref _throttleCount);
 
-    /// <summary>Execution environments created so far.</summary>
+    /// <summary>Execution environments alive: created on need, less those dropped after a timeout.</summary>
     public int Environments => Volatile.Read(ref _created);
 
     /// <summary>
