@@ -40,9 +40,6 @@ public sealed class XRayExporter : BaseExporter<Activity>
     /// <summary>String annotations are cut to this many characters, so a document always fits a datagram.</summary>
     public const int MaxAnnotationLength = 1000;
 
-    /// <summary>Less than any transaction subsegment with its three steps takes in a document.</summary>
-    private const int LeastTransactionBytes = 400;
-
     /// <summary>Room kept for the end of a group document: the array's end, the times, the object's end.</summary>
     private const int GroupClosingBytes = 128;
 
@@ -81,8 +78,10 @@ public sealed class XRayExporter : BaseExporter<Activity>
     private readonly Lock _lock = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private readonly Utf8JsonWriter _writer;
-    private readonly ArrayBufferWriter<byte> _part = new(4096);
     private readonly Utf8JsonWriter _partWriter;
+    // Transactions written as they end, by their batch's span id, until the batch ends; and buffers to reuse.
+    private readonly Dictionary<ActivitySpanId, WrittenTransactions> _written = [];
+    private readonly Stack<WrittenTransactions> _spare = new();
     // Ended spans whose root has not ended yet, by their parent's id.
     private readonly Dictionary<ActivitySpanId, List<Activity>> _children = [];
     private int _held;
@@ -99,7 +98,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         ServiceName = serviceName;
         _socket = new Socket(daemon.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _writer = new Utf8JsonWriter(_buffer, WriterOptions);
-        _partWriter = new Utf8JsonWriter(_part, WriterOptions);
+        _partWriter = new Utf8JsonWriter(new ArrayBufferWriter<byte>(1), WriterOptions);
     }
 
     public string ServiceName { get; }
@@ -131,6 +130,10 @@ public sealed class XRayExporter : BaseExporter<Activity>
                 {
                     WriteTrace(activity);
                 }
+                else if (activity.OperationName == ProcessorTelemetry.Spans.Transaction)
+                {
+                    WriteTransaction(activity);
+                }
                 else
                 {
                     Hold(activity);
@@ -159,6 +162,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         {
             Interlocked.Add(ref _dropped, _held);
             _children.Clear();
+            _written.Clear();
             _held = 0;
         }
 
@@ -182,26 +186,58 @@ public sealed class XRayExporter : BaseExporter<Activity>
         return children;
     }
 
-    /// <summary>The root and everything under it: one document when it fits a datagram, else the root and each transaction apart.</summary>
+    /// <summary>
+    /// A transaction inside a batch, written as its subsegment as soon as it ends, so that a batch's spans are not all
+    /// held (as objects) until the batch ends: only the JSON is kept, under the batch's span id.
+    /// </summary>
+    private void WriteTransaction(Activity transaction)
+    {
+        var tree = Collect(transaction);
+        if (!_written.TryGetValue(transaction.ParentSpanId, out var written))
+        {
+            _written[transaction.ParentSpanId] = written = _spare.Count > 0 ? _spare.Pop() : new WrittenTransactions();
+        }
+
+        var offset = written.Json.WrittenCount;
+        _partWriter.Reset(written.Json);
+        WriteSubsegment(_partWriter, tree);
+        _partWriter.Flush();
+        written.Parts.Add(new WrittenPart(offset, written.Json.WrittenCount - offset, transaction.StartTimeUtc, transaction.StartTimeUtc + transaction.Duration));
+    }
+
+    /// <summary>The root and everything under it: one document when it fits a datagram, else the root and its transactions in groups.</summary>
     private void WriteTrace(Activity root)
     {
         Interlocked.Increment(ref _traces);
         var tree = Collect(root);
-        // A batch certainly too large for one datagram is not written whole first only to be thrown away.
-        var transactions = tree.Children.Count(c => c.Span.OperationName == ProcessorTelemetry.Spans.Transaction);
-        if ((long)transactions * LeastTransactionBytes <= MaxDatagramBytes)
+        _written.Remove(root.SpanId, out var written);
+        try
         {
-            WriteRoot(Start(), tree, embedTransactions: true);
-            if (Send())
+            // A batch certainly too large for one datagram is not written whole first only to be thrown away.
+            if ((written?.Json.WrittenCount ?? 0) < MaxDatagramBytes)
             {
-                return;
+                WriteRoot(Start(), tree, written);
+                if (Send())
+                {
+                    return;
+                }
+            }
+
+            WriteRoot(Start(), tree, null);
+            SendOrDrop();
+            if (written is not null)
+            {
+                WriteTransactionGroups(written, TraceIds.ToXRay(root.TraceId), root.SpanId);
             }
         }
-
-        var writer = Start();
-        WriteRoot(writer, tree, embedTransactions: false);
-        SendOrDrop();
-        WriteTransactionGroups(tree, TraceIds.ToXRay(root.TraceId));
+        finally
+        {
+            if (written is not null)
+            {
+                written.Clear();
+                _spare.Push(written);
+            }
+        }
     }
 
     /// <summary>
@@ -209,23 +245,13 @@ public sealed class XRayExporter : BaseExporter<Activity>
     /// subsegment of the batch named <c>Transactions</c>, sent on its own, holding them. One datagram per transaction
     /// would cost a system call each, the very cost a trace per invocation saves.
     /// </summary>
-    private void WriteTransactionGroups(SpanTree batch, string traceId)
+    private void WriteTransactionGroups(WrittenTransactions written, string traceId, ActivitySpanId batchId)
     {
         var inGroup = 0;
         DateTime start = DateTime.MaxValue, end = DateTime.MinValue;
-        foreach (var child in batch.Children)
+        foreach (var part in written.Parts)
         {
-            if (child.Span.OperationName != ProcessorTelemetry.Spans.Transaction)
-            {
-                continue;
-            }
-
-            // Written once on its own, then copied into the group's document if it fits there.
-            _part.ResetWrittenCount();
-            _partWriter.Reset(_part);
-            WriteSubsegment(_partWriter, child);
-            _partWriter.Flush();
-            if (inGroup > 0 && _buffer.WrittenCount + _writer.BytesPending + _part.WrittenCount + GroupClosingBytes > MaxDatagramBytes)
+            if (inGroup > 0 && _buffer.WrittenCount + _writer.BytesPending + part.Length + GroupClosingBytes > MaxDatagramBytes)
             {
                 EndGroup(start, end);
                 inGroup = 0;
@@ -238,15 +264,15 @@ public sealed class XRayExporter : BaseExporter<Activity>
                 writer.WriteString("id"u8, ActivitySpanId.CreateRandom().ToHexString());
                 writer.WriteString("trace_id"u8, traceId);
                 writer.WriteString("type"u8, "subsegment"u8);
-                writer.WriteString("parent_id"u8, batch.Span.SpanId.ToHexString());
+                writer.WriteString("parent_id"u8, batchId.ToHexString());
                 writer.WriteStartArray("subsegments"u8);
                 (start, end) = (DateTime.MaxValue, DateTime.MinValue);
             }
 
-            _writer.WriteRawValue(_part.WrittenSpan, skipInputValidation: true);
+            _writer.WriteRawValue(written.Json.WrittenSpan.Slice(part.Offset, part.Length), skipInputValidation: true);
             inGroup++;
-            start = child.Span.StartTimeUtc < start ? child.Span.StartTimeUtc : start;
-            end = child.Span.StartTimeUtc + child.Span.Duration > end ? child.Span.StartTimeUtc + child.Span.Duration : end;
+            start = part.Start < start ? part.Start : start;
+            end = part.End > end ? part.End : end;
         }
 
         if (inGroup > 0)
@@ -289,10 +315,10 @@ public sealed class XRayExporter : BaseExporter<Activity>
         return new SpanTree(span, trees);
     }
 
-    private void WriteRoot(Utf8JsonWriter writer, SpanTree tree, bool embedTransactions)
+    /// <param name="transactions">The batch's transactions, already written, to embed; null leaves them out.</param>
+    private void WriteRoot(Utf8JsonWriter writer, SpanTree tree, WrittenTransactions? transactions)
     {
         var span = tree.Span;
-        var isBatch = span.OperationName == ProcessorTelemetry.Spans.Batch;
         var ownSegment = span.ParentSpanId == default;
         writer.WriteString("name"u8, ownSegment ? ServiceName : span.OperationName);
         writer.WriteString("id"u8, span.SpanId.ToHexString());
@@ -314,7 +340,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         }
 
         writer.WriteEndObject();
-        WriteSubsegments(writer, tree.Children, embedTransactions || !isBatch);
+        WriteSubsegments(writer, tree.Children, transactions);
         writer.WriteEndObject();
     }
 
@@ -342,13 +368,13 @@ public sealed class XRayExporter : BaseExporter<Activity>
             writer.WriteEndObject();
         }
 
-        WriteSubsegments(writer, tree.Children, embedTransactions: true);
+        WriteSubsegments(writer, tree.Children, null);
         writer.WriteEndObject();
     }
 
-    private void WriteSubsegments(Utf8JsonWriter writer, SpanTree[] children, bool embedTransactions)
+    private void WriteSubsegments(Utf8JsonWriter writer, SpanTree[] children, WrittenTransactions? transactions)
     {
-        if (children.Length == 0)
+        if (children.Length == 0 && transactions is null)
         {
             return;
         }
@@ -356,9 +382,14 @@ public sealed class XRayExporter : BaseExporter<Activity>
         writer.WriteStartArray("subsegments"u8);
         foreach (var child in children)
         {
-            if (embedTransactions || child.Span.OperationName != ProcessorTelemetry.Spans.Transaction)
+            WriteSubsegment(writer, child);
+        }
+
+        if (transactions is not null)
+        {
+            foreach (var part in transactions.Parts)
             {
-                WriteSubsegment(writer, child);
+                writer.WriteRawValue(transactions.Json.WrittenSpan.Slice(part.Offset, part.Length), skipInputValidation: true);
             }
         }
 
@@ -465,4 +496,20 @@ public sealed class XRayExporter : BaseExporter<Activity>
         Math.Round((time - DateTime.UnixEpoch).Ticks / (decimal)TimeSpan.TicksPerSecond, 6);
 
     private readonly record struct SpanTree(Activity Span, SpanTree[] Children);
+
+    private readonly record struct WrittenPart(int Offset, int Length, DateTime Start, DateTime End);
+
+    /// <summary>A batch's transaction subsegments as JSON, one after another.</summary>
+    private sealed class WrittenTransactions
+    {
+        public ArrayBufferWriter<byte> Json { get; } = new(64 * 1024);
+
+        public List<WrittenPart> Parts { get; } = [];
+
+        public void Clear()
+        {
+            Json.ResetWrittenCount();
+            Parts.Clear();
+        }
+    }
 }
