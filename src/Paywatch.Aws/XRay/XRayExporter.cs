@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -82,6 +83,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
     // Transactions written as they end, by their batch's span id, until the batch ends; and buffers to reuse.
     private readonly Dictionary<ActivitySpanId, WrittenTransactions> _written = [];
     private readonly Stack<WrittenTransactions> _spare = new();
+    private readonly Stack<List<Activity>> _spareLists = new();
     // Ended spans whose root has not ended yet, by their parent's id.
     private readonly Dictionary<ActivitySpanId, List<Activity>> _children = [];
     private int _held;
@@ -168,7 +170,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
 
         if (!_children.TryGetValue(activity.ParentSpanId, out var siblings))
         {
-            _children[activity.ParentSpanId] = siblings = [];
+            _children[activity.ParentSpanId] = siblings = _spareLists.Count > 0 ? _spareLists.Pop() : [];
         }
 
         siblings.Add(activity);
@@ -284,8 +286,8 @@ public sealed class XRayExporter : BaseExporter<Activity>
     private void EndGroup(DateTime start, DateTime end)
     {
         _writer.WriteEndArray();
-        _writer.WriteNumber("start_time"u8, EpochSeconds(start));
-        _writer.WriteNumber("end_time"u8, EpochSeconds(end));
+        WriteTime(_writer, "start_time"u8, start);
+        WriteTime(_writer, "end_time"u8, end);
         _writer.WriteEndObject();
         SendOrDrop();
     }
@@ -312,6 +314,8 @@ public sealed class XRayExporter : BaseExporter<Activity>
             trees[i] = Collect(children[i]);
         }
 
+        children.Clear();
+        _spareLists.Push(children);
         return new SpanTree(span, trees);
     }
 
@@ -321,13 +325,13 @@ public sealed class XRayExporter : BaseExporter<Activity>
         var span = tree.Span;
         var ownSegment = span.ParentSpanId == default;
         writer.WriteString("name"u8, ownSegment ? ServiceName : span.OperationName);
-        writer.WriteString("id"u8, span.SpanId.ToHexString());
+        WriteId(writer, "id"u8, span.SpanId);
         writer.WriteString("trace_id"u8, TraceIds.ToXRay(span.TraceId));
         if (!ownSegment)
         {
             // Sent on its own, a subsegment names its parent (Lambda's function segment) and says what it is.
             writer.WriteString("type"u8, "subsegment"u8);
-            writer.WriteString("parent_id"u8, span.ParentSpanId.ToHexString());
+            WriteId(writer, "parent_id"u8, span.ParentSpanId);
         }
 
         WriteTimesAndFlags(writer, span);
@@ -349,7 +353,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         var span = tree.Span;
         writer.WriteStartObject();
         writer.WriteString("name"u8, span.OperationName);
-        writer.WriteString("id"u8, span.SpanId.ToHexString());
+        WriteId(writer, "id"u8, span.SpanId);
         if (span.OperationName == ProcessorTelemetry.Spans.Publish)
         {
             writer.WriteString("namespace"u8, "aws"u8);
@@ -359,7 +363,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         }
 
         WriteTimesAndFlags(writer, span);
-        if (span.TagObjects.Any())
+        if (span.EnumerateTagObjects().MoveNext())
         {
             writer.WriteStartObject("metadata"u8);
             writer.WriteStartObject("paywatch"u8);
@@ -399,8 +403,8 @@ public sealed class XRayExporter : BaseExporter<Activity>
     private static void WriteTimesAndFlags(Utf8JsonWriter writer, Activity span)
     {
         // Epoch seconds with microseconds as the fraction, written as a plain decimal (never in exponent form).
-        writer.WriteNumber("start_time"u8, EpochSeconds(span.StartTimeUtc));
-        writer.WriteNumber("end_time"u8, EpochSeconds(span.StartTimeUtc + span.Duration));
+        WriteTime(writer, "start_time"u8, span.StartTimeUtc);
+        WriteTime(writer, "end_time"u8, span.StartTimeUtc + span.Duration);
         if (span.GetTagItem(ProcessorTelemetry.Tags.Status) is "FAILED" or "ERROR")
         {
             // X-Ray's "error" is a client error: bad data from the producer, not a fault of the processor.
@@ -492,8 +496,27 @@ public sealed class XRayExporter : BaseExporter<Activity>
         writer.WriteString(key, utf8);
     }
 
-    private static decimal EpochSeconds(DateTime time) =>
-        Math.Round((time - DateTime.UnixEpoch).Ticks / (decimal)TimeSpan.TicksPerSecond, 6);
+    /// <summary>Epoch seconds with microseconds as the fraction, a plain decimal (never in exponent form), formatted without arithmetic on decimals.</summary>
+    private static void WriteTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTime time)
+    {
+        var microseconds = Math.Max(0, (time - DateTime.UnixEpoch).Ticks / 10);
+        Span<byte> text = stackalloc byte[32];
+        _ = Utf8Formatter.TryFormat(microseconds / 1_000_000, text, out var written);
+        text[written++] = (byte)'.';
+        _ = Utf8Formatter.TryFormat(microseconds % 1_000_000, text[written..], out var fraction, new StandardFormat('D', 6));
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(text[..(written + fraction)], skipInputValidation: true);
+    }
+
+    /// <summary>A span id as X-Ray's 16 hex digits, without a string.</summary>
+    private static void WriteId(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ActivitySpanId id)
+    {
+        Span<byte> raw = stackalloc byte[8];
+        id.CopyTo(raw);
+        Span<byte> hex = stackalloc byte[16];
+        _ = Convert.TryToHexStringLower(raw, hex, out _);
+        writer.WriteString(name, hex);
+    }
 
     private readonly record struct SpanTree(Activity Span, SpanTree[] Children);
 

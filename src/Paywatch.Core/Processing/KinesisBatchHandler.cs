@@ -524,7 +524,12 @@ public sealed class KinesisBatchHandler : IDisposable
         }
 
         span.SetTag(ProcessorTelemetry.Tags.Published, outcome.EntryIndex >= 0);
-        span.SetTag(ProcessorTelemetry.Tags.MatchedRules, string.Join(',', _matchedRules.Skip(outcome.RulesOffset).Take(outcome.RulesCount)));
+        span.SetTag(ProcessorTelemetry.Tags.MatchedRules, outcome.RulesCount switch
+        {
+            0 => "",
+            1 => _matchedRules[outcome.RulesOffset],
+            _ => string.Join(',', _matchedRules.GetRange(outcome.RulesOffset, outcome.RulesCount)),
+        });
     }
 
     /// <summary>The batch's facts for finding it: counts, and the failed and routed transactions' ids.</summary>
