@@ -160,7 +160,8 @@ public sealed class LocalTwin : IAsyncDisposable
                 {
                     RpcV2CborEndpoint.Map(app, [cloudWatch]);
                     routes?.Invoke(app, twin);
-                }).ConfigureAwait(false));
+                },
+                new AllowedHosts(settings.AllowedHosts)).ConfigureAwait(false));
             twin.Api = server;
 
             mapping.Start();

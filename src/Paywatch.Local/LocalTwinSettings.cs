@@ -20,6 +20,12 @@ public sealed record LocalTwinSettings
     /// <summary>The AWS-compatible endpoint's port on 127.0.0.1 (LocalStack's, so existing habits carry over).</summary>
     public int Port { get; init; } = 4566;
 
+    /// <summary>
+    /// Host names the endpoint answers to besides loopback ones (<c>paywatch up --allow-host</c>): any other
+    /// <c>Host</c> or state-changing <c>Origin</c> is refused (docs/local-twin.md, the safety model).
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary><c>kinesis_shard_count</c>.</summary>
     public int ShardCount { get; init; } = 5;
 

@@ -31,9 +31,15 @@ internal static class UpCommand
         var webhook = new Option<string?>("--notify-webhook") { Description = "Also POST every notification, in SNS's HTTP shape, to this URL." };
         var email = new Option<string?>("--notify-email") { Description = "Also email every notification to this address (needs --smtp)." };
         var smtp = new Option<string?>("--smtp") { Description = "SMTP server for --notify-email, host[:port] (default port 25)." };
+        var allowHost = new Option<string[]>("--allow-host")
+        {
+            Description = "Also answer requests that name this host (e.g. a name in /etc/hosts for 127.0.0.1); repeatable. Only loopback names are served otherwise, against DNS rebinding.",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
-            data, port, config, demo, webhook, email, smtp,
+            data, port, config, demo, webhook, email, smtp, allowHost,
         };
         command.Validators.Add(r =>
         {
@@ -46,10 +52,23 @@ internal static class UpCommand
             {
                 r.AddError($"--notify-webhook must be an absolute URL, not '{url}'.");
             }
+
+            foreach (var host in r.GetValue(allowHost) ?? [])
+            {
+                if (Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
+                {
+                    r.AddError($"--allow-host takes a host name or address without scheme or port, not '{host}'.");
+                }
+            }
         });
         command.SetAction(async (result, cancellationToken) =>
         {
-            var settings = defaults with { DataDirectory = result.GetValue(data)!.FullName, Port = result.GetValue(port) };
+            var settings = defaults with
+            {
+                DataDirectory = result.GetValue(data)!.FullName,
+                Port = result.GetValue(port),
+                AllowedHosts = result.GetValue(allowHost) ?? [],
+            };
             var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
             using var http = new HttpClient();
             var subscriptions = new List<ITopicSubscription>
