@@ -91,7 +91,11 @@ public sealed class LocalTwin : IAsyncDisposable
         {
             var rules = RuleDefinition.LoadDirectory(Path.Combine(configDirectory, "rules"));
             var metrics = new MetricStore(MetricRetention);
-            var logs = Own(new LogStore(Path.Combine(data, "logs"), settings.LogGroupName));
+            var logs = Own(new LogStore(
+                Path.Combine(data, "logs"),
+                settings.LogGroupName,
+                time,
+                new LogStoreOptions { Retention = TimeSpan.FromDays(settings.LogRetentionDays), MaxBytes = settings.LogMaxBytes }));
             var traces = Own(new TraceStore(time: time, claimedOnly: true));
             var stream = Own(DurableStream.Open(
                 new DurableStreamOptions(settings.StreamName, Path.Combine(data, "streams", settings.StreamName))

@@ -38,6 +38,12 @@ public sealed record LocalTwinSettings
     /// <summary><c>lambda_reserved_concurrency</c>.</summary>
     public int ReservedConcurrency { get; init; } = 20;
 
+    /// <summary><c>log_retention_days</c>: the log group's lines older than this are dropped.</summary>
+    public int LogRetentionDays { get; init; } = 30;
+
+    /// <summary>The most the log group keeps on disk (no Terraform counterpart: CloudWatch has no cap); the oldest lines go first.</summary>
+    public long LogMaxBytes { get; init; } = 256L * 1024 * 1024;
+
     public string StreamName => $"transaction-stream-{Environment}";
 
     public string FunctionName => $"transaction-processor-{Environment}";

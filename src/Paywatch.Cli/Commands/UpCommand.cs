@@ -37,9 +37,14 @@ internal static class UpCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        var logMax = new Option<int>("--log-max-mib")
+        {
+            Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
+            DefaultValueFactory = _ => (int)(defaults.LogMaxBytes / (1024 * 1024)),
+        };
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
-            data, port, config, demo, webhook, email, smtp, allowHost,
+            data, port, config, demo, webhook, email, smtp, allowHost, logMax,
         };
         command.Validators.Add(r =>
         {
@@ -51,6 +56,11 @@ internal static class UpCommand
             if (r.GetValue(webhook) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
             {
                 r.AddError($"--notify-webhook must be an absolute URL, not '{url}'.");
+            }
+
+            if (r.GetValue(logMax) < 1)
+            {
+                r.AddError("--log-max-mib must be at least 1.");
             }
 
             foreach (var host in r.GetValue(allowHost) ?? [])
@@ -68,6 +78,7 @@ internal static class UpCommand
                 DataDirectory = result.GetValue(data)!.FullName,
                 Port = result.GetValue(port),
                 AllowedHosts = result.GetValue(allowHost) ?? [],
+                LogMaxBytes = result.GetValue(logMax) * 1024L * 1024,
             };
             var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
             using var http = new HttpClient();
