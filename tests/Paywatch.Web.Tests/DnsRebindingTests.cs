@@ -137,18 +137,6 @@ public sealed class DnsRebindingTests
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    [Fact]
-    public async Task A_web_API_body_past_its_limit_is_a_413_in_the_APIs_error_shape()
-    {
-        await using var web = await WebTwin.StartAsync();
-        var huge = $$"""{"messageIds":["{{new string('a', Local.Api.RequestLimits.MaxWebApiBodyBytes)}}"]}""";
-
-        var (status, body) = await web.PostAsync("/api/dlq/redrive", huge);
-
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
-        Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
-    }
-
     /// <summary>A record on the stream and an on-failure message for it in the DLQ, as the mapping would leave them.</summary>
     private static async Task<(string MessageId, int Records)> FailedBatchInQueueAsync(WebTwin web)
     {
