@@ -110,7 +110,7 @@ public sealed class LogStore : ILogWriter, IDisposable
 
             _file.Write(utf8Lines);
             _file.Flush();
-            _segments[^1] = _segments[^1] with { Bytes = _segments[^1].Bytes + utf8Lines.Length };
+            _segments[^1].Bytes += utf8Lines.Length;
             Interlocked.Add(ref _bytes, utf8Lines.Length);
             Trim(now);
         }
@@ -232,5 +232,13 @@ public sealed class LogStore : ILogWriter, IDisposable
         }
     }
 
-    private sealed record Segment(DateTimeOffset Start, string Path, long Bytes);
+    /// <summary>One segment file; its size is counted as it is written, not asked of the file system.</summary>
+    private sealed class Segment(DateTimeOffset start, string path, long bytes)
+    {
+        public DateTimeOffset Start { get; } = start;
+
+        public string Path { get; } = path;
+
+        public long Bytes { get; set; } = bytes;
+    }
 }
