@@ -42,6 +42,14 @@ internal static class UpCommand
             Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
             DefaultValueFactory = _ => (int)(defaults.LogMaxBytes / (1024 * 1024)),
         };
+        // On the option, not the command: a command validator reads an option left out as 0, not as its default.
+        logMax.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--log-max-mib must be at least 1.");
+            }
+        });
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
             data, port, config, demo, webhook, email, smtp, allowHost, logMax,
@@ -56,11 +64,6 @@ internal static class UpCommand
             if (r.GetValue(webhook) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
             {
                 r.AddError($"--notify-webhook must be an absolute URL, not '{url}'.");
-            }
-
-            if (r.GetValue(logMax) < 1)
-            {
-                r.AddError("--log-max-mib must be at least 1.");
             }
 
             foreach (var host in r.GetValue(allowHost) ?? [])
