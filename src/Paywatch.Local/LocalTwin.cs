@@ -94,7 +94,11 @@ public sealed class LocalTwin : IAsyncDisposable
         {
             var rules = RuleDefinition.LoadDirectory(Path.Combine(configDirectory, "rules"));
             var metrics = new MetricStore(MetricRetention);
-            var logs = Own(new LogStore(Path.Combine(data, "logs"), settings.LogGroupName));
+            var logs = Own(new LogStore(
+                Path.Combine(data, "logs"),
+                settings.LogGroupName,
+                time,
+                new LogStoreOptions { Retention = TimeSpan.FromDays(settings.LogRetentionDays), MaxBytes = settings.LogMaxBytes }));
             var traces = new TraceStore();
             var stream = Own(DurableStream.Open(
                 new DurableStreamOptions(settings.StreamName, Path.Combine(data, "streams", settings.StreamName))
@@ -172,7 +176,8 @@ public sealed class LocalTwin : IAsyncDisposable
                 {
                     RpcV2CborEndpoint.Map(app, [cloudWatch]);
                     routes?.Invoke(app, twin);
-                }).ConfigureAwait(false));
+                },
+                new AllowedHosts(settings.AllowedHosts)).ConfigureAwait(false));
             twin.Api = server;
 
             mapping.Start();

@@ -20,6 +20,12 @@ public sealed record LocalTwinSettings
     /// <summary>The AWS-compatible endpoint's port on 127.0.0.1 (LocalStack's, so existing habits carry over).</summary>
     public int Port { get; init; } = 4566;
 
+    /// <summary>
+    /// Host names the endpoint answers to besides loopback ones (<c>paywatch up --allow-host</c>): any other
+    /// <c>Host</c> or state-changing <c>Origin</c> is refused (docs/local-twin.md, the safety model).
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary><c>kinesis_shard_count</c>.</summary>
     public int ShardCount { get; init; } = 5;
 
@@ -34,6 +40,12 @@ public sealed record LocalTwinSettings
 
     /// <summary><c>trace_mode</c> (<c>PAYWATCH_TRACE_MODE</c>): a trace per invocation, per transaction, or none.</summary>
     public Paywatch.Core.Telemetry.TraceMode TraceMode { get; init; } = Paywatch.Core.Telemetry.TraceMode.Invocation;
+
+    /// <summary><c>log_retention_days</c>: the log group's lines older than this are dropped.</summary>
+    public int LogRetentionDays { get; init; } = 30;
+
+    /// <summary>The most the log group keeps on disk (no Terraform counterpart: CloudWatch has no cap); the oldest lines go first.</summary>
+    public long LogMaxBytes { get; init; } = 256L * 1024 * 1024;
 
     public string StreamName => $"transaction-stream-{Environment}";
 

@@ -16,6 +16,8 @@ internal static class WebJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         // Served as application/json, never inlined into HTML: no need to escape ' < > as \u0027 ...
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Request bodies nest no deeper than the AWS APIs' (a deeper one is a 400, never a deep recursion).
+        MaxDepth = Paywatch.Local.Api.RequestLimits.MaxDepth,
     };
 
     public static IResult Ok<T>(T value) => Results.Json(value, Options);
@@ -32,6 +34,11 @@ internal static class WebJson
         catch (Exception e) when (e is InvalidDashboardException or InvalidQueryException or InvalidMetricMathException or JsonException or FormatException or BadRequestException)
         {
             return Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            // A body past the API's limit (413, RequestLimits.MaxWebApiBodyBytes) or cut short.
+            return Error(e.StatusCode, e.Message);
         }
     }
 

@@ -67,6 +67,30 @@ public sealed class QueryCommandTests
         Assert.Contains("Query is not valid: unexpected end of query at 15", result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>The twin's log group is a folder of hourly segments (docs/local-twin.md, log retention).</summary>
+    [Fact]
+    public async Task A_folder_is_read_as_its_jsonl_files_and_nothing_else()
+    {
+        var folder = Directory.CreateTempSubdirectory("paywatch-query-").FullName;
+        try
+        {
+            var lines = Logs.Split('\n');
+            File.WriteAllText(Path.Combine(folder, "2026-11-26T08-06-00.000Z.jsonl"), lines[2] + "\n");
+            File.WriteAllText(Path.Combine(folder, "2026-11-26T08-00-01.000Z.jsonl"), lines[0] + "\n" + lines[1] + "\n");
+            File.WriteAllText(Path.Combine(folder, "notes.txt"), """{"time":"2026-11-26T08:07:00Z","amount":99}""" + "\n");
+
+            var result = await CliRunner.RunAsync("", "query", "--log-file", folder, "--output", "json", "fields amount");
+
+            Assert.Equal(0, result.ExitCode);
+            // Newest first, as Logs Insights returns events without a sort.
+            Assert.Equal(["""{"amount":2.5}""", """{"amount":5}""", """{"amount":10}"""], result.Lines);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_missing_log_file_is_invalid_input()
     {

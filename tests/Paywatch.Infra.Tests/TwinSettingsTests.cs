@@ -15,6 +15,7 @@ public sealed class TwinSettingsTests
     [InlineData("kinesis_retention_hours", nameof(LocalTwinSettings.RetentionHours))]
     [InlineData("lambda_timeout_seconds", nameof(LocalTwinSettings.FunctionTimeoutSeconds))]
     [InlineData("lambda_reserved_concurrency", nameof(LocalTwinSettings.ReservedConcurrency))]
+    [InlineData("log_retention_days", nameof(LocalTwinSettings.LogRetentionDays))]
     public async Task A_size_is_the_default_of_its_Terraform_variable(string variable, string setting)
     {
         var terraform = await Terraform.Value;

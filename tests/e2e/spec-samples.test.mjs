@@ -51,8 +51,8 @@ test('the spec samples are routed by the right rules, notified, logged and measu
     assert.match(messages[0].Message, /^"?Paywatch paywatch-failed \(local\): transaction txn-003 FAILED PURCHASE -100 /);
     assert.match(messages[1].Message, /^"?Paywatch paywatch-high-value \(local\): transaction txn-002 APPROVED PURCHASE 15000 /);
 
-    // Logs Insights over the function's log group: all three, by status.
-    const logFile = `${twin.data}/logs/aws_lambda_transaction-processor-local.jsonl`;
+    // Logs Insights over the function's log group (a folder of hourly segments): all three, by status.
+    const logFile = `${twin.data}/logs/aws_lambda_transaction-processor-local`;
     const rows = paywatch('query', '--log-file', logFile, '--output', 'json', 'filter ispresent(status) | stats count(*) as n by status | sort status')
       .trim().split('\n').map(line => JSON.parse(line));
     assert.deepEqual(rows.map(r => [r.status, String(r.n)]), [['APPROVED', '2'], ['FAILED', '1']]);

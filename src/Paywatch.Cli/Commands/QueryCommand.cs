@@ -5,15 +5,18 @@ using Paywatch.Monitoring.Logs;
 namespace Paywatch.Cli.Commands;
 
 /// <summary>
-/// <c>paywatch query</c>: a CloudWatch Logs Insights query over JSON log lines from a file or stdin, printed as a
-/// table or as JSON lines (one object per row).
+/// <c>paywatch query</c>: a CloudWatch Logs Insights query over JSON log lines from a file, a folder of them (the twin's
+/// log group, one segment file per hour) or stdin, printed as a table or as JSON lines (one object per row).
 /// </summary>
 internal static class QueryCommand
 {
     public static Command Create(CliConsole console)
     {
         var query = new Argument<string>("query") { Description = "The Logs Insights query, e.g. 'stats count(*) by type'." };
-        var logFile = new Option<FileInfo?>("--log-file") { Description = "JSON log lines to query; stdin when not given." };
+        var logFile = new Option<string?>("--log-file")
+        {
+            Description = "JSON log lines to query: a file, or a folder whose *.jsonl files are read in name order (the twin's .paywatch/logs/aws_lambda_transaction-processor-local); stdin when not given.",
+        };
         var format = new Option<OutputFormat>("--output") { Description = "table or json (JSON lines).", DefaultValueFactory = _ => OutputFormat.Table };
         var start = new Option<string?>("--start") { Description = "Leave out events before this time (ISO 8601, or epoch milliseconds)." };
         var end = new Option<string?>("--end") { Description = "Leave out events at or after this time (ISO 8601, or epoch milliseconds)." };
@@ -34,21 +37,26 @@ internal static class QueryCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var file = result.GetValue(logFile);
-            if (file is { Exists: false })
+            var path = result.GetValue(logFile);
+            // A folder: the twin's segments, whose names sort as their times do.
+            IReadOnlyList<string>? files = path is null ? null
+                : Directory.Exists(path) ? [.. Directory.EnumerateFiles(path, "*.jsonl").Order(StringComparer.Ordinal)]
+                : File.Exists(path) ? [path]
+                : null;
+            if (path is not null && files is null)
             {
-                await console.Error.WriteLineAsync($"paywatch query: {file}: no such file").ConfigureAwait(false);
+                await console.Error.WriteLineAsync($"paywatch query: {path}: no such file or folder").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
             }
 
             // Lines without a time of their own are stamped with the run's start (there is no ingestion time here).
-            var run = parsed.Start(new LogQueryOptions { StartTime = startTime, EndTime = endTime, Log = file?.Name });
+            var run = parsed.Start(new LogQueryOptions { StartTime = startTime, EndTime = endTime, Log = path is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) });
             QueryResult queryResult;
             try
             {
-                var input = file is null ? console.In : file.OpenRead();
-                using (var reader = new StreamReader(input, leaveOpen: file is null))
+                foreach (var input in files?.Select(f => (Stream)File.OpenRead(f)) ?? [console.In])
                 {
+                    using var reader = new StreamReader(input, leaveOpen: files is null);
                     while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
                     {
                         if (line.Length > 0)

@@ -37,9 +37,28 @@ internal static class UpCommand
             Description = "How the function's spans form traces, as PAYWATCH_TRACE_MODE on Lambda: invocation (one per batch; the default), transaction (one per transaction) or off.",
             DefaultValueFactory = _ => defaults.TraceMode.ToWireName(),
         };
+        var allowHost = new Option<string[]>("--allow-host")
+        {
+            Description = "Also answer requests that name this host (e.g. a name in /etc/hosts for 127.0.0.1); repeatable. Only loopback names are served otherwise, against DNS rebinding.",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var logMax = new Option<int>("--log-max-mib")
+        {
+            Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
+            DefaultValueFactory = _ => (int)(defaults.LogMaxBytes / (1024 * 1024)),
+        };
+        // On the option, not the command: a command validator reads an option left out as 0, not as its default.
+        logMax.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--log-max-mib must be at least 1.");
+            }
+        });
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
-            data, port, config, demo, webhook, email, smtp, traceMode,
+            data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode,
         };
         command.Validators.Add(r =>
         {
@@ -51,6 +70,14 @@ internal static class UpCommand
             if (r.GetValue(webhook) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
             {
                 r.AddError($"--notify-webhook must be an absolute URL, not '{url}'.");
+            }
+
+            foreach (var host in r.GetValue(allowHost) ?? [])
+            {
+                if (Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
+                {
+                    r.AddError($"--allow-host takes a host name or address without scheme or port, not '{host}'.");
+                }
             }
         });
         command.SetAction(async (result, cancellationToken) =>
@@ -66,7 +93,14 @@ internal static class UpCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var settings = defaults with { DataDirectory = result.GetValue(data)!.FullName, Port = result.GetValue(port), TraceMode = mode };
+            var settings = defaults with
+            {
+                DataDirectory = result.GetValue(data)!.FullName,
+                Port = result.GetValue(port),
+                AllowedHosts = result.GetValue(allowHost) ?? [],
+                LogMaxBytes = result.GetValue(logMax) * 1024L * 1024,
+                TraceMode = mode,
+            };
             var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
             using var http = new HttpClient();
             var subscriptions = new List<ITopicSubscription>

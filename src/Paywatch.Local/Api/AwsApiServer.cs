@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -40,11 +39,13 @@ public sealed class AwsApiServer : IAsyncDisposable
     /// <param name="jsonServices">The JSON-protocol services (Kinesis, EventBridge, SQS, ...).</param>
     /// <param name="queryServices">The query-protocol services (CloudWatch).</param>
     /// <param name="configure">More routes on the same port (the web dashboard), mapped before the AWS APIs.</param>
+    /// <param name="allowedHosts">The host names served (every route, <see cref="RequestAdmission"/>); loopback only when null.</param>
     public static async Task<AwsApiServer> StartAsync(
         int port,
         IEnumerable<IAwsJsonService> jsonServices,
         IEnumerable<IAwsQueryService>? queryServices = null,
-        Action<WebApplication>? configure = null)
+        Action<WebApplication>? configure = null,
+        AllowedHosts? allowedHosts = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -63,11 +64,13 @@ public sealed class AwsApiServer : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(next => connection => Http2Handoff.RouteAsync(connection, next, () => http2!.IPEndPoint!));
             });
-            // PutRecords takes up to 5 MB of records, base64-encoded in JSON.
-            options.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            // The largest body of any route; each route reads no more than its own limit (RequestLimits).
+            options.Limits.MaxRequestBodySize = RequestLimits.MaxJsonBodyBytes;
         });
         var app = builder.Build();
         var server = new AwsApiServer(app, jsonServices, queryServices ?? []);
+        // Before every route, those added by configure included: none can be mapped around it.
+        app.Use(new RequestAdmission(allowedHosts ?? AllowedHosts.LoopbackOnly).InvokeAsync);
         configure?.Invoke(app);
         app.MapPost("/", server.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
@@ -88,24 +91,24 @@ public sealed class AwsApiServer : IAsyncDisposable
     {
         var requestId = Uuid.NewString();
         context.Response.Headers["x-amzn-RequestId"] = requestId;
-        var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
         if (context.Request.Headers.TryGetValue("X-Amz-Target", out var target))
         {
-            await HandleJsonAsync(context, target.ToString(), body).ConfigureAwait(false);
+            await HandleJsonAsync(context, target.ToString()).ConfigureAwait(false);
         }
         else
         {
-            await HandleQueryAsync(context, body, requestId).ConfigureAwait(false);
+            await HandleQueryAsync(context, requestId).ConfigureAwait(false);
         }
     }
 
-    private async Task HandleJsonAsync(HttpContext context, string target, byte[] body)
+    private async Task HandleJsonAsync(HttpContext context, string target)
     {
         var dot = target.LastIndexOf('.');
         var service = dot > 0 && _jsonServices.TryGetValue(target[..dot], out var found) ? found : null;
         context.Response.ContentType = $"application/x-amz-json-{service?.JsonVersion ?? "1.1"}";
         try
         {
+            var body = await RequestBody.ReadAsync(context.Request, RequestLimits.MaxJsonBodyBytes, context.RequestAborted).ConfigureAwait(false);
             if (service is null)
             {
                 throw new AwsServiceException("UnknownOperationException", $"No service here takes the target '{target}'.");
@@ -120,18 +123,19 @@ public sealed class AwsApiServer : IAsyncDisposable
             context.Response.StatusCode = error.StatusCode;
             // Both are read by SDKs: the header first, then __type (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization).
             context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
-            await context.Response.Body.WriteAsync(JsonSerializerError(error.ErrorType, error.Message), context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(AwsErrorBody.Json(error.ErrorType, error.Message), context.RequestAborted).ConfigureAwait(false);
         }
     }
 
-    private async Task HandleQueryAsync(HttpContext context, byte[] body, string requestId)
+    private async Task HandleQueryAsync(HttpContext context, string requestId)
     {
-        var parameters = ParseForm(Encoding.UTF8.GetString(body));
         var signingName = SigningName(context.Request.Headers.Authorization.ToString());
         context.Response.ContentType = "text/xml";
         IAwsQueryService? service = null;
         try
         {
+            var body = await RequestBody.ReadAsync(context.Request, RequestLimits.MaxCloudWatchBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            var parameters = ParseForm(Encoding.UTF8.GetString(body));
             if (signingName is null || !_queryServices.TryGetValue(signingName, out service))
             {
                 throw new AwsServiceException("UnknownOperationException", "The request names no service this endpoint serves (no X-Amz-Target, no known SigV4 service).");
@@ -147,35 +151,10 @@ public sealed class AwsApiServer : IAsyncDisposable
         }
         catch (AwsServiceException e)
         {
-            // https://smithy.io/2.0/aws/protocols/aws-query-protocol.html#operation-error-serialization
             context.Response.StatusCode = e.StatusCode;
-            var type = e.StatusCode >= 500 ? "Receiver" : "Sender";
-            var xmlns = service is null ? "" : $" xmlns=\"{service.XmlNamespace}\"";
-            await context.Response.WriteAsync(
-                $"<ErrorResponse{xmlns}><Error><Type>{type}</Type><Code>{SecurityElement.Escape(e.ErrorType)}</Code><Message>{SecurityElement.Escape(e.Message)}</Message></Error><RequestId>{requestId}</RequestId></ErrorResponse>",
-                context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(
+                AwsErrorBody.QueryXml(e.ErrorType, e.Message, e.StatusCode, requestId, service?.XmlNamespace), context.RequestAborted).ConfigureAwait(false);
         }
-    }
-
-    private static byte[] JsonSerializerError(string type, string message)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("__type", type);
-            writer.WriteString("message", message);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
-    {
-        using var buffer = new MemoryStream(request.ContentLength is { } length and < int.MaxValue ? (int)length : 4096);
-        await request.Body.CopyToAsync(buffer).ConfigureAwait(false);
-        return buffer.ToArray();
     }
 
     /// <summary>The service of <c>Credential=AKID/20150830/us-east-1/monitoring/aws4_request</c>.</summary>
@@ -191,6 +170,10 @@ public sealed class AwsApiServer : IAsyncDisposable
         return scope.Length == 5 ? scope[3] : null;
     }
 
+    /// <summary>
+    /// <c>application/x-www-form-urlencoded</c>, as the query protocol sends it. The body's size bounds the work: one
+    /// pass, no recursion; a malformed escape stays as it is (as <see cref="Uri.UnescapeDataString(string)"/> leaves it).
+    /// </summary>
     private static Dictionary<string, string> ParseForm(string form)
     {
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);

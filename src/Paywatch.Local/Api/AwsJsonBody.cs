@@ -5,9 +5,12 @@ namespace Paywatch.Local.Api;
 /// <summary>Reading AWS JSON-protocol request members and writing response bodies, with AWS's validation errors.</summary>
 internal static class AwsJsonBody
 {
+    /// <summary>Request bodies nest at most <see cref="RequestLimits.MaxDepth"/> levels: deeper is a JsonException, a 400.</summary>
+    public static JsonDocumentOptions Options { get; } = new() { MaxDepth = RequestLimits.MaxDepth };
+
     public static JsonDocument Parse(ReadOnlyMemory<byte> body)
     {
-        var document = JsonDocument.Parse(body.IsEmpty ? "{}"u8.ToArray() : body);
+        var document = JsonDocument.Parse(body.IsEmpty ? "{}"u8.ToArray() : body, Options);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();

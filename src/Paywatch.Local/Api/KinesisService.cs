@@ -63,7 +63,7 @@ public sealed class KinesisService : IAwsJsonService
 
     private async ValueTask<byte[]> HandleOperationAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
     {
-        using var document = JsonDocument.Parse(requestBody.IsEmpty ? "{}"u8.ToArray() : requestBody);
+        using var document = JsonDocument.Parse(requestBody.IsEmpty ? "{}"u8.ToArray() : requestBody, AwsJsonBody.Options);
         var request = document.RootElement;
         var output = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(output))

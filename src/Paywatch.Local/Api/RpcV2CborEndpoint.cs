@@ -30,37 +30,31 @@ public static class RpcV2CborEndpoint
         context.Response.Headers["smithy-protocol"] = "rpc-v2-cbor";
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         context.Response.ContentType = "application/cbor";
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
         byte[] response;
         try
         {
+            var body = await RequestBody.ReadAsync(context.Request, RequestLimits.MaxCloudWatchBodyBytes, context.RequestAborted).ConfigureAwait(false);
             if (service is null)
             {
                 throw new AwsServiceException("UnknownOperationException", "No service here answers this RPC v2 path.");
             }
 
-            var json = await service.HandleAsync(operation, ToJson(body.ToArray()), context.RequestAborted).ConfigureAwait(false);
+            var json = await service.HandleAsync(operation, ToJson(body), context.RequestAborted).ConfigureAwait(false);
             response = ToCbor(json);
         }
         catch (Exception e) when (e is AwsServiceException or CborContentException or InvalidOperationException or JsonException)
         {
             var error = e as AwsServiceException ?? new AwsServiceException("SerializationException", e.Message);
             context.Response.StatusCode = error.StatusCode;
-            var writer = new CborWriter();
-            writer.WriteStartMap(2);
-            writer.WriteTextString("__type");
-            writer.WriteTextString(error.ErrorType);
-            writer.WriteTextString("message");
-            writer.WriteTextString(error.Message);
-            writer.WriteEndMap();
-            response = writer.Encode();
+            response = AwsErrorBody.Cbor(error.ErrorType, error.Message);
         }
 
         await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>A CBOR request body as the equivalent JSON (an empty body is an empty object).</summary>
+    /// <exception cref="AwsServiceException">The body nests deeper than <see cref="RequestLimits.MaxDepth"/>, holds a value JSON cannot carry, or more than one item.</exception>
+    /// <exception cref="CborContentException">The body is not well-formed CBOR (truncated, a length past its end, ...).</exception>
     internal static byte[] ToJson(byte[] cbor)
     {
         using var buffer = new MemoryStream();
@@ -73,7 +67,14 @@ public static class RpcV2CborEndpoint
             }
             else
             {
-                CopyItem(new CborReader(cbor, CborConformanceMode.Lax), writer);
+                // CborReader checks every declared length against the bytes left and keeps its nesting on a list, not
+                // the stack; the recursion here is the only one, and it is bounded by the depth.
+                var reader = new CborReader(cbor, CborConformanceMode.Lax);
+                CopyItem(reader, writer, depth: 1);
+                if (reader.BytesRemaining > 0)
+                {
+                    throw Serialization($"The body holds {reader.BytesRemaining} bytes after its one CBOR item.");
+                }
             }
         }
 
@@ -89,8 +90,13 @@ public static class RpcV2CborEndpoint
         return writer.Encode();
     }
 
-    private static void CopyItem(CborReader reader, Utf8JsonWriter writer)
+    private static void CopyItem(CborReader reader, Utf8JsonWriter writer, int depth)
     {
+        if (depth > RequestLimits.MaxDepth)
+        {
+            throw Serialization($"The CBOR body nests deeper than {RequestLimits.MaxDepth} levels (maps, arrays and tags).");
+        }
+
         switch (reader.PeekState())
         {
             case CborReaderState.StartMap:
@@ -99,7 +105,7 @@ public static class RpcV2CborEndpoint
                 while (reader.PeekState() != CborReaderState.EndMap)
                 {
                     writer.WritePropertyName(reader.ReadTextString());
-                    CopyItem(reader, writer);
+                    CopyItem(reader, writer, depth + 1);
                 }
 
                 reader.ReadEndMap();
@@ -110,37 +116,48 @@ public static class RpcV2CborEndpoint
                 writer.WriteStartArray();
                 while (reader.PeekState() != CborReaderState.EndArray)
                 {
-                    CopyItem(reader, writer);
+                    CopyItem(reader, writer, depth + 1);
                 }
 
                 reader.ReadEndArray();
                 writer.WriteEndArray();
                 break;
-            case CborReaderState.TextString:
+            case CborReaderState.TextString or CborReaderState.StartIndefiniteLengthTextString:
                 writer.WriteStringValue(reader.ReadTextString());
                 break;
-            case CborReaderState.ByteString:
+            case CborReaderState.ByteString or CborReaderState.StartIndefiniteLengthByteString:
                 writer.WriteBase64StringValue(reader.ReadByteString());
                 break;
-            case CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger:
-                writer.WriteNumberValue(reader.ReadInt64());
+            case CborReaderState.UnsignedInteger:
+                writer.WriteNumberValue(reader.ReadUInt64());
+                break;
+            case CborReaderState.NegativeInteger:
+                // -1 - n, where n may be as large as 2^64 - 1: past long's range.
+                writer.WriteNumberValue(-1m - reader.ReadCborNegativeIntegerRepresentation());
                 break;
             case CborReaderState.HalfPrecisionFloat or CborReaderState.SinglePrecisionFloat or CborReaderState.DoublePrecisionFloat:
-                writer.WriteNumberValue(reader.ReadDouble());
+                var number = reader.ReadDouble();
+                writer.WriteNumberValue(double.IsFinite(number) ? number : throw Serialization("A number in the body is NaN or infinite, which the service cannot take."));
                 break;
             case CborReaderState.Boolean:
                 writer.WriteBooleanValue(reader.ReadBoolean());
                 break;
             case CborReaderState.Tag:
+                // A tag wraps one item: it counts as a level, so a chain of tags ends at the depth limit too.
                 reader.ReadTag();
-                CopyItem(reader, writer);
+                CopyItem(reader, writer, depth + 1);
                 break;
-            default:
+            case CborReaderState.Null or CborReaderState.SimpleValue:
                 reader.SkipValue();
                 writer.WriteNullValue();
                 break;
+            default:
+                // Finished (nothing where an item was due) and the end states out of place: not well-formed.
+                throw Serialization($"The CBOR body is not well-formed: {reader.PeekState()} where an item was expected.");
         }
     }
+
+    private static AwsServiceException Serialization(string message) => new("SerializationException", message);
 
     private static void CopyElement(JsonElement element, CborWriter writer, bool timestamp)
     {

@@ -13,12 +13,21 @@ internal sealed class QueryParser
     /// <summary>The most rows <c>limit</c> may ask for (AWS page "limit": the maximum is 10,000).</summary>
     public const int MaxLimit = 10_000;
 
+    /// <summary>
+    /// How deep an expression may nest: parentheses, function calls, <c>not</c>, unary minus, <c>^</c>, and each
+    /// further operand of a chain such as <c>a + b + c</c>. Parsing and evaluating recurse once per level, so this is
+    /// what keeps a hostile query (a widget's, through the web API) from overflowing the stack. AWS documents no
+    /// such limit; its queries are at most 10,000 characters.
+    /// </summary>
+    public const int MaxNesting = 128;
+
     private readonly string _query;
     private readonly List<QueryToken> _tokens;
     private readonly FieldTable _fields;
     private int _next;
     private bool _aggregatesAllowed;
     private bool _insideAggregate;
+    private int _depth;
 
     private QueryParser(string query, FieldTable fields)
     {
@@ -264,27 +273,51 @@ internal sealed class QueryParser
 
     public Expression ParseExpression() => ParseOr();
 
+    /// <summary>One level deeper (<see cref="MaxNesting"/>); the caller restores the depth it started at.</summary>
+    private void Nest()
+    {
+        if (++_depth > MaxNesting)
+        {
+            throw new InvalidQueryException($"the expression at {Current.Position} nests deeper than {MaxNesting} levels (parentheses, calls, operators)", Current.Position);
+        }
+    }
+
+    private Expression Nested(Func<Expression> parse)
+    {
+        var depth = _depth;
+        Nest();
+        var expression = parse();
+        _depth = depth;
+        return expression;
+    }
+
     private Expression ParseOr()
     {
+        var depth = _depth;
         var left = ParseAnd();
         while (Current.IsKeyword("or"))
         {
+            Nest();
             _next++;
             left = new LogicalExpression(isAnd: false, left, ParseAnd());
         }
 
+        _depth = depth;
         return left;
     }
 
     private Expression ParseAnd()
     {
+        var depth = _depth;
         var left = ParseNot();
         while (Current.IsKeyword("and"))
         {
+            Nest();
             _next++;
             left = new LogicalExpression(isAnd: true, left, ParseNot());
         }
 
+        _depth = depth;
         return left;
     }
 
@@ -293,7 +326,7 @@ internal sealed class QueryParser
         if (Current.IsKeyword("not"))
         {
             _next++;
-            return new NotExpression(ParseNot());
+            return new NotExpression(Nested(ParseNot));
         }
 
         return ParseComparison();
@@ -353,27 +386,33 @@ internal sealed class QueryParser
 
     private Expression ParseAdditive()
     {
+        var depth = _depth;
         var left = ParseMultiplicative();
         while (Current.IsSymbol("+") || Current.IsSymbol("-"))
         {
+            Nest();
             var op = Current.Text[0];
             _next++;
             left = new ArithmeticExpression(op, left, ParseMultiplicative());
         }
 
+        _depth = depth;
         return left;
     }
 
     private Expression ParseMultiplicative()
     {
+        var depth = _depth;
         var left = ParsePower();
         while (Current.IsSymbol("*") || Current.IsSymbol("/") || Current.IsSymbol("%"))
         {
+            Nest();
             var op = Current.Text[0];
             _next++;
             left = new ArithmeticExpression(op, left, ParsePower());
         }
 
+        _depth = depth;
         return left;
     }
 
@@ -383,7 +422,7 @@ internal sealed class QueryParser
         if (Current.IsSymbol("^"))
         {
             _next++;
-            return new ArithmeticExpression('^', left, ParsePower());
+            return new ArithmeticExpression('^', left, Nested(ParsePower));
         }
 
         return left;
@@ -394,7 +433,7 @@ internal sealed class QueryParser
         if (Current.IsSymbol("-"))
         {
             _next++;
-            return new NegateExpression(ParseUnary());
+            return new NegateExpression(Nested(ParseUnary));
         }
 
         return ParsePrimary();
@@ -427,7 +466,7 @@ internal sealed class QueryParser
                 return new FieldExpression(token.Text, _fields.Slot(token.Text));
             case TokenKind.Symbol when token.Text == "(":
                 _next++;
-                var inner = ParseExpression();
+                var inner = Nested(ParseExpression);
                 Expect(")");
                 return inner;
             default:
@@ -448,7 +487,7 @@ internal sealed class QueryParser
             return ParseAggregate(name, kind);
         }
 
-        var arguments = Current.IsSymbol(")") ? [] : CommaSeparated(ParseExpression);
+        var arguments = Current.IsSymbol(")") ? [] : CommaSeparated(() => Nested(ParseExpression));
         Expect(")");
         var lower = name.Text.ToLowerInvariant();
         switch (lower)
@@ -491,7 +530,7 @@ internal sealed class QueryParser
         }
         else
         {
-            argument = ParseExpression();
+            argument = Nested(ParseExpression);
             if (kind == AggregateKind.Percentile)
             {
                 Expect(",");

@@ -18,6 +18,15 @@ namespace Paywatch.Monitoring.MetricMath;
 /// </remarks>
 internal sealed class MetricMathParser
 {
+    /// <summary>
+    /// How deep an expression may nest: parentheses, lists, function calls, unary minus, <c>^</c>, and each further
+    /// operand of a chain such as <c>a + b + c</c>. Parsing and evaluating recurse once per level, so this keeps a
+    /// hostile expression (a widget's, through the web API) from overflowing the stack. AWS documents no such limit;
+    /// an expression is at most 2,048 characters (MetricDataQuery.Expression).
+    /// </summary>
+    public const int MaxNesting = 128;
+
+    private int _depth;
     private readonly string _text;
     private readonly List<string> _ids = [];
     private int _position;
@@ -48,32 +57,57 @@ internal sealed class MetricMathParser
 
     private bool AtEnd => _position >= _text.Length;
 
+    /// <summary>One level deeper (<see cref="MaxNesting"/>); the caller restores the depth it started at.</summary>
+    private void Nest()
+    {
+        if (++_depth > MaxNesting)
+        {
+            throw Error($"the expression nests deeper than {MaxNesting} levels (parentheses, lists, calls, operators)");
+        }
+    }
+
+    private MathNode Nested(Func<MathNode> parse)
+    {
+        var depth = _depth;
+        Nest();
+        var node = parse();
+        _depth = depth;
+        return node;
+    }
+
     private char Current => _text[_position];
 
     private MathNode ParseOr()
     {
+        var depth = _depth;
         var left = ParseAnd();
         while (TryRead("||") || TryReadWord("OR"))
         {
+            Nest();
             left = new BinaryNode(left, ParseAnd(), (a, b) => SeriesArithmetic.Truth(SeriesArithmetic.IsTrue(a) || SeriesArithmetic.IsTrue(b)));
         }
 
+        _depth = depth;
         return left;
     }
 
     private MathNode ParseAnd()
     {
+        var depth = _depth;
         var left = ParseComparison();
         while (TryRead("&&") || TryReadWord("AND"))
         {
+            Nest();
             left = new BinaryNode(left, ParseComparison(), (a, b) => SeriesArithmetic.Truth(SeriesArithmetic.IsTrue(a) && SeriesArithmetic.IsTrue(b)));
         }
 
+        _depth = depth;
         return left;
     }
 
     private MathNode ParseComparison()
     {
+        var depth = _depth;
         var left = ParseAdditive();
         while (true)
         {
@@ -88,28 +122,34 @@ internal sealed class MetricMathParser
                 : null;
             if (comparison is null)
             {
+                _depth = depth;
                 return left;
             }
 
+            Nest();
             left = new BinaryNode(left, ParseAdditive(), comparison);
         }
     }
 
     private MathNode ParseAdditive()
     {
+        var depth = _depth;
         var left = ParseMultiplicative();
         while (true)
         {
             if (TryRead("+"))
             {
+                Nest();
                 left = new BinaryNode(left, ParseMultiplicative(), (a, b) => a + b);
             }
             else if (TryRead("-"))
             {
+                Nest();
                 left = new BinaryNode(left, ParseMultiplicative(), (a, b) => a - b);
             }
             else
             {
+                _depth = depth;
                 return left;
             }
         }
@@ -117,30 +157,34 @@ internal sealed class MetricMathParser
 
     private MathNode ParseMultiplicative()
     {
+        var depth = _depth;
         var left = ParseUnary();
         while (true)
         {
             if (TryRead("*"))
             {
+                Nest();
                 left = new BinaryNode(left, ParseUnary(), (a, b) => a * b);
             }
             else if (TryRead("/"))
             {
+                Nest();
                 left = new BinaryNode(left, ParseUnary(), (a, b) => a / b);
             }
             else
             {
+                _depth = depth;
                 return left;
             }
         }
     }
 
-    private MathNode ParseUnary() => TryRead("-") ? new NegateNode(ParseUnary()) : ParsePower();
+    private MathNode ParseUnary() => TryRead("-") ? new NegateNode(Nested(ParseUnary)) : ParsePower();
 
     private MathNode ParsePower()
     {
         var baseNode = ParsePrimary();
-        return TryRead("^") ? new BinaryNode(baseNode, ParseUnary(), Math.Pow) : baseNode;
+        return TryRead("^") ? new BinaryNode(baseNode, Nested(ParseUnary), Math.Pow) : baseNode;
     }
 
     private MathNode ParsePrimary()
@@ -156,7 +200,7 @@ internal sealed class MetricMathParser
         if (c == '(')
         {
             _position++;
-            var inner = ParseOr();
+            var inner = Nested(ParseOr);
             Expect(')');
             return inner;
         }
@@ -164,10 +208,10 @@ internal sealed class MetricMathParser
         if (c == '[')
         {
             _position++;
-            var items = new List<MathNode> { ParseOr() };
+            var items = new List<MathNode> { Nested(ParseOr) };
             while (TryRead(","))
             {
-                items.Add(ParseOr());
+                items.Add(Nested(ParseOr));
             }
 
             Expect(']');
@@ -194,7 +238,8 @@ internal sealed class MetricMathParser
 
         if (char.IsAsciiLetterUpper(c))
         {
-            return ParseFunction(ReadWord(), start);
+            var name = ReadWord();
+            return Nested(() => ParseFunction(name, start));
         }
 
         throw Error($"unexpected '{c}'; expected a number, an id, '(' or a function");

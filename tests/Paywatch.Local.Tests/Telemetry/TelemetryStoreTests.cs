@@ -33,7 +33,7 @@ public sealed class TelemetryStoreTests : IDisposable
         // The spec's Transaction-Types question, asked of the log group: the three transactions, and not the EMF lines.
         var result = logs.Query("filter ispresent(status) | stats count(*) as n by status | sort status");
         Assert.Equal([("APPROVED", "2"), ("FAILED", "1")], result.Rows.Select(r => (r[0].ToString(), r[1].ToString())));
-        Assert.True(File.ReadLines(logs.FilePath).Any(l => l.Contains("\"_aws\"", StringComparison.Ordinal)), "the EMF documents are log events too");
+        Assert.True(logs.SegmentPaths.SelectMany(File.ReadLines).Any(l => l.Contains("\"_aws\"", StringComparison.Ordinal)), "the EMF documents are log events too");
     }
 
     [Fact]

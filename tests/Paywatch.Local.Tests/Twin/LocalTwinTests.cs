@@ -95,7 +95,7 @@ public sealed class LocalTwinTests
 
     /// <summary>The transaction ids in the function's log group: one line per processed transaction.</summary>
     private static List<string> ProcessedIds(LocalTwin twin) =>
-        [.. File.ReadLines(twin.Logs.FilePath)
+        [.. twin.Logs.SegmentPaths.SelectMany(File.ReadLines)
             .Select(line => JsonDocument.Parse(line).RootElement)
             .Where(line => line.TryGetProperty("status", out _))
             .Select(line => line.GetProperty("transaction_id").GetString()!)];
