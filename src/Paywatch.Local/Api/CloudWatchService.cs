@@ -44,9 +44,11 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
             AwsJsonBody.String(r, "AlarmNamePrefix"),
             AwsJsonBody.Strings(r, "AlarmTypes"),
             AwsJsonBody.String(r, "StateValue"),
-            AwsJsonBody.String(r, "ActionPrefix"));
-        var selected = Select(filter);
-        return ValueTask.FromResult(AwsJsonBody.Write(w => Write(new JsonShapeWriter(w), selected, filter)));
+            AwsJsonBody.String(r, "ActionPrefix"),
+            AwsJsonBody.IntInRange(r, "MaxRecords", 1, 100, "ValidationError"),
+            AwsJsonBody.String(r, "NextToken"));
+        var (page, next) = Select(filter);
+        return ValueTask.FromResult(AwsJsonBody.Write(w => Write(new JsonShapeWriter(w), page, filter, next)));
     }
 
     public ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
@@ -62,14 +64,16 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
             parameters.GetValueOrDefault("AlarmNamePrefix"),
             Members(parameters, "AlarmTypes"),
             parameters.GetValueOrDefault("StateValue"),
-            parameters.GetValueOrDefault("ActionPrefix"));
-        var selected = Select(filter);
+            parameters.GetValueOrDefault("ActionPrefix"),
+            MaxRecords(parameters.GetValueOrDefault("MaxRecords")),
+            parameters.GetValueOrDefault("NextToken"));
+        var (page, next) = Select(filter);
         var output = new StringBuilder();
         using (var xml = XmlWriter.Create(output, new XmlWriterSettings { OmitXmlDeclaration = true }))
         {
             xml.WriteStartElement("DescribeAlarmsResponse", XmlNamespace);
             xml.WriteStartElement("DescribeAlarmsResult");
-            Write(new XmlShapeWriter(xml), selected, filter);
+            Write(new XmlShapeWriter(xml), page, filter, next);
             xml.WriteEndElement();
             xml.WriteStartElement("ResponseMetadata");
             xml.WriteElementString("RequestId", Guid.NewGuid().ToString());
@@ -80,27 +84,43 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
         return ValueTask.FromResult(output.ToString());
     }
 
-    private List<AlarmSnapshot> Select(Filter filter)
+    // MaxRecords is 1-100 and defaults to 50 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html);
+    // one page holds the alarms of every requested type, in the order the scheduler lists them.
+    private (List<AlarmSnapshot> Page, string? NextToken) Select(Filter filter)
     {
         if (filter.StateValue is { } state && !AlarmStateNames.TryParse(state, out _))
         {
             throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{state}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]");
         }
 
-        return
+        var types = Types(filter);
+        List<AlarmSnapshot> selected =
         [
             .. alarms.DescribeAlarms().Where(a =>
+                ((a.MetricAlarm is not null && types.Contains("MetricAlarm")) || (a.CompositeAlarm is not null && types.Contains("CompositeAlarm")))
+                &&
                 (filter.AlarmNames.Count == 0 || filter.AlarmNames.Contains(a.AlarmName))
                 && (filter.AlarmNamePrefix is null || a.AlarmName.StartsWith(filter.AlarmNamePrefix, StringComparison.Ordinal))
                 && (filter.StateValue is null || a.StateValue.ToApiName() == filter.StateValue)
                 && (filter.ActionPrefix is null || a.Actions.Alarm.Concat(a.Actions.Ok).Concat(a.Actions.InsufficientData).Any(x => x.StartsWith(filter.ActionPrefix, StringComparison.Ordinal)))),
         ];
+        var (page, next) = PageToken.Page(selected, filter.MaxRecords ?? 50, "DescribeAlarms", filter.NextToken, InvalidNextToken);
+        return ([.. page], next);
     }
 
-    private static void Write(IShapeWriter w, List<AlarmSnapshot> selected, Filter filter)
+    private static AwsServiceException InvalidNextToken() => new("InvalidNextToken", "The NextToken is not valid: pass back a NextToken this operation returned.");
+
+    // "If you omit this parameter, only metric alarms are returned, even if composite alarms exist."
+    private static IReadOnlyList<string> Types(Filter filter) => filter.AlarmTypes.Count == 0 ? ["MetricAlarm"] : filter.AlarmTypes;
+
+    private static int? MaxRecords(string? text) =>
+        text is null ? null
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 100 ? value
+        : throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{text}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and 100");
+
+    private static void Write(IShapeWriter w, List<AlarmSnapshot> selected, Filter filter, string? nextToken)
     {
-        // "If you omit this parameter, only metric alarms are returned, even if composite alarms exist."
-        var types = filter.AlarmTypes.Count == 0 ? ["MetricAlarm"] : filter.AlarmTypes;
+        var types = Types(filter);
         if (types.Contains("CompositeAlarm"))
         {
             w.StartList("CompositeAlarms");
@@ -128,6 +148,8 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
 
             w.EndList();
         }
+
+        w.String("NextToken", nextToken);
     }
 
     private static void Common(IShapeWriter w, AlarmSnapshot alarm)
@@ -239,5 +261,6 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
         return values;
     }
 
-    private sealed record Filter(IReadOnlyList<string> AlarmNames, string? AlarmNamePrefix, IReadOnlyList<string> AlarmTypes, string? StateValue, string? ActionPrefix);
+    private sealed record Filter(
+        IReadOnlyList<string> AlarmNames, string? AlarmNamePrefix, IReadOnlyList<string> AlarmTypes, string? StateValue, string? ActionPrefix, int? MaxRecords, string? NextToken);
 }

@@ -135,11 +135,15 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
     private byte[] ListRules(JsonElement request)
     {
         var prefix = AwsJsonBody.String(request, "NamePrefix") ?? "";
+        // Limit is 1-100 (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRules.html); without it
+        // the twin answers in pages of 100 as well, so a NextToken comes back whenever more rules remain.
+        var limit = AwsJsonBody.IntInRange(request, "Limit", 1, 100) ?? 100;
         var rules = RulesOf(AwsJsonBody.String(request, "EventBusName")).Where(r => r.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var (page, next) = PageToken.Page(rules, limit, "ListRules", AwsJsonBody.String(request, "NextToken"), InvalidNextToken);
         return AwsJsonBody.Write(w =>
         {
             w.WriteStartArray("Rules");
-            foreach (var rule in rules)
+            foreach (var rule in page)
             {
                 w.WriteStartObject();
                 WriteRule(w, rule);
@@ -147,8 +151,14 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
             }
 
             w.WriteEndArray();
+            if (next is not null)
+            {
+                w.WriteString("NextToken", next);
+            }
         });
     }
+
+    private static AwsServiceException InvalidNextToken() => new("ValidationException", "The NextToken is not valid: pass back a NextToken this operation returned.");
 
     private byte[] DescribeRule(JsonElement request)
     {
