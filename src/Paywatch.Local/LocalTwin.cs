@@ -154,7 +154,10 @@ public sealed class LocalTwin : IAsyncDisposable
             var cloudWatch = new CloudWatchService(alarms, metrics);
             server = Own(await AwsApiServer.StartAsync(
                 settings.Port,
-                [new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch],
+                [
+                    new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch,
+                    new CloudWatchLogsService([logs], configDirectory, settings.Environment, settings.Region, LocalTwinSettings.AccountId),
+                ],
                 [cloudWatch],
                 app =>
                 {

@@ -60,5 +60,18 @@ public sealed class LogStore : ILogWriter, IDisposable
         return run.Finish();
     }
 
+    /// <summary>Every line of the log group, oldest first, read as the lines are written: what the Logs API pages through.</summary>
+    public IEnumerable<string> ReadLines()
+    {
+        using var reader = new StreamReader(new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                yield return line;
+            }
+        }
+    }
+
     public void Dispose() => _file.Dispose();
 }
