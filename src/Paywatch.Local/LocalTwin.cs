@@ -4,6 +4,7 @@ using Paywatch.Core.Routing;
 using Paywatch.Local.Alarms;
 using Paywatch.Local.Api;
 using Paywatch.Local.Bus;
+using Paywatch.Local.Dashboards;
 using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
 using Paywatch.Local.Notifications;
@@ -151,7 +152,8 @@ public sealed class LocalTwin : IAsyncDisposable
                 Traces = traces,
             };
             AwsApiServer? server = null;
-            var cloudWatch = new CloudWatchService(alarms, metrics);
+            var cloudWatch = new CloudWatchService(
+                alarms, metrics, () => LocalDashboard.Load(configDirectory, settings) is { } dashboard ? [dashboard] : [], time);
             server = Own(await AwsApiServer.StartAsync(
                 settings.Port,
                 [

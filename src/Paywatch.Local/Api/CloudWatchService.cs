@@ -2,20 +2,25 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using Paywatch.Local.Alarms;
+using Paywatch.Local.Dashboards;
 using Paywatch.Monitoring.Alarms;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Api;
 
 /// <summary>
-/// CloudWatch's DescribeAlarms over the twin's alarms, in both protocols CloudWatch speaks: AWS JSON 1.0 (target
-/// prefix <c>GraniteServiceVersion20100801</c>) and the query protocol (SigV4 service <c>monitoring</c>, XML); and,
-/// over JSON 1.0, GetMetricStatistics from the twin's metric store.
+/// CloudWatch's DescribeAlarms over the twin's alarms, in the protocols CloudWatch speaks: AWS JSON 1.0 (target
+/// prefix <c>GraniteServiceVersion20100801</c>, and RPC v2 CBOR through <see cref="RpcV2CborEndpoint"/>) and the
+/// query protocol (SigV4 service <c>monitoring</c>, XML); and, over JSON 1.0 and CBOR, GetMetricStatistics,
+/// GetMetricData, ListMetrics and PutMetricData on the metric store, GetDashboard and ListDashboards, and
+/// DescribeAlarmHistory.
 /// The output is the MetricAlarms and CompositeAlarms of
 /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html; without AlarmTypes
 /// only metric alarms are returned, as CloudWatch does.
 /// </summary>
-public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metrics = null) : IAwsJsonService, IAwsQueryService
+public sealed class CloudWatchService(
+    AlarmScheduler alarms, MetricStore? metrics = null, Func<IReadOnlyList<LocalDashboard>>? dashboards = null, TimeProvider? time = null)
+    : IAwsJsonService, IAwsQueryService
 {
     public string TargetPrefix => "GraniteServiceVersion20100801";
 
@@ -29,9 +34,21 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
     {
         using var document = AwsJsonBody.Parse(requestBody);
         var r = document.RootElement;
-        if (operation == "GetMetricStatistics" && metrics is not null)
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        byte[]? answer = (operation, metrics, dashboards) switch
         {
-            return ValueTask.FromResult(MetricStatisticsQuery.Run(metrics, r));
+            ("GetMetricStatistics", { } store, _) => MetricStatisticsQuery.Run(store, r),
+            ("GetMetricData", { } store, _) => GetMetricDataQuery.Run(store, r, alarms.AccountId),
+            ("ListMetrics", { } store, _) => ListMetricsQuery.Run(store, r, now, alarms.AccountId),
+            ("PutMetricData", { } store, _) => PutMetricDataCommand.Run(store, r, now),
+            ("GetDashboard", _, { } list) => DashboardQuery.Get(list(), r, alarms.AccountId),
+            ("ListDashboards", _, { } list) => DashboardQuery.List(list(), r, alarms.AccountId),
+            ("DescribeAlarmHistory", _, _) => AlarmHistoryQuery.Run(alarms, r),
+            _ => null,
+        };
+        if (answer is not null)
+        {
+            return ValueTask.FromResult(answer);
         }
 
         if (operation != "DescribeAlarms")
@@ -56,7 +73,9 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
         ArgumentNullException.ThrowIfNull(parameters);
         if (action != "DescribeAlarms")
         {
-            throw new AwsServiceException("InvalidAction", $"The twin's CloudWatch does not support {action}.");
+            // The query protocol is kept for DescribeAlarms, which older SDKs call; the other operations are served
+            // over JSON 1.0 and RPC v2 CBOR, the protocols current SDKs and the AWS CLI speak to CloudWatch.
+            throw new AwsServiceException("InvalidAction", $"The twin's CloudWatch answers {action} over AWS JSON 1.0 and RPC v2 CBOR only; over the query protocol it answers DescribeAlarms.");
         }
 
         var filter = new Filter(
