@@ -160,7 +160,7 @@ public sealed class LocalTwin : IAsyncDisposable
                     new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch,
                     new CloudWatchLogsService([logs], configDirectory, settings.Environment, settings.Region, LocalTwinSettings.AccountId),
                 ],
-                [cloudWatch],
+                [cloudWatch, new SnsService([topic])],
                 app =>
                 {
                     RpcV2CborEndpoint.Map(app, [cloudWatch]);
