@@ -115,4 +115,25 @@ public sealed class EventBridgeServiceTests
 
     private static List<string> Names(System.Text.Json.JsonElement output) =>
         [.. output.GetProperty("Rules").EnumerateArray().Select(r => r.GetProperty("Name").GetString()!)];
+
+    /// <summary>https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListEventBuses.html: the default bus and the twin's.</summary>
+    [Fact]
+    public async Task The_AWS_CLI_lists_the_event_buses_a_page_at_a_time()
+    {
+        var time = TimeProvider.System;
+        await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
+        await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(new LocalEventBus(BusName, "local", [], topic, time))]);
+
+        var all = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses");
+        var first = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses", "--limit", "1");
+        var second = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses", "--limit", "1", "--next-token", first.GetProperty("NextToken").GetString()!);
+        var prefixed = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses", "--name-prefix", "paywatch");
+
+        Assert.Equal(["default", BusName], all.GetProperty("EventBuses").EnumerateArray().Select(b => b.GetProperty("Name").GetString()));
+        Assert.Equal("arn:aws:events:us-east-1:000000000000:event-bus/default", first.GetProperty("EventBuses")[0].GetProperty("Arn").GetString());
+        Assert.Single(first.GetProperty("EventBuses").EnumerateArray());
+        Assert.Equal([BusName], second.GetProperty("EventBuses").EnumerateArray().Select(b => b.GetProperty("Name").GetString()));
+        Assert.False(second.TryGetProperty("NextToken", out _));
+        Assert.Equal([BusName], prefixed.GetProperty("EventBuses").EnumerateArray().Select(b => b.GetProperty("Name").GetString()));
+    }
 }
