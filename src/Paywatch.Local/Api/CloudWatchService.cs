@@ -22,6 +22,13 @@ public sealed class CloudWatchService(
     AlarmScheduler alarms, MetricStore? metrics = null, Func<IReadOnlyList<LocalDashboard>>? dashboards = null, TimeProvider? time = null)
     : IAwsJsonService, IAwsQueryService
 {
+    // The typed members of CloudWatch's query-protocol requests, and the timestamps of its responses.
+    private static readonly QueryProtocolBridge QueryBridge = new(
+        new HashSet<string>(StringComparer.Ordinal) { "MaxRecords", "Period", "Value", "Values", "Counts", "StorageResolution", "MaxDatapoints", "SampleCount", "Sum", "Minimum", "Maximum" },
+        new HashSet<string>(StringComparer.Ordinal) { "ReturnData", "IncludeLinkedAccounts", "StrictEntityValidation" },
+        new HashSet<string>(StringComparer.Ordinal) { "Timestamp", "Timestamps", "LastModified" },
+        new HashSet<string>(StringComparer.Ordinal) { "ExtendedStatistics" });
+
     public string TargetPrefix => "GraniteServiceVersion20100801";
 
     public string JsonVersion => "1.0";
@@ -68,14 +75,22 @@ public sealed class CloudWatchService(
         return ValueTask.FromResult(AwsJsonBody.Write(w => Write(new JsonShapeWriter(w), page, filter, next)));
     }
 
-    public ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
+    public async ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (action != "DescribeAlarms")
         {
-            // The query protocol is kept for DescribeAlarms, which older SDKs call; the other operations are served
-            // over JSON 1.0 and RPC v2 CBOR, the protocols current SDKs and the AWS CLI speak to CloudWatch.
-            throw new AwsServiceException("InvalidAction", $"The twin's CloudWatch answers {action} over AWS JSON 1.0 and RPC v2 CBOR only; over the query protocol it answers DescribeAlarms.");
+            // The other operations are written once, for the JSON protocol; the query protocol reaches them through
+            // the bridge (CloudWatch's query and JSON protocols share one model).
+            try
+            {
+                var answer = await HandleAsync(action, QueryBridge.ToJson(parameters), cancellationToken).ConfigureAwait(false);
+                return QueryBridge.ToXml(action, answer, XmlNamespace);
+            }
+            catch (AwsServiceException e) when (e.ErrorType == "UnknownOperationException")
+            {
+                throw new AwsServiceException("InvalidAction", e.Message);
+            }
         }
 
         var filter = new Filter(
@@ -100,7 +115,7 @@ public sealed class CloudWatchService(
             xml.WriteEndElement();
         }
 
-        return ValueTask.FromResult(output.ToString());
+        return output.ToString();
     }
 
     // MaxRecords is 1-100 and defaults to 50 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html);

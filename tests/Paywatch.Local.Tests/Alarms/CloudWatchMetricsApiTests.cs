@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Xml.Linq;
 using Microsoft.Extensions.Time.Testing;
 using Paywatch.Local.Alarms;
 using Paywatch.Local.Api;
@@ -193,6 +194,59 @@ public sealed class CloudWatchMetricsApiTests : IAsyncDisposable
         Assert.Equal(
             ["paywatch-processing-health-local", "paywatch-system-capacity-local"],
             composites.GetProperty("AlarmHistoryItems").EnumerateArray().Select(i => i.GetProperty("AlarmName").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The query protocol (form parameters, XML with list members and ISO 8601 timestamps), as older SDKs send it,
+    /// reaches the same operations (https://smithy.io/2.0/aws/protocols/aws-query-protocol.html).
+    /// </summary>
+    [Fact]
+    public async Task The_query_protocol_puts_lists_and_reads_metrics_and_the_dashboard()
+    {
+        var put = await QueryAsync(
+            "Action=PutMetricData&Version=2010-08-01&Namespace=Test%2FCheckout"
+            + "&MetricData.member.1.MetricName=Requests&MetricData.member.1.Dimensions.member.1.Name=Service&MetricData.member.1.Dimensions.member.1.Value=api"
+            + "&MetricData.member.1.Timestamp=2026-11-26T11:58:10Z&MetricData.member.1.Value=4"
+            + "&MetricData.member.2.MetricName=Requests&MetricData.member.2.Dimensions.member.1.Name=Service&MetricData.member.2.Dimensions.member.1.Value=api"
+            + "&MetricData.member.2.Timestamp=2026-11-26T11:59:10Z&MetricData.member.2.Values.member.1=2&MetricData.member.2.Values.member.2=4");
+        var metrics = await QueryAsync("Action=ListMetrics&Version=2010-08-01&Namespace=Test%2FCheckout&Dimensions.member.1.Name=Service");
+        var data = await QueryAsync(
+            "Action=GetMetricData&Version=2010-08-01&StartTime=2026-11-26T11:50:00Z&EndTime=2026-11-26T12:00:00Z"
+            + "&MetricDataQueries.member.1.Id=requests&MetricDataQueries.member.1.MetricStat.Metric.Namespace=Test%2FCheckout"
+            + "&MetricDataQueries.member.1.MetricStat.Metric.MetricName=Requests&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name=Service"
+            + "&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value=api&MetricDataQueries.member.1.MetricStat.Period=60&MetricDataQueries.member.1.MetricStat.Stat=Sum");
+        var statistics = await QueryAsync(
+            "Action=GetMetricStatistics&Version=2010-08-01&Namespace=Test%2FCheckout&MetricName=Requests&Dimensions.member.1.Name=Service&Dimensions.member.1.Value=api"
+            + "&StartTime=2026-11-26T11:59:00Z&EndTime=2026-11-26T12:00:00Z&Period=60&Statistics.member.1=Sum&ExtendedStatistics.member.1=p100");
+        var dashboard = await QueryAsync("Action=GetDashboard&Version=2010-08-01&DashboardName=paywatch-local");
+        var unknown = await QueryAsync("Action=DeleteDashboards&Version=2010-08-01&DashboardNames.member.1=paywatch-local");
+
+        XNamespace ns = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+        Assert.NotNull(put.Root!.Element(ns + "PutMetricDataResult"));
+        Assert.Equal(["Requests"], metrics.Descendants(ns + "Metrics").Elements(ns + "member").Select(m => m.Element(ns + "MetricName")!.Value));
+        var result = Assert.Single(data.Descendants(ns + "MetricDataResults").Elements(ns + "member"));
+        Assert.Equal(["6", "4"], result.Element(ns + "Values")!.Elements(ns + "member").Select(v => v.Value));
+        Assert.Equal(["2026-11-26T11:59:00.000Z", "2026-11-26T11:58:00.000Z"], result.Element(ns + "Timestamps")!.Elements(ns + "member").Select(v => v.Value));
+        var datapoint = Assert.Single(statistics.Descendants(ns + "Datapoints").Elements(ns + "member"));
+        Assert.Equal("6", datapoint.Element(ns + "Sum")!.Value);
+        Assert.Equal("2026-11-26T11:59:00.000Z", datapoint.Element(ns + "Timestamp")!.Value);
+        var p100 = datapoint.Element(ns + "ExtendedStatistics")!.Element(ns + "entry")!;
+        Assert.Equal(("p100", 4.0), (p100.Element(ns + "key")!.Value, double.Parse(p100.Element(ns + "value")!.Value, CultureInfo.InvariantCulture)));
+        Assert.Equal("paywatch-local", dashboard.Descendants(ns + "DashboardName").Single().Value);
+        Assert.Equal("InvalidAction", unknown.Descendants(ns + "Code").Single().Value);
+    }
+
+    private async Task<XDocument> QueryAsync(string form)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, await UrlAsync())
+        {
+            Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = System.Net.Http.Headers.AuthenticationHeaderValue.Parse(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await http.SendAsync(request);
+        return XDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 
     private static double Epoch(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeSeconds();
