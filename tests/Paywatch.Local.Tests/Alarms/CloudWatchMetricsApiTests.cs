@@ -130,6 +130,24 @@ public sealed class CloudWatchMetricsApiTests : IAsyncDisposable
         Assert.Equal(2, recent.GetProperty("Metrics").GetArrayLength());
     }
 
+    /// <summary>ListMetrics answers 500 metrics a page (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).</summary>
+    [Fact]
+    public async Task ListMetrics_pages_500_metrics_at_a_time()
+    {
+        for (var i = 0; i < 501; i++)
+        {
+            _store.Put(new MetricKey(Namespace, "Requests", [new("Shard", $"shard-{i:D3}")]), _time.GetUtcNow(), 1);
+        }
+
+        var all = await AwsCli.JsonAsync(await UrlAsync(), "cloudwatch", "list-metrics", "--namespace", Namespace);
+        var firstPage = await AwsCli.JsonAsync(await UrlAsync(), "cloudwatch", "list-metrics", "--namespace", Namespace, "--max-items", "500");
+        var rest = await AwsCli.JsonAsync(await UrlAsync(), "cloudwatch", "list-metrics", "--namespace", Namespace, "--starting-token", firstPage.GetProperty("NextToken").GetString()!);
+
+        Assert.Equal(501, all.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Dimensions")[0].GetProperty("Value").GetString()).Distinct().Count());
+        Assert.Equal(500, firstPage.GetProperty("Metrics").GetArrayLength());
+        Assert.Equal("shard-500", Assert.Single(rest.GetProperty("Metrics").EnumerateArray()).GetProperty("Dimensions")[0].GetProperty("Value").GetString());
+    }
+
     [Theory]
     [InlineData("AWS/Lambda", """[{"MetricName":"M","Value":1}]""", "InvalidParameterValue")]
     [InlineData(Namespace, """[{"MetricName":"M","StatisticValues":{"SampleCount":2,"Sum":3,"Minimum":1,"Maximum":2}}]""", "InvalidParameterValue")]
