@@ -7,6 +7,7 @@ using Paywatch.Local.Alarms;
 using Paywatch.Local.Api;
 using Paywatch.Local.Bus;
 using Paywatch.Function;
+using Paywatch.Local.Dashboards;
 using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
 using Paywatch.Local.Notifications;
@@ -167,11 +168,15 @@ public sealed class LocalTwin : IAsyncDisposable
                 Traces = traces,
             };
             AwsApiServer? server = null;
-            var cloudWatch = new CloudWatchService(alarms, metrics);
+            var cloudWatch = new CloudWatchService(
+                alarms, metrics, () => LocalDashboard.Load(configDirectory, settings) is { } dashboard ? [dashboard] : [], time);
             server = Own(await AwsApiServer.StartAsync(
                 settings.Port,
-                [new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch],
-                [cloudWatch],
+                [
+                    new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch,
+                    new CloudWatchLogsService([logs], configDirectory, settings.Environment, settings.Region, LocalTwinSettings.AccountId),
+                ],
+                [cloudWatch, new SnsService([topic])],
                 app =>
                 {
                     RpcV2CborEndpoint.Map(app, [cloudWatch]);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Paywatch.Local;
+using Paywatch.Local.Dashboards;
 using Paywatch.Monitoring;
 using Paywatch.Monitoring.Dashboards;
 using Paywatch.Monitoring.MetricMath;
@@ -20,11 +21,11 @@ internal static class DashboardEndpoints
     {
         app.MapGet("/api/dashboard", () => WebJson.Guard(() =>
         {
-            var config = new ConfigDirectory(configDirectory);
-            var text = ConfigTemplate.Fill(File.ReadAllText(config.PathOf("dashboard/dashboard.json")), twin.Settings.TemplateValues);
-            using var body = JsonDocument.Parse(text);
-            // Named as infra/main.tf names it (local.dashboard_name).
-            return Task.FromResult(WebJson.Ok(new { name = $"paywatch-{twin.Settings.Environment}", body = body.RootElement.Clone() }));
+            // The same filled body and name GetDashboard serves (LocalDashboard).
+            var dashboard = LocalDashboard.Load(configDirectory, twin.Settings)
+                ?? throw new FileNotFoundException("config/ has no dashboard/dashboard.json.");
+            using var body = JsonDocument.Parse(dashboard.DashboardBody);
+            return Task.FromResult(WebJson.Ok(new { name = dashboard.DashboardName, body = body.RootElement.Clone() }));
         }));
 
         app.MapPost("/api/widgets/metric", (HttpRequest request) => WebJson.Guard(async () =>

@@ -2,21 +2,33 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using Paywatch.Local.Alarms;
+using Paywatch.Local.Dashboards;
 using Paywatch.Monitoring.Alarms;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Api;
 
 /// <summary>
-/// CloudWatch's DescribeAlarms over the twin's alarms, in both protocols CloudWatch speaks: AWS JSON 1.0 (target
-/// prefix <c>GraniteServiceVersion20100801</c>) and the query protocol (SigV4 service <c>monitoring</c>, XML); and,
-/// over JSON 1.0, GetMetricStatistics from the twin's metric store.
+/// CloudWatch's DescribeAlarms over the twin's alarms, in the protocols CloudWatch speaks: AWS JSON 1.0 (target
+/// prefix <c>GraniteServiceVersion20100801</c>, and RPC v2 CBOR through <see cref="RpcV2CborEndpoint"/>) and the
+/// query protocol (SigV4 service <c>monitoring</c>, XML); and, over JSON 1.0 and CBOR, GetMetricStatistics,
+/// GetMetricData, ListMetrics and PutMetricData on the metric store, GetDashboard and ListDashboards, and
+/// DescribeAlarmHistory.
 /// The output is the MetricAlarms and CompositeAlarms of
 /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html; without AlarmTypes
 /// only metric alarms are returned, as CloudWatch does.
 /// </summary>
-public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metrics = null) : IAwsJsonService, IAwsQueryService
+public sealed class CloudWatchService(
+    AlarmScheduler alarms, MetricStore? metrics = null, Func<IReadOnlyList<LocalDashboard>>? dashboards = null, TimeProvider? time = null)
+    : IAwsJsonService, IAwsQueryService
 {
+    // The typed members of CloudWatch's query-protocol requests, and the timestamps of its responses.
+    private static readonly QueryProtocolBridge QueryBridge = new(
+        new HashSet<string>(StringComparer.Ordinal) { "MaxRecords", "Period", "Value", "Values", "Counts", "StorageResolution", "MaxDatapoints", "SampleCount", "Sum", "Minimum", "Maximum" },
+        new HashSet<string>(StringComparer.Ordinal) { "ReturnData", "IncludeLinkedAccounts", "StrictEntityValidation" },
+        new HashSet<string>(StringComparer.Ordinal) { "Timestamp", "Timestamps", "LastModified" },
+        new HashSet<string>(StringComparer.Ordinal) { "ExtendedStatistics" });
+
     public string TargetPrefix => "GraniteServiceVersion20100801";
 
     public string JsonVersion => "1.0";
@@ -29,9 +41,21 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
     {
         using var document = AwsJsonBody.Parse(requestBody);
         var r = document.RootElement;
-        if (operation == "GetMetricStatistics" && metrics is not null)
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        byte[]? answer = (operation, metrics, dashboards) switch
         {
-            return ValueTask.FromResult(MetricStatisticsQuery.Run(metrics, r));
+            ("GetMetricStatistics", { } store, _) => MetricStatisticsQuery.Run(store, r),
+            ("GetMetricData", { } store, _) => GetMetricDataQuery.Run(store, r, alarms.AccountId),
+            ("ListMetrics", { } store, _) => ListMetricsQuery.Run(store, r, now, alarms.AccountId),
+            ("PutMetricData", { } store, _) => PutMetricDataCommand.Run(store, r, now),
+            ("GetDashboard", _, { } list) => DashboardQuery.Get(list(), r, alarms.AccountId),
+            ("ListDashboards", _, { } list) => DashboardQuery.List(list(), r, alarms.AccountId),
+            ("DescribeAlarmHistory", _, _) => AlarmHistoryQuery.Run(alarms, r),
+            _ => null,
+        };
+        if (answer is not null)
+        {
+            return ValueTask.FromResult(answer);
         }
 
         if (operation != "DescribeAlarms")
@@ -44,17 +68,29 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
             AwsJsonBody.String(r, "AlarmNamePrefix"),
             AwsJsonBody.Strings(r, "AlarmTypes"),
             AwsJsonBody.String(r, "StateValue"),
-            AwsJsonBody.String(r, "ActionPrefix"));
-        var selected = Select(filter);
-        return ValueTask.FromResult(AwsJsonBody.Write(w => Write(new JsonShapeWriter(w), selected, filter)));
+            AwsJsonBody.String(r, "ActionPrefix"),
+            AwsJsonBody.IntInRange(r, "MaxRecords", 1, 100, "ValidationError"),
+            AwsJsonBody.String(r, "NextToken"));
+        var (page, next) = Select(filter);
+        return ValueTask.FromResult(AwsJsonBody.Write(w => Write(new JsonShapeWriter(w), page, filter, next)));
     }
 
-    public ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
+    public async ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (action != "DescribeAlarms")
         {
-            throw new AwsServiceException("InvalidAction", $"The twin's CloudWatch does not support {action}.");
+            // The other operations are written once, for the JSON protocol; the query protocol reaches them through
+            // the bridge (CloudWatch's query and JSON protocols share one model).
+            try
+            {
+                var answer = await HandleAsync(action, QueryBridge.ToJson(parameters), cancellationToken).ConfigureAwait(false);
+                return QueryBridge.ToXml(action, answer, XmlNamespace);
+            }
+            catch (AwsServiceException e) when (e.ErrorType == "UnknownOperationException")
+            {
+                throw new AwsServiceException("InvalidAction", e.Message);
+            }
         }
 
         var filter = new Filter(
@@ -62,14 +98,16 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
             parameters.GetValueOrDefault("AlarmNamePrefix"),
             Members(parameters, "AlarmTypes"),
             parameters.GetValueOrDefault("StateValue"),
-            parameters.GetValueOrDefault("ActionPrefix"));
-        var selected = Select(filter);
+            parameters.GetValueOrDefault("ActionPrefix"),
+            MaxRecords(parameters.GetValueOrDefault("MaxRecords")),
+            parameters.GetValueOrDefault("NextToken"));
+        var (page, next) = Select(filter);
         var output = new StringBuilder();
         using (var xml = XmlWriter.Create(output, new XmlWriterSettings { OmitXmlDeclaration = true }))
         {
             xml.WriteStartElement("DescribeAlarmsResponse", XmlNamespace);
             xml.WriteStartElement("DescribeAlarmsResult");
-            Write(new XmlShapeWriter(xml), selected, filter);
+            Write(new XmlShapeWriter(xml), page, filter, next);
             xml.WriteEndElement();
             xml.WriteStartElement("ResponseMetadata");
             xml.WriteElementString("RequestId", Guid.NewGuid().ToString());
@@ -77,30 +115,46 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
             xml.WriteEndElement();
         }
 
-        return ValueTask.FromResult(output.ToString());
+        return output.ToString();
     }
 
-    private List<AlarmSnapshot> Select(Filter filter)
+    // MaxRecords is 1-100 and defaults to 50 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html);
+    // one page holds the alarms of every requested type, in the order the scheduler lists them.
+    private (List<AlarmSnapshot> Page, string? NextToken) Select(Filter filter)
     {
         if (filter.StateValue is { } state && !AlarmStateNames.TryParse(state, out _))
         {
             throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{state}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]");
         }
 
-        return
+        var types = Types(filter);
+        List<AlarmSnapshot> selected =
         [
             .. alarms.DescribeAlarms().Where(a =>
+                ((a.MetricAlarm is not null && types.Contains("MetricAlarm")) || (a.CompositeAlarm is not null && types.Contains("CompositeAlarm")))
+                &&
                 (filter.AlarmNames.Count == 0 || filter.AlarmNames.Contains(a.AlarmName))
                 && (filter.AlarmNamePrefix is null || a.AlarmName.StartsWith(filter.AlarmNamePrefix, StringComparison.Ordinal))
                 && (filter.StateValue is null || a.StateValue.ToApiName() == filter.StateValue)
                 && (filter.ActionPrefix is null || a.Actions.Alarm.Concat(a.Actions.Ok).Concat(a.Actions.InsufficientData).Any(x => x.StartsWith(filter.ActionPrefix, StringComparison.Ordinal)))),
         ];
+        var (page, next) = PageToken.Page(selected, filter.MaxRecords ?? 50, "DescribeAlarms", filter.NextToken, InvalidNextToken);
+        return ([.. page], next);
     }
 
-    private static void Write(IShapeWriter w, List<AlarmSnapshot> selected, Filter filter)
+    private static AwsServiceException InvalidNextToken() => new("InvalidNextToken", "The NextToken is not valid: pass back a NextToken this operation returned.");
+
+    // "If you omit this parameter, only metric alarms are returned, even if composite alarms exist."
+    private static IReadOnlyList<string> Types(Filter filter) => filter.AlarmTypes.Count == 0 ? ["MetricAlarm"] : filter.AlarmTypes;
+
+    private static int? MaxRecords(string? text) =>
+        text is null ? null
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 100 ? value
+        : throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{text}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and 100");
+
+    private static void Write(IShapeWriter w, List<AlarmSnapshot> selected, Filter filter, string? nextToken)
     {
-        // "If you omit this parameter, only metric alarms are returned, even if composite alarms exist."
-        var types = filter.AlarmTypes.Count == 0 ? ["MetricAlarm"] : filter.AlarmTypes;
+        var types = Types(filter);
         if (types.Contains("CompositeAlarm"))
         {
             w.StartList("CompositeAlarms");
@@ -128,6 +182,8 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
 
             w.EndList();
         }
+
+        w.String("NextToken", nextToken);
     }
 
     private static void Common(IShapeWriter w, AlarmSnapshot alarm)
@@ -239,5 +295,6 @@ public sealed class CloudWatchService(AlarmScheduler alarms, MetricStore? metric
         return values;
     }
 
-    private sealed record Filter(IReadOnlyList<string> AlarmNames, string? AlarmNamePrefix, IReadOnlyList<string> AlarmTypes, string? StateValue, string? ActionPrefix);
+    private sealed record Filter(
+        IReadOnlyList<string> AlarmNames, string? AlarmNamePrefix, IReadOnlyList<string> AlarmTypes, string? StateValue, string? ActionPrefix, int? MaxRecords, string? NextToken);
 }

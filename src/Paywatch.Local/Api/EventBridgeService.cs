@@ -6,8 +6,8 @@ namespace Paywatch.Local.Api;
 
 /// <summary>
 /// EventBridge over AWS JSON 1.1 (target prefix <c>AWSEvents</c>) for the twin's bus: PutEvents (so the Lambda
-/// binary, pointed here with AWS_ENDPOINT_URL, publishes into the bus), TestEventPattern, ListRules, DescribeRule
-/// and ListTargetsByRule (https://docs.aws.amazon.com/eventbridge/latest/APIReference/).
+/// binary, pointed here with AWS_ENDPOINT_URL, publishes into the bus), TestEventPattern, ListRules, DescribeRule,
+/// ListTargetsByRule and ListEventBuses (https://docs.aws.amazon.com/eventbridge/latest/APIReference/).
 /// </summary>
 public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
 {
@@ -30,6 +30,7 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
             "ListRules" => ListRules(request),
             "DescribeRule" => DescribeRule(request),
             "ListTargetsByRule" => ListTargetsByRule(request),
+            "ListEventBuses" => ListEventBuses(request),
             _ => throw new AwsServiceException("UnknownOperationException", $"The twin's EventBridge does not support {operation}."),
         });
     }
@@ -135,11 +136,15 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
     private byte[] ListRules(JsonElement request)
     {
         var prefix = AwsJsonBody.String(request, "NamePrefix") ?? "";
+        // Limit is 1-100 (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRules.html); without it
+        // the twin answers in pages of 100 as well, so a NextToken comes back whenever more rules remain.
+        var limit = AwsJsonBody.IntInRange(request, "Limit", 1, 100) ?? 100;
         var rules = RulesOf(AwsJsonBody.String(request, "EventBusName")).Where(r => r.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var (page, next) = PageToken.Page(rules, limit, "ListRules", AwsJsonBody.String(request, "NextToken"), InvalidNextToken);
         return AwsJsonBody.Write(w =>
         {
             w.WriteStartArray("Rules");
-            foreach (var rule in rules)
+            foreach (var rule in page)
             {
                 w.WriteStartObject();
                 WriteRule(w, rule);
@@ -147,6 +152,45 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
             }
 
             w.WriteEndArray();
+            if (next is not null)
+            {
+                w.WriteString("NextToken", next);
+            }
+        });
+    }
+
+    private static AwsServiceException InvalidNextToken() => new("ValidationException", "The NextToken is not valid: pass back a NextToken this operation returned.");
+
+    /// <summary>
+    /// ListEventBuses (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListEventBuses.html): the
+    /// account's default bus and the twin's bus, by name, Limit (1-100) to a page.
+    /// </summary>
+    private byte[] ListEventBuses(JsonElement request)
+    {
+        var prefix = AwsJsonBody.String(request, "NamePrefix") ?? "";
+        var limit = AwsJsonBody.IntInRange(request, "Limit", 1, 100) ?? 100;
+        var defaultArn = $"arn:aws:events:{bus.Region}:{bus.AccountId}:event-bus/{DefaultBusName}";
+        var buses = new[] { (Name: DefaultBusName, Arn: defaultArn), (Name: bus.EventBusName, Arn: bus.EventBusArn) }
+            .Where(b => b.Name.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(b => b.Name, StringComparer.Ordinal)
+            .ToList();
+        var (page, next) = PageToken.Page(buses, limit, "ListEventBuses", AwsJsonBody.String(request, "NextToken"), InvalidNextToken);
+        return AwsJsonBody.Write(w =>
+        {
+            w.WriteStartArray("EventBuses");
+            foreach (var (name, arn) in page)
+            {
+                w.WriteStartObject();
+                w.WriteString("Name", name);
+                w.WriteString("Arn", arn);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            if (next is not null)
+            {
+                w.WriteString("NextToken", next);
+            }
         });
     }
 

@@ -10,6 +10,7 @@ namespace Paywatch.Local.Api;
 /// <see cref="DurableStream"/>s: ListStreams, ListShards, DescribeStream, DescribeStreamSummary, PutRecord, PutRecords,
 /// GetShardIterator and GetRecords, with the request and response shapes, limits and errors of the Kinesis API
 /// Reference (https://docs.aws.amazon.com/kinesis/latest/APIReference/). Streams are named by StreamName or StreamARN.
+/// ListStreamConsumers and DescribeStreamConsumer answer as for a stream with no enhanced fan-out consumers.
 /// </summary>
 public sealed class KinesisService : IAwsJsonService
 {
@@ -95,6 +96,12 @@ public sealed class KinesisService : IAwsJsonService
                 case "GetRecords":
                     GetRecords(request, writer);
                     break;
+                case "ListStreamConsumers":
+                    ListStreamConsumers(request, writer);
+                    break;
+                case "DescribeStreamConsumer":
+                    DescribeStreamConsumer(request);
+                    break;
                 default:
                     throw new AwsServiceException("UnknownOperationException", $"The twin's Kinesis does not support {operation}.");
             }
@@ -103,6 +110,40 @@ public sealed class KinesisService : IAwsJsonService
         }
 
         return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// ListStreamConsumers (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_ListStreamConsumers.html): the
+    /// twin registers no enhanced fan-out consumers (RegisterStreamConsumer is not served), so every stream has none.
+    /// </summary>
+    private void ListStreamConsumers(JsonElement request, Utf8JsonWriter writer)
+    {
+        var arn = OptionalString(request, "StreamARN") ?? throw InvalidArgument("StreamARN is required.");
+        _ = OptionalInt(request, "MaxResults", "maxResults", 1, 10_000);
+        _ = _streams.Values.FirstOrDefault(s => s.StreamArn == arn) ?? throw new AwsServiceException("ResourceNotFoundException", $"Stream {arn} not found.");
+        if (OptionalString(request, "NextToken") is { } token)
+        {
+            // No page ever has a next one, so no token is one the twin issued.
+            throw InvalidArgument($"NextToken {token} is not valid: the twin issued no NextToken for this stream's consumers.");
+        }
+
+        writer.WriteStartArray("Consumers");
+        writer.WriteEndArray();
+    }
+
+    /// <summary>DescribeStreamConsumer: no consumer is registered, so any one named is ResourceNotFoundException, as AWS answers.</summary>
+    private void DescribeStreamConsumer(JsonElement request)
+    {
+        var consumerArn = OptionalString(request, "ConsumerARN");
+        var streamArn = OptionalString(request, "StreamARN") ?? consumerArn?.Split("/consumer/", 2)[0];
+        var consumerName = OptionalString(request, "ConsumerName") ?? consumerArn?.Split("/consumer/", 2).ElementAtOrDefault(1)?.Split(':')[0];
+        if (streamArn is null || consumerName is null)
+        {
+            throw InvalidArgument("Either ConsumerARN, or StreamARN and ConsumerName, should be provided.");
+        }
+
+        var stream = _streams.Values.FirstOrDefault(s => s.StreamArn == streamArn) ?? throw new AwsServiceException("ResourceNotFoundException", $"Stream {streamArn} not found.");
+        throw new AwsServiceException("ResourceNotFoundException", $"Consumer {consumerName} under stream {stream.StreamName} under account {stream.Options.AccountId} not found.");
     }
 
     private void ListStreams(JsonElement request, Utf8JsonWriter writer)

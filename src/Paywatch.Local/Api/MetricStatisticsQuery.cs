@@ -21,7 +21,9 @@ internal static class MetricStatisticsQuery
             : [];
         var start = Timestamp(request, "StartTime");
         var end = Timestamp(request, "EndTime");
-        var period = TimeSpan.FromSeconds(AwsJsonBody.Int(request, "Period") ?? throw new AwsServiceException("MissingParameter", "The parameter Period is required."));
+        var period = TimeSpan.FromSeconds(ValidPeriod(AwsJsonBody.Int(request, "Period") ?? throw new AwsServiceException("MissingParameter", "The parameter Period is required.")));
+        CheckRange(start, end, period);
+        RejectUnit(request);
         var statistics = AwsJsonBody.Strings(request, "Statistics").Concat(AwsJsonBody.Strings(request, "ExtendedStatistics")).ToList();
         if (statistics.Count == 0)
         {
@@ -92,8 +94,46 @@ internal static class MetricStatisticsQuery
         });
     }
 
+    /// <summary>
+    /// A period CloudWatch's storage can answer: 1, 5, 10, 20, 30 or 60 seconds (high-resolution metrics) or a
+    /// multiple of 60 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html, Period).
+    /// </summary>
+    public static int ValidPeriod(int seconds, string member = "Period") =>
+        seconds is 1 or 5 or 10 or 20 or 30 || (seconds >= 60 && seconds % 60 == 0)
+            ? seconds
+            : throw new AwsServiceException("InvalidParameterValue", $"The parameter {member} must be 1, 5, 10, 20, 30, 60 or a multiple of 60; {seconds} is none of these.");
+
+    /// <summary>
+    /// "If you request more than 1,440 data points, CloudWatch returns an error": InvalidParameterCombination, with the
+    /// number of periods the range spans.
+    /// </summary>
+    private static void CheckRange(DateTimeOffset start, DateTimeOffset end, TimeSpan period)
+    {
+        if (start >= end)
+        {
+            throw new AwsServiceException("InvalidParameterValue", "The parameter StartTime must be less than the parameter EndTime.");
+        }
+
+        var datapoints = (long)Math.Ceiling((end - start).TotalSeconds / period.TotalSeconds);
+        if (datapoints > 1440)
+        {
+            throw new AwsServiceException(
+                "InvalidParameterCombination",
+                $"You have requested up to {datapoints} datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.");
+        }
+    }
+
+    /// <summary>The twin's metric store keeps no units, so a Unit filter could not be honoured: it is refused, not ignored.</summary>
+    internal static void RejectUnit(JsonElement request, string member = "Unit")
+    {
+        if (request.TryGetProperty(member, out var unit) && unit.ValueKind == JsonValueKind.String && unit.GetString() != "None")
+        {
+            throw new AwsServiceException("InvalidParameterValue", $"The twin's metric store keeps no units: {member} '{unit.GetString()}' is not supported (leave it out).");
+        }
+    }
+
     /// <summary>AWS JSON timestamps are epoch seconds; the CLI may also send ISO 8601 text.</summary>
-    private static DateTimeOffset Timestamp(JsonElement request, string member)
+    internal static DateTimeOffset Timestamp(JsonElement request, string member)
     {
         if (!request.TryGetProperty(member, out var value))
         {

@@ -6,7 +6,8 @@ namespace Paywatch.Local.Api;
 
 /// <summary>
 /// SQS over the AWS JSON 1.0 protocol (target prefix <c>AmazonSQS</c>, as current SDKs and botocore send it) for the
-/// twin's queues: GetQueueUrl, ListQueues, SendMessage, ReceiveMessage, DeleteMessage, GetQueueAttributes
+/// twin's queues: GetQueueUrl, ListQueues, SendMessage (with DelaySeconds and MessageAttributes), ReceiveMessage,
+/// DeleteMessage, ChangeMessageVisibility, PurgeQueue, GetQueueAttributes
 /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/). Queue URLs point at this endpoint
 /// (<c>{endpoint}{account}/{name}</c>) because SDKs may send a queue's requests to its URL.
 /// </summary>
@@ -19,6 +20,9 @@ public sealed class SqsService : IAwsJsonService
         "LastModifiedTimestamp", "QueueArn", "VisibilityTimeout", "MessageRetentionPeriod", "MaximumMessageSize", "DelaySeconds",
         "ReceiveMessageWaitTimeSeconds",
     ];
+
+    /// <summary>256 KiB, body and attributes together, as infra/sqs.tf leaves it.</summary>
+    private const int MaximumMessageSize = 262_144;
 
     private readonly Dictionary<string, DurableQueue> _queues;
     private readonly Func<Uri> _endpoint;
@@ -54,6 +58,8 @@ public sealed class SqsService : IAwsJsonService
             "SendMessage" => SendMessage(request),
             "ReceiveMessage" => await ReceiveMessageAsync(request, cancellationToken).ConfigureAwait(false),
             "DeleteMessage" => DeleteMessage(request),
+            "ChangeMessageVisibility" => ChangeMessageVisibility(request),
+            "PurgeQueue" => PurgeQueue(request),
             "GetQueueAttributes" => GetQueueAttributes(request),
             _ => throw new AwsServiceException("UnsupportedOperation", $"The twin's SQS does not support {operation}."),
         };
@@ -85,10 +91,42 @@ public sealed class SqsService : IAwsJsonService
     {
         var queue = QueueOf(request);
         var body = AwsJsonBody.RequiredString(request, "MessageBody", "MissingParameter");
-        var (id, md5) = queue.SendMessage(body);
+        // Members of FIFO queues and of system attributes the twin does not keep: refused, never silently dropped.
+        foreach (var unsupported in (string[])["MessageGroupId", "MessageDeduplicationId"])
+        {
+            if (request.TryGetProperty(unsupported, out _))
+            {
+                throw new AwsServiceException("InvalidParameterValue", $"The request includes parameter {unsupported}, which is not valid for this queue type (a standard queue).");
+            }
+        }
+
+        if (request.TryGetProperty("MessageSystemAttributes", out _))
+        {
+            throw new AwsServiceException("InvalidParameterValue", "The twin's SQS does not keep MessageSystemAttributes (AWSTraceHeader): leave them out.");
+        }
+
+        // DelaySeconds is 0-900 (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html).
+        var delay = AwsJsonBody.Int(request, "DelaySeconds") ?? 0;
+        if (delay is < 0 or > 900)
+        {
+            throw new AwsServiceException("InvalidParameterValue", $"Value {delay} for parameter DelaySeconds is invalid. Reason: must be >= 0 and <= 900.");
+        }
+
+        var attributes = SqsMessageAttributes.Read(request);
+        if (SqsMessageAttributes.Size(body, attributes) > MaximumMessageSize)
+        {
+            throw new AwsServiceException("InvalidParameterValue", $"One or more parameters are invalid. Reason: Message must be shorter than {MaximumMessageSize} bytes.");
+        }
+
+        var (id, md5, md5OfAttributes) = queue.SendMessage(body, TimeSpan.FromSeconds(delay), attributes);
         return AwsJsonBody.Write(w =>
         {
             w.WriteString("MD5OfMessageBody", md5);
+            if (md5OfAttributes is not null)
+            {
+                w.WriteString("MD5OfMessageAttributes", md5OfAttributes);
+            }
+
             w.WriteString("MessageId", id);
         });
     }
@@ -111,6 +149,7 @@ public sealed class SqsService : IAwsJsonService
         var visibility = AwsJsonBody.Int(request, "VisibilityTimeout") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         var requested = AwsJsonBody.Strings(request, "AttributeNames").Concat(AwsJsonBody.Strings(request, "MessageSystemAttributeNames")).ToHashSet(StringComparer.Ordinal);
         var attributes = requested.Contains("All") ? MessageSystemAttributes : [.. MessageSystemAttributes.Where(requested.Contains)];
+        var attributeNames = AwsJsonBody.Strings(request, "MessageAttributeNames");
         var messages = await queue.ReceiveMessageAsync(max, visibility, TimeSpan.FromSeconds(wait), cancellationToken).ConfigureAwait(false);
         return AwsJsonBody.Write(w =>
         {
@@ -127,6 +166,7 @@ public sealed class SqsService : IAwsJsonService
                 w.WriteString("ReceiptHandle", message.ReceiptHandle);
                 w.WriteString("MD5OfBody", message.Md5OfBody);
                 w.WriteString("Body", message.Body);
+                SqsMessageAttributes.Write(w, SqsMessageAttributes.Select(message.MessageAttributes, attributeNames));
                 if (attributes.Length > 0)
                 {
                     w.WriteStartObject("Attributes");
@@ -167,6 +207,48 @@ public sealed class SqsService : IAwsJsonService
         return AwsJsonBody.Write(_ => { });
     }
 
+    private byte[] ChangeMessageVisibility(JsonElement request)
+    {
+        var queue = QueueOf(request);
+        var handle = AwsJsonBody.RequiredString(request, "ReceiptHandle", "MissingParameter");
+        // 0 to 43,200 seconds (12 hours), counted from now.
+        var seconds = AwsJsonBody.Int(request, "VisibilityTimeout") ?? throw new AwsServiceException("MissingParameter", "The request must contain the parameter VisibilityTimeout.");
+        if (seconds is < 0 or > 43_200)
+        {
+            throw new AwsServiceException("InvalidParameterValue", $"Value {seconds} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.");
+        }
+
+        try
+        {
+            queue.ChangeMessageVisibility(handle, TimeSpan.FromSeconds(seconds));
+        }
+        catch (ReceiptHandleIsInvalidException e)
+        {
+            throw new AwsServiceException("ReceiptHandleIsInvalid", e.Message);
+        }
+        catch (MessageNotInflightException e)
+        {
+            throw new AwsServiceException("MessageNotInflight", e.Message);
+        }
+
+        return AwsJsonBody.Write(_ => { });
+    }
+
+    private byte[] PurgeQueue(JsonElement request)
+    {
+        var queue = QueueOf(request);
+        try
+        {
+            queue.PurgeQueue();
+        }
+        catch (PurgeQueueInProgressException e)
+        {
+            throw new AwsServiceException("PurgeQueueInProgress", e.Message);
+        }
+
+        return AwsJsonBody.Write(_ => { });
+    }
+
     private byte[] GetQueueAttributes(JsonElement request)
     {
         var queue = QueueOf(request);
@@ -198,8 +280,9 @@ public sealed class SqsService : IAwsJsonService
                     "QueueArn" => a.QueueArn,
                     "VisibilityTimeout" => Text((long)a.VisibilityTimeout.TotalSeconds),
                     "MessageRetentionPeriod" => Text((long)a.MessageRetentionPeriod.TotalSeconds),
-                    "MaximumMessageSize" => "262144",
-                    _ => "0", // ApproximateNumberOfMessagesDelayed, DelaySeconds, ReceiveMessageWaitTimeSeconds: no delays here.
+                    "MaximumMessageSize" => Text(MaximumMessageSize),
+                    "ApproximateNumberOfMessagesDelayed" => Text(a.ApproximateNumberOfMessagesDelayed),
+                    _ => "0", // DelaySeconds, ReceiveMessageWaitTimeSeconds: the queue's defaults (delays are per message).
                 });
             }
 

@@ -5,6 +5,8 @@ public sealed class ConsoleSubscription(TextWriter output) : ITopicSubscription
 {
     public string Protocol => "console";
 
+    public string Endpoint => "console";
+
     public async Task DeliverAsync(TopicNotification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);

@@ -14,6 +14,8 @@ public sealed class EmailSubscription(SmtpSettings settings) : ITopicSubscriptio
 
     public string Protocol => "email";
 
+    public string Endpoint => settings.To;
+
     public async Task DeliverAsync(TopicNotification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);

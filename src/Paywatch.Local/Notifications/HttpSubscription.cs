@@ -14,6 +14,8 @@ public sealed class HttpSubscription(HttpClient http, Uri endpoint) : ITopicSubs
 
     public Uri Endpoint => endpoint;
 
+    string ITopicSubscription.Endpoint => endpoint.ToString();
+
     public async Task DeliverAsync(TopicNotification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);

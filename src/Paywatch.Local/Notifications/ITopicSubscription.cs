@@ -9,6 +9,9 @@ public interface ITopicSubscription
     /// <summary>The SNS protocol it stands for (<c>http</c>, <c>email</c>, ...) or the twin's own (<c>console</c>, <c>file</c>).</summary>
     string Protocol { get; }
 
+    /// <summary>Where it delivers, as ListSubscriptions shows a subscription's endpoint (a URL, an address, a file).</summary>
+    string Endpoint => "";
+
     /// <summary>Delivers one notification; throws when delivery failed (the topic counts it and goes on).</summary>
     Task DeliverAsync(TopicNotification notification, CancellationToken cancellationToken);
 }

@@ -23,6 +23,8 @@ public sealed class JsonLinesFileSubscription : ITopicSubscription, IDisposable
 
     public string Protocol => "file";
 
+    public string Endpoint => Path;
+
     public async Task DeliverAsync(TopicNotification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);

@@ -13,7 +13,9 @@ namespace Paywatch.Local.Queues;
 /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html): a
 /// received message is hidden for the visibility timeout and comes back if not deleted in time; each receive gets a
 /// new receipt handle, and only the latest one deletes. Visibility and receive counts live in memory: after a
-/// restart every message is visible again, which at-least-once delivery allows.
+/// restart every message is visible again, which at-least-once delivery allows. A message sent with a delay is
+/// hidden until its delay has passed, restart or not (the delay is kept in the file), and message attributes are
+/// kept with the body.
 /// </summary>
 /// <remarks>
 /// The file is JSON lines, one per send (<c>{"op":"send",...}</c>) and per delete (<c>{"op":"delete","id":...}</c>);
@@ -39,6 +41,7 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _deletesSinceCompaction;
     private DateTimeOffset _lastModified;
+    private DateTimeOffset? _lastPurge;
 
     /// <param name="queueName">The queue's name, e.g. <c>transaction-processor-dlq-local</c>.</param>
     /// <param name="directory">The data folder; the queue is the file <c>{directory}/{queueName}.jsonl</c>.</param>
@@ -108,8 +111,23 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
     /// <summary>Stores a message durably (written and fsynced) and returns its id and the MD5 of its body.</summary>
     public (string MessageId, string Md5OfMessageBody) SendMessage(string body)
     {
+        var (id, md5, _) = SendMessage(body, TimeSpan.Zero, new Dictionary<string, MessageAttributeValue>());
+        return (id, md5);
+    }
+
+    /// <summary>
+    /// SendMessage with DelaySeconds and MessageAttributes: the message is stored durably at once and first
+    /// received once <paramref name="delay"/> has passed
+    /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-timers.html).
+    /// </summary>
+    /// <returns>Its id, the MD5 of its body, and the MD5 of its attributes (null when it has none).</returns>
+    public (string MessageId, string Md5OfMessageBody, string? Md5OfMessageAttributes) SendMessage(
+        string body, TimeSpan delay, IReadOnlyDictionary<string, MessageAttributeValue> messageAttributes)
+    {
         ArgumentNullException.ThrowIfNull(body);
-        var entry = new Entry(Guid.NewGuid().ToString(), body, Md5(body), _time.GetUtcNow());
+        ArgumentNullException.ThrowIfNull(messageAttributes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        var entry = new Entry(Guid.NewGuid().ToString(), body, Md5(body), _time.GetUtcNow(), delay, new Dictionary<string, MessageAttributeValue>(messageAttributes, StringComparer.Ordinal));
         lock (_lock)
         {
             Append(Line("send", entry));
@@ -120,7 +138,59 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
 
         CountMetric("NumberOfMessagesSent", 1);
         PublishGauges();
-        return (entry.Id, entry.Md5);
+        return (entry.Id, entry.Md5, MessageAttributeValue.Md5(entry.Attributes));
+    }
+
+    /// <summary>
+    /// ChangeMessageVisibility: the message received with <paramref name="receiptHandle"/> becomes visible again
+    /// <paramref name="visibilityTimeout"/> from now (zero: at once)
+    /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+    /// </summary>
+    /// <exception cref="ReceiptHandleIsInvalidException">The handle is not one this queue issues.</exception>
+    /// <exception cref="MessageNotInflightException">The message is not in flight under this handle.</exception>
+    public void ChangeMessageVisibility(string receiptHandle, TimeSpan visibilityTimeout)
+    {
+        var id = MessageIdOf(receiptHandle);
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            if (!_byId.TryGetValue(id, out var entry) || entry.ReceiptHandle != receiptHandle || entry.VisibleAt <= now)
+            {
+                throw new MessageNotInflightException();
+            }
+
+            entry.VisibleAt = now + visibilityTimeout;
+            Changed(now);
+        }
+
+        PublishGauges();
+    }
+
+    /// <summary>
+    /// PurgeQueue: deletes every message, in flight or not; SQS allows one purge a minute
+    /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_PurgeQueue.html).
+    /// </summary>
+    /// <exception cref="PurgeQueueInProgressException">The queue was purged less than 60 seconds ago.</exception>
+    public void PurgeQueue()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            if (_lastPurge is { } last && now - last < TimeSpan.FromSeconds(60))
+            {
+                throw new PurgeQueueInProgressException();
+            }
+
+            _lastPurge = now;
+            _messages.Clear();
+            _byId.Clear();
+            // The file is rewritten empty (atomically), rather than a delete line per message.
+            _file.Dispose();
+            _file = Rewrite();
+            Changed(now);
+        }
+
+        PublishGauges();
     }
 
     /// <summary>
@@ -224,7 +294,10 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
         {
             var now = _time.GetUtcNow();
             var visible = _messages.Count(m => m.VisibleAt <= now);
-            return new QueueAttributes(QueueArn, visible, _messages.Count - visible, CreatedTimestamp, _lastModified, VisibilityTimeout, MessageRetentionPeriod);
+            // Delayed: never received and still hidden; SQS counts those apart from the messages in flight.
+            var delayed = _messages.Count(m => m.VisibleAt > now && m.ReceiveCount == 0);
+            return new QueueAttributes(
+                QueueArn, visible, _messages.Count - visible - delayed, CreatedTimestamp, _lastModified, VisibilityTimeout, MessageRetentionPeriod, delayed);
         }
     }
 
@@ -282,7 +355,10 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
             entry.FirstReceived ??= now;
             entry.VisibleAt = now + visibilityTimeout;
             entry.ReceiptHandle = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{entry.Id}:{Guid.NewGuid():N}"));
-            received.Add(new QueueMessage(entry.Id, entry.ReceiptHandle, entry.Body, entry.Md5, entry.Sent, entry.ReceiveCount, entry.FirstReceived.Value));
+            received.Add(new QueueMessage(entry.Id, entry.ReceiptHandle, entry.Body, entry.Md5, entry.Sent, entry.ReceiveCount, entry.FirstReceived.Value)
+            {
+                MessageAttributes = entry.Attributes,
+            });
         }
 
         return received;
@@ -360,7 +436,8 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
                 if (root.GetProperty("op").GetString() == "send")
                 {
                     var body = root.GetProperty("body").GetString()!;
-                    var entry = new Entry(id, body, Md5(body), DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("sent").GetInt64()));
+                    var delay = root.TryGetProperty("delay", out var delayMs) ? TimeSpan.FromMilliseconds(delayMs.GetInt64()) : TimeSpan.Zero;
+                    var entry = new Entry(id, body, Md5(body), DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("sent").GetInt64()), delay, ReadAttributes(root));
                     if (_byId.TryAdd(id, entry))
                     {
                         _messages.Add(entry);
@@ -405,6 +482,32 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
             {
                 writer.WriteNumber("sent", entry.Sent.ToUnixTimeMilliseconds());
                 writer.WriteString("body", entry.Body);
+                if (entry.Delay > TimeSpan.Zero)
+                {
+                    writer.WriteNumber("delay", (long)entry.Delay.TotalMilliseconds);
+                }
+
+                if (entry.Attributes.Count > 0)
+                {
+                    writer.WriteStartObject("attributes");
+                    foreach (var (name, value) in entry.Attributes)
+                    {
+                        writer.WriteStartObject(name);
+                        writer.WriteString("type", value.DataType);
+                        if (value.BinaryValue is { } binary)
+                        {
+                            writer.WriteBase64String("binary", binary);
+                        }
+                        else
+                        {
+                            writer.WriteString("string", value.StringValue);
+                        }
+
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndObject();
+                }
             }
 
             writer.WriteEndObject();
@@ -412,6 +515,24 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
+    }
+
+    private static Dictionary<string, MessageAttributeValue> ReadAttributes(JsonElement line)
+    {
+        var attributes = new Dictionary<string, MessageAttributeValue>(StringComparer.Ordinal);
+        if (line.TryGetProperty("attributes", out var stored))
+        {
+            foreach (var attribute in stored.EnumerateObject())
+            {
+                var value = attribute.Value;
+                attributes[attribute.Name] = new MessageAttributeValue(
+                    value.GetProperty("type").GetString()!,
+                    value.TryGetProperty("string", out var text) ? text.GetString() : null,
+                    value.TryGetProperty("binary", out var binary) ? binary.GetBytesFromBase64() : null);
+            }
+        }
+
+        return attributes;
     }
 
 #pragma warning disable CA5351 // SQS's MD5OfBody is a checksum the SDKs verify, not a security measure.
@@ -422,7 +543,7 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
 
     private void CountMetric(string metric, int count) => _metrics?.Put(Key(metric), _time.GetUtcNow(), count);
 
-    private sealed class Entry(string id, string body, string md5, DateTimeOffset sent)
+    private sealed class Entry(string id, string body, string md5, DateTimeOffset sent, TimeSpan delay, IReadOnlyDictionary<string, MessageAttributeValue> attributes)
     {
         public string Id { get; } = id;
 
@@ -432,7 +553,12 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
 
         public DateTimeOffset Sent { get; } = sent;
 
-        public DateTimeOffset VisibleAt { get; set; } = DateTimeOffset.MinValue;
+        public TimeSpan Delay { get; } = delay;
+
+        public IReadOnlyDictionary<string, MessageAttributeValue> Attributes { get; } = attributes;
+
+        /// <summary>Hidden until the delay has passed (SQS's message timer), then as visibility timeouts set it.</summary>
+        public DateTimeOffset VisibleAt { get; set; } = delay > TimeSpan.Zero ? sent + delay : DateTimeOffset.MinValue;
 
         public int ReceiveCount { get; set; }
 

@@ -11,4 +11,8 @@ public sealed record QueueMessage(
     string Md5OfBody,
     DateTimeOffset SentTimestamp,
     int ApproximateReceiveCount,
-    DateTimeOffset ApproximateFirstReceiveTimestamp);
+    DateTimeOffset ApproximateFirstReceiveTimestamp)
+{
+    /// <summary>The message attributes it was sent with, by name.</summary>
+    public IReadOnlyDictionary<string, MessageAttributeValue> MessageAttributes { get; init; } = new Dictionary<string, MessageAttributeValue>();
+}

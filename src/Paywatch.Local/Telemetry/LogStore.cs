@@ -123,12 +123,26 @@ public sealed class LogStore : ILogWriter, IDisposable
     public QueryResult Query(string query, DateTimeOffset? start = null, DateTimeOffset? end = null)
     {
         var run = LogQuery.Parse(query).Start(new LogQueryOptions { StartTime = start, EndTime = end, Log = LogGroupName });
+        foreach (var line in ReadLines(start, end))
+        {
+            run.Add(line);
+        }
+
+        return run.Finish();
+    }
+
+    /// <summary>
+    /// The log group's lines, oldest first, as they were written: all of them (what the Logs API pages through), or
+    /// those of the segments that may hold lines between <paramref name="start"/> and <paramref name="end"/>.
+    /// </summary>
+    public IEnumerable<string> ReadLines(DateTimeOffset? start = null, DateTimeOffset? end = null)
+    {
         foreach (var path in SegmentsOverlapping(start, end))
         {
-            StreamReader reader;
+            FileStream file;
             try
             {
-                reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             }
             catch (FileNotFoundException)
             {
@@ -136,19 +150,15 @@ public sealed class LogStore : ILogWriter, IDisposable
                 continue;
             }
 
-            using (reader)
+            using var reader = new StreamReader(file);
+            while (reader.ReadLine() is { } line)
             {
-                while (reader.ReadLine() is { } line)
+                if (line.Length > 0)
                 {
-                    if (line.Length > 0)
-                    {
-                        run.Add(line);
-                    }
+                    yield return line;
                 }
             }
         }
-
-        return run.Finish();
     }
 
     public void Dispose()

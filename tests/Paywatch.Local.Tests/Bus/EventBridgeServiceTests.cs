@@ -60,4 +60,80 @@ public sealed class EventBridgeServiceTests
 
         Assert.Equal("ResourceNotFoundException", error.ErrorType);
     }
+
+    /// <summary>https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRules.html: Limit, and NextToken to pass back.</summary>
+    [Fact]
+    public async Task ListRules_returns_Limit_rules_and_a_NextToken_that_continues_after_them()
+    {
+        var time = TimeProvider.System;
+        await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
+        var service = new EventBridgeService(new LocalEventBus(BusName, "local", RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time));
+
+        var first = await ListRulesAsync(service, $$"""{"EventBusName":"{{BusName}}","Limit":3}""");
+        var token = first.GetProperty("NextToken").GetString()!;
+        var second = await ListRulesAsync(service, $$"""{"EventBusName":"{{BusName}}","Limit":3,"NextToken":"{{token}}"}""");
+
+        Assert.Equal(["paywatch-failed", "paywatch-fraud", "paywatch-high-value"], Names(first));
+        Assert.Equal(["paywatch-velocity"], Names(second));
+        Assert.False(second.TryGetProperty("NextToken", out _));
+    }
+
+    [Theory]
+    [InlineData("""{"EventBusName":"paywatch-transactions-local","Limit":0}""")]
+    [InlineData("""{"EventBusName":"paywatch-transactions-local","Limit":101}""")]
+    [InlineData("""{"EventBusName":"paywatch-transactions-local","NextToken":"not-a-token"}""")]
+    public async Task ListRules_refuses_a_Limit_outside_1_to_100_and_a_token_it_did_not_issue(string request)
+    {
+        var time = TimeProvider.System;
+        await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
+        var service = new EventBridgeService(new LocalEventBus(BusName, "local", [], topic, time));
+
+        var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await service.HandleAsync("ListRules", Encoding.UTF8.GetBytes(request), CancellationToken.None));
+
+        Assert.Equal("ValidationException", error.ErrorType);
+    }
+
+    /// <summary>The CLI's --page-size sends Limit and follows each NextToken until there is none.</summary>
+    [Fact]
+    public async Task The_AWS_CLI_pages_through_the_rules_one_at_a_time()
+    {
+        var time = TimeProvider.System;
+        await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
+        await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(new LocalEventBus(BusName, "local", RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time))]);
+
+        var paged = await AwsCli.JsonAsync(server.Url, "events", "list-rules", "--event-bus-name", BusName, "--page-size", "1");
+        var firstTwo = await AwsCli.JsonAsync(server.Url, "events", "list-rules", "--event-bus-name", BusName, "--page-size", "2", "--max-items", "2");
+        var rest = await AwsCli.JsonAsync(server.Url, "events", "list-rules", "--event-bus-name", BusName, "--page-size", "2", "--starting-token", firstTwo.GetProperty("NextToken").GetString()!);
+
+        Assert.Equal(["paywatch-failed", "paywatch-fraud", "paywatch-high-value", "paywatch-velocity"], Names(paged));
+        Assert.Equal(["paywatch-failed", "paywatch-fraud"], Names(firstTwo));
+        Assert.Equal(["paywatch-high-value", "paywatch-velocity"], Names(rest));
+    }
+
+    private static async Task<System.Text.Json.JsonElement> ListRulesAsync(EventBridgeService service, string request) =>
+        System.Text.Json.JsonDocument.Parse(await service.HandleAsync("ListRules", Encoding.UTF8.GetBytes(request), CancellationToken.None)).RootElement.Clone();
+
+    private static List<string> Names(System.Text.Json.JsonElement output) =>
+        [.. output.GetProperty("Rules").EnumerateArray().Select(r => r.GetProperty("Name").GetString()!)];
+
+    /// <summary>https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListEventBuses.html: the default bus and the twin's.</summary>
+    [Fact]
+    public async Task The_AWS_CLI_lists_the_event_buses_a_page_at_a_time()
+    {
+        var time = TimeProvider.System;
+        await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
+        await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(new LocalEventBus(BusName, "local", [], topic, time))]);
+
+        var all = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses");
+        var first = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses", "--limit", "1");
+        var second = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses", "--limit", "1", "--next-token", first.GetProperty("NextToken").GetString()!);
+        var prefixed = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses", "--name-prefix", "paywatch");
+
+        Assert.Equal(["default", BusName], all.GetProperty("EventBuses").EnumerateArray().Select(b => b.GetProperty("Name").GetString()));
+        Assert.Equal("arn:aws:events:us-east-1:000000000000:event-bus/default", first.GetProperty("EventBuses")[0].GetProperty("Arn").GetString());
+        Assert.Single(first.GetProperty("EventBuses").EnumerateArray());
+        Assert.Equal([BusName], second.GetProperty("EventBuses").EnumerateArray().Select(b => b.GetProperty("Name").GetString()));
+        Assert.False(second.TryGetProperty("NextToken", out _));
+        Assert.Equal([BusName], prefixed.GetProperty("EventBuses").EnumerateArray().Select(b => b.GetProperty("Name").GetString()));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Paywatch.Local.Queues;
 using Paywatch.Monitoring.Metrics;
@@ -134,5 +135,44 @@ public sealed class DurableQueueTests : IDisposable
 
         Assert.Equal(2, Assert.Single(depth).Value);
         Assert.Equal(2, Assert.Single(sent).Value);
+    }
+
+    [Fact]
+    public async Task A_delay_and_the_attributes_survive_a_restart()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var attributes = new Dictionary<string, MessageAttributeValue>
+        {
+            ["kind"] = new("String", "batch", null),
+            ["blob"] = new("Binary", null, [1, 2, 3]),
+        };
+        using (var queue = new DurableQueue("q", _folder.Path, time))
+        {
+            queue.SendMessage("later", TimeSpan.FromMinutes(5), attributes);
+        }
+
+        using var reopened = new DurableQueue("q", _folder.Path, time);
+        var early = await reopened.ReceiveMessageAsync(10, null, TimeSpan.Zero, CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(5));
+        var message = Assert.Single(await reopened.ReceiveMessageAsync(10, null, TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Empty(early);
+        Assert.Equal("batch", message.MessageAttributes["kind"].StringValue);
+        Assert.Equal([1, 2, 3], message.MessageAttributes["blob"].BinaryValue);
+    }
+
+    /// <summary>The digests published with an implementation of SQS's documented encoding (String, Number.float, Binary).</summary>
+    [Fact]
+    public void The_attribute_digest_is_SQS_encoding()
+    {
+        var attributes = new Dictionary<string, MessageAttributeValue>
+        {
+            ["attribName1"] = new("String", "attribValue 1", null),
+            ["customNumberTypeAttrib"] = new("Number.float", "4563442423554324324264524243.32543234", null),
+            ["binaryAttribute"] = new("Binary", null, Encoding.UTF8.GetBytes("Hello binary world!")),
+        };
+
+        Assert.Equal("c932db14a896c663f83c260297d594ff", MessageAttributeValue.Md5(attributes));
+        Assert.Equal("31a92b15d92f8db860eda32aceb656c3", MessageAttributeValue.Md5(new Dictionary<string, MessageAttributeValue> { ["binaryAttribute"] = attributes["binaryAttribute"] }));
     }
 }

@@ -46,6 +46,31 @@ public sealed class AwsCliTests
         Assert.Contains("An error occurred (ResourceNotFoundException) when calling the DescribeStream operation: Stream missing under account 000000000000 not found.", error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// No enhanced fan-out consumer is registered: ListStreamConsumers finds none, DescribeStreamConsumer a
+    /// ResourceNotFoundException (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamConsumer.html).
+    /// </summary>
+    [Fact]
+    public async Task The_CLI_finds_no_stream_consumers()
+    {
+        await using var kinesis = await KinesisEndpoint.StartAsync();
+        const string StreamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/transaction-stream-local";
+
+        var consumers = await Aws(kinesis, "kinesis", "list-stream-consumers", "--stream-arn", StreamArn);
+        var (describeExit, _, describeError) = await Run(kinesis, "kinesis", "describe-stream-consumer", "--stream-arn", StreamArn, "--consumer-name", "fan-out");
+        var (byArnExit, _, byArnError) = await Run(kinesis, "kinesis", "describe-stream-consumer", "--consumer-arn", StreamArn + "/consumer/fan-out:1764158400");
+        var (missingExit, _, missingError) = await Run(kinesis, "kinesis", "list-stream-consumers", "--stream-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/missing");
+
+        Assert.Empty(consumers.GetProperty("Consumers").EnumerateArray());
+        Assert.False(consumers.TryGetProperty("NextToken", out _));
+        Assert.NotEqual(0, describeExit);
+        Assert.Contains("(ResourceNotFoundException) when calling the DescribeStreamConsumer operation: Consumer fan-out under stream transaction-stream-local", describeError, StringComparison.Ordinal);
+        Assert.NotEqual(0, byArnExit);
+        Assert.Contains("ResourceNotFoundException", byArnError, StringComparison.Ordinal);
+        Assert.NotEqual(0, missingExit);
+        Assert.Contains("ResourceNotFoundException", missingError, StringComparison.Ordinal);
+    }
+
     private static async Task<JsonElement> Aws(KinesisEndpoint kinesis, params string[] arguments)
     {
         var (exitCode, output, error) = await Run(kinesis, arguments);

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Paywatch.Monitoring;
+
+namespace Paywatch.Local.Api;
+
+/// <summary>CloudWatch Logs' DescribeQueryDefinitions over config/queries.</summary>
+/// <param name="configDirectory">config/; null for no definitions.</param>
+/// <param name="environment">The environment in the definitions' names.</param>
+/// <param name="functionLogGroup">The log group every definition queries.</param>
+internal sealed class LogQueryDefinitions(string? configDirectory, string environment, string? functionLogGroup)
+{
+    /// <summary>
+    /// DescribeQueryDefinitions (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html):
+    /// config/queries/*.query, named and scoped as infra/cloudwatch.tf deploys them (<c>paywatch-{environment}/{file name}</c>,
+    /// the function's log group); maxResults 1-1000.
+    /// </summary>
+    public byte[] DescribeQueryDefinitions(JsonElement request)
+    {
+        var language = AwsJsonBody.String(request, "queryLanguage");
+        var prefix = AwsJsonBody.String(request, "queryDefinitionNamePrefix") ?? "";
+        var maxResults = AwsJsonBody.IntInRange(request, "maxResults", 1, 1000, "InvalidParameterException") ?? 1000;
+        var definitions = language is null or "CWLI" ? QueryDefinitions().Where(d => d.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList() : [];
+        var (page, next) = PageToken.Page(definitions, maxResults, "DescribeQueryDefinitions", AwsJsonBody.String(request, "nextToken"), LogsJson.InvalidToken);
+        return AwsJsonBody.Write(w =>
+        {
+            w.WriteStartArray("queryDefinitions");
+            foreach (var definition in page)
+            {
+                w.WriteStartObject();
+                w.WriteString("queryLanguage", "CWLI");
+                w.WriteString("queryDefinitionId", definition.Id);
+                w.WriteString("name", definition.Name);
+                w.WriteString("queryString", definition.QueryString);
+                w.WriteNumber("lastModified", definition.LastModified.ToUnixTimeMilliseconds());
+                w.WriteStartArray("logGroupNames");
+                if (functionLogGroup is not null)
+                {
+                    w.WriteStringValue(functionLogGroup);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            LogsJson.WriteToken(w, "nextToken", next);
+        });
+    }
+
+    private List<QueryDefinition> QueryDefinitions()
+    {
+        if (configDirectory is null)
+        {
+            return [];
+        }
+
+        var config = new ConfigDirectory(configDirectory);
+        return
+        [
+            .. config.Queries.Select(file =>
+            {
+                var path = config.PathOf(file);
+                var name = $"paywatch-{environment}/{Path.GetFileNameWithoutExtension(file)}";
+                return new QueryDefinition(StableId(name), name, File.ReadAllText(path).TrimEnd(), new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
+            }).OrderBy(d => d.Name, StringComparer.Ordinal),
+        ];
+    }
+
+    // The same id for the same definition across restarts, shaped as CloudWatch's (a UUID).
+    private static string StableId(string name)
+    {
+#pragma warning disable CA5351 // An id derived from a name, not a security measure.
+        var hash = MD5.HashData(Encoding.UTF8.GetBytes(name));
+#pragma warning restore CA5351
+        return new Guid(hash).ToString();
+    }
+
+    private sealed record QueryDefinition(string Id, string Name, string QueryString, DateTimeOffset LastModified);
+}

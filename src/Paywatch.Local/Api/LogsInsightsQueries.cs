@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Paywatch.Local.Telemetry;
+using Paywatch.Monitoring.Logs;
+
+namespace Paywatch.Local.Api;
+
+/// <summary>CloudWatch Logs' StartQuery and GetQueryResults: Logs Insights queries run by the log store, their results kept by id.</summary>
+internal sealed class LogsInsightsQueries
+{
+    /// <summary>Results are kept for this many queries (AWS keeps them 7 days; the twin keeps the latest).</summary>
+    private const int KeptQueries = 100;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, QueryResult> _results = new(StringComparer.Ordinal);
+    private readonly Queue<string> _resultOrder = new();
+
+    /// <summary>
+    /// StartQuery (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html): runs
+    /// the query over the log group between startTime and endTime (epoch seconds, both inclusive) at once, so
+    /// GetQueryResults always finds it Complete.
+    /// </summary>
+    public byte[] StartQuery(Func<string, LogStore> find, JsonElement request)
+    {
+        var language = AwsJsonBody.String(request, "queryLanguage") ?? "CWLI";
+        if (language != "CWLI")
+        {
+            throw LogsJson.Invalid($"queryLanguage {language}: the twin runs Logs Insights queries (CWLI) only.");
+        }
+
+        var named = AwsJsonBody.Strings(request, "logGroupNames").Concat(AwsJsonBody.Strings(request, "logGroupIdentifiers")).ToList();
+        if (AwsJsonBody.String(request, "logGroupName") is { } single)
+        {
+            named.Add(single);
+        }
+
+        if (named.Count != 1)
+        {
+            throw LogsJson.Invalid(named.Count == 0
+                ? "One of logGroupName, logGroupNames or logGroupIdentifiers is required (or a SOURCE command, which the twin does not support)."
+                : "The twin queries one log group at a time: give exactly one.");
+        }
+
+        var group = find(named[0]);
+        var startTime = LogsJson.Long(request, "startTime") ?? throw LogsJson.Invalid("1 validation error detected: Value null at 'startTime' failed to satisfy constraint: Member must not be null");
+        var endTime = LogsJson.Long(request, "endTime") ?? throw LogsJson.Invalid("1 validation error detected: Value null at 'endTime' failed to satisfy constraint: Member must not be null");
+        if (endTime < startTime)
+        {
+            throw LogsJson.Invalid("End time should not be before the start time.");
+        }
+
+        var queryString = AwsJsonBody.RequiredString(request, "queryString", "InvalidParameterException");
+        var limit = AwsJsonBody.IntInRange(request, "limit", 1, 10_000, "InvalidParameterException");
+        QueryResult result;
+        try
+        {
+            result = group.Query(queryString, DateTimeOffset.FromUnixTimeSeconds(startTime), DateTimeOffset.FromUnixTimeSeconds(endTime).AddSeconds(1));
+        }
+        catch (InvalidQueryException e)
+        {
+            throw new AwsServiceException("MalformedQueryException", e.Message);
+        }
+
+        if (limit is { } rows && result.Rows.Count > rows)
+        {
+            result = new QueryResult(result.Columns, [.. result.Rows.Take(rows)], result.RecordsScanned);
+        }
+
+        var queryId = Guid.NewGuid().ToString();
+        lock (_lock)
+        {
+            _results[queryId] = result;
+            _resultOrder.Enqueue(queryId);
+            while (_resultOrder.Count > KeptQueries)
+            {
+                _results.Remove(_resultOrder.Dequeue());
+            }
+        }
+
+        return AwsJsonBody.Write(w => w.WriteString("queryId", queryId));
+    }
+
+    /// <summary>
+    /// GetQueryResults: <c>results</c> as a list of rows, each a list of <c>{field, value}</c> for the row's fields
+    /// that have a value, values as the Logs Insights console shows them.
+    /// </summary>
+    public byte[] GetQueryResults(JsonElement request)
+    {
+        var queryId = AwsJsonBody.RequiredString(request, "queryId", "InvalidParameterException");
+        QueryResult? result;
+        lock (_lock)
+        {
+            _results.TryGetValue(queryId, out result);
+        }
+
+        if (result is null)
+        {
+            throw new AwsServiceException("ResourceNotFoundException", $"Query {queryId} does not exist (the twin keeps the results of its latest {KeptQueries} queries).");
+        }
+
+        return AwsJsonBody.Write(w =>
+        {
+            w.WriteStartArray("results");
+            foreach (var row in result.Rows)
+            {
+                w.WriteStartArray();
+                for (var i = 0; i < result.Columns.Count; i++)
+                {
+                    if (!row[i].IsNull)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("field", result.Columns[i]);
+                        w.WriteString("value", row[i].ToString());
+                        w.WriteEndObject();
+                    }
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("statistics");
+            w.WriteNumber("recordsScanned", result.RecordsScanned);
+            w.WriteEndObject();
+            w.WriteString("status", "Complete");
+        });
+    }
+}
