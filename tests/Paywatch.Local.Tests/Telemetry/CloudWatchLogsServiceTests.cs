@@ -23,9 +23,11 @@ public sealed class CloudWatchLogsServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _stores.Add(new LogStore(_folder, LogGroup));
-        _stores.Add(new LogStore(_folder, "/aws/lambda/other-b"));
-        _stores.Add(new LogStore(_folder, "/aws/lambda/other-c"));
+        // The lines are written when they happened, as the processor writes them: the store's segments follow its clock.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start.AddMinutes(10));
+        _stores.Add(new LogStore(_folder, LogGroup, clock));
+        _stores.Add(new LogStore(_folder, "/aws/lambda/other-b", clock));
+        _stores.Add(new LogStore(_folder, "/aws/lambda/other-c", clock));
         var lines = new StringBuilder();
         for (var i = 0; i < Transactions; i++)
         {
