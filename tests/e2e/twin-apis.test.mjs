@@ -45,7 +45,8 @@ test('the twin answers the Logs, SNS, SQS, CloudWatch, EventBridge and Kinesis A
     assert.equal(head.events.length, 1);
 
     // Each saved query: StartQuery + GetQueryResults give the rows `paywatch query` gives on the same log file.
-    const logFile = path.join(twin.data, 'logs', 'aws_lambda_transaction-processor-local.jsonl');
+    // The log group's folder of segment files, which paywatch query reads whole.
+    const logFile = path.join(twin.data, 'logs', 'aws_lambda_transaction-processor-local');
     const now = Math.floor(Date.now() / 1000);
     const queries = readdirSync(path.join(repositoryRoot, 'config/queries')).filter(f => f.endsWith('.query')).sort();
     assert.equal(queries.length, 4);
