@@ -41,6 +41,12 @@ public sealed class XRayExporter : BaseExporter<Activity>
     /// <summary>String annotations are cut to this many characters, so a document always fits a datagram.</summary>
     public const int MaxAnnotationLength = 1000;
 
+    /// <summary>
+    /// A batch's transactions are sent in a group once they reach this size: a group then fits one datagram with room
+    /// for the largest transaction subsegment (eight tags cut to <see cref="MaxAnnotationLength"/> characters).
+    /// </summary>
+    private const int GroupBytes = MaxDatagramBytes - (16 * 1024);
+
     /// <summary>Room kept for the end of a group document: the array's end, the times, the object's end.</summary>
     private const int GroupClosingBytes = 128;
 
@@ -205,6 +211,14 @@ public sealed class XRayExporter : BaseExporter<Activity>
         WriteSubsegment(_partWriter, tree);
         _partWriter.Flush();
         written.Parts.Add(new WrittenPart(offset, written.Json.WrittenCount - offset, transaction.StartTimeUtc, transaction.StartTimeUtc + transaction.Duration));
+        if (written.Json.WrittenCount >= GroupBytes)
+        {
+            // The batch can no longer fit one datagram: its transactions go in groups from now on, sent as they fill,
+            // so a batch of any size holds at most a group's worth of JSON.
+            WriteTransactionGroups(written, TraceIds.ToXRay(transaction.TraceId), transaction.ParentSpanId);
+            written.Clear();
+            written.Grouped = true;
+        }
     }
 
     /// <summary>The root and everything under it: one document when it fits a datagram, else the root and its transactions in groups.</summary>
@@ -215,8 +229,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         _written.Remove(root.SpanId, out var written);
         try
         {
-            // A batch certainly too large for one datagram is not written whole first only to be thrown away.
-            if ((written?.Json.WrittenCount ?? 0) < MaxDatagramBytes)
+            if (written is not { Grouped: true })
             {
                 WriteRoot(Start(), tree, written);
                 if (Send())
@@ -529,10 +542,14 @@ public sealed class XRayExporter : BaseExporter<Activity>
 
         public List<WrittenPart> Parts { get; } = [];
 
+        /// <summary>Some of the batch's transactions went in groups already: the batch's document holds none.</summary>
+        public bool Grouped { get; set; }
+
         public void Clear()
         {
             Json.ResetWrittenCount();
             Parts.Clear();
+            Grouped = false;
         }
     }
 }
