@@ -69,7 +69,7 @@ internal static class TwinStagesBenchmark
                     using var tracing = tracingStage switch
                     {
                         Tracing.SpansNotKept => FunctionTracing.Start("bench", TraceMode.Invocation, [new SimpleActivityExportProcessor(new DiscardingExporter())]),
-                        Tracing.TraceStore => FunctionTracing.Start("bench", TraceMode.Invocation, [new SimpleActivityExportProcessor(new TraceStoreExporter(new TraceStore()))]),
+                        Tracing.TraceStore => FunctionTracing.Start("bench", TraceMode.Invocation, [new TraceStoreProcessor(new TraceStore())]),
                         _ => FunctionTracing.Off,
                     };
                     using var function = new LocalFunctionHost(

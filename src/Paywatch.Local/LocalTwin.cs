@@ -121,7 +121,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 PublishMode.Matched,
                 settings.FunctionName,
                 settings.TraceMode);
-            var tracing = Own(FunctionTracing.Start(settings.FunctionName, settings.TraceMode, [new SimpleActivityExportProcessor(new TraceStoreExporter(traces))]));
+            var tracing = Own(FunctionTracing.Start(settings.FunctionName, settings.TraceMode, [new TraceStoreProcessor(traces)]));
             var compiledRules = RuleSet.Compile(rules);
             var metricsWriter = new MetricStoreWriter(metrics, logs);
             ILambdaFunction CreateEnvironment()

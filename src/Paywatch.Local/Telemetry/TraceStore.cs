@@ -20,7 +20,7 @@ public sealed record SpanRecord(
     IReadOnlyList<KeyValuePair<string, string>> Tags);
 
 /// <summary>
-/// The twin's X-Ray: every span of the function's tracing pipeline (<see cref="TraceStoreExporter"/>; 100 %, as the spec asks), kept in a bounded
+/// The twin's X-Ray: every span of the function's tracing pipeline (<see cref="TraceStoreProcessor"/>; 100 %, as the spec asks), kept in a bounded
 /// ring of the most recent ones, so that recent transactions can be listed and drawn as a waterfall. The tags are
 /// the processor's own, which never carry a card number.
 /// </summary>
@@ -121,7 +121,7 @@ public sealed class TraceStore
         return spans;
     }
 
-    /// <summary>Keeps a finished span (<see cref="TraceStoreExporter"/> hands them over). Thread-safe.</summary>
+    /// <summary>Keeps a finished span (<see cref="TraceStoreProcessor"/> hands them over). Thread-safe.</summary>
     public void Record(Activity activity)
     {
         ArgumentNullException.ThrowIfNull(activity);

@@ -178,7 +178,7 @@ public sealed class TelemetryStoreTests : IDisposable
 
     /// <summary>The twin's pipeline: every span of its own source into <paramref name="traces"/>.</summary>
     private static FunctionTracing Pipeline(TraceStore traces) =>
-        FunctionTracing.Start("transaction-processor-local", TraceMode.Invocation, [new SimpleActivityExportProcessor(new TraceStoreExporter(traces))]);
+        FunctionTracing.Start("transaction-processor-local", TraceMode.Invocation, [new TraceStoreProcessor(traces)]);
 
     private static async Task ProcessAsync(IMetricsWriter metrics, ILogWriter logs, FunctionTracing tracing)
     {
