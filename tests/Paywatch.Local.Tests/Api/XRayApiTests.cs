@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Paywatch.Core.Telemetry;
+using Paywatch.Local.Streams;
+using Paywatch.Local.Telemetry;
+
+namespace Paywatch.Local.Tests.Api;
+
+/// <summary>
+/// The twin's X-Ray API read with the unmodified AWS CLI after real records: one approved transaction (txn-001) and
+/// one the processor fails (txn-005, a negative amount), each put once the previous one's invocation has ended, so
+/// that each is an invocation, and so a trace, of its own.
+/// </summary>
+public sealed class XRayApiTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task GetTraceSummaries_lists_one_trace_per_invocation_with_the_exporters_annotations()
+    {
+        using var folder = new TemporaryDirectory();
+        await using var twin = await StartAsync(folder);
+        var (ok, failed) = await PutTwoAsync(twin);
+
+        var summaries = await AwsCli.JsonAsync(twin.Api.Url, "xray", "get-trace-summaries", "--start-time", Epoch(-300), "--end-time", Epoch(300));
+
+        Assert.Equal(2, summaries.GetProperty("TracesProcessedCount").GetInt64());
+        var byId = summaries.GetProperty("TraceSummaries").EnumerateArray().ToDictionary(s => s.GetProperty("Id").GetString()!);
+        Assert.Equal([ok.XRayId, failed.XRayId], byId.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        var okSummary = byId[ok.XRayId];
+        var failedSummary = byId[failed.XRayId];
+        Assert.False(okSummary.GetProperty("HasError").GetBoolean());
+        Assert.True(failedSummary.GetProperty("HasError").GetBoolean());
+        Assert.False(okSummary.GetProperty("HasFault").GetBoolean());
+        Assert.False(failedSummary.GetProperty("HasFault").GetBoolean());
+        Assert.False(okSummary.GetProperty("IsPartial").GetBoolean());
+        Assert.Equal(ok.Batch.Duration.TotalSeconds, okSummary.GetProperty("ResponseTime").GetDouble(), 6);
+        Assert.True(okSummary.GetProperty("Duration").GetDouble() >= okSummary.GetProperty("ResponseTime").GetDouble() - 1e-6);
+        var annotations = failedSummary.GetProperty("Annotations");
+        Assert.Equal(1, Annotation(annotations, "records").GetProperty("NumberValue").GetDouble());
+        Assert.Equal(1, Annotation(annotations, "failed").GetProperty("NumberValue").GetDouble());
+        Assert.Equal(failed.ShardId, Annotation(annotations, "shard_id").GetProperty("StringValue").GetString());
+        Assert.Equal("txn-005", Annotation(annotations, "failed_transaction_ids").GetProperty("StringValue").GetString());
+        Assert.False(string.IsNullOrEmpty(Annotation(annotations, "request_id").GetProperty("StringValue").GetString()));
+        Assert.Equal(
+            twin.Settings.FunctionName,
+            annotations.GetProperty("records")[0].GetProperty("ServiceIds")[0].GetProperty("Name").GetString());
+        Assert.Equal("AWS::Lambda::Function", failedSummary.GetProperty("EntryPoint").GetProperty("Type").GetString());
+    }
+
+    [Fact]
+    public async Task GetTraceSummaries_by_trace_start_leaves_out_traces_started_before_the_range()
+    {
+        using var folder = new TemporaryDirectory();
+        await using var twin = await StartAsync(folder);
+        var (_, failed) = await PutTwoAsync(twin);
+        var after = failed.Batch.Start.ToUnixTimeMilliseconds() / 1000.0 - 0.0005;
+
+        var summaries = await AwsCli.JsonAsync(
+            twin.Api.Url, "xray", "get-trace-summaries", "--time-range-type", "TraceId",
+            "--start-time", after.ToString("F4", CultureInfo.InvariantCulture), "--end-time", Epoch(300));
+
+        Assert.Equal([failed.XRayId], summaries.GetProperty("TraceSummaries").EnumerateArray().Select(s => s.GetProperty("Id").GetString()));
+    }
+
+    [Fact]
+    public async Task GetTraceSummaries_refuses_a_filter_expression_as_not_supported()
+    {
+        using var folder = new TemporaryDirectory();
+        await using var twin = await StartAsync(folder);
+
+        var (exitCode, _, error) = await AwsCli.RunAsync(
+            twin.Api.Url, "xray", "get-trace-summaries", "--start-time", Epoch(-300), "--end-time", Epoch(0), "--filter-expression", "service(\"x\")");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("InvalidRequestException", error, StringComparison.Ordinal);
+        Assert.Contains("FilterExpression is not supported", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BatchGetTraces_returns_the_invocation_as_one_segment_with_its_transactions_nested_and_unknown_ids_unprocessed()
+    {
+        using var folder = new TemporaryDirectory();
+        await using var twin = await StartAsync(folder);
+        var (ok, failed) = await PutTwoAsync(twin);
+        const string Unknown = "1-5f000000-000000000000000000000000";
+
+        var result = await AwsCli.JsonAsync(twin.Api.Url, "xray", "batch-get-traces", "--trace-ids", failed.XRayId, Unknown);
+
+        var trace = Assert.Single(result.GetProperty("Traces").EnumerateArray());
+        Assert.Equal(failed.XRayId, trace.GetProperty("Id").GetString());
+        Assert.Equal([Unknown], result.GetProperty("UnprocessedTraceIds").EnumerateArray().Select(i => i.GetString()));
+        var segment = Assert.Single(trace.GetProperty("Segments").EnumerateArray());
+        Assert.Equal(failed.Batch.SpanId, segment.GetProperty("Id").GetString());
+        var text = segment.GetProperty("Document").GetString()!;
+        var document = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(twin.Settings.FunctionName, document.GetProperty("name").GetString());
+        Assert.Equal(failed.XRayId, document.GetProperty("trace_id").GetString());
+        Assert.Equal("1", document.GetProperty("annotations").GetProperty("records").GetString());
+        var subsegments = document.GetProperty("subsegments").EnumerateArray().ToList();
+        var transaction = Assert.Single(subsegments, s => s.GetProperty("name").GetString() == ProcessorTelemetry.Spans.Transaction);
+        Assert.Equal("txn-005", transaction.GetProperty("metadata").GetProperty("paywatch").GetProperty("transaction_id").GetString());
+        Assert.True(transaction.GetProperty("error").GetBoolean());
+        Assert.Equal(
+            [ProcessorTelemetry.Spans.Validation, ProcessorTelemetry.Spans.Processing, ProcessorTelemetry.Spans.Routing],
+            transaction.GetProperty("subsegments").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        var publish = Assert.Single(subsegments, s => s.GetProperty("name").GetString() == ProcessorTelemetry.Spans.Publish);
+        Assert.Equal("PutEvents", publish.GetProperty("aws").GetProperty("operation").GetString());
+        Assert.DoesNotContain("card_", text, StringComparison.Ordinal);
+        Assert.NotEqual(ok.XRayId, failed.XRayId);
+    }
+
+    [Fact]
+    public async Task BatchGetTraces_refuses_more_than_five_trace_ids()
+    {
+        using var folder = new TemporaryDirectory();
+        await using var twin = await StartAsync(folder);
+        string[] ids = [.. Enumerable.Range(1, 6).Select(i => $"1-5f000000-{i:D24}")];
+
+        var (exitCode, _, error) = await AwsCli.RunAsync(twin.Api.Url, ["xray", "batch-get-traces", "--trace-ids", .. ids]);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("InvalidRequestException", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetServiceGraph_draws_the_function_and_its_PutEvents_edge_to_EventBridge_from_the_spans()
+    {
+        using var folder = new TemporaryDirectory();
+        await using var twin = await StartAsync(folder);
+        var (ok, failed) = await PutTwoAsync(twin);
+        var publish = Assert.Single(twin.Traces.Spans(ProcessorTelemetry.Spans.Publish));
+
+        var graph = await AwsCli.JsonAsync(twin.Api.Url, "xray", "get-service-graph", "--start-time", Epoch(-300), "--end-time", Epoch(300));
+
+        var services = graph.GetProperty("Services").EnumerateArray().ToList();
+        Assert.Equal(2, services.Count);
+        var function = Assert.Single(services, s => s.GetProperty("Type").GetString() == "AWS::Lambda::Function");
+        var events = Assert.Single(services, s => s.GetProperty("Type").GetString() == "AWS::Events");
+        Assert.Equal(twin.Settings.FunctionName, function.GetProperty("Name").GetString());
+        Assert.True(function.GetProperty("Root").GetBoolean());
+        var functionStatistics = function.GetProperty("SummaryStatistics");
+        Assert.Equal(2, functionStatistics.GetProperty("TotalCount").GetInt64());
+        Assert.Equal(2, functionStatistics.GetProperty("OkCount").GetInt64());
+        Assert.Equal(0, functionStatistics.GetProperty("FaultStatistics").GetProperty("TotalCount").GetInt64());
+        Assert.Equal((ok.Batch.Duration + failed.Batch.Duration).TotalSeconds, functionStatistics.GetProperty("TotalResponseTime").GetDouble(), 6);
+        var edge = Assert.Single(function.GetProperty("Edges").EnumerateArray());
+        Assert.Equal(events.GetProperty("ReferenceId").GetInt32(), edge.GetProperty("ReferenceId").GetInt32());
+        Assert.Equal(1, edge.GetProperty("SummaryStatistics").GetProperty("TotalCount").GetInt64());
+        Assert.Equal(publish.Duration.TotalSeconds, edge.GetProperty("SummaryStatistics").GetProperty("TotalResponseTime").GetDouble(), 6);
+        Assert.Equal(1, events.GetProperty("SummaryStatistics").GetProperty("TotalCount").GetInt64());
+        Assert.Contains(twin.Settings.EventBusName, events.GetProperty("Names").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    private static async Task<LocalTwin> StartAsync(TemporaryDirectory folder) =>
+        await LocalTwin.StartAsync(new LocalTwinSettings { DataDirectory = folder.Path, Port = 0 }, RepositoryRoot.Config, [], TimeProvider.System);
+
+    /// <summary>Puts txn-001 (approved) then txn-005 (failed), each after the previous invocation's trace has ended.</summary>
+    private static async Task<(Sent Ok, Sent Failed)> PutTwoAsync(LocalTwin twin)
+    {
+        var ok = await PutAsync(twin, "txn-001", 10, expectedBatches: 1);
+        var failed = await PutAsync(twin, "txn-005", -10, expectedBatches: 2);
+        return (ok, failed);
+    }
+
+    private static async Task<Sent> PutAsync(LocalTwin twin, string id, int amount, int expectedBatches)
+    {
+        var result = await twin.Stream.PutRecordAsync(new PutRecordEntry("card-1", Encoding.UTF8.GetBytes(
+            $$"""{"transaction_id":"{{id}}","amount":{{amount}},"currency":"EUR","type":"PURCHASE","merchant_id":"m-1","merchant_country":"DE","card_id":"card_1"}""")));
+        var until = DateTime.UtcNow + Patience;
+        while (twin.Traces.Spans(ProcessorTelemetry.Spans.Batch).Count < expectedBatches)
+        {
+            Assert.True(DateTime.UtcNow < until, "timed out");
+            await Task.Delay(100);
+        }
+
+        var batch = twin.Traces.Spans(ProcessorTelemetry.Spans.Batch)[expectedBatches - 1];
+        return new Sent(batch, TraceIds.ToXRay(ActivityTraceId.CreateFromString(batch.TraceId)), result.ShardId);
+    }
+
+    private static JsonElement Annotation(JsonElement annotations, string key) =>
+        Assert.Single(annotations.GetProperty(key).EnumerateArray()).GetProperty("AnnotationValue");
+
+    private static string Epoch(int offsetSeconds) =>
+        DateTimeOffset.UtcNow.AddSeconds(offsetSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    private sealed record Sent(SpanRecord Batch, string XRayId, string ShardId);
+}
