@@ -169,18 +169,7 @@ public static class XRayEndpoints
             writer.WriteStartArray(key);
             writer.WriteStartObject();
             writer.WriteStartObject("AnnotationValue");
-            if (NumberKeys.Contains(key) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            {
-                writer.WriteNumber("NumberValue", number);
-            }
-            else if (BooleanKeys.Contains(key) && bool.TryParse(value, out var flag))
-            {
-                writer.WriteBoolean("BooleanValue", flag);
-            }
-            else
-            {
-                writer.WriteString("StringValue", value);
-            }
+            WriteTypedValue(writer, key, value, "NumberValue", "BooleanValue", "StringValue");
 
             writer.WriteEndObject();
             writer.WriteStartArray("ServiceIds");
@@ -202,6 +191,23 @@ public static class XRayEndpoints
         writer.WritePropertyName("EntryPoint");
         WriteServiceId(writer, names.Function, LambdaType, names.AccountId);
         writer.WriteEndObject();
+    }
+
+    /// <summary>A tag's value typed as the processor set it (the store keeps text): a number, a flag or a string.</summary>
+    private static void WriteTypedValue(Utf8JsonWriter writer, string key, string value, string numberName, string booleanName, string stringName)
+    {
+        if (NumberKeys.Contains(key) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+        {
+            writer.WriteNumber(numberName, number);
+        }
+        else if (BooleanKeys.Contains(key) && bool.TryParse(value, out var flag))
+        {
+            writer.WriteBoolean(booleanName, flag);
+        }
+        else
+        {
+            writer.WriteString(stringName, value);
+        }
     }
 
     private static void WriteServiceId(Utf8JsonWriter writer, string name, string type, string accountId)
@@ -317,7 +323,7 @@ public static class XRayEndpoints
             writer.WriteStartObject("annotations");
             foreach (var (key, value) in ExporterTags(root, annotations: true))
             {
-                writer.WriteString(key, value);
+                WriteTypedValue(writer, key, value, key, key, key);
             }
 
             writer.WriteEndObject();
@@ -359,7 +365,7 @@ public static class XRayEndpoints
                 writer.WriteStartObject("paywatch");
                 foreach (var (key, value) in tags)
                 {
-                    writer.WriteString(key, value);
+                    WriteTypedValue(writer, key, value, key, key, key);
                 }
 
                 writer.WriteEndObject();

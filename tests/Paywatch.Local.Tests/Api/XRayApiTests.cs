@@ -24,11 +24,13 @@ public sealed class XRayApiTests
         await using var twin = await StartAsync(folder);
         var (ok, failed) = await PutTwoAsync(twin);
 
-        var summaries = await AwsCli.JsonAsync(twin.Api.Url, "xray", "get-trace-summaries", "--start-time", Epoch(-300), "--end-time", Epoch(300));
+        var summaries = await AwsCli.JsonAsync(
+            twin.Api.Url, "xray", "get-trace-summaries",
+            "--start-time", Floor(ok.Batch.Start), "--end-time", Floor(failed.Batch.Start + failed.Batch.Duration + TimeSpan.FromSeconds(1)));
 
-        Assert.Equal(2, summaries.GetProperty("TracesProcessedCount").GetInt64());
+        Assert.True(2 == summaries.GetProperty("TracesProcessedCount").GetInt64(), Describe(twin.Traces.Spans()));
         var byId = summaries.GetProperty("TraceSummaries").EnumerateArray().ToDictionary(s => s.GetProperty("Id").GetString()!);
-        Assert.Equal([ok.XRayId, failed.XRayId], byId.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.Equal(new[] { ok.XRayId, failed.XRayId }.Order(StringComparer.Ordinal), byId.Keys.Order(StringComparer.Ordinal));
         var okSummary = byId[ok.XRayId];
         var failedSummary = byId[failed.XRayId];
         Assert.False(okSummary.GetProperty("HasError").GetBoolean());
@@ -56,11 +58,10 @@ public sealed class XRayApiTests
         using var folder = new TemporaryDirectory();
         await using var twin = await StartAsync(folder);
         var (_, failed) = await PutTwoAsync(twin);
-        var after = failed.Batch.Start.ToUnixTimeMilliseconds() / 1000.0 - 0.0005;
 
         var summaries = await AwsCli.JsonAsync(
             twin.Api.Url, "xray", "get-trace-summaries", "--time-range-type", "TraceId",
-            "--start-time", after.ToString("F4", CultureInfo.InvariantCulture), "--end-time", Epoch(300));
+            "--start-time", Floor(failed.Batch.Start), "--end-time", Epoch(300));
 
         Assert.Equal([failed.XRayId], summaries.GetProperty("TraceSummaries").EnumerateArray().Select(s => s.GetProperty("Id").GetString()));
     }
@@ -98,7 +99,7 @@ public sealed class XRayApiTests
         var document = JsonDocument.Parse(text).RootElement;
         Assert.Equal(twin.Settings.FunctionName, document.GetProperty("name").GetString());
         Assert.Equal(failed.XRayId, document.GetProperty("trace_id").GetString());
-        Assert.Equal("1", document.GetProperty("annotations").GetProperty("records").GetString());
+        Assert.Equal(1, document.GetProperty("annotations").GetProperty("records").GetInt32());
         var subsegments = document.GetProperty("subsegments").EnumerateArray().ToList();
         var transaction = Assert.Single(subsegments, s => s.GetProperty("name").GetString() == ProcessorTelemetry.Spans.Transaction);
         Assert.Equal("txn-005", transaction.GetProperty("metadata").GetProperty("paywatch").GetProperty("transaction_id").GetString());
@@ -133,7 +134,10 @@ public sealed class XRayApiTests
         var (ok, failed) = await PutTwoAsync(twin);
         var publish = Assert.Single(twin.Traces.Spans(ProcessorTelemetry.Spans.Publish));
 
-        var graph = await AwsCli.JsonAsync(twin.Api.Url, "xray", "get-service-graph", "--start-time", Epoch(-300), "--end-time", Epoch(300));
+        // The range holds the two invocations, in whole seconds.
+        var graph = await AwsCli.JsonAsync(
+            twin.Api.Url, "xray", "get-service-graph",
+            "--start-time", Floor(ok.Batch.Start), "--end-time", Floor(failed.Batch.Start + failed.Batch.Duration + TimeSpan.FromSeconds(1)));
 
         var services = graph.GetProperty("Services").EnumerateArray().ToList();
         Assert.Equal(2, services.Count);
@@ -142,7 +146,7 @@ public sealed class XRayApiTests
         Assert.Equal(twin.Settings.FunctionName, function.GetProperty("Name").GetString());
         Assert.True(function.GetProperty("Root").GetBoolean());
         var functionStatistics = function.GetProperty("SummaryStatistics");
-        Assert.Equal(2, functionStatistics.GetProperty("TotalCount").GetInt64());
+        Assert.True(2 == functionStatistics.GetProperty("TotalCount").GetInt64(), Describe(twin.Traces.Spans()));
         Assert.Equal(2, functionStatistics.GetProperty("OkCount").GetInt64());
         Assert.Equal(0, functionStatistics.GetProperty("FaultStatistics").GetProperty("TotalCount").GetInt64());
         Assert.Equal((ok.Batch.Duration + failed.Batch.Duration).TotalSeconds, functionStatistics.GetProperty("TotalResponseTime").GetDouble(), 6);
@@ -157,10 +161,16 @@ public sealed class XRayApiTests
     private static async Task<LocalTwin> StartAsync(TemporaryDirectory folder) =>
         await LocalTwin.StartAsync(new LocalTwinSettings { DataDirectory = folder.Path, Port = 0 }, RepositoryRoot.Config, [], TimeProvider.System);
 
-    /// <summary>Puts txn-001 (approved) then txn-005 (failed), each after the previous invocation's trace has ended.</summary>
+    /// <summary>Puts txn-001 (approved) then txn-005 (failed), each after the previous invocation's trace has ended, in a later second.</summary>
     private static async Task<(Sent Ok, Sent Failed)> PutTwoAsync(LocalTwin twin)
     {
         var ok = await PutAsync(twin, "txn-001", 10, expectedBatches: 1);
+        // The CLI sends whole seconds: the second trace starts in a later second than the first ends.
+        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= (ok.Batch.Start + ok.Batch.Duration).ToUnixTimeSeconds())
+        {
+            await Task.Delay(50);
+        }
+
         var failed = await PutAsync(twin, "txn-005", -10, expectedBatches: 2);
         return (ok, failed);
     }
@@ -180,8 +190,15 @@ public sealed class XRayApiTests
         return new Sent(batch, TraceIds.ToXRay(ActivityTraceId.CreateFromString(batch.TraceId)), result.ShardId);
     }
 
+    /// <summary>The kept spans, for a failure's message.</summary>
+    private static string Describe(IEnumerable<SpanRecord> spans) =>
+        string.Join("; ", spans.Select(s => $"{s.Name} {s.TraceId}/{s.SpanId}<-{s.ParentSpanId} {s.Start:O} error={s.IsError}"));
+
     private static JsonElement Annotation(JsonElement annotations, string key) =>
         Assert.Single(annotations.GetProperty(key).EnumerateArray()).GetProperty("AnnotationValue");
+
+    /// <summary>Whole epoch seconds: the CLI sends timestamps without their fraction.</summary>
+    private static string Floor(DateTimeOffset time) => time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     private static string Epoch(int offsetSeconds) =>
         DateTimeOffset.UtcNow.AddSeconds(offsetSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
