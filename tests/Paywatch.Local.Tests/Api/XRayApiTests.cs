@@ -80,6 +80,26 @@ public sealed class XRayApiTests
         Assert.Contains("FilterExpression is not supported", error, StringComparison.Ordinal);
     }
 
+    /// <summary>restJson1 errors: the type in <c>x-amzn-ErrorType</c>, <c>{"message": ...}</c> in the body (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html).</summary>
+    [Theory]
+    [InlineData("/TraceSummaries", "[1")]
+    [InlineData("/TraceSummaries", "{\"EndTime\": 1}")]
+    [InlineData("/Traces", "{\"TraceIds\": []}")]
+    [InlineData("/ServiceGraph", "{\"StartTime\": \"yesterday\", \"EndTime\": 1}")]
+    public async Task A_bad_request_is_a_400_InvalidRequestException_in_the_restJson1_error_shape(string path, string body)
+    {
+        using var folder = new TemporaryDirectory();
+        await using var twin = await StartAsync(folder);
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(new Uri(twin.Api.Url, path), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("InvalidRequestException", Assert.Single(response.Headers.GetValues("x-amzn-ErrorType")));
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+    }
+
     [Fact]
     public async Task BatchGetTraces_returns_the_invocation_as_one_segment_with_its_transactions_nested_and_unknown_ids_unprocessed()
     {
