@@ -180,6 +180,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 app =>
                 {
                     RpcV2CborEndpoint.Map(app, [cloudWatch]);
+                    XRayEndpoints.Map(app, traces, settings);
                     routes?.Invoke(app, twin);
                 },
                 new AllowedHosts(settings.AllowedHosts)).ConfigureAwait(false));

@@ -78,6 +78,12 @@ public sealed class XRayExporter : BaseExporter<Activity>
         [ProcessorTelemetry.Tags.SequenceNumber] = "sequence_number",
     };
 
+    /// <summary>
+    /// The key a processor tag is written under (an annotation on the root, metadata elsewhere), or null when the
+    /// exporter leaves the tag out; the twin's X-Ray API names tags as this exporter does.
+    /// </summary>
+    public static string? TagKey(string tag) => Keys.GetValueOrDefault(tag);
+
     private static readonly byte[] HeaderBytes = Encoding.UTF8.GetBytes(Header);
 
     private readonly Socket _socket;

@@ -1,0 +1,617 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Paywatch.Aws.XRay;
+using Paywatch.Core.Telemetry;
+using Paywatch.Core.Transactions;
+using Paywatch.Local.Telemetry;
+
+namespace Paywatch.Local.Api;
+
+/// <summary>
+/// The X-Ray API (restJson1, signing name <c>xray</c>) over the twin's <see cref="TraceStore"/>: GetTraceSummaries,
+/// BatchGetTraces and GetServiceGraph (https://docs.aws.amazon.com/xray/latest/api/API_Operations.html). Traces are
+/// what the X-Ray exporter would have sent: the root span is the function's segment, its children subsegments, and
+/// tags are named as <see cref="XRayExporter.TagKey"/> names them. String values pass through <see cref="PanMasker"/>.
+/// </summary>
+public static class XRayEndpoints
+{
+    /// <summary>X-Ray requests are small: ids, times and a filter expression.</summary>
+    private const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Summaries per page of GetTraceSummaries.</summary>
+    private const int PageSize = 100;
+
+    /// <summary>"Array Members: Minimum number of 1 item. Maximum number of 5 items." (https://docs.aws.amazon.com/xray/latest/api/API_BatchGetTraces.html)</summary>
+    private const int MaxTraceIds = 5;
+
+    private const string LambdaType = "AWS::Lambda::Function";
+    private const string EventsType = "AWS::Events";
+    private const string EventsName = "EventBridge";
+
+    // Tags the processor sets as numbers or flags; the store keeps every value as text.
+    private static readonly HashSet<string> NumberKeys = new(StringComparer.Ordinal) { "records", "item_failures", "failed", "routed", "entries", "risk_score" };
+    private static readonly HashSet<string> BooleanKeys = new(StringComparer.Ordinal) { "published" };
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Maps <c>POST /TraceSummaries</c>, <c>/Traces</c> and <c>/ServiceGraph</c>: call it from <see cref="AwsApiServer.StartAsync"/>'s <c>configure</c>.</summary>
+    public static void Map(IEndpointRouteBuilder routes, TraceStore traces, LocalTwinSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        ArgumentNullException.ThrowIfNull(traces);
+        ArgumentNullException.ThrowIfNull(settings);
+        var graph = new Names(settings.FunctionName, settings.EventBusName, LocalTwinSettings.AccountId);
+        routes.MapPost("/TraceSummaries", (HttpContext context) => HandleAsync(context, (request, writer) => GetTraceSummaries(traces, graph, request, writer)));
+        routes.MapPost("/Traces", (HttpContext context) => HandleAsync(context, (request, writer) => BatchGetTraces(traces, graph, request, writer)));
+        routes.MapPost("/ServiceGraph", (HttpContext context) => HandleAsync(context, (request, writer) => GetServiceGraph(traces, graph, request, writer)));
+    }
+
+    private static async Task HandleAsync(HttpContext context, Action<JsonElement, Utf8JsonWriter> operation)
+    {
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        context.Response.ContentType = "application/json";
+        byte[] response;
+        try
+        {
+            var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            using var document = body.Length == 0
+                ? JsonDocument.Parse("{}")
+                : JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("The request body must be a JSON object.");
+            }
+
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                operation(document.RootElement, writer);
+            }
+
+            response = buffer.ToArray();
+        }
+        catch (Exception e) when (e is AwsServiceException or JsonException)
+        {
+            // restJson1 errors: the type in x-amzn-ErrorType, the message in the body
+            // (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization).
+            var error = e as AwsServiceException ?? Invalid($"The request body is not valid JSON: {e.Message}");
+            context.Response.StatusCode = error.StatusCode;
+            context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
+            response = ErrorBody(error.Message);
+        }
+
+        await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static byte[] ErrorBody(string message)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message", message);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html</summary>
+    private static void GetTraceSummaries(TraceStore store, Names names, JsonElement request, Utf8JsonWriter writer)
+    {
+        foreach (var unsupported in (string[])["FilterExpression", "Sampling", "SamplingStrategy"])
+        {
+            if (request.TryGetProperty(unsupported, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.False))
+            {
+                throw Invalid($"{unsupported} is not supported by the local twin: it returns every trace in the time range.");
+            }
+        }
+
+        var (start, end) = TimeRange(request);
+        var rangeType = OptionalString(request, "TimeRangeType") ?? "Event";
+        if (rangeType is not ("TraceId" or "Event" or "Service"))
+        {
+            throw Invalid($"TimeRangeType must be TraceId, Event or Service, not '{rangeType}'.");
+        }
+
+        // TraceId: the trace's start time; Event and Service: the time it was last updated (its last span's end).
+        var matching = Traces(store.Spans())
+            .Select(t => (Trace: t, Time: rangeType == "TraceId" ? t.Start : t.End))
+            .Where(t => t.Time >= start && t.Time <= end)
+            // "The first page contains the most recent results, closest to the end of the time frame."
+            .OrderByDescending(t => t.Time)
+            .ToList();
+        var (page, nextToken) = PageToken.Page(
+            matching, PageSize, "GetTraceSummaries", OptionalString(request, "NextToken"), () => Invalid("The NextToken is not one this operation issued."));
+
+        writer.WriteStartObject();
+        writer.WriteStartArray("TraceSummaries");
+        foreach (var (trace, _) in page)
+        {
+            WriteSummary(writer, trace, names);
+        }
+
+        writer.WriteEndArray();
+        // "The start time of this page of results": the oldest trace on it, the page being newest first.
+        writer.WriteNumber("ApproximateTime", Seconds(page.Count == 0 ? start : page[^1].Time));
+        writer.WriteNumber("TracesProcessedCount", matching.Count);
+        if (nextToken is not null)
+        {
+            writer.WriteString("NextToken", nextToken);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteSummary(Utf8JsonWriter writer, Trace trace, Names names)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("Id", XRayId(trace.Id));
+        writer.WriteNumber("StartTime", Seconds(trace.Start));
+        // Duration: the whole trace; ResponseTime: the root segment's own time
+        // (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html).
+        writer.WriteNumber("Duration", (trace.End - trace.Start).TotalSeconds);
+        writer.WriteNumber("ResponseTime", trace.Root.Duration.TotalSeconds);
+        writer.WriteBoolean("HasFault", trace.Spans.Any(s => s.IsError));
+        writer.WriteBoolean("HasError", trace.Spans.Any(IsClientError));
+        writer.WriteBoolean("HasThrottle", false);
+        writer.WriteBoolean("IsPartial", trace.IsPartial);
+        writer.WriteStartObject("Annotations");
+        foreach (var (key, value) in ExporterTags(trace.Root, annotations: true))
+        {
+            // Annotations: key → [ValueWithServiceIds] (https://docs.aws.amazon.com/xray/latest/api/API_ValueWithServiceIds.html).
+            writer.WriteStartArray(key);
+            writer.WriteStartObject();
+            writer.WriteStartObject("AnnotationValue");
+            WriteTypedValue(writer, key, value, "NumberValue", "BooleanValue", "StringValue");
+
+            writer.WriteEndObject();
+            writer.WriteStartArray("ServiceIds");
+            WriteServiceId(writer, names.Function, LambdaType, names.AccountId);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartArray("ServiceIds");
+        WriteServiceId(writer, names.Function, LambdaType, names.AccountId);
+        if (trace.Spans.Any(s => s.Name == ProcessorTelemetry.Spans.Publish))
+        {
+            WriteServiceId(writer, EventsName, EventsType, names.AccountId);
+        }
+
+        writer.WriteEndArray();
+        writer.WritePropertyName("EntryPoint");
+        WriteServiceId(writer, names.Function, LambdaType, names.AccountId);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A tag's value typed as the processor set it (the store keeps text): a number, a flag or a string.</summary>
+    private static void WriteTypedValue(Utf8JsonWriter writer, string key, string value, string numberName, string booleanName, string stringName)
+    {
+        if (NumberKeys.Contains(key) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+        {
+            writer.WriteNumber(numberName, number);
+        }
+        else if (BooleanKeys.Contains(key) && bool.TryParse(value, out var flag))
+        {
+            writer.WriteBoolean(booleanName, flag);
+        }
+        else
+        {
+            writer.WriteString(stringName, value);
+        }
+    }
+
+    private static void WriteServiceId(Utf8JsonWriter writer, string name, string type, string accountId)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("Name", name);
+        writer.WriteStartArray("Names");
+        writer.WriteStringValue(name);
+        writer.WriteEndArray();
+        writer.WriteString("AccountId", accountId);
+        writer.WriteString("Type", type);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_BatchGetTraces.html</summary>
+    private static void BatchGetTraces(TraceStore store, Names names, JsonElement request, Utf8JsonWriter writer)
+    {
+        if (!request.TryGetProperty("TraceIds", out var ids) || ids.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid("TraceIds is required.");
+        }
+
+        if (ids.GetArrayLength() is < 1 or > MaxTraceIds)
+        {
+            throw Invalid($"TraceIds must hold 1 to {MaxTraceIds} trace ids, not {ids.GetArrayLength()}.");
+        }
+
+        if (OptionalString(request, "NextToken") is not null)
+        {
+            // Every trace asked for is answered in one page: no token is ever issued.
+            throw Invalid("The NextToken is not one this operation issued.");
+        }
+
+        var found = new List<Trace>();
+        var unprocessed = new List<string>();
+        foreach (var item in ids.EnumerateArray())
+        {
+            var id = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Invalid("Each trace id must be a string.");
+            if (id.Length is < 1 or > 35)
+            {
+                throw Invalid("A trace id is 1 to 35 characters long.");
+            }
+
+            var trace = TraceIds.TryParseXRay(id, out var traceId) ? Traces(store.Spans(traceId: traceId.ToHexString())).FirstOrDefault() : null;
+            if (trace is null)
+            {
+                unprocessed.Add(id);
+            }
+            else if (found.All(t => t.Id != trace.Id))
+            {
+                found.Add(trace);
+            }
+        }
+
+        writer.WriteStartObject();
+        writer.WriteStartArray("Traces");
+        foreach (var trace in found)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("Id", XRayId(trace.Id));
+            writer.WriteNumber("Duration", (trace.End - trace.Start).TotalSeconds);
+            writer.WriteBoolean("LimitExceeded", false);
+            writer.WriteStartArray("Segments");
+            foreach (var root in trace.Roots)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("Id", root.SpanId);
+                writer.WriteString("Document", SegmentDocument(trace, root, names));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("UnprocessedTraceIds");
+        foreach (var id in unprocessed)
+        {
+            writer.WriteStringValue(id);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A root span as its segment document, its descendants nested as subsegments
+    /// (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html), as the X-Ray exporter writes it.
+    /// </summary>
+    private static string SegmentDocument(Trace trace, SpanRecord root, Names names)
+    {
+        var children = trace.Spans.Where(s => s.ParentSpanId is not null).ToLookup(s => s.ParentSpanId!, StringComparer.Ordinal);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            var ownSegment = root.ParentSpanId is null;
+            writer.WriteString("name", ownSegment ? names.Function : root.Name);
+            writer.WriteString("id", root.SpanId);
+            writer.WriteString("trace_id", XRayId(trace.Id));
+            if (ownSegment)
+            {
+                writer.WriteString("origin", LambdaType);
+            }
+            else
+            {
+                writer.WriteString("type", "subsegment");
+                writer.WriteString("parent_id", root.ParentSpanId);
+            }
+
+            WriteTimesAndFlags(writer, root);
+            writer.WriteStartObject("annotations");
+            foreach (var (key, value) in ExporterTags(root, annotations: true))
+            {
+                WriteTypedValue(writer, key, value, key, key, key);
+            }
+
+            writer.WriteEndObject();
+            WriteSubsegments(writer, root, children, depth: 1);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteSubsegments(Utf8JsonWriter writer, SpanRecord parent, ILookup<string, SpanRecord> children, int depth)
+    {
+        var mine = children[parent.SpanId].OrderBy(s => s.Start).ToList();
+        // The processor nests four deep; the bound only guards against a cycle of ids.
+        if (mine.Count == 0 || depth > RequestLimits.MaxDepth)
+        {
+            return;
+        }
+
+        writer.WriteStartArray("subsegments");
+        foreach (var span in mine)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", span.Name);
+            writer.WriteString("id", span.SpanId);
+            if (span.Name == ProcessorTelemetry.Spans.Publish)
+            {
+                writer.WriteString("namespace", "aws");
+                writer.WriteStartObject("aws");
+                writer.WriteString("operation", "PutEvents");
+                writer.WriteEndObject();
+            }
+
+            WriteTimesAndFlags(writer, span);
+            var tags = ExporterTags(span, annotations: false).ToList();
+            if (tags.Count > 0)
+            {
+                writer.WriteStartObject("metadata");
+                writer.WriteStartObject("paywatch");
+                foreach (var (key, value) in tags)
+                {
+                    WriteTypedValue(writer, key, value, key, key, key);
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            WriteSubsegments(writer, span, children, depth + 1);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteTimesAndFlags(Utf8JsonWriter writer, SpanRecord span)
+    {
+        writer.WriteNumber("start_time", Seconds(span.Start));
+        writer.WriteNumber("end_time", Seconds(span.Start + span.Duration));
+        if (IsClientError(span))
+        {
+            writer.WriteBoolean("error", true);
+        }
+
+        if (span.IsError)
+        {
+            writer.WriteBoolean("fault", true);
+        }
+    }
+
+    /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetServiceGraph.html</summary>
+    private static void GetServiceGraph(TraceStore store, Names names, JsonElement request, Utf8JsonWriter writer)
+    {
+        var (start, end) = TimeRange(request);
+        if (OptionalString(request, "GroupARN") is not null || OptionalString(request, "GroupName") is { } group && group != "Default")
+        {
+            throw Invalid("The local twin has only the Default group.");
+        }
+
+        if (OptionalString(request, "NextToken") is not null)
+        {
+            throw Invalid("The NextToken is not one this operation issued.");
+        }
+
+        // The function's node: its segments, the root spans (the batch, or a transaction in a trace of its own).
+        // The EventBridge node and the edge to it: the PutEvents subsegments, as X-Ray infers a downstream node.
+        var spans = store.Spans(from: start, to: end);
+        var segments = spans.Where(s => s.ParentSpanId is null).ToList();
+        var publishes = spans.Where(s => s.Name == ProcessorTelemetry.Spans.Publish).ToList();
+
+        writer.WriteStartObject();
+        writer.WriteNumber("StartTime", Seconds(start));
+        writer.WriteNumber("EndTime", Seconds(end));
+        writer.WriteStartArray("Services");
+        if (segments.Count > 0)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("ReferenceId", 0);
+            WriteNode(writer, names.Function, LambdaType, names.AccountId, root: true, segments);
+            writer.WriteStartArray("Edges");
+            if (publishes.Count > 0)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("ReferenceId", 1);
+                writer.WriteNumber("StartTime", Seconds(publishes.Min(s => s.Start)));
+                writer.WriteNumber("EndTime", Seconds(publishes.Max(s => s.Start + s.Duration)));
+                WriteStatistics(writer, publishes);
+                WriteHistogram(writer, "ResponseTimeHistogram", publishes);
+                writer.WriteStartArray("Aliases");
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        if (publishes.Count > 0)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("ReferenceId", 1);
+            WriteNode(writer, EventsName, EventsType, names.AccountId, root: false, publishes, names.EventBus);
+            writer.WriteStartArray("Edges");
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteBoolean("ContainsOldGroupVersions", false);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNode(Utf8JsonWriter writer, string name, string type, string accountId, bool root, List<SpanRecord> spans, string? alias = null)
+    {
+        writer.WriteString("Name", name);
+        writer.WriteStartArray("Names");
+        writer.WriteStringValue(name);
+        if (alias is not null)
+        {
+            writer.WriteStringValue(alias);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteBoolean("Root", root);
+        writer.WriteString("AccountId", accountId);
+        writer.WriteString("Type", type);
+        writer.WriteString("State", "active");
+        writer.WriteNumber("StartTime", Seconds(spans.Min(s => s.Start)));
+        writer.WriteNumber("EndTime", Seconds(spans.Max(s => s.Start + s.Duration)));
+        WriteStatistics(writer, spans);
+        WriteHistogram(writer, "DurationHistogram", spans);
+        WriteHistogram(writer, "ResponseTimeHistogram", spans);
+    }
+
+    /// <summary>
+    /// ServiceStatistics / EdgeStatistics: a fault (a span in error) counts as a fault only, an error (a FAILED or
+    /// ERROR transaction: the client's data) as "other" error; no throttles (https://docs.aws.amazon.com/xray/latest/api/API_ServiceStatistics.html).
+    /// </summary>
+    private static void WriteStatistics(Utf8JsonWriter writer, List<SpanRecord> spans)
+    {
+        var faults = spans.Count(s => s.IsError);
+        var errors = spans.Count(s => !s.IsError && IsClientError(s));
+        writer.WriteStartObject("SummaryStatistics");
+        writer.WriteNumber("OkCount", spans.Count - faults - errors);
+        writer.WriteStartObject("ErrorStatistics");
+        writer.WriteNumber("ThrottleCount", 0);
+        writer.WriteNumber("OtherCount", errors);
+        writer.WriteNumber("TotalCount", errors);
+        writer.WriteEndObject();
+        writer.WriteStartObject("FaultStatistics");
+        writer.WriteNumber("OtherCount", faults);
+        writer.WriteNumber("TotalCount", faults);
+        writer.WriteEndObject();
+        writer.WriteNumber("TotalCount", spans.Count);
+        writer.WriteNumber("TotalResponseTime", spans.Sum(s => s.Duration.TotalSeconds));
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Durations in seconds, by the millisecond, with how many spans took each.</summary>
+    private static void WriteHistogram(Utf8JsonWriter writer, string name, List<SpanRecord> spans)
+    {
+        writer.WriteStartArray(name);
+        foreach (var bucket in spans.GroupBy(s => Math.Round(s.Duration.TotalSeconds, 3)).OrderBy(g => g.Key))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("Value", bucket.Key);
+            writer.WriteNumber("Count", bucket.Count());
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>The spans grouped by trace; a trace's roots are its spans whose parent is not in it.</summary>
+    private static List<Trace> Traces(IReadOnlyList<SpanRecord> spans)
+    {
+        var traces = new List<Trace>();
+        foreach (var group in spans.GroupBy(s => s.TraceId, StringComparer.Ordinal))
+        {
+            var members = group.ToList();
+            var ids = members.Select(s => s.SpanId).ToHashSet(StringComparer.Ordinal);
+            var roots = members.Where(s => s.ParentSpanId is null || !ids.Contains(s.ParentSpanId)).OrderBy(s => s.Start).ToList();
+            if (roots.Count == 0)
+            {
+                continue;
+            }
+
+            // Complete when its one root is the function's own segment; a transaction or batch still running leaves
+            // its children without their parent.
+            var partial = roots.Count > 1 || roots[0].ParentSpanId is not null;
+            traces.Add(new Trace(group.Key, members, roots, partial));
+        }
+
+        return traces;
+    }
+
+    /// <summary>The span's tags under the exporter's keys; annotations leave out the sequence number, as the exporter does.</summary>
+    private static IEnumerable<(string Key, string Value)> ExporterTags(SpanRecord span, bool annotations)
+    {
+        foreach (var (tag, value) in span.Tags)
+        {
+            if (XRayExporter.TagKey(tag) is not { } key || (annotations && tag == ProcessorTelemetry.Tags.SequenceNumber))
+            {
+                continue;
+            }
+
+            yield return (key, Masked(value.Length > XRayExporter.MaxAnnotationLength ? value[..XRayExporter.MaxAnnotationLength] : value));
+        }
+    }
+
+    private static string Masked(string value)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(value);
+        return PanMasker.MaskInPlace(utf8) == 0 ? value : Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <summary>X-Ray's "error" (a client error): a FAILED or ERROR transaction, as the exporter flags it.</summary>
+    private static bool IsClientError(SpanRecord span) =>
+        span.Tags.Any(t => t.Key == ProcessorTelemetry.Tags.Status && t.Value is "FAILED" or "ERROR");
+
+    private static string XRayId(string hex) => TraceIds.ToXRay(ActivityTraceId.CreateFromString(hex));
+
+    private static (DateTimeOffset Start, DateTimeOffset End) TimeRange(JsonElement request)
+    {
+        var start = RequiredTime(request, "StartTime");
+        var end = RequiredTime(request, "EndTime");
+        if (end < start)
+        {
+            throw Invalid("EndTime must not be before StartTime.");
+        }
+
+        return (start, end);
+    }
+
+    /// <summary>restJson1 timestamps in a body are epoch seconds, a number with an optional fraction.</summary>
+    private static DateTimeOffset RequiredTime(JsonElement request, string name)
+    {
+        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            throw Invalid($"{name} is required.");
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds) || !double.IsFinite(seconds)
+            || seconds < 0 || seconds > 253_402_300_799)
+        {
+            throw Invalid($"{name} must be a timestamp in epoch seconds.");
+        }
+
+        return DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+    }
+
+    private static string? OptionalString(JsonElement request, string name) =>
+        !request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw Invalid($"{name} must be a string.");
+
+    private static double Seconds(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
+
+    private static AwsServiceException Invalid(string message) => new("InvalidRequestException", message);
+
+    private sealed record Names(string Function, string EventBus, string AccountId);
+
+    private sealed record Trace(string Id, List<SpanRecord> Spans, List<SpanRecord> Roots, bool IsPartial)
+    {
+        public SpanRecord Root => Roots[0];
+
+        public DateTimeOffset Start => Spans.Min(s => s.Start);
+
+        public DateTimeOffset End => Spans.Max(s => s.Start + s.Duration);
+    }
+}
