@@ -34,12 +34,7 @@ public class HandlerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var arrival = DateTimeOffset.UtcNow;
-        var window = new TumblingWindow(arrival, arrival.AddMinutes(5));
-        _events = [.. new TrafficGenerator(seed: 1).Generate(Records)
-            .Select((r, i) => KinesisEventRecord.FromData(r.Utf8Json, $"{i + 1:D21}", r.PartitionKey, arrival))
-            .Chunk(BatchSize)
-            .Select(chunk => new KinesisEvent { Records = chunk, Window = window, ShardId = "shardId-000000000000" })];
+        _events = WindowedBatches(Records, BatchSize);
         var options = new ProcessorOptions();
         IRoutingPolicy routing = Routing == "all"
             ? PublishAllPolicy.Instance
@@ -53,15 +48,29 @@ public class HandlerBenchmarks
     public void Cleanup() => _handler.Dispose();
 
     [Benchmark(OperationsPerInvoke = Records)]
-    public async Task<int> ProcessRecord()
+    public Task<int> ProcessRecord() => HandleWindowAsync(_handler, _events, default);
+
+    /// <summary>Generated traffic (the default mix) in batches of one tumbling window, arriving now.</summary>
+    internal static KinesisEvent[] WindowedBatches(int records, int batchSize)
     {
-        // One window for the whole run: each response's state feeds the next event, as Lambda does.
+        var arrival = DateTimeOffset.UtcNow;
+        var window = new TumblingWindow(arrival, arrival.AddMinutes(5));
+        return [.. new TrafficGenerator(seed: 1).Generate(records)
+            .Select((r, i) => KinesisEventRecord.FromData(r.Utf8Json, $"{i + 1:D21}", r.PartitionKey, arrival))
+            .Chunk(batchSize)
+            .Select(chunk => new KinesisEvent { Records = chunk, Window = window, ShardId = "shardId-000000000000" })];
+    }
+
+    /// <summary>The batches in order, one window for the whole run: each response's state feeds the next event, as Lambda does.</summary>
+    internal static async Task<int> HandleWindowAsync(KinesisBatchHandler handler, KinesisEvent[] events, TraceParent parent)
+    {
         var state = ReadOnlyMemory<byte>.Empty;
         var failures = 0;
-        foreach (var kinesisEvent in _events)
+        foreach (var kinesisEvent in events)
         {
-            var response = await _handler.HandleAsync(
+            var response = await handler.HandleAsync(
                 new KinesisEvent { Records = kinesisEvent.Records, Window = kinesisEvent.Window, State = state, ShardId = kinesisEvent.ShardId },
+                parent,
                 CancellationToken.None);
             state = response.State ?? default;
             failures += response.BatchItemFailures.Count;

@@ -11,7 +11,6 @@ using Paywatch.Core.Routing;
 using Paywatch.Core.Telemetry;
 using Paywatch.Function;
 using Paywatch.Patterns;
-using Paywatch.Traffic;
 
 namespace Paywatch.Benchmarks;
 
@@ -40,12 +39,7 @@ public class TracingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var arrival = DateTimeOffset.UtcNow;
-        var window = new TumblingWindow(arrival, arrival.AddMinutes(5));
-        _events = [.. new TrafficGenerator(seed: 1).Generate(Records)
-            .Select((r, i) => KinesisEventRecord.FromData(r.Utf8Json, $"{i + 1:D21}", r.PartitionKey, arrival))
-            .Chunk(BatchSize)
-            .Select(chunk => new KinesisEvent { Records = chunk, Window = window, ShardId = "shardId-000000000000" })];
+        _events = HandlerBenchmarks.WindowedBatches(Records, BatchSize);
         _daemon = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _daemon.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _exporter = new XRayExporter((IPEndPoint)_daemon.LocalEndPoint!, "bench");
@@ -66,20 +60,5 @@ public class TracingBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Records)]
-    public async Task<int> ProcessRecord()
-    {
-        var state = ReadOnlyMemory<byte>.Empty;
-        var failures = 0;
-        foreach (var kinesisEvent in _events)
-        {
-            var response = await _handler.HandleAsync(
-                new KinesisEvent { Records = kinesisEvent.Records, Window = kinesisEvent.Window, State = state, ShardId = kinesisEvent.ShardId },
-                new TraceParent(default, "bench-request"),
-                CancellationToken.None);
-            state = response.State ?? default;
-            failures += response.BatchItemFailures.Count;
-        }
-
-        return failures;
-    }
+    public Task<int> ProcessRecord() => HandlerBenchmarks.HandleWindowAsync(_handler, _events, new TraceParent(default, "bench-request"));
 }
