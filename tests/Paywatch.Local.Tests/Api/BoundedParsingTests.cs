@@ -7,25 +7,9 @@ using Paywatch.Local.Api;
 namespace Paywatch.Local.Tests.Api;
 
 /// <summary>Every body parser of the endpoint stops at its depth and size limits with a 4xx in its protocol's error shape.</summary>
-public sealed class BoundedParsingTests : IAsyncLifetime, IDisposable
+public sealed class BoundedParsingTests : RunningTwinTests
 {
     private const string DescribeAlarmsPath = "service/GraniteServiceVersion20100801/operation/DescribeAlarms";
-
-    private readonly TemporaryDirectory _folder = new();
-    private readonly HttpClient _http = new();
-    private LocalTwin _twin = null!;
-
-    public async Task InitializeAsync() =>
-        _twin = await LocalTwin.StartAsync(new LocalTwinSettings { DataDirectory = _folder.Path, Port = 0 }, RepositoryRoot.Config, [], TimeProvider.System);
-
-    public async Task DisposeAsync() => await _twin.DisposeAsync();
-
-    /// <summary>After <see cref="DisposeAsync"/>: the twin has stopped with its folder.</summary>
-    public void Dispose()
-    {
-        _http.Dispose();
-        _folder.Dispose();
-    }
 
     /// <summary>
     /// The crash this was found by: 100,000 nested tags ended the process with a stack overflow. text/plain is a
@@ -130,12 +114,12 @@ public sealed class BoundedParsingTests : IAsyncLifetime, IDisposable
     public async Task A_declared_Content_Length_past_the_limit_is_refused_without_reading_the_body()
     {
         using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _twin.Api.Url.Port);
+        await tcp.ConnectAsync(IPAddress.Loopback, Twin.Api.Url.Port);
         var stream = tcp.GetStream();
 
         // 2 GB declared, nothing sent: the answer must not wait for (or make room for) the body.
         await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST / HTTP/1.1\r\nHost: 127.0.0.1:{_twin.Api.Url.Port}\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2000000000\r\n\r\n"));
+            $"POST / HTTP/1.1\r\nHost: 127.0.0.1:{Twin.Api.Url.Port}\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2000000000\r\n\r\n"));
         using var reader = new StreamReader(stream);
         var statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -157,7 +141,7 @@ public sealed class BoundedParsingTests : IAsyncLifetime, IDisposable
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_twin.Api.Url, path)) { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Twin.Api.Url, path)) { Content = content };
         if (target is not null)
         {
             request.Headers.Add("X-Amz-Target", target);
@@ -168,7 +152,7 @@ public sealed class BoundedParsingTests : IAsyncLifetime, IDisposable
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        return await _http.SendAsync(request);
+        return await Http.SendAsync(request);
     }
 
     private static (string Type, string Message) CborError(byte[] body)

@@ -10,7 +10,7 @@ namespace Paywatch.Local.Tests.Api;
 /// answered (never a dropped connection), never with a 5xx, and the malformed ones with a 4xx; the twin answers valid
 /// requests afterwards. Deterministic (one seed per protocol) and bounded in count; a failure names the seed and case.
 /// </summary>
-public sealed class ProtocolFuzzTests : IAsyncLifetime, IDisposable
+public sealed class ProtocolFuzzTests : RunningTwinTests
 {
     private const int CasesPerProtocol = 240;
 
@@ -34,22 +34,6 @@ public sealed class ProtocolFuzzTests : IAsyncLifetime, IDisposable
         "StartTime", "EndTime", "Period", "Statistics", "ExtendedStatistics", "Unit", "MaxRecords",
     ];
 
-    private readonly TemporaryDirectory _folder = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private LocalTwin _twin = null!;
-
-    public async Task InitializeAsync() =>
-        _twin = await LocalTwin.StartAsync(new LocalTwinSettings { DataDirectory = _folder.Path, Port = 0 }, RepositoryRoot.Config, [], TimeProvider.System);
-
-    public async Task DisposeAsync() => await _twin.DisposeAsync();
-
-    /// <summary>After <see cref="DisposeAsync"/>: the twin has stopped with its folder.</summary>
-    public void Dispose()
-    {
-        _http.Dispose();
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task JSON_protocol_bodies_to_every_service_are_answered_with_a_4xx_when_malformed_and_never_a_5xx()
     {
@@ -59,7 +43,7 @@ public sealed class ProtocolFuzzTests : IAsyncLifetime, IDisposable
         {
             var (target, version) = JsonTargets[random.Next(JsonTargets.Length)];
             var (kind, body) = JsonBody(random);
-            using var request = Post(_twin.Api.Url, body, $"application/x-amz-json-{version}");
+            using var request = Post(Twin.Api.Url, body, $"application/x-amz-json-{version}");
             request.Headers.Add("X-Amz-Target", target);
             // A stray byte in a member the operation never reads is not looked at (System.Text.Json checks UTF-8 when a
             // string is read), so only "never a 5xx" holds for those two kinds.
@@ -77,7 +61,7 @@ public sealed class ProtocolFuzzTests : IAsyncLifetime, IDisposable
         for (var i = 0; i < CasesPerProtocol; i++)
         {
             var (kind, body) = QueryBody(random);
-            using var request = Post(_twin.Api.Url, body, "application/x-www-form-urlencoded");
+            using var request = Post(Twin.Api.Url, body, "application/x-www-form-urlencoded");
             request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261204/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0");
             await AssertAnsweredAsync(request, $"seed 1802 case {i} {kind}", malformed: kind != "parameters");
         }
@@ -94,7 +78,7 @@ public sealed class ProtocolFuzzTests : IAsyncLifetime, IDisposable
             var operation = random.Next(3) switch { 0 => "DescribeAlarms", 1 => "GetMetricStatistics", _ => "Nope" };
             var (kind, body) = CborBodies.Adversarial(random);
             // text/plain: what a page elsewhere could send without a CORS preflight.
-            using var request = Post(new Uri(_twin.Api.Url, $"service/GraniteServiceVersion20100801/operation/{operation}"), body, random.Next(2) == 0 ? "application/cbor" : "text/plain");
+            using var request = Post(new Uri(Twin.Api.Url, $"service/GraniteServiceVersion20100801/operation/{operation}"), body, random.Next(2) == 0 ? "application/cbor" : "text/plain");
             await AssertAnsweredAsync(request, $"seed 1803 case {i} {operation} {kind}", malformed: true);
         }
 
@@ -106,7 +90,7 @@ public sealed class ProtocolFuzzTests : IAsyncLifetime, IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request);
+            response = await Http.SendAsync(request);
         }
         catch (HttpRequestException e)
         {
@@ -126,19 +110,19 @@ public sealed class ProtocolFuzzTests : IAsyncLifetime, IDisposable
     /// <summary>A valid request in each protocol still gets its answer.</summary>
     private async Task AssertStillServingAsync()
     {
-        using var json = Post(_twin.Api.Url, "{}", "application/x-amz-json-1.1");
+        using var json = Post(Twin.Api.Url, "{}", "application/x-amz-json-1.1");
         json.Headers.Add("X-Amz-Target", "Kinesis_20131202.ListStreams");
-        using var jsonResponse = await _http.SendAsync(json);
+        using var jsonResponse = await Http.SendAsync(json);
         Assert.Equal(HttpStatusCode.OK, jsonResponse.StatusCode);
-        Assert.Contains(_twin.Settings.StreamName, await jsonResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Twin.Settings.StreamName, await jsonResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var cbor = Post(new Uri(_twin.Api.Url, "service/GraniteServiceVersion20100801/operation/DescribeAlarms"), [0xa0], "application/cbor");
-        using var cborResponse = await _http.SendAsync(cbor);
+        using var cbor = Post(new Uri(Twin.Api.Url, "service/GraniteServiceVersion20100801/operation/DescribeAlarms"), [0xa0], "application/cbor");
+        using var cborResponse = await Http.SendAsync(cbor);
         Assert.Equal(HttpStatusCode.OK, cborResponse.StatusCode);
 
-        using var query = Post(_twin.Api.Url, "Action=DescribeAlarms&Version=2010-08-01", "application/x-www-form-urlencoded");
+        using var query = Post(Twin.Api.Url, "Action=DescribeAlarms&Version=2010-08-01", "application/x-www-form-urlencoded");
         query.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261204/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0");
-        using var queryResponse = await _http.SendAsync(query);
+        using var queryResponse = await Http.SendAsync(query);
         Assert.Equal(HttpStatusCode.OK, queryResponse.StatusCode);
     }
 
