@@ -59,6 +59,12 @@ if (args is ["--twin-throughput", .. var count])
     return;
 }
 
+if (args is ["--notifications"])
+{
+    await Paywatch.Benchmarks.NotificationBenchmark.RunAsync();
+    return;
+}
+
 if (args is ["--web-first-render", .. var loads])
 {
     await Paywatch.Benchmarks.WebFirstRenderBenchmark.RunAsync(loads is [{ } n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 10);
