@@ -27,27 +27,15 @@ resource "aws_cloudwatch_event_target" "alerts" {
 
   rule           = aws_cloudwatch_event_rule.routing[each.key].name
   event_bus_name = aws_cloudwatch_event_bus.transactions.name
-  target_id      = "alerts-topic"
-  arn            = aws_sns_topic.alerts.arn
+  target_id      = local.targets[each.key].Targets[0].Id
+  arn            = local.targets[each.key].Targets[0].Arn
 
-  # One readable line per alert; a field the transaction lacks is left empty.
+  # Each rule's own message, from config/targets (the twin reads the same files). Every placeholder is a field the
+  # processor always writes on the events that rule matches, so no message has an empty field.
   # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
   input_transformer {
-    input_paths = {
-      id       = "$.detail.transaction_id"
-      status   = "$.detail.status"
-      type     = "$.detail.type"
-      amount   = "$.detail.amount"
-      currency = "$.detail.currency"
-      country  = "$.detail.merchant_country"
-      risk     = "$.detail.risk_score"
-      count    = "$.detail.transaction_count"
-      error    = "$.detail.error_code"
-      time     = "$.time"
-    }
-    # A JSON string written out, not jsonencode(): jsonencode escapes < and > as \u003c and \u003e, and EventBridge
-    # would then find no <placeholder> to replace (https://developer.hashicorp.com/terraform/language/functions/jsonencode).
-    input_template = "\"Paywatch ${each.value.Name} (${local.environment}): transaction <id> <status> <type> <amount> <currency> from <country>, risk <risk>, window count <count>, error <error>, at <time>.\""
+    input_paths    = local.targets[each.key].Targets[0].InputTransformer.InputPathsMap
+    input_template = local.targets[each.key].Targets[0].InputTransformer.InputTemplate
   }
 
   retry_policy {
@@ -60,4 +48,11 @@ resource "aws_cloudwatch_event_target" "alerts" {
   }
 
   depends_on = [aws_sns_topic_policy.alerts, aws_sqs_queue_policy.dead_letter]
+
+  lifecycle {
+    precondition {
+      condition     = try(local.targets[each.key].Rule, "") == each.value.Name && length(try(local.targets[each.key].Targets, [])) == 1
+      error_message = "config/targets/${each.key}.json must exist and give rule ${each.value.Name} exactly one target."
+    }
+  }
 }

@@ -25,10 +25,11 @@ resource "aws_lambda_function" "processor" {
   # Names and values only, never a secret. The processor reads these (infra/README.md lists them).
   environment {
     variables = {
-      PAYWATCH_ENVIRONMENT      = local.environment
-      PAYWATCH_EVENT_BUS_NAME   = aws_cloudwatch_event_bus.transactions.name
-      PAYWATCH_METRIC_NAMESPACE = local.metric_namespace
-      PAYWATCH_TRACE_MODE       = var.trace_mode
+      PAYWATCH_ENVIRONMENT       = local.environment
+      PAYWATCH_EVENT_BUS_NAME    = aws_cloudwatch_event_bus.transactions.name
+      PAYWATCH_METRIC_NAMESPACE  = local.metric_namespace
+      PAYWATCH_TRACE_MODE        = var.trace_mode
+      PAYWATCH_ALERTS_PER_WINDOW = tostring(var.alerts_per_window)
     }
   }
 

@@ -53,6 +53,13 @@ locals {
     trimsuffix(file, ".json") => jsondecode(file("${local.config_dir}/rules/${file}"))
   }
 
+  # Each rule's one target (PutTargets shape), keyed by file name as the rules are: the alerts topic, with the
+  # input transformer that writes that rule's message.
+  targets = {
+    for file in fileset("${local.config_dir}/targets", "*.json") :
+    trimsuffix(file, ".json") => jsondecode(templatefile("${local.config_dir}/targets/${file}", local.template_values))
+  }
+
   # Keyed by file name: a composite alarm is a *.composite.json file (PutCompositeAlarm shape), every other
   # *.json a metric alarm (PutMetricAlarm shape).
   metric_alarms = {

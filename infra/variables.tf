@@ -117,6 +117,17 @@ variable "trace_mode" {
   }
 }
 
+variable "alerts_per_window" {
+  description = "How many incidents of each kind (high-value, fraud, velocity, failed) one shard lane's tumbling window notifies one by one; the rest are counted in the window's summary (docs/alerting.md). SNS email delivers at most 10 messages a second per subscription."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.alerts_per_window >= 0 && var.alerts_per_window <= 10000 && floor(var.alerts_per_window) == var.alerts_per_window
+    error_message = "alerts_per_window must be a whole number from 0 to 10000."
+  }
+}
+
 variable "lambda_reserved_concurrency" {
   description = "Reserved concurrency of the processor. Kinesis needs one concurrent execution per shard and parallelization factor: keep it at least kinesis_shard_count x event_source_parallelization_factor, or the Throttles alarm fires."
   type        = number

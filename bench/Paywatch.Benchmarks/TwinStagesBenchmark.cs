@@ -50,7 +50,11 @@ internal static class TwinStagesBenchmark
             await using var topic = new LocalTopic("alerts", "us-east-1", "000000000000", [], time);
             var metrics = new MetricStore(TimeSpan.FromHours(3));
             using var logs = new LogStore(Path.Combine(data, "logs"), "/aws/lambda/bench");
-            var bus = new LocalEventBus(options.EventBusName, "local", rules, topic, time, metrics);
+            var targets = RuleTargets.Load(
+                Path.Combine(Repository.Root, "config", "targets"),
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["environment"] = "local", ["alerts_topic_arn"] = topic.TopicArn },
+                topic.TopicArn);
+            var bus = new LocalEventBus(options.EventBusName, targets, rules, topic, time, metrics);
             var compiled = RuleSet.Compile(rules);
             var stages = new (string Name, IEventPublisher Publisher, IMetricsWriter Metrics, ILogWriter Logs, Tracing Tracing)[]
             {

@@ -14,6 +14,7 @@ public sealed record FunctionSettings(ProcessorOptions Processor, PublishMode Pu
     public const string EventBusVariable = "PAYWATCH_EVENT_BUS_NAME";
     public const string MetricNamespaceVariable = "PAYWATCH_METRIC_NAMESPACE";
     public const string PublishModeVariable = "PAYWATCH_PUBLISH_MODE";
+    public const string AlertsPerWindowVariable = "PAYWATCH_ALERTS_PER_WINDOW";
 
     /// <summary>Reads and validates the settings.</summary>
     /// <exception cref="ArgumentException">A variable is missing or invalid; the message names it.</exception>
@@ -26,6 +27,12 @@ public sealed record FunctionSettings(ProcessorOptions Processor, PublishMode Pu
             Environment = Required(variable, EnvironmentVariable),
             EventBusName = Required(variable, EventBusVariable),
             MetricNamespace = variable(MetricNamespaceVariable) is { Length: > 0 } metricNamespace ? metricNamespace : defaults.MetricNamespace,
+            AlertsPerWindow = variable(AlertsPerWindowVariable) switch
+            {
+                null or "" => defaults.AlertsPerWindow,
+                var text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var alerts) => alerts,
+                var other => throw new ArgumentException($"{AlertsPerWindowVariable} must be a whole number, not '{other}'."),
+            },
         };
         processor.Validate();
 

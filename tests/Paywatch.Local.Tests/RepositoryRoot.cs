@@ -9,6 +9,12 @@ internal static class RepositoryRoot
 
     public static string Infra => System.IO.Path.Combine(Path, "infra");
 
+    /// <summary>config/targets for environment <c>local</c>, delivering to <paramref name="topic"/>.</summary>
+    public static IReadOnlyDictionary<string, Paywatch.Local.Bus.RuleTarget> Targets(Paywatch.Local.Notifications.LocalTopic topic) => Paywatch.Local.Bus.RuleTargets.Load(
+        System.IO.Path.Combine(Config, "targets"),
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["environment"] = "local", ["alerts_topic_arn"] = topic.TopicArn },
+        topic.TopicArn);
+
     private static string Find()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -1,7 +1,7 @@
 namespace Paywatch.Cli.Commands;
 
 /// <summary>
-/// The config/ folder built into <c>paywatch</c>: rules, alarms, queries and the dashboard, written out for the local
+/// The config/ folder built into <c>paywatch</c>: rules, their targets, alarms, queries and the dashboard, written out for the local
 /// twin when no <c>--config</c> folder is given, so that it runs what Terraform deploys from any directory.
 /// </summary>
 internal static class BuiltInConfig

@@ -16,7 +16,8 @@ namespace Paywatch.Core.Enrichment;
 /// <remarks>
 /// <para>The state is a JSON object with one string member, <c>{"v":"&lt;base64&gt;"}</c> (<c>{}</c> when empty): the
 /// base64 of 12-byte entries, each the XxHash64 of an entity key as read (already PAN-masked; big-endian, 8 bytes)
-/// and its count (big-endian, 4 bytes). No card token, let alone a card number, is stored in it. One string keeps
+/// and its count (big-endian, 4 bytes; the top bit set once the entity's velocity alert has gone out, so it alerts
+/// once per window). No card token, let alone a card number, is stored in it. One string keeps
 /// the state cheap for everyone who handles it: Lambda hands the whole state in and takes it back out on every
 /// invocation (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html), and a JSON reader skips a
 /// string in one step where it would read thousands of members one by one.</para>
@@ -36,12 +37,14 @@ public sealed class VelocityCounter
 
     private const int EntryBytes = 12; // key (8) and count (4), big-endian
     private const int EntryChars = 16; // the entry in base64
+    private const uint AlertedBit = 0x8000_0000; // in the stored count: the entity's alert has gone out
     private static readonly byte[] Prefix = "{\"v\":\""u8.ToArray();
     private static readonly byte[] Suffix = "\"}"u8.ToArray();
 
     private readonly Dictionary<ulong, int> _slots = [];
     private ulong[] _keys = new ulong[256];
     private int[] _counts = new int[256];
+    private bool[] _alerted = new bool[256];
     private byte[] _state = new byte[Prefix.Length + (256 * EntryChars) + Suffix.Length];
     private int _entries;
 
@@ -135,6 +138,32 @@ public sealed class VelocityCounter
         return count;
     }
 
+    /// <summary>The entity's count in the window so far (0 when not counted).</summary>
+    public int CountOf(ulong keyHash) => _slots.TryGetValue(keyHash, out var slot) ? _counts[slot] : 0;
+
+    /// <summary>Marks the entity's velocity alert as sent; false when it was already (one alert per entity per window).</summary>
+    public bool TryMarkAlerted(ulong keyHash)
+    {
+        if (!_slots.TryGetValue(keyHash, out var slot) || _alerted[slot])
+        {
+            return false;
+        }
+
+        _alerted[slot] = true;
+        WriteEntry(slot);
+        return true;
+    }
+
+    /// <summary>Takes back <see cref="TryMarkAlerted"/>: the alert's record will be delivered again, and alert again.</summary>
+    public void ClearAlerted(ulong keyHash)
+    {
+        if (_slots.TryGetValue(keyHash, out var slot) && _alerted[slot])
+        {
+            _alerted[slot] = false;
+            WriteEntry(slot);
+        }
+    }
+
     /// <summary>Takes back one <see cref="Increment"/>: for records Lambda will deliver again.</summary>
     public void Decrement(ulong keyHash)
     {
@@ -157,6 +186,7 @@ public sealed class VelocityCounter
         {
             _keys[slot] = _keys[last];
             _counts[slot] = _counts[last];
+            _alerted[slot] = _alerted[last];
             _slots[_keys[slot]] = slot;
             _state.AsSpan(EntryOffset(last), EntryChars).CopyTo(_state.AsSpan(EntryOffset(slot)));
         }
@@ -183,15 +213,15 @@ public sealed class VelocityCounter
         }
 
         var kept = Enumerable.Range(0, _entries)
-            .Select(i => (Key: _keys[i], Count: _counts[i]))
+            .Select(i => (Key: _keys[i], Count: _counts[i], Alerted: _alerted[i]))
             .OrderByDescending(e => e.Count)
             .Take(MaxEntries)
             .ToList();
         var dropped = _entries - kept.Count;
         Clear();
-        foreach (var (key, count) in kept)
+        foreach (var (key, count, alerted) in kept)
         {
-            Append(key, count);
+            Append(key, count, alerted);
         }
 
         return dropped;
@@ -219,10 +249,11 @@ public sealed class VelocityCounter
             for (var offset = 0; offset < written; offset += EntryBytes)
             {
                 var key = BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(offset));
-                var count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(offset + 8));
+                var stored = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset + 8));
+                var count = (int)(stored & ~AlertedBit);
                 if (count > 0 && !_slots.ContainsKey(key))
                 {
-                    Append(key, count);
+                    Append(key, count, (stored & AlertedBit) != 0);
                 }
             }
 
@@ -234,24 +265,26 @@ public sealed class VelocityCounter
         }
     }
 
-    private void Append(ulong key, int count)
+    private void Append(ulong key, int count, bool alerted = false)
     {
         _slots[key] = _entries;
-        AppendEntry(key, count);
+        AppendEntry(key, count, alerted);
     }
 
-    private void AppendEntry(ulong key, int count)
+    private void AppendEntry(ulong key, int count, bool alerted = false)
     {
         if (_entries == _keys.Length)
         {
             Array.Resize(ref _keys, _keys.Length * 2);
             Array.Resize(ref _counts, _counts.Length * 2);
+            Array.Resize(ref _alerted, _alerted.Length * 2);
             Array.Resize(ref _state, Prefix.Length + (_keys.Length * EntryChars) + Suffix.Length);
         }
 
         var slot = _entries++;
         _keys[slot] = key;
         _counts[slot] = count;
+        _alerted[slot] = alerted;
         if (slot == 0)
         {
             Prefix.CopyTo(_state, 0);
@@ -265,7 +298,7 @@ public sealed class VelocityCounter
     {
         Span<byte> entry = stackalloc byte[EntryBytes];
         BinaryPrimitives.WriteUInt64BigEndian(entry, _keys[slot]);
-        BinaryPrimitives.WriteInt32BigEndian(entry[8..], _counts[slot]);
+        BinaryPrimitives.WriteUInt32BigEndian(entry[8..], (uint)_counts[slot] | (_alerted[slot] ? AlertedBit : 0));
         _ = Base64.EncodeToUtf8(entry, _state.AsSpan(EntryOffset(slot), EntryChars), out _, out _);
     }
 

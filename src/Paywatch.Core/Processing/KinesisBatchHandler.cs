@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Paywatch.Core.Alerting;
 using Paywatch.Core.Enrichment;
 using Paywatch.Core.Kinesis;
 using Paywatch.Core.Routing;
@@ -49,6 +50,10 @@ public sealed class KinesisBatchHandler : IDisposable
 
     private readonly Transaction _transaction = new();
     private readonly VelocityCounter _velocity = new();
+    private readonly List<(int Record, IncidentChange Change)> _incidents = [];
+    private readonly ArrayBufferWriter<byte> _answer = new(1024);
+    private IncidentTally _tally = new(); // the window's, as of the last completed record
+    private IncidentTally _working = new(); // the window's with this batch's records so far: alerts are decided on it
     private readonly BatchMetrics _metrics = new();
     private readonly ArrayBufferWriter<byte> _details = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _logs = new(LogChunkBytes * 2);
@@ -129,15 +134,26 @@ public sealed class KinesisBatchHandler : IDisposable
         {
             if (_outcomes[i].Counted)
             {
+                if (_outcomes[i].VelocityExceedRecorded)
+                {
+                    _velocity.ClearAlerted(_outcomes[i].EntityHash); // the redelivery alerts again: at least once
+                }
+
                 _velocity.Decrement(_outcomes[i].EntityHash);
             }
         }
 
+        CommitIncidents(retryFrom);
         var failures = publish.FailedRecords.ConvertAll(index => records[index].SequenceNumberText);
         batch?.SetTag(ProcessorTelemetry.Tags.FailureCount, failures.Count);
 
         var evicted = kinesisEvent.Window is null ? 0 : _velocity.TrimToLimit();
-        var state = kinesisEvent.Window is null ? (ReadOnlyMemory<byte>?)null : _velocity.State;
+        if ((kinesisEvent.Window is null || kinesisEvent.IsFinalInvokeForWindow) && _tally.NeedsSummary)
+        {
+            await PublishSummaryAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
+        }
+
+        var state = kinesisEvent.Window is null ? (ReadOnlyMemory<byte>?)null : AnswerState();
         // Every line of a batch carries the batch's reporting time, formatted once.
         var now = _time.GetUtcNow();
         _logTime = JsonEncodedText.Encode(now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
@@ -168,6 +184,62 @@ public sealed class KinesisBatchHandler : IDisposable
     {
         _logWriter.Write(_logs.WrittenSpan);
         _logs.ResetWrittenCount();
+    }
+
+    /// <summary>
+    /// Makes the window's incidents those of the records this attempt completes: all of them, or those before the first
+    /// record Lambda will deliver again (whose incidents, and alerts, that delivery decides afresh).
+    /// </summary>
+    private void CommitIncidents(int completed)
+    {
+        if (_incidents.Count == 0 || _incidents[^1].Record < completed)
+        {
+            (_tally, _working) = (_working, _tally);
+        }
+        else
+        {
+            foreach (var (record, change) in _incidents)
+            {
+                if (record < completed)
+                {
+                    _tally.Apply(change);
+                }
+            }
+        }
+
+        _tally.AddTransactions(completed);
+    }
+
+    /// <summary>
+    /// Publishes the window's summary (at its closing invocation, or after each batch without a window). Nothing can
+    /// redeliver a summary but the invocation itself, so one the bus did not take fails the invocation: Lambda retries
+    /// it with the same state.
+    /// </summary>
+    private async ValueTask PublishSummaryAsync(KinesisEvent kinesisEvent, CancellationToken cancellationToken)
+    {
+        var start = _details.WrittenCount;
+        var now = _time.GetUtcNow();
+        if (kinesisEvent.Window is { } window)
+        {
+            _tally.WriteSummary(_detailWriter, _velocity, window.Start, window.End, kinesisEvent.IsWindowTerminatedEarly, kinesisEvent.ShardId);
+        }
+        else
+        {
+            var first = kinesisEvent.Records.Count > 0 && kinesisEvent.Records[0].ApproximateArrivalTimestamp > 0 ? kinesisEvent.Records[0].ArrivalTime : now;
+            _tally.WriteSummary(_detailWriter, _velocity, first, now, terminatedEarly: null, kinesisEvent.ShardId);
+        }
+
+        _detailWriter.Flush();
+        _detailWriter.Reset();
+        _entries[0] = new EventEntry(
+            _options.EventSource, _options.SummaryDetailType, _details.WrittenMemory[start..], _options.EventBusName, now);
+        var result = await _publisher.PublishAsync(_entries.AsMemory(0, 1), cancellationToken).ConfigureAwait(false);
+        if (!result.AllPublished)
+        {
+            _answer.ResetWrittenCount(); // the retry's state is the previous answer, without this batch: load it afresh
+            throw new InvalidOperationException(
+                "The bus did not take the window's summary; the invocation fails so that Lambda retries it with the window's state.");
+        }
     }
 
     /// <summary>
@@ -203,14 +275,99 @@ public sealed class KinesisBatchHandler : IDisposable
             _entryRecords = new int[capacity];
         }
 
-        // Without a tumbling window there is no state to carry: counts are per batch.
+        _incidents.Clear();
+        // Without a tumbling window there is no state to carry: counts, alerts and summaries are per batch.
+        var readable = true;
         if (kinesisEvent.Window is null)
         {
             _velocity.Clear();
+            _tally.Clear();
+        }
+        else
+        {
+            readable = LoadState(kinesisEvent.State.Span);
+        }
+
+        _working.CopyFrom(_tally);
+        return readable;
+    }
+
+    /// <summary>
+    /// Loads the window state: velocity counts (<see cref="VelocityCounter"/>) and incidents (<see cref="IncidentTally"/>, member
+    /// <c>i</c>). Our own last answer, handed back unchanged, is already loaded.
+    /// </summary>
+    private bool LoadState(ReadOnlySpan<byte> state)
+    {
+        if (state.SequenceEqual(_velocity.State.Span) && _answer.WrittenCount == 0)
+        {
+            _tally.Clear();
             return true;
         }
 
-        return _velocity.Load(kinesisEvent.State.Span);
+        if (_answer.WrittenCount > 0 && state.SequenceEqual(_answer.WrittenSpan))
+        {
+            return true;
+        }
+
+        _answer.ResetWrittenCount();
+        _tally.Clear();
+        if (!_velocity.Load(state))
+        {
+            return false;
+        }
+
+        if (state.IsEmpty)
+        {
+            return true;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(state);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return true;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isIncidents = reader.ValueTextEquals("i"u8);
+                reader.Read();
+                if (isIncidents)
+                {
+                    return _tally.LoadState(ref reader);
+                }
+
+                reader.Skip();
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            _tally.Clear();
+            return false;
+        }
+    }
+
+    /// <summary>The window state to answer with: the velocity counts, and the incidents when there are any.</summary>
+    private ReadOnlyMemory<byte> AnswerState()
+    {
+        _answer.ResetWrittenCount();
+        var velocity = _velocity.State;
+        if (_tally.IsEmpty)
+        {
+            return velocity;
+        }
+
+        _answer.Write(velocity.Span[..^1]);
+        _answer.Write(velocity.Length > 2 ? ",\"i\":"u8 : "\"i\":"u8);
+        _scratchWriter.Reset(_answer);
+        _tally.WriteState(_scratchWriter);
+        _scratchWriter.Flush();
+        _scratchWriter.Reset(_scratch);
+        _answer.Write("}"u8);
+        return _answer.WrittenMemory;
     }
 
     private void ProcessRecord(int index, KinesisEventRecord record, string? shardId, Activity? batch)
@@ -256,12 +413,16 @@ public sealed class KinesisBatchHandler : IDisposable
                 outcome.IsSuspectedFraud = assessment.Score > policy.FraudScoreThreshold
                     && !country.IsEmpty && !policy.IsStandardCountry(country);
             }
+
+            outcome.Alerts = DecideAlerts(index, record, ref outcome);
         }
 
         using (StartSpan(ProcessorTelemetry.Spans.Routing))
         {
             var start = _details.WrittenCount;
-            TransactionDetailWriter.Write(_detailWriter, transaction, risk, windowCount, record.SequenceNumber.Span, shardId);
+            TransactionDetailWriter.Write(
+                _detailWriter, transaction, risk, windowCount, record.SequenceNumber.Span, shardId,
+                outcome.Alerts, (outcome.Alerts & AlertKind.Velocity) != 0 ? EntityKey(record.PartitionKey.Span) : default);
             _detailWriter.Flush();
             _detailWriter.Reset();
             outcome.DetailOffset = start;
@@ -282,6 +443,63 @@ public sealed class KinesisBatchHandler : IDisposable
         }
 
         _outcomes[index] = outcome;
+    }
+
+    /// <summary>
+    /// The incidents the record raises, and which of them it is notified for: every high-value and suspected-fraud
+    /// approved transaction, an entity's first count over the velocity threshold in the window, and the window's first
+    /// failure of each error code; each kind at most <see cref="ProcessorOptions.AlertsPerWindow"/> times a window. The
+    /// rest are counted for the window's summary.
+    /// </summary>
+    private AlertKind DecideAlerts(int index, KinesisEventRecord record, ref TransactionOutcome outcome)
+    {
+        var alerts = AlertKind.None;
+        if (outcome.Status == TransactionStatus.Approved)
+        {
+            if (outcome.IsHighValue)
+            {
+                alerts |= Incident(index, record, AlertKind.HighValue, notify: true);
+            }
+
+            if (outcome.IsSuspectedFraud)
+            {
+                alerts |= Incident(index, record, AlertKind.Fraud, notify: true);
+            }
+        }
+
+        if (outcome.IsVelocityExceeded && _velocity.TryMarkAlerted(outcome.EntityHash))
+        {
+            outcome.VelocityExceedRecorded = true;
+            alerts |= Incident(index, record, AlertKind.Velocity, notify: true);
+        }
+
+        if (outcome.Status != TransactionStatus.Approved && _transaction.PrimaryError is { } code)
+        {
+            alerts |= Incident(index, record, AlertKind.Failed, notify: _working.IsFirstFailure(code), code);
+        }
+
+        return alerts;
+    }
+
+    private AlertKind Incident(int index, KinesisEventRecord record, AlertKind kind, bool notify, ValidationErrorCode? code = null)
+    {
+        var alerted = notify && _working.CanAlert(kind, _options.AlertsPerWindow);
+        string? id = null, sequence = null, entity = null;
+        if (!alerted && kind != AlertKind.Velocity && _working.WantsExample(kind))
+        {
+            id = _transaction.HasText(TransactionField.TransactionId) ? Encoding.UTF8.GetString(_transaction.Text(TransactionField.TransactionId)) : null;
+            sequence = record.SequenceNumberText;
+        }
+
+        if (kind == AlertKind.Velocity && _working.WantsEntity)
+        {
+            entity = Encoding.UTF8.GetString(EntityKey(record.PartitionKey.Span));
+        }
+
+        var change = new IncidentChange(kind, alerted, code, id, sequence, entity);
+        _working.Apply(change);
+        _incidents.Add((index, change));
+        return alerted ? kind : AlertKind.None;
     }
 
     private void Read(ReadOnlySpan<byte> base64)

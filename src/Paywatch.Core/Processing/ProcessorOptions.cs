@@ -21,6 +21,15 @@ public sealed record ProcessorOptions
     /// <summary>The entries' <c>DetailType</c>.</summary>
     public string DetailType { get; init; } = "Transaction Processed";
 
+    /// <summary>The <c>DetailType</c> of a window's summary of its incidents.</summary>
+    public string SummaryDetailType { get; init; } = "Window Summary";
+
+    /// <summary>
+    /// How many incidents of each kind a window (per shard lane) notifies one by one; the rest are in its summary. The
+    /// guard of the alert channel: SNS email delivers at most 10 messages a second per subscription.
+    /// </summary>
+    public int AlertsPerWindow { get; init; } = 10;
+
     public int MaxRecordBytes { get; init; } = TransactionReader.DefaultMaxRecordBytes;
 
     public RiskPolicy Risk { get; init; } = new();
@@ -40,6 +49,9 @@ public sealed record ProcessorOptions
         Require(!string.IsNullOrWhiteSpace(EventBusName), nameof(EventBusName), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(EventSource), nameof(EventSource), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(DetailType), nameof(DetailType), "must not be empty");
+        Require(!string.IsNullOrWhiteSpace(SummaryDetailType) && SummaryDetailType != DetailType, nameof(SummaryDetailType),
+            "must not be empty or the transactions' DetailType");
+        Require(AlertsPerWindow is >= 0 and <= 10_000, nameof(AlertsPerWindow), "must be between 0 and 10,000");
         Require(MaxRecordBytes is > 0 and <= 1024 * 1024, nameof(MaxRecordBytes),
             "must be between 1 and 1,048,576 (Kinesis's own record limit)");
         ArgumentNullException.ThrowIfNull(Risk);

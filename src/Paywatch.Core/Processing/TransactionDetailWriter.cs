@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Paywatch.Core.Alerting;
 using Paywatch.Core.Enrichment;
 using Paywatch.Core.Transactions;
 
@@ -30,13 +31,17 @@ internal static class TransactionDetailWriter
     private static readonly JsonEncodedText[] FieldNames =
         [.. Enum.GetValues<TransactionField>().Select(f => JsonEncodedText.Encode(f.ToWireName()))];
 
+    private static readonly JsonEncodedText[] AlertNames = [.. AlertKinds.All.Select(k => JsonEncodedText.Encode(k.ToWireName()))];
+
     public static void Write(
         Utf8JsonWriter writer,
         Transaction transaction,
         RiskAssessment? risk,
         int? windowCount,
         ReadOnlySpan<byte> sequenceNumber,
-        string? shardId)
+        string? shardId,
+        AlertKind alerts = AlertKind.None,
+        ReadOnlySpan<byte> velocityEntity = default)
     {
         writer.WriteStartObject();
         // The timestamp is written as the producer sent it: validated RFC 3339, so consumers can parse it.
@@ -86,6 +91,11 @@ internal static class TransactionDetailWriter
             writer.WriteEndArray();
         }
 
+        if (alerts != AlertKind.None)
+        {
+            WriteAlerts(writer, transaction, alerts, velocityEntity);
+        }
+
         if (transaction.MaskedPans > 0)
         {
             writer.WriteBoolean("pan_masked"u8, true);
@@ -99,5 +109,37 @@ internal static class TransactionDetailWriter
 
         writer.WriteString("sequence_number"u8, sequenceNumber);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The incidents the transaction is notified for (each rule matches its own in <c>alert</c>), and what their
+    /// messages need that the transaction may lack: the entity counted, and the failure in words.
+    /// </summary>
+    private static void WriteAlerts(Utf8JsonWriter writer, Transaction transaction, AlertKind alerts, ReadOnlySpan<byte> velocityEntity)
+    {
+        writer.WriteStartArray("alert"u8);
+        foreach (var kind in AlertKinds.All)
+        {
+            if ((alerts & kind) != 0)
+            {
+                writer.WriteStringValue(AlertNames[kind.Index()]);
+            }
+        }
+
+        writer.WriteEndArray();
+        if ((alerts & AlertKind.Velocity) != 0)
+        {
+            writer.WriteString("velocity_entity"u8, velocityEntity);
+        }
+
+        if ((alerts & AlertKind.Failed) != 0 && transaction.PrimaryError is { } primary)
+        {
+            var subject = transaction.HasText(TransactionField.TransactionId)
+                ? $"transaction {Encoding.UTF8.GetString(transaction.Text(TransactionField.TransactionId))}"
+                : "a record without a transaction id";
+            var field = transaction.Errors[0].Field is { } f ? $" ({f.ToWireName()})" : "";
+            var more = transaction.Errors.Count > 1 ? $", and {transaction.Errors.Count - 1} more" : "";
+            writer.WriteString("error_description"u8, $"{subject}: {primary.Describe()}{field}{more}");
+        }
     }
 }

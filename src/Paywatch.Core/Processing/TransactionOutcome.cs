@@ -30,6 +30,12 @@ internal struct TransactionOutcome
     public ulong EntityHash;
     public bool Counted;
 
+    /// <summary>The incidents the record is notified for (its event's <c>alert</c>).</summary>
+    public Paywatch.Core.Alerting.AlertKind Alerts;
+
+    /// <summary>Whether this record took its entity over the velocity threshold in the window (to take back on redelivery).</summary>
+    public bool VelocityExceedRecorded;
+
     /// <summary>The trace the record's spans are in (the batch's, or its own in transaction mode); default when not traced.</summary>
     public System.Diagnostics.ActivityTraceId TraceId;
 }

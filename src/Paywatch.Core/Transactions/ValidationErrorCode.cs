@@ -31,6 +31,17 @@ public enum ValidationErrorCode
 
 public static class ValidationErrorCodes
 {
+    private static readonly string[] Descriptions =
+    [
+        "the Kinesis data is not valid base64", "the record is larger than 32 KiB", "the record is not UTF-8",
+        "the record is not one JSON value", "the record is JSON but not an object", "a required field is absent or empty",
+        "a field has the wrong JSON type", "a field appears twice", "an identifier is longer than 128 bytes",
+        "the amount is zero or negative", "the amount is out of range", "the type is not one of the eight types",
+        "the merchant country is not an ISO 3166-1 alpha-2 code", "the currency is not an active ISO 4217 code",
+        "the timestamp is not RFC 3339 with an offset", "the risk score is not an integer from 0 to 100",
+        "the transaction count is not a non-negative integer",
+    ];
+
     private static readonly string[] WireNames =
     [
         "INVALID_BASE64", "RECORD_TOO_LARGE", "INVALID_UTF8", "MALFORMED_JSON", "NOT_AN_OBJECT",
@@ -40,6 +51,9 @@ public static class ValidationErrorCodes
     ];
 
     public static string ToWireName(this ValidationErrorCode code) => WireNames[(int)code];
+
+    /// <summary>What the code means, for a person reading an alert (docs/transactions.md has the same table).</summary>
+    public static string Describe(this ValidationErrorCode code) => Descriptions[(int)code];
 
     /// <summary>Whether the code makes a record unreadable (ERROR) rather than invalid (FAILED).</summary>
     public static bool IsUnreadable(this ValidationErrorCode code) => code <= ValidationErrorCode.NotAnObject;

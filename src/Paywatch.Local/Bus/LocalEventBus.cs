@@ -37,7 +37,7 @@ public sealed class LocalEventBus : IEventPublisher
     private readonly bool _matchEntries;
     private readonly ConcurrentBag<RuleMatcher> _matchers = [];
     private readonly Dictionary<string, int> _ruleIndex;
-    private readonly RuleTarget[] _targets;
+    private readonly RuleTarget?[] _targets;
     private readonly LocalTopic _topic;
     private readonly MetricStore? _metrics;
     private readonly TimeProvider _time;
@@ -57,7 +57,7 @@ public sealed class LocalEventBus : IEventPublisher
     private long _eventsMatched;
 
     /// <param name="eventBusName">The bus's name, e.g. <c>paywatch-transactions-local</c>.</param>
-    /// <param name="environment">The environment suffix the alert template names (<c>local</c>).</param>
+    /// <param name="targets">Each rule's target by rule name (<see cref="RuleTargets.Load"/> of config/targets); a rule without one routes nowhere.</param>
     /// <param name="rules">The rules (RuleDefinition.LoadDirectory of config/rules); disabled ones are kept but never match.</param>
     /// <param name="topic">Every rule's target: the alerts topic.</param>
     /// <param name="timeProvider">The clock of events without a Time and of ingestion times.</param>
@@ -67,7 +67,7 @@ public sealed class LocalEventBus : IEventPublisher
     /// <param name="recentEventsPerRule">How many routed events to keep per rule.</param>
     public LocalEventBus(
         string eventBusName,
-        string environment,
+        IReadOnlyDictionary<string, RuleTarget> targets,
         IReadOnlyList<RuleDefinition> rules,
         LocalTopic topic,
         TimeProvider timeProvider,
@@ -87,7 +87,8 @@ public sealed class LocalEventBus : IEventPublisher
         _ruleSet = RuleSet.Compile(rules);
         _matchEntries = _ruleSet.FieldPaths.All(p => p is "source" or "detail-type" || p.StartsWith("detail.", StringComparison.Ordinal));
         _ruleIndex = _ruleSet.RuleNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
-        _targets = [.. _ruleSet.RuleNames.Select(name => AlertsTopicTarget.Create(name, environment, topic.TopicArn))];
+        ArgumentNullException.ThrowIfNull(targets);
+        _targets = [.. _ruleSet.RuleNames.Select(targets.GetValueOrDefault)];
         _ruleArns = [.. _ruleSet.RuleNames.Select(RuleArn)];
         _topic = topic;
         _metrics = metrics;
@@ -279,7 +280,11 @@ public sealed class LocalEventBus : IEventPublisher
             Interlocked.Increment(ref _matched[i]);
             Metric(i, 0, ingestion);
             Metric(i, 1, ingestion);
-            var target = _targets[i];
+            if (_targets[i] is not { } target)
+            {
+                continue;
+            }
+
             try
             {
                 var input = target.InputTransformer.Transform(document.RootElement, ruleName, _ruleArns[i], ingestion);

@@ -17,7 +17,7 @@ public sealed class EventBridgeServiceTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], time);
-        var bus = new LocalEventBus(BusName, "local", RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time);
+        var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time);
         await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(bus)]);
         const string Event = """{"id":"1","account":"000000000000","source":"paywatch.transactions","time":"2026-11-26T12:00:00Z","region":"us-east-1","detail-type":"Transaction Processed","resources":[],"detail":{"amount":15000}}""";
         var highValue = File.ReadAllText(Path.Combine(RepositoryRoot.Config, "rules", "high-value.json"));
@@ -41,7 +41,7 @@ public sealed class EventBridgeServiceTests
     {
         var time = TimeProvider.System;
         await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
-        var service = new EventBridgeService(new LocalEventBus(BusName, "local", [], topic, time));
+        var service = new EventBridgeService(new LocalEventBus(BusName, RepositoryRoot.Targets(topic), [], topic, time));
         var request = Encoding.UTF8.GetBytes("""{"EventPattern":"{\"detail\":{\"amount\":[{\"numeric\":[\">\"]}]}}","Event":"{}"}""");
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await service.HandleAsync("TestEventPattern", request, CancellationToken.None));
@@ -54,7 +54,7 @@ public sealed class EventBridgeServiceTests
     {
         var time = TimeProvider.System;
         await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
-        var service = new EventBridgeService(new LocalEventBus(BusName, "local", [], topic, time));
+        var service = new EventBridgeService(new LocalEventBus(BusName, RepositoryRoot.Targets(topic), [], topic, time));
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await service.HandleAsync("ListRules", Encoding.UTF8.GetBytes("""{"EventBusName":"nope"}"""), CancellationToken.None));
 
@@ -67,7 +67,7 @@ public sealed class EventBridgeServiceTests
     {
         var time = TimeProvider.System;
         await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
-        var service = new EventBridgeService(new LocalEventBus(BusName, "local", RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time));
+        var service = new EventBridgeService(new LocalEventBus(BusName, RepositoryRoot.Targets(topic), RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time));
 
         var first = await ListRulesAsync(service, $$"""{"EventBusName":"{{BusName}}","Limit":3}""");
         var token = first.GetProperty("NextToken").GetString()!;
@@ -86,7 +86,7 @@ public sealed class EventBridgeServiceTests
     {
         var time = TimeProvider.System;
         await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
-        var service = new EventBridgeService(new LocalEventBus(BusName, "local", [], topic, time));
+        var service = new EventBridgeService(new LocalEventBus(BusName, RepositoryRoot.Targets(topic), [], topic, time));
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await service.HandleAsync("ListRules", Encoding.UTF8.GetBytes(request), CancellationToken.None));
 
@@ -99,7 +99,7 @@ public sealed class EventBridgeServiceTests
     {
         var time = TimeProvider.System;
         await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
-        await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(new LocalEventBus(BusName, "local", RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time))]);
+        await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(new LocalEventBus(BusName, RepositoryRoot.Targets(topic), RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time))]);
 
         var paged = await AwsCli.JsonAsync(server.Url, "events", "list-rules", "--event-bus-name", BusName, "--page-size", "1");
         var firstTwo = await AwsCli.JsonAsync(server.Url, "events", "list-rules", "--event-bus-name", BusName, "--page-size", "2", "--max-items", "2");
@@ -122,7 +122,7 @@ public sealed class EventBridgeServiceTests
     {
         var time = TimeProvider.System;
         await using var topic = new LocalTopic("t", "us-east-1", "000000000000", [], time);
-        await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(new LocalEventBus(BusName, "local", [], topic, time))]);
+        await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(new LocalEventBus(BusName, RepositoryRoot.Targets(topic), [], topic, time))]);
 
         var all = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses");
         var first = await AwsCli.JsonAsync(server.Url, "events", "list-event-buses", "--limit", "1");

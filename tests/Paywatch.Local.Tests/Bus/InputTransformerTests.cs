@@ -1,10 +1,9 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Paywatch.Local.Bus;
 
 namespace Paywatch.Local.Tests.Bus;
 
-public sealed partial class InputTransformerTests
+public sealed class InputTransformerTests
 {
     private static readonly Dictionary<string, string> Paths = new() { ["instance"] = "$.detail.instance", ["status"] = "$.detail.status" };
 
@@ -48,25 +47,4 @@ public sealed partial class InputTransformerTests
             "\"r1 arn:aws:events:us-east-1:000000000000:rule/bus/r1 2026-11-26T12:00:00Z\"",
             transformer.Transform(Event, "r1", "arn:aws:events:us-east-1:000000000000:rule/bus/r1", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero)));
     }
-
-    [Fact]
-    public void The_alerts_target_has_the_input_paths_and_template_of_infra_eventbridge_tf()
-    {
-        var terraform = File.ReadAllText(Path.Combine(RepositoryRoot.Infra, "eventbridge.tf"));
-        var block = terraform[terraform.IndexOf("input_paths = {", StringComparison.Ordinal)..];
-        block = block[..block.IndexOf('}', StringComparison.Ordinal)];
-        var paths = PathLine().Matches(block).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        var template = TemplateLine().Match(terraform).Groups[1].Value
-            .Replace("${each.value.Name}", "{rule}", StringComparison.Ordinal)
-            .Replace("${local.environment}", "{environment}", StringComparison.Ordinal);
-
-        Assert.Equal(paths.OrderBy(p => p.Key), AlertsTopicTarget.InputPaths.OrderBy(p => p.Key));
-        Assert.Equal(AlertsTopicTarget.TemplateText, template);
-    }
-
-    [GeneratedRegex("(\\w+)\\s*=\\s*\"(\\$[^\"]*)\"")]
-    private static partial Regex PathLine();
-
-    [GeneratedRegex("""input_template\s*=\s*"\\"(.*)\\""$""", RegexOptions.Multiline)]
-    private static partial Regex TemplateLine();
 }

@@ -19,7 +19,7 @@ public sealed class LocalEventBusTests
     public async Task A_high_value_transaction_is_routed_to_the_topic_as_the_Terraform_template_words_it()
     {
         await using var topic = Topic();
-        var bus = new LocalEventBus(BusName, "local", Rules(), topic, _time);
+        var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), Rules(), topic, _time);
 
         var result = await bus.PublishAsync(new[] { Entry("""{"transaction_id":"txn-002","status":"SUCCESS","type":"PAYMENT","amount":15000,"currency":"USD","merchant_country":"US","risk_score":35,"transaction_count":1}""") }, CancellationToken.None);
 
@@ -37,7 +37,7 @@ public sealed class LocalEventBusTests
     public async Task A_routed_event_has_the_EventBridge_envelope()
     {
         await using var topic = Topic();
-        var bus = new LocalEventBus(BusName, "local", Rules(), topic, _time);
+        var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), Rules(), topic, _time);
 
         await bus.PublishAsync(new[] { Entry("""{"transaction_id":"txn-003","status":"FAILED","amount":-5}""") }, CancellationToken.None);
 
@@ -60,7 +60,7 @@ public sealed class LocalEventBusTests
     {
         await using var topic = Topic();
         var store = new MetricStore(TimeSpan.FromHours(1));
-        var bus = new LocalEventBus(BusName, "local", Rules(), topic, _time, store);
+        var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), Rules(), topic, _time, store);
 
         await bus.PublishAsync(
             new[]
@@ -84,7 +84,7 @@ public sealed class LocalEventBusTests
     public async Task Entries_with_malformed_detail_or_for_another_bus_are_refused_with_PutEvents_error_codes()
     {
         await using var topic = Topic();
-        var bus = new LocalEventBus(BusName, "local", Rules(), topic, _time);
+        var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), Rules(), topic, _time);
 
         var results = bus.PutEvents(
         [
@@ -105,7 +105,7 @@ public sealed class LocalEventBusTests
     {
         await using var topic = Topic();
         var rules = new[] { RuleDefinition.Parse("""{"Name":"by-account","EventPattern":{"account":["000000000000"],"region":["us-east-1"]}}""") };
-        var bus = new LocalEventBus(BusName, "local", rules, topic, _time);
+        var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), rules, topic, _time);
 
         await bus.PublishAsync(new[] { Entry("""{"transaction_id":"x"}""") }, CancellationToken.None);
 

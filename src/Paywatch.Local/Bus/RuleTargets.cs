@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Paywatch.Monitoring;
+
+namespace Paywatch.Local.Bus;
+
+/// <summary>
+/// The rules' targets from <c>config/targets</c>, one file per rule in PutTargets shape (<c>Rule</c>, and <c>Targets</c>
+/// with <c>Id</c>, <c>Arn</c> and <c>InputTransformer</c>), filled as Terraform's <c>templatefile</c> fills them: the files
+/// infra/eventbridge.tf deploys, so the twin's alert text is the text AWS sends.
+/// </summary>
+public static class RuleTargets
+{
+    /// <summary>Reads every <c>*.json</c> of <paramref name="directory"/>; returns each rule's target by rule name.</summary>
+    /// <exception cref="InvalidDataException">A file is not that shape, names a rule twice, or targets other than the alerts topic.</exception>
+    public static IReadOnlyDictionary<string, RuleTarget> Load(string directory, IReadOnlyDictionary<string, string> templateValues, string topicArn)
+    {
+        var targets = new Dictionary<string, RuleTarget>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
+        {
+            var (rule, target) = Parse(ConfigTemplate.Fill(File.ReadAllText(path), templateValues), Path.GetFileName(path));
+            if (target.Arn != topicArn)
+            {
+                throw new InvalidDataException($"{Path.GetFileName(path)}: the twin delivers to the alerts topic ({topicArn}) only, not to {target.Arn}.");
+            }
+
+            if (!targets.TryAdd(rule, target))
+            {
+                throw new InvalidDataException($"{Path.GetFileName(path)}: rule {rule} already has a target in another file.");
+            }
+        }
+
+        return targets;
+    }
+
+    private static (string Rule, RuleTarget Target) Parse(string json, string file)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var rule = root.GetProperty("Rule").GetString();
+            var targets = root.GetProperty("Targets");
+            if (string.IsNullOrEmpty(rule) || targets.GetArrayLength() != 1)
+            {
+                throw new InvalidDataException($"{file}: a target file names its Rule and has exactly one of Targets.");
+            }
+
+            var target = targets[0];
+            var transformer = target.GetProperty("InputTransformer");
+            var paths = transformer.GetProperty("InputPathsMap").EnumerateObject()
+                .ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
+            return (rule, new RuleTarget(
+                target.GetProperty("Id").GetString() ?? "",
+                target.GetProperty("Arn").GetString() ?? "",
+                new InputTransformer(paths, transformer.GetProperty("InputTemplate").GetString() ?? "")));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"{file}: not a PutTargets target ({e.Message}).", e);
+        }
+    }
+}

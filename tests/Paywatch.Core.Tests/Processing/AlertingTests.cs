@@ -1,0 +1,199 @@
+using System.Text;
+using System.Text.Json;
+using Paywatch.Core.Kinesis;
+using Paywatch.Core.Processing;
+using Paywatch.Core.Routing;
+using Paywatch.Patterns;
+
+namespace Paywatch.Core.Tests.Processing;
+
+/// <summary>
+/// One notification per incident (docs/alerting.md): the processor with the shipped rules, publishing only what they
+/// match, as the deployment runs it. Each published event is matched again here as the bus matches it, so "alerts" are
+/// the (event, rule) pairs the alerts topic would receive.
+/// </summary>
+public sealed class AlertingTests
+{
+    private static readonly RuleSet Rules = RuleSet.Compile(RuleDefinition.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "config", "rules")));
+
+    private static string Purchase(string id, string card, decimal amount = 25, string country = "US", int? risk = null) =>
+        $$"""{"transaction_id":"{{id}}","amount":{{amount}},"type":"PURCHASE","merchant_id":"m-1","merchant_country":"{{country}}","card_id":"{{card}}"{{(risk is { } r ? $",\"risk_score\":{r}" : "")}}}""";
+
+    private static HandlerHarness Harness(int alertsPerWindow = 10)
+    {
+        var options = new ProcessorOptions { AlertsPerWindow = alertsPerWindow };
+        return new HandlerHarness(options, new RuleRoutingPolicy(Rules, options.EventSource, options.DetailType, PublishMode.Matched));
+    }
+
+    /// <summary>The rules each published event matches on the bus, in publishing order.</summary>
+    private static List<(string Rule, JsonElement Detail)> Alerts(HandlerHarness harness)
+    {
+        var matcher = Rules.CreateMatcher();
+        var alerts = new List<(string, JsonElement)>();
+        foreach (var published in harness.Publisher.Published)
+        {
+            var matched = new List<string>();
+            matcher.MatchEntry(published.Source, published.DetailType, Encoding.UTF8.GetBytes(published.Detail), matched);
+            alerts.AddRange(matched.Select(rule => (rule, JsonDocument.Parse(published.Detail).RootElement.Clone())));
+        }
+
+        return alerts;
+    }
+
+    private static KinesisEvent Closing(KinesisEvent open, ReadOnlyMemory<byte> state) => new()
+    {
+        Records = [], Window = open.Window, State = state, ShardId = open.ShardId, IsFinalInvokeForWindow = true,
+    };
+
+    private static KinesisEvent Batch(IEnumerable<string> records, ReadOnlyMemory<byte> state, string shard = "shardId-000000000001") =>
+        new()
+        {
+            Records = HandlerHarness.Event(records.Select(Encoding.UTF8.GetBytes)).Records,
+            Window = HandlerHarness.Event([]).Window,
+            State = state,
+            ShardId = shard,
+        };
+
+    [Fact]
+    public void Velocity_alerts_once_per_entity_per_window_across_batches_and_the_summary_has_its_final_count()
+    {
+        using var harness = Harness();
+        ReadOnlyMemory<byte> state = default;
+        for (var batch = 0; batch < 3; batch++)
+        {
+            state = harness.Handle(Batch(Enumerable.Range(0, 15).Select(i => Purchase($"t-{batch}-{i}", "card_burst")), state)).State!.Value;
+        }
+
+        harness.Handle(Closing(Batch([], state), state));
+
+        var alerts = Alerts(harness);
+        Assert.Equal(["paywatch-velocity", "paywatch-window-summary"], alerts.Select(a => a.Rule));
+        var velocity = alerts[0].Detail;
+        Assert.Equal("t-1-5", velocity.GetProperty("transaction_id").GetString()); // the 21st of the window
+        Assert.Equal(21, velocity.GetProperty("transaction_count").GetInt32());
+        Assert.Equal("card_burst", velocity.GetProperty("velocity_entity").GetString());
+        var summary = alerts[1].Detail.GetProperty("incidents").GetProperty("velocity");
+        Assert.Equal(1, summary.GetProperty("count").GetInt32());
+        var entity = Assert.Single(summary.GetProperty("entities").EnumerateArray());
+        Assert.Equal("card_burst", entity.GetProperty("entity").GetString());
+        Assert.Equal(45, entity.GetProperty("count").GetInt32());
+        Assert.Equal(45, alerts[1].Detail.GetProperty("transactions").GetInt64());
+    }
+
+    [Fact]
+    public void Velocity_alerts_once_per_entity_on_each_shard_when_one_environment_serves_both_shards_in_turn()
+    {
+        using var harness = Harness();
+        ReadOnlyMemory<byte> first = default, second = default;
+        for (var batch = 0; batch < 4; batch++)
+        {
+            // Lambda keeps each shard's state between invocations; the handler's answer is valid only until its next batch.
+            first = harness.Handle(Batch(Enumerable.Range(0, 10).Select(i => Purchase($"a-{batch}-{i}", "card_a")), first, "shardId-000000000001")).State!.Value.ToArray();
+            second = harness.Handle(Batch(Enumerable.Range(0, 10).Select(i => Purchase($"b-{batch}-{i}", "card_b")), second, "shardId-000000000002")).State!.Value.ToArray();
+        }
+
+        var alerts = Alerts(harness);
+        Assert.Equal(
+            [("card_a", "a-2-0", "shardId-000000000001"), ("card_b", "b-2-0", "shardId-000000000002")],
+            alerts.Select(a => (a.Detail.GetProperty("velocity_entity").GetString(), a.Detail.GetProperty("transaction_id").GetString(), a.Detail.GetProperty("shard_id").GetString())));
+    }
+
+    [Fact]
+    public void A_failure_alerts_on_the_first_of_its_error_code_then_the_summary_counts_every_one_by_code()
+    {
+        using var harness = Harness();
+        var records = new[]
+        {
+            "{not json", "{not json either", """{"transaction_id":"f-1","amount":-5,"type":"PURCHASE","merchant_id":"m","merchant_country":"US"}""",
+            "[1,2]", """{"transaction_id":"f-2","amount":-7,"type":"PURCHASE","merchant_id":"m","merchant_country":"US"}""", "{truncated",
+        };
+
+        var state = harness.Handle(Batch(records, default)).State!.Value;
+        harness.Handle(Closing(Batch([], state), state));
+
+        var alerts = Alerts(harness);
+        Assert.Equal(["paywatch-failed", "paywatch-failed", "paywatch-failed", "paywatch-window-summary"], alerts.Select(a => a.Rule));
+        Assert.Equal(["MALFORMED_JSON", "AMOUNT_NOT_POSITIVE", "NOT_AN_OBJECT"], alerts.Take(3).Select(a => a.Detail.GetProperty("error_code").GetString()));
+        Assert.Equal("transaction f-1: the amount is zero or negative (amount)", alerts[1].Detail.GetProperty("error_description").GetString());
+        Assert.Equal("a record without a transaction id: the record is not one JSON value", alerts[0].Detail.GetProperty("error_description").GetString());
+        var failed = alerts[3].Detail.GetProperty("incidents").GetProperty("failed");
+        Assert.Equal(6, failed.GetProperty("count").GetInt32());
+        Assert.Equal(3, failed.GetProperty("alerted").GetInt32());
+        Assert.Equal(
+            new Dictionary<string, int> { ["MALFORMED_JSON"] = 3, ["AMOUNT_NOT_POSITIVE"] = 2, ["NOT_AN_OBJECT"] = 1 },
+            failed.GetProperty("by_code").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32()));
+        Assert.Equal(
+            [(null, HandlerHarness.Sequence(2)), ("f-2", HandlerHarness.Sequence(5)), (null, HandlerHarness.Sequence(6))],
+            failed.GetProperty("examples").EnumerateArray().Select(e =>
+                (e.TryGetProperty("transaction_id", out var id) ? id.GetString() : null, e.GetProperty("sequence_number").GetString())));
+    }
+
+    [Fact]
+    public void High_value_and_fraud_alert_one_by_one_until_the_window_s_budget_and_the_rest_are_in_the_summary()
+    {
+        using var harness = Harness(alertsPerWindow: 3);
+        var records = Enumerable.Range(1, 5).Select(i => Purchase($"hv-{i}", $"card_{i}", amount: 20_000))
+            .Concat(Enumerable.Range(1, 2).Select(i => Purchase($"fr-{i}", $"card_f{i}", amount: 900, country: "BR", risk: 95)));
+
+        var state = harness.Handle(Batch(records, default)).State!.Value;
+        harness.Handle(Closing(Batch([], state), state));
+
+        var alerts = Alerts(harness);
+        Assert.Equal(
+            ["hv-1", "hv-2", "hv-3", "fr-1", "fr-2"],
+            alerts.Where(a => a.Rule is "paywatch-high-value" or "paywatch-fraud").Select(a => a.Detail.GetProperty("transaction_id").GetString()));
+        var summary = Assert.Single(alerts, a => a.Rule == "paywatch-window-summary").Detail;
+        var highValue = summary.GetProperty("incidents").GetProperty("high-value");
+        Assert.Equal((5, 3), (highValue.GetProperty("count").GetInt32(), highValue.GetProperty("alerted").GetInt32()));
+        Assert.Equal(["hv-4", "hv-5"], highValue.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("transaction_id").GetString()));
+        Assert.StartsWith("5 high-value (3 alerted), not alerted e.g. hv-4 (sequence ", summary.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_window_with_only_individual_alerts_sends_no_summary()
+    {
+        using var harness = Harness();
+        var state = harness.Handle(Batch([Purchase("hv-1", "card_1", amount: 20_000)], default)).State!.Value;
+        harness.Handle(Closing(Batch([], state), state));
+
+        Assert.Equal(["paywatch-high-value"], Alerts(harness).Select(a => a.Rule));
+    }
+
+    [Fact]
+    public void Records_Lambda_delivers_again_raise_their_alerts_again_and_count_once()
+    {
+        using var harness = Harness();
+        var burst = Enumerable.Range(1, 25).Select(i => Purchase($"t-{i}", "card_x")).ToList();
+        // The 21st record's event (the velocity alert) is not taken: Lambda delivers it and everything after it again.
+        harness.Publisher.FailWhen = e => e.Detail.Contains("\"t-21\"", StringComparison.Ordinal);
+        var first = harness.Handle(Batch(burst, default));
+        Assert.Equal([HandlerHarness.Sequence(21)], first.BatchItemFailures);
+        Assert.Empty(Alerts(harness));
+
+        harness.Publisher.FailWhen = null;
+        var retry = new KinesisEvent { Records = Batch(burst, default).Records.Skip(20).ToList(), Window = HandlerHarness.Event([]).Window, State = first.State!.Value, ShardId = "shardId-000000000001" };
+        var state = harness.Handle(retry).State!.Value;
+        harness.Handle(Closing(Batch([], state), state));
+
+        var alerts = Alerts(harness);
+        Assert.Equal(["paywatch-velocity", "paywatch-window-summary"], alerts.Select(a => a.Rule));
+        Assert.Equal("t-21", alerts[0].Detail.GetProperty("transaction_id").GetString());
+        Assert.Equal(25, alerts[1].Detail.GetProperty("transactions").GetInt64());
+        Assert.Equal(25, alerts[1].Detail.GetProperty("incidents").GetProperty("velocity").GetProperty("entities")[0].GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void A_summary_the_bus_does_not_take_fails_the_invocation_so_Lambda_retries_it_with_the_same_state()
+    {
+        using var harness = Harness();
+        var state = harness.Handle(Batch(["{bad", "{bad again"], default)).State!.Value.ToArray();
+        harness.Publisher.FailWhen = e => e.DetailType == "Window Summary";
+
+        Assert.Throws<InvalidOperationException>(() => harness.Handle(Closing(Batch([], state), state)));
+
+        harness.Publisher.FailWhen = null;
+        harness.Handle(Closing(Batch([], state), state));
+        var summary = Assert.Single(Alerts(harness), a => a.Rule == "paywatch-window-summary").Detail;
+        Assert.Equal(2, summary.GetProperty("incidents").GetProperty("failed").GetProperty("count").GetInt32());
+    }
+}
