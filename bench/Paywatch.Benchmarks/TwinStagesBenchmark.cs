@@ -51,7 +51,7 @@ internal static class TwinStagesBenchmark
             var metrics = new MetricStore(TimeSpan.FromHours(3));
             using var logs = new LogStore(Path.Combine(data, "logs"), "/aws/lambda/bench");
             var targets = RuleTargets.Load(
-                Path.Combine(Repository.Root, "config", "targets"),
+                new Paywatch.Monitoring.ConfigDirectory(Path.Combine(Repository.Root, "config")),
                 new Dictionary<string, string>(StringComparer.Ordinal) { ["environment"] = "local", ["alerts_topic_arn"] = topic.TopicArn },
                 topic.TopicArn);
             var bus = new LocalEventBus(options.EventBusName, targets, rules, topic, time, metrics);

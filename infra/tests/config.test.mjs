@@ -15,10 +15,10 @@ export function placeholders(text) {
   return [...text.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map(m => m[1]);
 }
 
-test('every placeholder in the alarm and dashboard templates has a value in local.template_values', () => {
+test('every placeholder in the alarm, dashboard and target templates has a value in local.template_values', () => {
   const values = new Set(Object.keys(configuration.locals.get('template_values').value));
-  const templates = [...set.metric_alarms, ...set.composite_alarms, ...set.dashboard_body];
-  assert.equal(templates.length, 7);
+  const templates = [...set.metric_alarms, ...set.composite_alarms, ...set.dashboard_body, ...set.targets];
+  assert.equal(templates.length, 12);
   const missing = templates.flatMap(file => placeholders(readFileSync(path.join(configDir, file), 'utf8')).filter(p => !values.has(p)).map(p => `${file}: \${${p}}`));
   assert.deepEqual(missing, []);
 });

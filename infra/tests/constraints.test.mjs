@@ -68,9 +68,32 @@ test('#6 EventBridge content-based filtering: one rule per config/rules file on 
   assert.equal(rule.event_pattern, '${jsonencode(each.value.EventPattern)}');
   assert.equal(rule.event_bus_name, '${aws_cloudwatch_event_bus.transactions.name}');
   const rules = readdirSync(path.join(configDir, 'rules')).map(f => readJson('rules', f));
-  assert.equal(rules.length, 4);
-  for (const r of rules) assert.ok(r.EventPattern.detail && typeof r.EventPattern === 'object', `${r.Name} filters on content`);
+  assert.equal(rules.length, 5);
+  for (const r of rules.filter(r => r.Name !== 'paywatch-window-summary')) {
+    assert.ok(r.EventPattern.detail && typeof r.EventPattern === 'object', `${r.Name} filters on content`);
+  }
   assert.equal(find(configuration, 'aws_cloudwatch_event_target', 'alerts').body.for_each, '${local.rules}');
+});
+
+test('#6 each rule has its own message: one config/targets file per rule, the alerts topic with its own input transformer', () => {
+  const target = find(configuration, 'aws_cloudwatch_event_target', 'alerts').body;
+  assert.equal(target.arn, '${local.targets[each.key].Targets[0].Arn}');
+  assert.equal(target.input_transformer[0].input_template, '${local.targets[each.key].Targets[0].InputTransformer.InputTemplate}');
+  assert.equal(target.input_transformer[0].input_paths, '${local.targets[each.key].Targets[0].InputTransformer.InputPathsMap}');
+  const ruleFiles = readdirSync(path.join(configDir, 'rules')).sort();
+  assert.deepEqual(readdirSync(path.join(configDir, 'targets')).sort(), ruleFiles);
+  for (const file of ruleFiles) {
+    const { Name } = readJson('rules', file);
+    const { Rule, Targets } = JSON.parse(readFileSync(path.join(configDir, 'targets', file), 'utf8'));
+    assert.equal(Rule, Name, file);
+    assert.equal(Targets.length, 1, file);
+    assert.deepEqual([Targets[0].Id, Targets[0].Arn], ['alerts-topic', '${alerts_topic_arn}'], file);
+    // A JSON string template (quotes included), as SNS receives it; every <placeholder> is in InputPathsMap.
+    const { InputPathsMap, InputTemplate } = Targets[0].InputTransformer;
+    assert.match(InputTemplate, /^".*"$/, file);
+    const used = [...InputTemplate.matchAll(/<([\w.-]+)>/g)].map(m => m[1]).sort();
+    assert.deepEqual([...new Set(used)], Object.keys(InputPathsMap).sort(), file);
+  }
 });
 
 test('#7 X-Ray: Active tracing and a 100% sampling rule for the processor', () => {

@@ -2,7 +2,7 @@ namespace Paywatch.Monitoring;
 
 /// <summary>
 /// The files of <c>config/</c> by kind, as the local twin loads them and as Terraform reads them
-/// (infra/main.tf): rules <c>rules/*.json</c>; metric alarms <c>alarms/*.json</c> and composite alarms
+/// (infra/main.tf): rules <c>rules/*.json</c> and their targets <c>targets/*.json</c>; metric alarms <c>alarms/*.json</c> and composite alarms
 /// <c>alarms/*.composite.json</c>; saved queries <c>queries/*.query</c>; the dashboard body
 /// <c>dashboard/dashboard.json</c>. Paths are relative to the root, in ordinal order.
 /// </summary>
@@ -13,6 +13,8 @@ public sealed class ConfigDirectory(string root)
     public string Root { get; } = root;
 
     public IReadOnlyList<string> Rules => Files("rules", "*.json");
+
+    public IReadOnlyList<string> Targets => Files("targets", "*.json");
 
     public IReadOnlyList<string> MetricAlarms => [.. Files("alarms", "*.json").Where(f => !f.EndsWith(CompositeSuffix, StringComparison.Ordinal))];
 

@@ -11,19 +11,21 @@ public sealed class ConfigSetTests
         var config = Repository.Config;
 
         Assert.Equal(config.Rules, terraform["rules"]);
+        Assert.Equal(config.Targets, terraform["targets"]);
         Assert.Equal(config.MetricAlarms, terraform["metric_alarms"]);
         Assert.Equal(config.CompositeAlarms, terraform["composite_alarms"]);
         Assert.Equal(config.Queries, terraform["queries"]);
         Assert.Equal(config.Dashboard, terraform["dashboard_body"]);
-        Assert.Equal(5, terraform.Count);
+        Assert.Equal(6, terraform.Count);
     }
 
     [Fact]
-    public void The_config_set_is_the_spec_s_four_rules_six_alarms_four_queries_and_a_dashboard()
+    public void The_config_set_is_the_spec_s_four_rules_and_the_window_summary_with_a_target_each_six_alarms_four_queries_and_a_dashboard()
     {
         var config = Repository.Config;
 
-        Assert.Equal(["rules/failed.json", "rules/fraud.json", "rules/high-value.json", "rules/velocity.json"], config.Rules);
+        Assert.Equal(["rules/failed.json", "rules/fraud.json", "rules/high-value.json", "rules/velocity.json", "rules/window-summary.json"], config.Rules);
+        Assert.Equal(config.Rules.Select(r => r.Replace("rules/", "targets/", StringComparison.Ordinal)), config.Targets);
         Assert.Equal(4, config.MetricAlarms.Count);
         Assert.Equal(["alarms/processing-health.composite.json", "alarms/system-capacity.composite.json"], config.CompositeAlarms);
         Assert.Equal(["queries/Error-Analysis.query", "queries/Latency-Trends.query", "queries/Success-Rate.query", "queries/Transaction-Types.query"], config.Queries);

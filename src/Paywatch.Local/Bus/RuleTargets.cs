@@ -10,12 +10,13 @@ namespace Paywatch.Local.Bus;
 /// </summary>
 public static class RuleTargets
 {
-    /// <summary>Reads every <c>*.json</c> of <paramref name="directory"/>; returns each rule's target by rule name.</summary>
+    /// <summary>Reads every target file of <paramref name="config"/>; returns each rule's target by rule name.</summary>
     /// <exception cref="InvalidDataException">A file is not that shape, names a rule twice, or targets other than the alerts topic.</exception>
-    public static IReadOnlyDictionary<string, RuleTarget> Load(string directory, IReadOnlyDictionary<string, string> templateValues, string topicArn)
+    public static IReadOnlyDictionary<string, RuleTarget> Load(ConfigDirectory config, IReadOnlyDictionary<string, string> templateValues, string topicArn)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var targets = new Dictionary<string, RuleTarget>(StringComparer.Ordinal);
-        foreach (var path in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
+        foreach (var path in config.Targets.Select(config.PathOf))
         {
             var (rule, target) = Parse(ConfigTemplate.Fill(File.ReadAllText(path), templateValues), Path.GetFileName(path));
             if (target.Arn != topicArn)

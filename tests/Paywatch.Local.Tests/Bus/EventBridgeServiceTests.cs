@@ -19,17 +19,17 @@ public sealed class EventBridgeServiceTests
         await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], time);
         var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules")), topic, time);
         await using var server = await AwsApiServer.StartAsync(0, [new EventBridgeService(bus)]);
-        const string Event = """{"id":"1","account":"000000000000","source":"paywatch.transactions","time":"2026-11-26T12:00:00Z","region":"us-east-1","detail-type":"Transaction Processed","resources":[],"detail":{"amount":15000}}""";
+        const string Event = """{"id":"1","account":"000000000000","source":"paywatch.transactions","time":"2026-11-26T12:00:00Z","region":"us-east-1","detail-type":"Transaction Processed","resources":[],"detail":{"amount":15000,"alert":["high-value"]}}""";
         var highValue = File.ReadAllText(Path.Combine(RepositoryRoot.Config, "rules", "high-value.json"));
         var pattern = System.Text.Json.JsonDocument.Parse(highValue).RootElement.GetProperty("EventPattern").GetRawText();
 
         var tested = await AwsCli.JsonAsync(server.Url, "events", "test-event-pattern", "--event-pattern", pattern, "--event", Event);
         var rules = await AwsCli.JsonAsync(server.Url, "events", "list-rules", "--event-bus-name", BusName);
-        var put = await AwsCli.JsonAsync(server.Url, "events", "put-events", "--entries", $$"""[{"Source":"paywatch.transactions","DetailType":"Transaction Processed","Detail":"{\"transaction_id\":\"txn-002\",\"amount\":15000}","EventBusName":"{{BusName}}"}]""");
+        var put = await AwsCli.JsonAsync(server.Url, "events", "put-events", "--entries", $$"""[{"Source":"paywatch.transactions","DetailType":"Transaction Processed","Detail":"{\"transaction_id\":\"txn-002\",\"amount\":15000,\"alert\":[\"high-value\"]}","EventBusName":"{{BusName}}"}]""");
 
         Assert.True(tested.GetProperty("Result").GetBoolean());
         Assert.Equal(
-            ["paywatch-failed", "paywatch-fraud", "paywatch-high-value", "paywatch-velocity"],
+            ["paywatch-failed", "paywatch-fraud", "paywatch-high-value", "paywatch-velocity", "paywatch-window-summary"],
             rules.GetProperty("Rules").EnumerateArray().Select(r => r.GetProperty("Name").GetString()));
         Assert.Equal($"arn:aws:events:us-east-1:000000000000:rule/{BusName}/paywatch-failed", rules.GetProperty("Rules")[0].GetProperty("Arn").GetString());
         Assert.Equal(0, put.GetProperty("FailedEntryCount").GetInt32());
@@ -74,7 +74,7 @@ public sealed class EventBridgeServiceTests
         var second = await ListRulesAsync(service, $$"""{"EventBusName":"{{BusName}}","Limit":3,"NextToken":"{{token}}"}""");
 
         Assert.Equal(["paywatch-failed", "paywatch-fraud", "paywatch-high-value"], Names(first));
-        Assert.Equal(["paywatch-velocity"], Names(second));
+        Assert.Equal(["paywatch-velocity", "paywatch-window-summary"], Names(second));
         Assert.False(second.TryGetProperty("NextToken", out _));
     }
 
@@ -105,9 +105,9 @@ public sealed class EventBridgeServiceTests
         var firstTwo = await AwsCli.JsonAsync(server.Url, "events", "list-rules", "--event-bus-name", BusName, "--page-size", "2", "--max-items", "2");
         var rest = await AwsCli.JsonAsync(server.Url, "events", "list-rules", "--event-bus-name", BusName, "--page-size", "2", "--starting-token", firstTwo.GetProperty("NextToken").GetString()!);
 
-        Assert.Equal(["paywatch-failed", "paywatch-fraud", "paywatch-high-value", "paywatch-velocity"], Names(paged));
+        Assert.Equal(["paywatch-failed", "paywatch-fraud", "paywatch-high-value", "paywatch-velocity", "paywatch-window-summary"], Names(paged));
         Assert.Equal(["paywatch-failed", "paywatch-fraud"], Names(firstTwo));
-        Assert.Equal(["paywatch-high-value", "paywatch-velocity"], Names(rest));
+        Assert.Equal(["paywatch-high-value", "paywatch-velocity", "paywatch-window-summary"], Names(rest));
     }
 
     private static async Task<System.Text.Json.JsonElement> ListRulesAsync(EventBridgeService service, string request) =>

@@ -16,17 +16,17 @@ public sealed class LocalEventBusTests
     private readonly FakeTimeProvider _time = new(Now);
 
     [Fact]
-    public async Task A_high_value_transaction_is_routed_to_the_topic_as_the_Terraform_template_words_it()
+    public async Task A_high_value_alert_is_routed_to_the_topic_as_its_config_targets_template_words_it()
     {
         await using var topic = Topic();
         var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), Rules(), topic, _time);
 
-        var result = await bus.PublishAsync(new[] { Entry("""{"transaction_id":"txn-002","status":"SUCCESS","type":"PAYMENT","amount":15000,"currency":"USD","merchant_country":"US","risk_score":35,"transaction_count":1}""") }, CancellationToken.None);
+        var result = await bus.PublishAsync(new[] { Entry("""{"transaction_id":"txn-002","status":"APPROVED","type":"PAYMENT","amount":15000,"merchant_id":"merch-456","merchant_country":"US","risk_score":35,"transaction_count":1,"alert":["high-value"],"shard_id":"shardId-000000000000","sequence_number":"49590338271490256608559692538361571095921575989136580002"}""") }, CancellationToken.None);
 
         Assert.True(result.AllPublished);
         var notification = Assert.Single(topic.Recent);
         Assert.Equal(
-            "\"Paywatch paywatch-high-value (local): transaction txn-002 SUCCESS PAYMENT 15000 USD from US, risk 35, window count 1, error , at 2026-11-26T12:00:00Z.\"",
+            "\"Paywatch local: high-value transaction txn-002, a PAYMENT of 15000 at merchant merch-456 (US), risk score 35, at 2026-11-26T12:00:00Z. Record 49590338271490256608559692538361571095921575989136580002 on shardId-000000000000.\"",
             notification.Message);
         Assert.Null(notification.Subject);
         Assert.Equal("arn:aws:sns:us-east-1:000000000000:paywatch-alerts-local", notification.TopicArn);
@@ -39,7 +39,7 @@ public sealed class LocalEventBusTests
         await using var topic = Topic();
         var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), Rules(), topic, _time);
 
-        await bus.PublishAsync(new[] { Entry("""{"transaction_id":"txn-003","status":"FAILED","amount":-5}""") }, CancellationToken.None);
+        await bus.PublishAsync(new[] { Entry("""{"transaction_id":"txn-003","status":"FAILED","amount":-5,"alert":["failed"]}""") }, CancellationToken.None);
 
         var routed = Assert.Single(bus.RecentEvents("paywatch-failed"));
         var e = JsonDocument.Parse(routed.Event).RootElement;
@@ -65,8 +65,8 @@ public sealed class LocalEventBusTests
         await bus.PublishAsync(
             new[]
             {
-                Entry("""{"transaction_id":"a","status":"SUCCESS","amount":20000}"""),
-                Entry("""{"transaction_id":"b","status":"ERROR"}"""),
+                Entry("""{"transaction_id":"a","status":"APPROVED","amount":20000,"alert":["high-value"]}"""),
+                Entry("""{"transaction_id":"b","status":"ERROR","alert":["failed"]}"""),
                 Entry("""{"transaction_id":"c","status":"SUCCESS","amount":10}"""),
             },
             CancellationToken.None);
@@ -109,7 +109,9 @@ public sealed class LocalEventBusTests
 
         await bus.PublishAsync(new[] { Entry("""{"transaction_id":"x"}""") }, CancellationToken.None);
 
-        Assert.Single(bus.RecentEvents("by-account"));
+        // A rule without a target matches and delivers nothing, as in EventBridge.
+        Assert.Equal(1, bus.Statistics.Rules.Single(r => r.RuleName == "by-account").MatchedEvents);
+        Assert.Empty(topic.Recent);
     }
 
     private LocalTopic Topic() => new("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
