@@ -65,6 +65,15 @@ if (args is ["--notifications"])
     return;
 }
 
+if (args is ["--twin-soak", .. var soak])
+{
+    // Records in all (default 10 million), and how many between two memory samples (default 1 million).
+    await Paywatch.Benchmarks.TwinSoakBenchmark.RunAsync(
+        soak is [{ } total, ..] ? long.Parse(total, System.Globalization.CultureInfo.InvariantCulture) : 10_000_000,
+        soak is [_, { } every] ? int.Parse(every, System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+
 if (args is ["--web-first-render", .. var loads])
 {
     await Paywatch.Benchmarks.WebFirstRenderBenchmark.RunAsync(loads is [{ } n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 10);

@@ -56,7 +56,8 @@ internal static class TwinThroughputBenchmark
         [.. generator.Generate(count).Select(t => new KinesisRecord(t.Utf8Json, t.PartitionKey))];
 
     /// <summary>PutRecords as fast as the twin acknowledges, eight requests in flight; returns the records acknowledged.</summary>
-    private static async Task<int> SendAsync(KinesisPutRecordsClient client, List<KinesisRecord> records)
+    /// <param name="records">Read as they are sent: a lazy sequence keeps only the requests in flight in memory.</param>
+    internal static async Task<int> SendAsync(KinesisPutRecordsClient client, IEnumerable<KinesisRecord> records)
     {
         var acknowledged = 0;
         await Parallel.ForEachAsync(records.Chunk(KinesisPutRecordsClient.MaxRecordsPerRequest), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (chunk, ct) =>
@@ -67,7 +68,7 @@ internal static class TwinThroughputBenchmark
         return acknowledged;
     }
 
-    private static async Task WaitForAsync(LocalTwin twin, long completed)
+    internal static async Task WaitForAsync(LocalTwin twin, long completed)
     {
         while (twin.Mapping.RecordsCompleted < completed)
         {

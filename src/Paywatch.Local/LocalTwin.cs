@@ -182,6 +182,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 {
                     RpcV2CborEndpoint.Map(app, [cloudWatch]);
                     XRayEndpoints.Map(app, traces, settings);
+                    LambdaEndpoints.Map(app, twin);
                     routes?.Invoke(app, twin);
                 },
                 new AllowedHosts(settings.AllowedHosts)).ConfigureAwait(false));

@@ -35,6 +35,12 @@ public sealed record LocalTwinSettings
     /// <summary><c>lambda_timeout_seconds</c>.</summary>
     public int FunctionTimeoutSeconds { get; init; } = 60;
 
+    /// <summary><c>lambda_memory_mb</c>: reported by the Lambda API (the twin runs the function in its own process).</summary>
+    public int FunctionMemoryMb { get; init; } = 512;
+
+    /// <summary><c>image_tag</c>: the tag of the function's image in its repository.</summary>
+    public string ImageTag { get; init; } = "v1";
+
     /// <summary><c>lambda_reserved_concurrency</c>.</summary>
     public int ReservedConcurrency { get; init; } = 20;
 
@@ -52,6 +58,12 @@ public sealed record LocalTwinSettings
     public string FunctionName => $"transaction-processor-{Environment}";
 
     public string LogGroupName => $"/aws/lambda/{FunctionName}";
+
+    /// <summary>The ECR repository of the function's image.</summary>
+    public string RepositoryName => $"transaction-processor-{Environment}";
+
+    /// <summary>infra/main.tf's <c>image_uri</c> when <c>image_uri</c> is not set: the repository's URL and the tag.</summary>
+    public string ImageUri => $"{AccountId}.dkr.ecr.{Region}.amazonaws.com/{RepositoryName}:{ImageTag}";
 
     public string EventBusName => $"paywatch-transactions-{Environment}";
 

@@ -15,6 +15,7 @@ public sealed class TwinSettingsTests
     [InlineData("kinesis_retention_hours", nameof(LocalTwinSettings.RetentionHours))]
     [InlineData("lambda_timeout_seconds", nameof(LocalTwinSettings.FunctionTimeoutSeconds))]
     [InlineData("lambda_reserved_concurrency", nameof(LocalTwinSettings.ReservedConcurrency))]
+    [InlineData("lambda_memory_mb", nameof(LocalTwinSettings.FunctionMemoryMb))]
     [InlineData("log_retention_days", nameof(LocalTwinSettings.LogRetentionDays))]
     public async Task A_size_is_the_default_of_its_Terraform_variable(string variable, string setting)
     {
@@ -43,6 +44,7 @@ public sealed class TwinSettingsTests
     [Theory]
     [InlineData("stream_name", nameof(LocalTwinSettings.StreamName))]
     [InlineData("function_name", nameof(LocalTwinSettings.FunctionName))]
+    [InlineData("repository_name", nameof(LocalTwinSettings.RepositoryName))]
     [InlineData("log_group_name", nameof(LocalTwinSettings.LogGroupName))]
     [InlineData("bus_name", nameof(LocalTwinSettings.EventBusName))]
     [InlineData("topic_name", nameof(LocalTwinSettings.TopicName))]
@@ -56,6 +58,14 @@ public sealed class TwinSettingsTests
             .Replace("${local.function_name}", settings.FunctionName, StringComparison.Ordinal);
 
         Assert.Equal(expression, typeof(LocalTwinSettings).GetProperty(setting)!.GetValue(settings));
+    }
+
+    [Fact]
+    public async Task The_image_tag_is_the_default_of_its_Terraform_variable()
+    {
+        var terraform = await Terraform.Value;
+
+        Assert.Equal(terraform.GetProperty("variables").GetProperty("image_tag").GetString(), new LocalTwinSettings().ImageTag);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,8 +37,6 @@ public static class XRayEndpoints
     private static readonly HashSet<string> NumberKeys = new(StringComparer.Ordinal) { "records", "item_failures", "failed", "routed", "entries", "risk_score" };
     private static readonly HashSet<string> BooleanKeys = new(StringComparer.Ordinal) { "published" };
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Maps <c>POST /TraceSummaries</c>, <c>/Traces</c> and <c>/ServiceGraph</c>: call it from <see cref="AwsApiServer.StartAsync"/>'s <c>configure</c>.</summary>
     public static void Map(IEndpointRouteBuilder routes, TraceStore traces, LocalTwinSettings settings)
     {
@@ -47,59 +44,9 @@ public static class XRayEndpoints
         ArgumentNullException.ThrowIfNull(traces);
         ArgumentNullException.ThrowIfNull(settings);
         var graph = new Names(settings.FunctionName, settings.EventBusName, LocalTwinSettings.AccountId);
-        routes.MapPost("/TraceSummaries", (HttpContext context) => HandleAsync(context, (request, writer) => GetTraceSummaries(traces, graph, request, writer)));
-        routes.MapPost("/Traces", (HttpContext context) => HandleAsync(context, (request, writer) => BatchGetTraces(traces, graph, request, writer)));
-        routes.MapPost("/ServiceGraph", (HttpContext context) => HandleAsync(context, (request, writer) => GetServiceGraph(traces, graph, request, writer)));
-    }
-
-    private static async Task HandleAsync(HttpContext context, Action<JsonElement, Utf8JsonWriter> operation)
-    {
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-        context.Response.ContentType = "application/json";
-        byte[] response;
-        try
-        {
-            var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            using var document = body.Length == 0
-                ? JsonDocument.Parse("{}")
-                : JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid("The request body must be a JSON object.");
-            }
-
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                operation(document.RootElement, writer);
-            }
-
-            response = buffer.ToArray();
-        }
-        catch (Exception e) when (e is AwsServiceException or JsonException)
-        {
-            // restJson1 errors: the type in x-amzn-ErrorType, the message in the body
-            // (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization).
-            var error = e as AwsServiceException ?? Invalid($"The request body is not valid JSON: {e.Message}");
-            context.Response.StatusCode = error.StatusCode;
-            context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
-            response = ErrorBody(error.Message);
-        }
-
-        await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static byte[] ErrorBody(string message)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("message", message);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        routes.MapPost("/TraceSummaries", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => GetTraceSummaries(traces, graph, request, writer), Invalid));
+        routes.MapPost("/Traces", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => BatchGetTraces(traces, graph, request, writer), Invalid));
+        routes.MapPost("/ServiceGraph", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => GetServiceGraph(traces, graph, request, writer), Invalid));
     }
 
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html</summary>
@@ -302,7 +249,7 @@ public static class XRayEndpoints
     {
         var children = trace.Spans.Where(s => s.ParentSpanId is not null).ToLookup(s => s.ParentSpanId!, StringComparer.Ordinal);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, RestJsonEndpoint.WriterOptions))
         {
             writer.WriteStartObject();
             var ownSegment = root.ParentSpanId is null;

@@ -17,6 +17,8 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     private readonly IShardSource _source;
     private readonly ShardPoller[] _shards;
     private readonly TimeProvider _time;
+    private readonly Lock _updateLock = new();
+    private EventSourceMappingOptions _options;
     private CancellationTokenSource? _running;
     private Task _run = Task.CompletedTask;
     private bool _initialized;
@@ -48,17 +50,29 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        Options = options;
+        _options = options;
         _source = source ?? throw new ArgumentNullException(nameof(source));
         Function = function ?? throw new ArgumentNullException(nameof(function));
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        LastModified = time.GetUtcNow();
+        Uuid = Local.Uuid.FromName($"{function.Options.FunctionArn} {source.StreamArn}");
         var checkpoints = new ShardCheckpointStore(checkpointDirectory, flushCheckpointsToDisk);
         var interval = checkpointInterval ?? TimeSpan.FromMilliseconds(100);
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero, nameof(checkpointInterval));
-        _shards = [.. source.ShardIds.Select(id => new ShardPoller(id, source, function, onFailure, options, checkpoints, readObserver, interval, time))];
+        _shards = [.. source.ShardIds.Select(id => new ShardPoller(id, source, function, onFailure, () => Options, checkpoints, readObserver, interval, time))];
     }
 
-    public EventSourceMappingOptions Options { get; }
+    /// <summary>The settings now in force (<see cref="Update"/> may change some while the mapping runs).</summary>
+    public EventSourceMappingOptions Options => Volatile.Read(ref _options);
+
+    /// <summary>
+    /// The mapping's id, as Lambda's <c>UUID</c>: the same for the same function and stream, so it survives a restart,
+    /// as the mapping Terraform created does.
+    /// </summary>
+    public string Uuid { get; }
+
+    /// <summary>When the mapping was created or last updated.</summary>
+    public DateTimeOffset LastModified { get; private set; }
 
     public LocalFunctionHost Function { get; }
 
@@ -83,6 +97,36 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         Array.Find(_shards, s => s.ShardId == shardId) is { } shard
             ? shard.Checkpoint?.ToString(CultureInfo.InvariantCulture)
             : throw new ArgumentException($"The stream has no shard {shardId}.", nameof(shardId));
+
+    /// <summary>
+    /// Changes the settings of the running mapping: the batch size, the batching window and the tumbling window,
+    /// which each lane reads again for every new batch (a batch under way, a retry or a bisected half keeps its
+    /// records). A changed tumbling window first closes the window open in each lane (its final invocation), then
+    /// opens windows of the new length. The other settings shape the lanes and the checkpoints and cannot change here.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is out of range, or one other than those three differs.</exception>
+    public void Update(EventSourceMappingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        lock (_updateLock)
+        {
+            var current = Options;
+            if (options with { BatchSize = current.BatchSize, MaximumBatchingWindow = current.MaximumBatchingWindow, TumblingWindow = current.TumblingWindow } != current)
+            {
+                throw new ArgumentException(
+                    "Only BatchSize, MaximumBatchingWindow and TumblingWindow can change on a running event source mapping.", nameof(options));
+            }
+
+            Volatile.Write(ref _options, options);
+            LastModified = _time.GetUtcNow();
+        }
+
+        foreach (var shard in _shards)
+        {
+            shard.OptionsChanged();
+        }
+    }
 
     /// <summary>Loads or fixes every shard's starting point, then polls in the background until <see cref="StopAsync"/>.</summary>
     public void Start()

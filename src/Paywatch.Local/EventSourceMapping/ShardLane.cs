@@ -25,7 +25,6 @@ internal sealed class ShardLane : IDisposable
     private static readonly byte[] EmptyState = "{}"u8.ToArray();
 
     private readonly ShardPoller _shard;
-    private readonly EventSourceMappingOptions _options;
     private readonly TimeProvider _time;
     private readonly Queue<StoredRecord> _pending = new();
     private readonly Stack<LaneBatch> _owed = new();
@@ -39,10 +38,9 @@ internal sealed class ShardLane : IDisposable
     // threshold, with the window state) kept the GC busy. Replaced when a function may still be reading it.
     private ArrayBufferWriter<byte> _event = new();
 
-    public ShardLane(ShardPoller shard, EventSourceMappingOptions options, TimeProvider time)
+    public ShardLane(ShardPoller shard, TimeProvider time)
     {
         _shard = shard;
-        _options = options;
         _time = time;
     }
 
@@ -65,7 +63,7 @@ internal sealed class ShardLane : IDisposable
         {
             if (_gatherStart is { } gathering && _pending.Count > 0)
             {
-                due = gathering + _options.MaximumBatchingWindow;
+                due = gathering + _shard.Options.MaximumBatchingWindow;
             }
         }
 
@@ -129,13 +127,17 @@ internal sealed class ShardLane : IDisposable
             }
 
             _gatherStart ??= now;
+            // Read once per batch: an update (UpdateEventSourceMapping) applies from the next batch on.
+            var options = _shard.Options;
             var first = _pending.Peek();
-            TumblingWindowRange? window = _options.TumblingWindow > TimeSpan.Zero
-                ? TumblingWindowRange.Of(first.ApproximateArrivalTimestamp, _options.TumblingWindow)
+            TumblingWindowRange? window = options.TumblingWindow > TimeSpan.Zero
+                ? TumblingWindowRange.Of(first.ApproximateArrivalTimestamp, options.TumblingWindow)
                 : null;
-            if (_window is { } previous && window is { } next && previous.Start < next.Start)
+            if (_window is { } previous && window != previous
+                && (window is not { } next || previous.Start < next.Start || next.End - next.Start != previous.End - previous.Start))
             {
-                // A later window's records are here: the open window gets its final invocation first.
+                // A later window's records are here, or the window's length was changed or windows turned off: the
+                // open window gets its final invocation first.
                 return new LaneBatch(ArraySegment<StoredRecord>.Empty, 0, 0, previous, true, null);
             }
 
@@ -144,13 +146,13 @@ internal sealed class ShardLane : IDisposable
             bool full = false, windowEnds = false;
             foreach (var record in _pending)
             {
-                if (count == _options.BatchSize)
+                if (count == options.BatchSize)
                 {
                     full = true;
                     break;
                 }
 
-                if (window is { } current && TumblingWindowRange.Of(record.ApproximateArrivalTimestamp, _options.TumblingWindow) != current)
+                if (window is { } current && TumblingWindowRange.Of(record.ApproximateArrivalTimestamp, options.TumblingWindow) != current)
                 {
                     full = windowEnds = true;
                     break;
@@ -167,10 +169,10 @@ internal sealed class ShardLane : IDisposable
                 bytes += size;
             }
 
-            full |= count == _options.BatchSize;
+            full |= count == options.BatchSize;
             // "Lambda reads records ... until it has gathered a full batch, the batching window expires, or the batch
             // reaches the payload limit of 6 MB" (with-kinesis.html, Polling and batching streams).
-            if (!full && now - _gatherStart.Value < _options.MaximumBatchingWindow)
+            if (!full && now - _gatherStart.Value < options.MaximumBatchingWindow)
             {
                 return null;
             }
@@ -198,7 +200,7 @@ internal sealed class ShardLane : IDisposable
         // Records past MaximumRecordAgeInSeconds are not sent, whether first tried or retried
         // (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html).
         var expired = 0;
-        while (expired < batch.Records.Count && now - batch.Records[expired].ApproximateArrivalTimestamp > _options.MaximumRecordAge)
+        while (expired < batch.Records.Count && now - batch.Records[expired].ApproximateArrivalTimestamp > _shard.Options.MaximumRecordAge)
         {
             expired++;
         }
@@ -230,7 +232,7 @@ internal sealed class ShardLane : IDisposable
             windowPart = new KinesisEventWriter.WindowPart(window, _state, batch.IsFinal, _terminatedEarly);
         }
 
-        var payload = KinesisEventWriter.Write(_event, batch.Records, _shard.ShardId, _shard.StreamArn, _options.Region, _shard.Function.Options.RoleArn, windowPart);
+        var payload = KinesisEventWriter.Write(_event, batch.Records, _shard.ShardId, _shard.StreamArn, _shard.Options.Region, _shard.Function.Options.RoleArn, windowPart);
         if (batch.Records.Count > 0)
         {
             _shard.Function.ReportIteratorAge(now - batch.Records[^1].ApproximateArrivalTimestamp);
@@ -256,7 +258,7 @@ internal sealed class ShardLane : IDisposable
             return;
         }
 
-        var response = StreamsEventResponse.Parse(result.Payload, batch.Records, _options.ReportBatchItemFailures);
+        var response = StreamsEventResponse.Parse(result.Payload, batch.Records, _shard.Options.ReportBatchItemFailures);
         if (response.Outcome != StreamsEventResponse.Kind.Failure && windowPart is not null && response.State is null)
         {
             // "If the response does not contain a state property, Lambda considers this a failed invocation" (services-kinesis-windows.html).
@@ -289,7 +291,7 @@ internal sealed class ShardLane : IDisposable
 
     private async Task FailAsync(LaneBatch batch, bool bisect, CancellationToken cancellationToken)
     {
-        if (bisect && _options.BisectBatchOnFunctionError && batch.Records.Count > 1)
+        if (bisect && _shard.Options.BisectBatchOnFunctionError && batch.Records.Count > 1)
         {
             // "Splitting batches doesn't consume the retry quota" (kinesis-on-failure-destination.html). The first
             // half goes first, so records stay in order; only the second half can close the window.
@@ -304,7 +306,7 @@ internal sealed class ShardLane : IDisposable
 
     private async Task RetryOrGiveUpAsync(LaneBatch batch, CancellationToken cancellationToken)
     {
-        if (batch.RetriesUsed < _options.MaximumRetryAttempts)
+        if (batch.RetriesUsed < _shard.Options.MaximumRetryAttempts)
         {
             _owed.Push(batch with { RetriesUsed = batch.RetriesUsed + 1 });
             return;

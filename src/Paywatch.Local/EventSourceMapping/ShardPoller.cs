@@ -18,7 +18,7 @@ internal sealed class ShardPoller : IDisposable
     private static readonly TimeSpan ReadRetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly IShardSource _source;
-    private readonly EventSourceMappingOptions _options;
+    private readonly Func<EventSourceMappingOptions> _options;
     private readonly TimeProvider _time;
     private readonly ShardCheckpointStore _checkpoints;
     private readonly IStreamReadMetrics? _observer;
@@ -30,7 +30,6 @@ internal sealed class ShardPoller : IDisposable
     private readonly List<UInt128> _outstanding = [];
     private readonly List<bool> _completed = [];
     private int _head;
-    private readonly int _capacity;
     private UInt128? _readAfter;
     private UInt128? _checkpoint;
     private readonly TimeSpan _checkpointInterval;
@@ -45,7 +44,7 @@ internal sealed class ShardPoller : IDisposable
         IShardSource source,
         LocalFunctionHost function,
         IFailureDestination? onFailure,
-        EventSourceMappingOptions options,
+        Func<EventSourceMappingOptions> options,
         ShardCheckpointStore checkpoints,
         IStreamReadMetrics? observer,
         TimeSpan checkpointInterval,
@@ -60,13 +59,15 @@ internal sealed class ShardPoller : IDisposable
         _checkpoints = checkpoints;
         _observer = observer;
         _time = time;
-        _capacity = Math.Max(options.BatchSize * options.ParallelizationFactor * 2, 1_000);
-        _lanes = new ShardLane[options.ParallelizationFactor];
+        _lanes = new ShardLane[options().ParallelizationFactor];
         for (var i = 0; i < _lanes.Length; i++)
         {
-            _lanes[i] = new ShardLane(this, options, time);
+            _lanes[i] = new ShardLane(this, time);
         }
     }
+
+    /// <summary>The mapping's settings as they are now: read for each batch, so an update applies from the next one.</summary>
+    public EventSourceMappingOptions Options => _options();
 
     public string ShardId { get; }
 
@@ -92,6 +93,9 @@ internal sealed class ShardPoller : IDisposable
 
     public long RecordsCompleted => Interlocked.Read(ref _recordsCompleted);
 
+    /// <summary>Records read ahead of the lanes: two full batches per lane (more after the batch size grows).</summary>
+    private int Capacity => Math.Max(Options.BatchSize * _lanes.Length * 2, 1_000);
+
     public long RecordsDiscarded => Interlocked.Read(ref _recordsDiscarded);
 
     public long DestinationFailures => Interlocked.Read(ref _destinationFailures);
@@ -106,7 +110,7 @@ internal sealed class ShardPoller : IDisposable
         if (!found)
         {
             after = null;
-            if (_options.StartingPosition == StartingPosition.Latest)
+            if (Options.StartingPosition == StartingPosition.Latest)
             {
                 // The source offers no "latest" read: walk to the end once, at the mapping's creation.
                 while (_source.Read(ShardId, after, MaxReadRecords, MaxReadBytes) is { Count: > 0 } records)
@@ -129,7 +133,7 @@ internal sealed class ShardPoller : IDisposable
         IReadOnlyList<StoredRecord> records;
         lock (Sync)
         {
-            var room = _capacity - (_outstanding.Count - _head);
+            var room = Capacity - (_outstanding.Count - _head);
             if (room <= 0)
             {
                 return 0;
@@ -225,6 +229,16 @@ internal sealed class ShardPoller : IDisposable
         }
     }
 
+    /// <summary>Wakes the reader and the lanes after the settings changed, so that waits timed by the old ones end.</summary>
+    public void OptionsChanged()
+    {
+        _room.Set();
+        foreach (var lane in _lanes)
+        {
+            lane.Signal.Set();
+        }
+    }
+
     public void Discarded(int records) => Interlocked.Add(ref _recordsDiscarded, records);
 
     public void DestinationFailed(Exception error)
@@ -313,7 +327,7 @@ internal sealed class ShardPoller : IDisposable
         UInt128? after;
         lock (Sync)
         {
-            full = _outstanding.Count - _head >= _capacity;
+            full = _outstanding.Count - _head >= Capacity;
             after = _readAfter;
         }
 

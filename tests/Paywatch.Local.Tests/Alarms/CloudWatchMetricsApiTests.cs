@@ -164,6 +164,23 @@ public sealed class CloudWatchMetricsApiTests : IAsyncDisposable
         Assert.Empty(_store.ListMetrics(metricNamespace));
     }
 
+    /// <summary>
+    /// botocore compresses a PutMetricData body of 10 KiB or more with gzip (the operation's requestCompression trait;
+    /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-compression.html); the twin decompresses it.
+    /// </summary>
+    [Fact]
+    public async Task PutMetricData_large_enough_for_the_CLI_to_gzip_is_stored()
+    {
+        var data = "[" + string.Join(",", Enumerable.Range(0, 200).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $$"""{"MetricName":"Requests-{{i:D3}}","Dimensions":[{"Name":"Service","Value":"checkout-api"}],"Timestamp":"2026-11-26T11:58:10Z","Value":{{i}}}"""))) + "]";
+
+        var (exitCode, _, log) = await AwsCli.RunAsync(await UrlAsync(), "--debug", "cloudwatch", "put-metric-data", "--namespace", Namespace, "--metric-data", data);
+
+        Assert.True(exitCode == 0, log[^Math.Min(log.Length, 2000)..]);
+        Assert.Contains("'Content-Encoding': b'gzip'", log, StringComparison.Ordinal);
+        Assert.Equal(200, _store.ListMetrics(Namespace).Count);
+    }
+
     /// <summary>The dashboard of config/dashboard, filled for the twin as Terraform's templatefile fills it.</summary>
     [Fact]
     public async Task GetDashboard_and_ListDashboards_serve_the_filled_dashboard_of_config()

@@ -131,16 +131,62 @@ public sealed class BoundedParsingTests : RunningTwinTests
     {
         var body = Encoding.ASCII.GetBytes("Action=DescribeAlarms&AlarmNamePrefix=" + new string('a', RequestLimits.MaxCloudWatchBodyBytes));
 
-        using var response = await PostAsync("", body, "application/x-www-form-urlencoded", authorization: "AWS4-HMAC-SHA256 Credential=AKID/20261204/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await PostAsync("", body, "application/x-www-form-urlencoded", authorization: QueryAuthorization);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("<Code>RequestEntityTooLargeException</Code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string path, byte[] body, string contentType, string? target = null, string? authorization = null)
+    /// <summary>A gzip bomb: 64 KiB that inflate to 64 MiB. The decompressed body is held to the same limit as a plain one.</summary>
+    [Fact]
+    public async Task A_gzip_body_that_inflates_past_the_limit_is_a_413_and_the_twin_keeps_serving()
+    {
+        var bomb = Gzip(new byte[64 * 1024 * 1024]);
+        Assert.True(bomb.Length < RequestLimits.MaxCloudWatchBodyBytes / 8);
+
+        using var cbor = await PostAsync(DescribeAlarmsPath, bomb, "application/cbor", encoding: "gzip");
+        using var query = await PostAsync("", bomb, "application/x-www-form-urlencoded", authorization: QueryAuthorization, encoding: "gzip");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, cbor.StatusCode);
+        Assert.Equal("RequestEntityTooLargeException", CborError(await cbor.Content.ReadAsByteArrayAsync()).Type);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, query.StatusCode);
+        Assert.Contains("<Code>RequestEntityTooLargeException</Code>", await query.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var valid = await PostAsync(DescribeAlarmsPath, Gzip(CborBodies.ValidDescribeAlarms()), "application/cbor", encoding: "gzip");
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_sent_as_gzip_that_is_not_gzip_is_a_400_SerializationException()
+    {
+        using var response = await PostAsync(DescribeAlarmsPath, CborBodies.ValidDescribeAlarms(), "application/cbor", encoding: "gzip");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("SerializationException", CborError(await response.Content.ReadAsByteArrayAsync()).Type);
+    }
+
+    private const string QueryAuthorization = "AWS4-HMAC-SHA256 Credential=AKID/20261204/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0";
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.SmallestSize))
+        {
+            gzip.Write(data);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(
+        string path, byte[] body, string contentType, string? target = null, string? authorization = null, string? encoding = null)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (encoding is not null)
+        {
+            content.Headers.ContentEncoding.Add(encoding);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Twin.Api.Url, path)) { Content = content };
         if (target is not null)
         {

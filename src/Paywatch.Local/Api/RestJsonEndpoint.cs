@@ -1,0 +1,75 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Paywatch.Local.Api;
+
+/// <summary>
+/// One operation of a restJson1 service (X-Ray, Lambda): reads the JSON body within a limit, runs the operation with a
+/// JSON writer for its answer, and answers an error as restJson1 does: the type in <c>x-amzn-ErrorType</c>, the message
+/// in the body (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization).
+/// </summary>
+internal static class RestJsonEndpoint
+{
+    /// <summary>Answers as AWS writes them: non-ASCII text as it is, not escaped.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <param name="context">The request.</param>
+    /// <param name="maxBodyBytes">The most the body may hold; an empty body reads as <c>{}</c> (a GET has none).</param>
+    /// <param name="operation">Reads the body, writes the answer.</param>
+    /// <param name="invalid">The service's error for a body that is not a JSON object.</param>
+    /// <param name="successStatus">The operation's status on success (Lambda answers some with 202).</param>
+    public static async Task HandleAsync(
+        HttpContext context,
+        int maxBodyBytes,
+        Action<JsonElement, Utf8JsonWriter> operation,
+        Func<string, AwsServiceException> invalid,
+        int successStatus = StatusCodes.Status200OK)
+    {
+        context.Response.Headers["x-amzn-RequestId"] = Uuid.NewString();
+        context.Response.ContentType = "application/json";
+        byte[] response;
+        try
+        {
+            var body = await RequestBody.ReadAsync(context.Request, maxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            using var document = body.Length == 0
+                ? JsonDocument.Parse("{}")
+                : JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw invalid("The request body must be a JSON object.");
+            }
+
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                operation(document.RootElement, writer);
+            }
+
+            response = buffer.ToArray();
+            context.Response.StatusCode = successStatus;
+        }
+        catch (Exception e) when (e is AwsServiceException or JsonException)
+        {
+            var error = e as AwsServiceException ?? invalid($"The request body is not valid JSON: {e.Message}");
+            context.Response.StatusCode = error.StatusCode;
+            context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
+            response = ErrorBody(error.Message);
+        }
+
+        await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static byte[] ErrorBody(string message)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message", message);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}
