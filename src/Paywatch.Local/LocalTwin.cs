@@ -118,7 +118,7 @@ public sealed class LocalTwin : IAsyncDisposable
             // The function Lambda runs, composed by itself; the twin gives it its ports and a tracing pipeline whose
             // exporter is the trace store.
             var functionSettings = new FunctionSettings(
-                new ProcessorOptions { Environment = settings.Environment, EventBusName = settings.EventBusName },
+                new ProcessorOptions { Environment = settings.Environment, EventBusName = settings.EventBusName, AlertsPerWindow = settings.AlertsPerWindow },
                 PublishMode.Matched,
                 settings.FunctionName,
                 settings.TraceMode);

@@ -44,6 +44,9 @@ public sealed record LocalTwinSettings
     /// <summary><c>lambda_reserved_concurrency</c>.</summary>
     public int ReservedConcurrency { get; init; } = 20;
 
+    /// <summary><c>alerts_per_window</c> (<c>PAYWATCH_ALERTS_PER_WINDOW</c>): incidents of a kind a window notifies one by one (docs/alerting.md).</summary>
+    public int AlertsPerWindow { get; init; } = 10;
+
     /// <summary><c>trace_mode</c> (<c>PAYWATCH_TRACE_MODE</c>): a trace per invocation, per transaction, or none.</summary>
     public Paywatch.Core.Telemetry.TraceMode TraceMode { get; init; } = Paywatch.Core.Telemetry.TraceMode.Invocation;
 

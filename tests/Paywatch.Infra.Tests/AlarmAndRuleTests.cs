@@ -50,19 +50,23 @@ public sealed class AlarmAndRuleTests
         Assert.All(actions, a => Assert.Equal([topic], a.Alarm));
     }
 
-    // The spec's samples as the processor publishes them (docs/transactions.md, "The event"), and events made to
-    // sit on either side of each rule's threshold.
+    // The spec's samples as the processor publishes them (docs/transactions.md, "The event"), with the alert the
+    // processor notifies them for (docs/alerting.md), and events made to sit on either side of each rule's threshold:
+    // a rule needs both its content condition and its alert.
     [Theory]
     [InlineData("""{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US","transaction_count":1,"status":"APPROVED","risk_score":10}""", "")]
-    [InlineData("""{"transaction_id":"txn-002","amount":15000,"type":"PURCHASE","merchant_id":"merch-456","merchant_country":"US","transaction_count":1,"status":"APPROVED","risk_score":40}""", "paywatch-high-value")]
-    [InlineData("""{"transaction_id":"txn-003","amount":-100,"type":"PURCHASE","status":"FAILED","error_code":"MISSING_FIELD"}""", "paywatch-failed")]
-    [InlineData("""{"transaction_id":"x","status":"ERROR","error_code":"INVALID_JSON"}""", "paywatch-failed")]
-    [InlineData("""{"transaction_id":"x","amount":10000,"status":"APPROVED","merchant_country":"US"}""", "")]
-    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"BR","risk_score":81}""", "paywatch-fraud")]
-    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"BR","risk_score":80}""", "")]
-    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"GB","risk_score":95}""", "")]
-    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"US","transaction_count":21}""", "paywatch-velocity")]
-    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"US","transaction_count":20}""", "")]
+    [InlineData("""{"transaction_id":"txn-002","amount":15000,"type":"PURCHASE","merchant_id":"merch-456","merchant_country":"US","transaction_count":1,"status":"APPROVED","risk_score":40,"alert":["high-value"]}""", "paywatch-high-value")]
+    [InlineData("""{"transaction_id":"txn-003","amount":-100,"type":"PURCHASE","status":"FAILED","error_code":"MISSING_FIELD","alert":["failed"]}""", "paywatch-failed")]
+    [InlineData("""{"transaction_id":"x","status":"ERROR","error_code":"INVALID_JSON","alert":["failed"]}""", "paywatch-failed")]
+    [InlineData("""{"transaction_id":"x","status":"FAILED","error_code":"MISSING_FIELD"}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":15000,"status":"APPROVED","merchant_country":"US"}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":10000,"status":"APPROVED","merchant_country":"US","alert":["high-value"]}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"BR","risk_score":81,"alert":["fraud"]}""", "paywatch-fraud")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"BR","risk_score":80,"alert":["fraud"]}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"GB","risk_score":95,"alert":["fraud"]}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"US","transaction_count":21,"alert":["velocity"]}""", "paywatch-velocity")]
+    [InlineData("""{"transaction_id":"x","amount":50,"status":"APPROVED","merchant_country":"US","transaction_count":20,"alert":["velocity"]}""", "")]
+    [InlineData("""{"transaction_id":"x","amount":15000,"status":"APPROVED","merchant_country":"US","transaction_count":21,"alert":["high-value","velocity"]}""", "paywatch-high-value,paywatch-velocity")]
     public void The_four_rules_route_the_samples_as_the_spec_says(string detail, string expected)
     {
         var rules = RuleDefinition.LoadDirectory(Path.Combine(Repository.Config.Root, "rules"));
@@ -72,6 +76,6 @@ public sealed class AlarmAndRuleTests
         matcher.MatchEntry("paywatch.transactions", "Transaction Processed", Encoding.UTF8.GetBytes(detail), matched);
 
         Assert.Equal(expected, string.Join(",", matched.Order(StringComparer.Ordinal)));
-        Assert.Equal(4, rules.Count);
+        Assert.Equal(5, rules.Count);
     }
 }

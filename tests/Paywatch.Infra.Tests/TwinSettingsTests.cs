@@ -17,6 +17,7 @@ public sealed class TwinSettingsTests
     [InlineData("lambda_reserved_concurrency", nameof(LocalTwinSettings.ReservedConcurrency))]
     [InlineData("lambda_memory_mb", nameof(LocalTwinSettings.FunctionMemoryMb))]
     [InlineData("log_retention_days", nameof(LocalTwinSettings.LogRetentionDays))]
+    [InlineData("alerts_per_window", nameof(LocalTwinSettings.AlertsPerWindow))]
     public async Task A_size_is_the_default_of_its_Terraform_variable(string variable, string setting)
     {
         var terraform = await Terraform.Value;
