@@ -88,7 +88,7 @@ public sealed class RulesCommandTests
         var report = Assert.Single(result.JsonLines);
         Assert.True(report.GetProperty("ok").GetBoolean());
         Assert.Equal(
-            ["paywatch-failed", "paywatch-fraud", "paywatch-high-value", "paywatch-velocity"],
+            ["paywatch-failed", "paywatch-fraud", "paywatch-high-value", "paywatch-velocity", "paywatch-window-summary"],
             report.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
         var samples = report.GetProperty("samples").EnumerateArray().ToList();
         Assert.Equal(["txn-001", "txn-002", "txn-003"], samples.Select(s => s.GetProperty("transaction_id").GetString()));
