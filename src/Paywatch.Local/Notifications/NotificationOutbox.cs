@@ -271,16 +271,7 @@ public sealed class NotificationOutbox : IDisposable
     private void Mark(string op, int subscription, long sequence)
     {
         var line = new ArrayBufferWriter<byte>(64);
-        using (var writer = new Utf8JsonWriter(line))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("op", op);
-            writer.WriteNumber("sub", subscription);
-            writer.WriteNumber("seq", sequence);
-            writer.WriteEndObject();
-        }
-
-        line.Write("\n"u8);
+        WriteMark(line, op, subscription, sequence);
         lock (_fileLock)
         {
             if (_failure is not null || !_file.CanWrite)
@@ -341,14 +332,7 @@ public sealed class NotificationOutbox : IDisposable
 
             foreach (var (op, subscription, sequence) in marks)
             {
-                using var writer = new Utf8JsonWriter(lines);
-                writer.WriteStartObject();
-                writer.WriteString("op", op);
-                writer.WriteNumber("sub", subscription);
-                writer.WriteNumber("seq", sequence);
-                writer.WriteEndObject();
-                writer.Flush();
-                lines.Write("\n"u8);
+                WriteMark(lines, op, subscription, sequence);
             }
         }
 
@@ -361,6 +345,20 @@ public sealed class NotificationOutbox : IDisposable
         File.Move(temporary, _path, overwrite: true);
         _fileBytes = lines.WrittenCount;
         return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+    }
+
+    private static void WriteMark(ArrayBufferWriter<byte> output, string op, int subscription, long sequence)
+    {
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("op", op);
+            writer.WriteNumber("sub", subscription);
+            writer.WriteNumber("seq", sequence);
+            writer.WriteEndObject();
+        }
+
+        output.Write("\n"u8);
     }
 
     private void WriteRun(ArrayBufferWriter<byte> output)
@@ -420,18 +418,9 @@ public sealed class NotificationOutbox : IDisposable
         // By sequence: the keys still to deliver to and those with an attempt under way.
         var found = new Dictionary<long, (TopicNotification Notification, HashSet<string> Pending, HashSet<string> Tried)>();
         string[] run = [];
-        foreach (var line in File.ReadLines(_path))
+        // Up to a torn last line: the write that made it never completed.
+        foreach (var document in JsonLinesFile.ReadUntilTorn(_path))
         {
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(line);
-            }
-            catch (JsonException)
-            {
-                break; // A torn last line: the write that made it never completed.
-            }
-
             using (document)
             {
                 var root = document.RootElement;
