@@ -71,7 +71,9 @@ internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposa
                 $"{now:HH:mm:ss}  {perSecond,8:N0} tx/s   processed {Total(MetricNames.TransactionsProcessed):N0}  approved {Total(MetricNames.TransactionsApproved):N0}  failed {Total(MetricNames.TransactionsFailed):N0}  error {Total(MetricNames.TransactionsErrored):N0}   (last 3 h)"),
             $"  routed     {string.Join("   ", routed)}",
             string.Create(CultureInfo.InvariantCulture,
-                $"  DLQ        {twin.DeadLetterQueue.Count:N0} failed batches   throttles {twin.Function.Throttles:N0}   notifications {twin.Topic.PublishedCount:N0}"),
+                $"  DLQ        {twin.DeadLetterQueue.Count:N0} failed batches   throttles {twin.Function.Throttles:N0}"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"  notified   {twin.Topic.PublishedCount:N0} published   {twin.Topic.DeliveredCount:N0} delivered   {twin.Topic.DeliveryFailures:N0} failed attempts   {twin.Topic.NotificationsFailed:N0} given up   {twin.Topic.Recovered.Redelivered:N0} redelivered after restart ({twin.Topic.Recovered.PossibleDuplicateCount:N0} possible duplicates)"),
             $"  alarms     {string.Join("   ", alarms)}",
         ];
     }

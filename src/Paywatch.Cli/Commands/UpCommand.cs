@@ -105,7 +105,8 @@ internal static class UpCommand
             using var http = new HttpClient();
             var subscriptions = new List<ITopicSubscription>
             {
-                new ConsoleSubscription(console.Error),
+                // A line a notification while they are few, then per-rule counts: every second on a terminal, every ten otherwise.
+                new ConsoleSubscription(console.Error, interval: console.ErrorIsTerminal ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10)),
                 new JsonLinesFileSubscription(Path.Combine(settings.DataDirectory, "notifications.jsonl")),
             };
             if (result.GetValue(webhook) is { } hook)
@@ -134,6 +135,11 @@ internal static class UpCommand
             {
                 using var summary = new TwinSummary(twin, console);
                 await summary.WriteHeaderAsync(configDirectory).ConfigureAwait(false);
+                if (twin.Topic.Recovered is { Redelivered: > 0 } recovered)
+                {
+                    await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"paywatch up: redelivering {recovered.Redelivered:N0} notifications left undelivered by the last run; {recovered.PossibleDuplicateCount:N0} of the deliveries may be duplicates (under way when it stopped: {string.Join(", ", recovered.PossibleDuplicates.Where(p => p.Value > 0).Select(p => $"{p.Key} {p.Value}"))})")).ConfigureAwait(false);
+                }
                 var demoRun = result.GetValue(demo) is { } rate ? RunDemoAsync(twin, http, rate, cancellationToken) : Task.CompletedTask;
                 await summary.RunAsync(cancellationToken).ConfigureAwait(false);
                 await demoRun.ConfigureAwait(false);

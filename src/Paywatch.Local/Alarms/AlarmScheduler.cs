@@ -109,7 +109,8 @@ public sealed class AlarmScheduler : IDisposable
                     var alarm = DescribeLocked(transition.AlarmName)!;
                     _topic.Publish(
                         AlarmNotification.Message(alarm, transition.OldState, AccountId, Region, DescribeLocked),
-                        AlarmNotification.Subject(transition.AlarmName, transition.NewState, Region));
+                        AlarmNotification.Subject(transition.AlarmName, transition.NewState, Region),
+                        transition.AlarmName);
                 }
             }
 

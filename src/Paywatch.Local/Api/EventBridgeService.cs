@@ -19,30 +19,30 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
 
     public string JsonVersion => "1.1";
 
-    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
+    public async ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
     {
         using var document = AwsJsonBody.Parse(requestBody);
         var request = document.RootElement;
-        return ValueTask.FromResult(operation switch
+        return operation switch
         {
-            "PutEvents" => PutEvents(request),
+            "PutEvents" => await PutEventsAsync(request).ConfigureAwait(false),
             "TestEventPattern" => TestEventPattern(request),
             "ListRules" => ListRules(request),
             "DescribeRule" => DescribeRule(request),
             "ListTargetsByRule" => ListTargetsByRule(request),
             "ListEventBuses" => ListEventBuses(request),
             _ => throw new AwsServiceException("UnknownOperationException", $"The twin's EventBridge does not support {operation}."),
-        });
+        };
     }
 
-    private byte[] PutEvents(JsonElement request)
+    private async Task<byte[]> PutEventsAsync(JsonElement request)
     {
         if (!request.TryGetProperty("Entries", out var entries) || entries.ValueKind != JsonValueKind.Array || entries.GetArrayLength() is 0 or > 10)
         {
             throw new AwsServiceException("ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
         }
 
-        var results = bus.PutEvents(
+        var results = await bus.PutEventsAsync(
         [
             .. entries.EnumerateArray().Select(e => new PutEventsRequestEntry(
                 AwsJsonBody.String(e, "Source"),
@@ -51,7 +51,7 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
                 AwsJsonBody.String(e, "EventBusName"),
                 e.TryGetProperty("Time", out var time) && time.TryGetDouble(out var seconds) ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : null,
                 AwsJsonBody.Strings(e, "Resources"))),
-        ]);
+        ]).ConfigureAwait(false);
         return AwsJsonBody.Write(w =>
         {
             w.WriteNumber("FailedEntryCount", results.Count(r => !r.Succeeded));

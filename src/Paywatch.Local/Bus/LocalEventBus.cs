@@ -144,32 +144,56 @@ public sealed class LocalEventBus : IEventPublisher
         }
     }
 
-    /// <summary>The processor's port: each entry is put on the bus; refused entries are reported by index.</summary>
-    public ValueTask<PublishResult> PublishAsync(ReadOnlyMemory<EventEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// The processor's port: each entry is put on the bus; refused entries are reported by index. Returns once the
+    /// notifications of the entries it routed are durable in the topic's outbox (one write and fsync for the call, or
+    /// shared with concurrent calls): an acknowledged entry's notification survives a crash.
+    /// </summary>
+    public async ValueTask<PublishResult> PublishAsync(ReadOnlyMemory<EventEntry> entries, CancellationToken cancellationToken)
     {
         List<int>? failed = null;
-        var span = entries.Span;
-        for (var i = 0; i < span.Length; i++)
+        var routed = false;
+        for (var i = 0; i < entries.Length; i++)
         {
-            var entry = span[i];
-            if (!Put(entry.Source, entry.DetailType, entry.Detail.Span, entry.EventBusName, entry.Time == default ? null : entry.Time, null, needsId: false).Succeeded)
+            var entry = entries.Span[i];
+            if (!Put(entry.Source, entry.DetailType, entry.Detail.Span, entry.EventBusName, entry.Time == default ? null : entry.Time, null, needsId: false, ref routed).Succeeded)
             {
                 (failed ??= []).Add(i);
             }
         }
 
-        return ValueTask.FromResult(failed is null ? PublishResult.Success : new PublishResult(failed));
+        if (routed)
+        {
+            await _topic.WhenDurableAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return failed is null ? PublishResult.Success : new PublishResult(failed);
     }
 
-    /// <summary>PutEvents: each entry accepted (with its event id) or refused (with AWS's error code), in order.</summary>
-    public IReadOnlyList<PutEventsResultEntry> PutEvents(IReadOnlyList<PutEventsRequestEntry> entries)
+    /// <summary>
+    /// PutEvents: each entry accepted (with its event id) or refused (with AWS's error code), in order; returns once the
+    /// routed entries' notifications are durable.
+    /// </summary>
+    public async Task<IReadOnlyList<PutEventsResultEntry>> PutEventsAsync(IReadOnlyList<PutEventsRequestEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        return [.. entries.Select(e => Put(e.Source, e.DetailType, e.Detail is null ? default : Encoding.UTF8.GetBytes(e.Detail), e.EventBusName, e.Time, e.Resources, needsId: true, e.Detail is null))];
+        var routed = false;
+        var results = new List<PutEventsResultEntry>(entries.Count);
+        foreach (var e in entries)
+        {
+            results.Add(Put(e.Source, e.DetailType, e.Detail is null ? default : Encoding.UTF8.GetBytes(e.Detail), e.EventBusName, e.Time, e.Resources, needsId: true, ref routed, e.Detail is null));
+        }
+
+        if (routed)
+        {
+            await _topic.WhenDurableAsync().ConfigureAwait(false);
+        }
+
+        return results;
     }
 
     private PutEventsResultEntry Put(
-        string? source, string? detailType, ReadOnlySpan<byte> detail, string? busName, DateTimeOffset? time, IReadOnlyList<string>? resources, bool needsId, bool detailMissing = false)
+        string? source, string? detailType, ReadOnlySpan<byte> detail, string? busName, DateTimeOffset? time, IReadOnlyList<string>? resources, bool needsId, ref bool routed, bool detailMissing = false)
     {
         Interlocked.Increment(ref _entries);
         // The processor's details are written by a JSON writer, and matching reads them whole anyway (refusing what is
@@ -222,6 +246,7 @@ public sealed class LocalEventBus : IEventPublisher
             id ??= Uuid.NewString();
             eventJson ??= BuildEvent(id, source!, detailType!, detail, time ?? now, resources);
             Route(id, eventJson, time ?? now, now, matched);
+            routed = true;
         }
 
         return needsId ? new PutEventsResultEntry(id ?? Uuid.NewString()) : Accepted;
@@ -288,7 +313,7 @@ public sealed class LocalEventBus : IEventPublisher
             try
             {
                 var input = target.InputTransformer.Transform(document.RootElement, ruleName, _ruleArns[i], ingestion);
-                var notification = _topic.Publish(input);
+                var notification = _topic.Publish(input, origin: ruleName);
                 Interlocked.Increment(ref _invocations[i]);
                 Metric(i, 2, ingestion);
                 lock (_recent[i])

@@ -16,6 +16,8 @@ public sealed class EmailSubscription(SmtpSettings settings) : ITopicSubscriptio
 
     public string Endpoint => settings.To;
 
+    public DeliveryPolicy DeliveryPolicy => DeliveryPolicy.Smtp;
+
     public async Task DeliverAsync(TopicNotification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);

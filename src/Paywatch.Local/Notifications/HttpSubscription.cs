@@ -6,11 +6,15 @@ namespace Paywatch.Local.Notifications;
 /// A webhook: each notification POSTed as SNS posts to an HTTP/S subscription, the notification JSON with
 /// <c>Content-Type: text/plain; charset=UTF-8</c> and the <c>x-amz-sns-*</c> headers
 /// (https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html,
-/// https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.prepare.html). A non-2xx answer is a failed delivery.
+/// https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.prepare.html). A non-2xx answer is a failed delivery,
+/// retried by SNS's default HTTP/S policy. Like SNS, it does not wait for one POST to end before the next: up to
+/// <paramref name="maxConcurrentDeliveries"/> at once, so notifications may arrive out of order.
 /// </summary>
-public sealed class HttpSubscription(HttpClient http, Uri endpoint) : ITopicSubscription
+public sealed class HttpSubscription(HttpClient http, Uri endpoint, int maxConcurrentDeliveries = 10) : ITopicSubscription
 {
     public string Protocol => endpoint.Scheme;
+
+    public int MaxConcurrentDeliveries => maxConcurrentDeliveries;
 
     public Uri Endpoint => endpoint;
 

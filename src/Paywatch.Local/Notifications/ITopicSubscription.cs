@@ -12,6 +12,12 @@ public interface ITopicSubscription
     /// <summary>Where it delivers, as ListSubscriptions shows a subscription's endpoint (a URL, an address, a file).</summary>
     string Endpoint => "";
 
-    /// <summary>Delivers one notification; throws when delivery failed (the topic counts it and goes on).</summary>
+    /// <summary>How failed deliveries are retried: SNS's HTTP/S default unless the subscription says otherwise.</summary>
+    DeliveryPolicy DeliveryPolicy => DeliveryPolicy.Http;
+
+    /// <summary>How many deliveries may be under way at once; one keeps the notifications in order.</summary>
+    int MaxConcurrentDeliveries => 1;
+
+    /// <summary>Delivers one notification; throws when delivery failed (the topic retries it by the policy).</summary>
     Task DeliverAsync(TopicNotification notification, CancellationToken cancellationToken);
 }

@@ -1,36 +1,63 @@
-using System.Threading.Channels;
+using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Notifications;
 
 /// <summary>
 /// The local twin's SNS topic (<c>paywatch-alerts-local</c>): <see cref="Publish"/> stamps a message with an id and
 /// a time in the notification shape SNS delivers, keeps it among the recent ones, and hands it to every
-/// subscription. Delivery runs on one background loop, as SNS delivers after Publish has returned, so a slow
-/// webhook or SMTP server never holds up the bus or the alarms; a failed delivery is counted, not retried.
+/// subscription. With an outbox, a notification is first written durably (<see cref="WhenDurableAsync"/>), and what a
+/// crash left undelivered is delivered again at start. Each subscription delivers on its own loop, as SNS delivers
+/// after Publish has returned, so a slow webhook or SMTP server never holds up the bus, the alarms or the other
+/// subscriptions; a failed delivery is retried by the subscription's SNS delivery policy, then discarded and counted.
+/// AWS/SNS metrics (NumberOfMessagesPublished, NumberOfNotificationsDelivered, NumberOfNotificationsFailed with
+/// TopicName: https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html) go to the metric store
+/// when one is given.
 /// </summary>
 public sealed class LocalTopic : IAsyncDisposable
 {
     private readonly IReadOnlyList<ITopicSubscription> _subscriptions;
+    private readonly SubscriptionDelivery[] _deliveries;
+    private readonly NotificationOutbox? _outbox;
+    private readonly MetricStore? _metrics;
+    private readonly MetricKey _publishedMetric;
+    private readonly MetricKey _deliveredMetric;
+    private readonly MetricKey _failedMetric;
     private readonly TimeProvider _time;
     private readonly int _recentLimit;
     private readonly Queue<TopicNotification> _recent = new();
     private readonly Lock _lock = new();
-    private readonly Channel<TopicNotification> _pending = Channel.CreateUnbounded<TopicNotification>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<(long Sequence, TaskCompletionSource Done)> _flushWaiters = [];
-    private readonly Task _delivery;
+    private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
     private readonly string _signingCertUrl;
     private readonly string _unsubscribeUrl;
+    private long _sequence;
     private long _published;
+    private long _toHandle;
     private long _handled;
+    private long _delivered;
     private long _deliveryFailures;
+    private long _notificationsFailed;
+    private bool _disposed;
 
     /// <param name="topicName">The topic's name, e.g. <c>paywatch-alerts-local</c>.</param>
     /// <param name="region">The region of its ARN (<c>us-east-1</c>).</param>
     /// <param name="accountId">The account of its ARN (<c>000000000000</c> in the twin).</param>
     /// <param name="subscriptions">Where notifications go; none is allowed (they are still kept as recent).</param>
-    /// <param name="timeProvider">The clock of the notifications' Timestamp.</param>
+    /// <param name="timeProvider">The clock of the notifications' Timestamp and of delivery retries.</param>
     /// <param name="recentLimit">How many recent notifications to keep for the terminal and the web UI.</param>
-    public LocalTopic(string topicName, string region, string accountId, IEnumerable<ITopicSubscription> subscriptions, TimeProvider timeProvider, int recentLimit = 100)
+    /// <param name="outboxDirectory">
+    /// Where the <see cref="NotificationOutbox"/> keeps notifications until delivered (a folder of the data folder);
+    /// null keeps them in memory only, and a crash loses what is undelivered.
+    /// </param>
+    /// <param name="metrics">Where AWS/SNS metrics go; null for none.</param>
+    public LocalTopic(
+        string topicName,
+        string region,
+        string accountId,
+        IEnumerable<ITopicSubscription> subscriptions,
+        TimeProvider timeProvider,
+        int recentLimit = 100,
+        string? outboxDirectory = null,
+        MetricStore? metrics = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(topicName);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(recentLimit);
@@ -43,7 +70,28 @@ public sealed class LocalTopic : IAsyncDisposable
         _subscriptions = [.. subscriptions];
         _time = timeProvider;
         _recentLimit = recentLimit;
-        _delivery = Task.Run(DeliverLoopAsync);
+        // Subscriptions are tracked by protocol and endpoint, so a restart with other subscriptions drops theirs.
+        var outbox = outboxDirectory is null ? null : NotificationOutbox.Open(outboxDirectory, [.. _subscriptions.Select(s => $"{s.Protocol}:{s.Endpoint}")]);
+        _outbox = outbox;
+        _metrics = metrics;
+        MetricKey Metric(string name) => new("AWS/SNS", name, [new("TopicName", topicName)]);
+        _publishedMetric = Metric("NumberOfMessagesPublished");
+        _deliveredMetric = Metric("NumberOfNotificationsDelivered");
+        _failedMetric = Metric("NumberOfNotificationsFailed");
+        _deliveries = [.. _subscriptions.Select((s, i) => new SubscriptionDelivery(i, s, this, outbox, timeProvider))];
+        if (outbox is not null)
+        {
+            var pending = outbox.Pending;
+            foreach (var entry in pending)
+            {
+                // The outbox keeps what the topic stamped itself (ARN, URLs) out of the file.
+                entry.Notification = Stamp(entry.Notification.MessageId, entry.Notification.Message, entry.Notification.Subject, entry.Notification.Origin, entry.Notification.Timestamp);
+            }
+
+            _toHandle = pending.Count;
+            Dispatch(pending);
+            outbox.Start(Dispatch);
+        }
     }
 
     public string TopicName { get; }
@@ -57,8 +105,17 @@ public sealed class LocalTopic : IAsyncDisposable
     /// <summary>Messages published since start.</summary>
     public long PublishedCount => Interlocked.Read(ref _published);
 
-    /// <summary>Deliveries (one per subscription per message) that threw.</summary>
+    /// <summary>Deliveries (one per subscription per message) that succeeded.</summary>
+    public long DeliveredCount => Interlocked.Read(ref _delivered);
+
+    /// <summary>Delivery attempts (retries included) that failed.</summary>
     public long DeliveryFailures => Interlocked.Read(ref _deliveryFailures);
+
+    /// <summary>Deliveries discarded after their policy's last retry failed.</summary>
+    public long NotificationsFailed => Interlocked.Read(ref _notificationsFailed);
+
+    /// <summary>What the outbox found undelivered at start: redelivered, and how many of those may be duplicates.</summary>
+    public OutboxRecovery Recovered => _outbox?.Recovered ?? OutboxRecovery.None;
 
     /// <summary>The most recent notifications, oldest first.</summary>
     public IReadOnlyList<TopicNotification> Recent
@@ -72,20 +129,16 @@ public sealed class LocalTopic : IAsyncDisposable
         }
     }
 
-    /// <summary>Publishes a message (SNS Publish with Message and an optional Subject); returns at once.</summary>
-    public TopicNotification Publish(string message, string? subject = null)
+    /// <summary>
+    /// Publishes a message (SNS Publish with Message and an optional Subject); returns at once. With an outbox, the
+    /// message is delivered once it is on disk: <see cref="WhenDurableAsync"/> tells when.
+    /// </summary>
+    /// <param name="origin">What produced it (a rule's or an alarm's name), for the console's counts; not delivered.</param>
+    public TopicNotification Publish(string message, string? subject = null, string? origin = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var notification = new TopicNotification(
-            Uuid.NewString(),
-            TopicArn,
-            subject,
-            message,
-            _time.GetUtcNow(),
-            "1",
-            "",
-            _signingCertUrl,
-            _unsubscribeUrl);
+        var notification = Stamp(Uuid.NewString(), message, subject, origin, _time.GetUtcNow());
+        _metrics?.Put(_publishedMetric, notification.Timestamp, 1);
         lock (_lock)
         {
             _recent.Enqueue(notification);
@@ -95,9 +148,18 @@ public sealed class LocalTopic : IAsyncDisposable
             }
 
             _published++;
-            // Written under the lock so the channel's order is the sequence FlushAsync counts in. After disposal
-            // nothing delivers: the message is kept as recent only, and counted as handled so flushes still end.
-            if (!_pending.Writer.TryWrite(notification))
+            if (_disposed)
+            {
+                return notification; // Kept as recent only: nothing delivers after disposal.
+            }
+
+            _toHandle++;
+            if (_outbox is null)
+            {
+                // Under the lock, so every subscription's queue has the order FlushAsync counts in.
+                Dispatch([new OutboxEntry(++_sequence, notification, ulong.MaxValue)]);
+            }
+            else if (_outbox.Stage(notification) is null)
             {
                 _handled++;
             }
@@ -106,64 +168,115 @@ public sealed class LocalTopic : IAsyncDisposable
         return notification;
     }
 
-    /// <summary>Completes when everything published before the call has been handed to every subscription.</summary>
+    /// <summary>Completes once every message published before the call is on disk (at once without an outbox).</summary>
+    public Task WhenDurableAsync() => _outbox?.WhenDurableAsync() ?? Task.CompletedTask;
+
+    /// <summary>Completes when every subscription has made its first attempt at everything published (or found undelivered at start) before the call.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            if (_handled >= _published)
+            if (_handled >= _toHandle)
             {
                 return Task.CompletedTask;
             }
 
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _flushWaiters.Add((_published, done));
+            _flushWaiters.Add((_toHandle, done));
             return done.Task.WaitAsync(cancellationToken);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        _pending.Writer.TryComplete();
-        await _delivery.ConfigureAwait(false);
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+
+        // Staged messages reach the disk and the subscriptions' queues first; then each queue is delivered.
+        _outbox?.Dispose();
+        foreach (var delivery in _deliveries)
+        {
+            await delivery.StopAsync().ConfigureAwait(false);
+        }
+
         foreach (var subscription in _subscriptions.OfType<IDisposable>())
         {
             subscription.Dispose();
         }
     }
 
-    private async Task DeliverLoopAsync()
+    internal void Delivered()
     {
-        await foreach (var notification in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
+        Interlocked.Increment(ref _delivered);
+        _metrics?.Put(_deliveredMetric, _time.GetUtcNow(), 1);
+    }
+
+    internal void AttemptFailed(ITopicSubscription subscription, bool givenUp)
+    {
+        Interlocked.Increment(ref _deliveryFailures);
+        if (givenUp)
         {
-            foreach (var subscription in _subscriptions)
-            {
-                try
-                {
-                    await subscription.DeliverAsync(notification, CancellationToken.None).ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // A subscriber's failure (network, disk, SMTP) must not stop delivery to the others.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                    Interlocked.Increment(ref _deliveryFailures);
-                }
-            }
+            Interlocked.Increment(ref _notificationsFailed);
+        }
 
-            lock (_lock)
-            {
-                _handled++;
-                _flushWaiters.RemoveAll(w =>
-                {
-                    if (w.Sequence > _handled)
-                    {
-                        return false;
-                    }
+        // SNS counts every failed attempt to an HTTP/S endpoint, and a message once it gives up on any other.
+        if (givenUp || subscription.Protocol is "http" or "https")
+        {
+            _metrics?.Put(_failedMetric, _time.GetUtcNow(), 1);
+        }
+    }
 
-                    w.Done.TrySetResult();
-                    return true;
-                });
+    internal void FirstAttemptDone(OutboxEntry entry)
+    {
+        if (Interlocked.Decrement(ref entry.FirstAttemptsLeft) == 0)
+        {
+            Handled(1);
+        }
+    }
+
+    private TopicNotification Stamp(string messageId, string message, string? subject, string? origin, DateTimeOffset timestamp) =>
+        new(messageId, TopicArn, subject, message, timestamp, "1", "", _signingCertUrl, _unsubscribeUrl) { Origin = origin };
+
+    private void Dispatch(IReadOnlyList<OutboxEntry> entries)
+    {
+        var unhandled = 0;
+        foreach (var entry in entries)
+        {
+            var targets = _deliveries.Where((_, i) => (entry.Pending & (1UL << i)) != 0).ToList();
+            entry.FirstAttemptsLeft = targets.Count;
+            var queued = targets.Count(d => d.Enqueue(entry));
+            // A subscription already stopped, or none to deliver to: nothing will report this entry's first attempts.
+            if (targets.Count == 0 || (queued < targets.Count && Interlocked.Add(ref entry.FirstAttemptsLeft, queued - targets.Count) == 0))
+            {
+                unhandled++;
             }
+        }
+
+        Handled(unhandled);
+    }
+
+    private void Handled(int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _handled += count;
+            _flushWaiters.RemoveAll(w =>
+            {
+                if (w.Target > _handled)
+                {
+                    return false;
+                }
+
+                w.Done.TrySetResult();
+                return true;
+            });
         }
     }
 }

@@ -26,6 +26,12 @@ public sealed record TopicNotification(
 {
     public const string Type = "Notification";
 
+    /// <summary>
+    /// What produced the message, for the twin's own views (the console's per-rule counts): the bus rule that routed
+    /// it, or the alarm that changed state; null when the publisher said nothing. Not part of SNS's document.
+    /// </summary>
+    public string? Origin { get; init; }
+
     /// <summary>The JSON document, fields in the order SNS writes them.</summary>
     public string ToJson()
     {

@@ -417,18 +417,9 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
             return;
         }
 
-        foreach (var line in File.ReadLines(_path))
+        // Up to a torn last line: the append that wrote it never returned.
+        foreach (var document in JsonLinesFile.ReadUntilTorn(_path))
         {
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(line);
-            }
-            catch (JsonException)
-            {
-                break; // A torn last line: the append that wrote it never returned.
-            }
-
             using (document)
             {
                 var root = document.RootElement;

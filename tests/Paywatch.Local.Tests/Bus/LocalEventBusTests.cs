@@ -86,7 +86,7 @@ public sealed class LocalEventBusTests
         await using var topic = Topic();
         var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), Rules(), topic, _time);
 
-        var results = bus.PutEvents(
+        var results = await bus.PutEventsAsync(
         [
             new PutEventsRequestEntry("paywatch.transactions", "Transaction Processed", "{not json", BusName),
             new PutEventsRequestEntry("paywatch.transactions", "Transaction Processed", "{}", "some-other-bus"),
