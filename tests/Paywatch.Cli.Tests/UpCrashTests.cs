@@ -12,7 +12,7 @@ namespace Paywatch.Cli.Tests;
 /// <summary>
 /// <c>paywatch up</c> killed with SIGKILL while a slow webhook (20 ms a POST) is behind: after a restart on the same data
 /// folder every routed transaction reaches the webhook and notifications.jsonl, and the repeated deliveries are the
-/// ones the twin reports.
+/// ones the twin reports. Every one of the high-value transactions is an alert: the window's alert budget is raised past them.
 /// </summary>
 public sealed class UpCrashTests : IDisposable
 {
@@ -163,7 +163,7 @@ public sealed class UpCrashTests : IDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "paywatch.dll"), "up", "--data", data, "--port", "0", "--notify-webhook", webhook.ToString() })
+            foreach (var argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "paywatch.dll"), "up", "--data", data, "--port", "0", "--notify-webhook", webhook.ToString(), "--alerts-per-window", "10000" })
             {
                 start.ArgumentList.Add(argument);
             }

@@ -43,6 +43,18 @@ internal static class UpCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        var alertsPerWindow = new Option<int>("--alerts-per-window")
+        {
+            Description = "Incidents of each kind (high-value, fraud, velocity, failed) a shard lane's window notifies one by one, as Terraform's alerts_per_window; the rest go in the window's summary (docs/alerting.md).",
+            DefaultValueFactory = _ => defaults.AlertsPerWindow,
+        };
+        alertsPerWindow.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 10_000)
+            {
+                r.AddError("--alerts-per-window must be from 0 to 10000.");
+            }
+        });
         var logMax = new Option<int>("--log-max-mib")
         {
             Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
@@ -58,7 +70,7 @@ internal static class UpCommand
         });
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
-            data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode,
+            data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode, alertsPerWindow,
         };
         command.Validators.Add(r =>
         {
@@ -100,6 +112,7 @@ internal static class UpCommand
                 AllowedHosts = result.GetValue(allowHost) ?? [],
                 LogMaxBytes = result.GetValue(logMax) * 1024L * 1024,
                 TraceMode = mode,
+                AlertsPerWindow = result.GetValue(alertsPerWindow),
             };
             var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
             using var http = new HttpClient();

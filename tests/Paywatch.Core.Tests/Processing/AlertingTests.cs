@@ -196,4 +196,25 @@ public sealed class AlertingTests
         var summary = Assert.Single(Alerts(harness), a => a.Rule == "paywatch-window-summary").Detail;
         Assert.Equal(2, summary.GetProperty("incidents").GetProperty("failed").GetProperty("count").GetInt32());
     }
+
+    [Theory]
+    [InlineData("4111111111111111")]
+    [InlineData("378282246310005")]
+    public void No_card_number_reaches_an_alert_a_summary_or_the_window_state(string pan)
+    {
+        using var harness = Harness(alertsPerWindow: 1);
+        var records = Enumerable.Range(1, 25).Select(i => Purchase($"t-{i}", card: pan))
+            .Concat(Enumerable.Range(1, 3).Select(i => $$"""{"transaction_id":"fail {{pan}} {{i}}","amount":-1,"type":"PURCHASE","merchant_id":"m","merchant_country":"US"}"""))
+            .Concat(Enumerable.Range(1, 3).Select(i => Purchase($"hv {pan} {i}", card: $"card {i}", amount: 20_000)));
+
+        var state = harness.Handle(Batch(records, default)).State!.Value.ToArray();
+        harness.Handle(Closing(Batch([], state), state));
+
+        Assert.Equal(
+            ["paywatch-failed", "paywatch-high-value", "paywatch-velocity", "paywatch-window-summary"],
+            Alerts(harness).Select(a => a.Rule).Distinct().Order(StringComparer.Ordinal));
+        var everything = string.Concat(harness.Publisher.Published.Select(p => p.Detail)) + Encoding.UTF8.GetString(state);
+        Assert.DoesNotContain(pan, everything, StringComparison.Ordinal);
+        Assert.Contains(pan[..6], everything, StringComparison.Ordinal);
+    }
 }
