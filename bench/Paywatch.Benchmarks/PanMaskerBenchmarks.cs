@@ -5,9 +5,10 @@ using Paywatch.Traffic;
 namespace Paywatch.Benchmarks;
 
 /// <summary>
-/// The card-number masker alone, per text: each generated record's whole JSON (ids with GUIDs, amounts,
-/// timestamps; no card numbers: the common case), and a mixed set of texts with card numbers, hex and UUID ids
-/// and long digit runs (the rare case, where the masker does its real work). Each text is copied into a scratch
+/// The card-number masker alone, per text: the string values of generated records one by one, as the reader masks
+/// them ("fields": ids with GUIDs, types, countries, timestamps), each generated record's whole JSON ("traffic"),
+/// both without card numbers (the common case), and a mixed set of texts with card numbers, hex and UUID ids and
+/// long digit runs ("mixed": the rare case, where the masker does its real work). Each text is copied into a scratch
 /// buffer and masked there, so the copy is in the figure; <see cref="CopyOnly"/> measures the copy alone.
 /// </summary>
 [MemoryDiagnoser]
@@ -31,18 +32,25 @@ public class PanMaskerBenchmarks
     private byte[][] _texts = [];
     private byte[] _scratch = [];
 
-    /// <summary>"traffic": generated records (no card numbers); "mixed": card numbers, ids and long runs.</summary>
-    [Params("traffic", "mixed")]
+    /// <summary>"fields": string values; "traffic": whole records; "mixed": card numbers, ids and long runs.</summary>
+    [Params("fields", "traffic", "mixed")]
     public string Texts { get; set; } = "traffic";
 
     [GlobalSetup]
     public void Setup()
     {
-        _texts = Texts == "traffic"
+        _texts = Texts == "fields"
+            ? [.. new TrafficGenerator(seed: 1).Generate(Records).SelectMany(StringValues).Take(Records)]
+            : Texts == "traffic"
             ? [.. new TrafficGenerator(seed: 1).Generate(Records).Select(r => r.Utf8Json)]
             : [.. Enumerable.Range(0, Records).Select(i => System.Text.Encoding.UTF8.GetBytes(Mixed[i % Mixed.Length]))];
         _scratch = new byte[_texts.Max(t => t.Length)];
     }
+
+    // Each value with one space after it, so that no text is empty (CopyOnly reads its first byte).
+    private static IEnumerable<byte[]> StringValues(GeneratedTransaction record) =>
+        System.Text.RegularExpressions.Regex.Matches(System.Text.Encoding.UTF8.GetString(record.Utf8Json), "\":\"([^\"]*)\"")
+            .Select(m => System.Text.Encoding.UTF8.GetBytes(m.Groups[1].Value + " "));
 
     [Benchmark(OperationsPerInvoke = Records)]
     public int MaskInPlace()

@@ -77,14 +77,16 @@ public static class PanMasker
         var i = 0;
         while (i < text.Length)
         {
-            var next = text[i..].IndexOfAnyInRange((byte)'0', (byte)'9');
-            if (next < 0)
+            // A byte loop, not IndexOfAnyInRange: most strings here are short fields with short gaps between
+            // digits (ids, timestamps), where a vectorised search's set-up costs more than it saves (measured).
+            if (!IsDigit(text[i]))
             {
-                break;
+                i++;
+                continue;
             }
 
             // A run: digits, each pair possibly joined by one separator.
-            var start = i + next;
+            var start = i;
             var end = start + 1;
             var digits = 1;
             while (end < text.Length)
@@ -300,7 +302,20 @@ public static class PanMasker
 
     private static bool IsInUuid(ReadOnlySpan<byte> text, int start, int end)
     {
-        for (var at = Math.Max(0, end - UuidLength); at <= start && at + UuidLength <= text.Length; at++)
+        // A UUID is hex digits and hyphens throughout: only a stretch of them 36 long or more can hold one.
+        var stretchStart = start;
+        while (stretchStart > 0 && IsHexOrHyphen(text[stretchStart - 1]))
+        {
+            stretchStart--;
+        }
+
+        var stretchEnd = end;
+        while (stretchEnd < text.Length && IsHexOrHyphen(text[stretchEnd]))
+        {
+            stretchEnd++;
+        }
+
+        for (var at = Math.Max(stretchStart, end - UuidLength); at <= start && at + UuidLength <= stretchEnd; at++)
         {
             if (IsUuidAt(text, at))
             {
@@ -358,6 +373,8 @@ public static class PanMasker
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
 
     private static bool IsSeparator(byte b) => b is (byte)' ' or (byte)'-';
+
+    private static bool IsHexOrHyphen(byte b) => b == (byte)'-' || char.IsAsciiHexDigit((char)b);
 
     private static bool IsLetterOrDigit(byte b) => char.IsAsciiLetterOrDigit((char)b);
 }
