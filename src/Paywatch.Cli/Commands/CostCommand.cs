@@ -73,7 +73,7 @@ internal static class CostCommand
                 var estimate = await EstimateAsync(deployment, records, result.GetValue(maxRecords), table, new Assumptions()).ConfigureAwait(false);
                 var text = result.GetValue(output) == "json"
                     ? CostReportWriter.Json(estimate, rate)
-                    : CostReportWriter.Table(estimate, rate, result.GetValue(file) is null ? $"generated, mix {result.GetValue(traffic.Mix)}" : $"replayed from {result.GetValue(file)}");
+                    : CostReportWriter.Table(estimate, rate, result.GetValue(file) is null ? $"generated, mix {MixText(result.GetValue(traffic.Mix)!)}" : $"replayed from {result.GetValue(file)}");
                 await console.Out.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
@@ -149,6 +149,9 @@ internal static class CostCommand
 
         return DeploymentSettings.BuiltIn(tfvars.Length == 0 ? null : tfvars.ToString(), counts);
     }
+
+    private static string MixText(TrafficMix mix) => string.Create(CultureInfo.InvariantCulture,
+        $"normal={mix.Normal},high-value={mix.HighValue},invalid={mix.Invalid},fraud={mix.Fraud},velocity={mix.Velocity}");
 
     /// <summary>Generated records arriving evenly at <paramref name="rate"/> a second over <paramref name="duration"/>.</summary>
     private static List<TrafficRecord> GeneratedTraffic(TrafficGenerator generator, double rate, TimeSpan duration)

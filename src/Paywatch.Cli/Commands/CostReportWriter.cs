@@ -25,7 +25,7 @@ internal static class CostReportWriter
             var price = line.Price;
             var unitPrice = price.Tiers is { Count: > 0 } ? $"${price.Usd:0.######} first tier" : $"${price.Usd:0.########}";
             var per = price.Per == 1 ? price.Unit : $"{price.Per:N0} {price.Unit}s";
-            Line($"{price.Service,-22} {$"{line.Quantity:N2} {price.Unit}s",-52} {$"{unitPrice}/{per}",-30} {line.MonthlyUsd,12:N2} {report.ShareOf(line),7:P1}");
+            Line($"{price.Service,-22} {$"{line.Quantity:N2} {price.Unit}",-52} {$"{unitPrice}/{per}",-30} {line.MonthlyUsd,12:N2} {report.ShareOf(line),7:P1}");
         }
 
         text.Append('\n');

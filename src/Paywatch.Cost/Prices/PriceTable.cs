@@ -48,6 +48,6 @@ public sealed record PriceTable(
         JsonSerializer.Deserialize(json, PriceTableJson.Default.PriceTable) ?? throw new JsonException("The price table is null.");
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, RespectRequiredConstructorParameters = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(PriceTable))]
 internal sealed partial class PriceTableJson : JsonSerializerContext;
