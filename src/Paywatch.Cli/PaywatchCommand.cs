@@ -17,6 +17,7 @@ internal static class PaywatchCommand
             QueryCommand.Create(console),
             SendCommand.Create(console),
             UpCommand.Create(console),
+            CostCommand.Create(console),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration
         {
