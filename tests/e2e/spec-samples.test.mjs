@@ -37,7 +37,8 @@ test('the spec samples are routed by the right rules, notified, logged and measu
       assert.match(put.SequenceNumber, /^\d+$/);
     }
 
-    // txn-002 by the high-value rule, txn-003 by the failed rule, txn-001 by none: two SNS notifications. (The alarms'
+    // txn-002 by the high-value rule, txn-003 by the failed rule (the window's first MISSING_FIELD), txn-001 by none: two
+    // SNS notifications, each in its rule's words (config/targets, docs/alerting.md). (The alarms'
     // first evaluation, on the next minute, may notify too: theirs carry a Subject, EventBridge's never do.)
     const routed = () => hook.received.filter(n => n.body.Subject === undefined);
     const notifications = await eventually('two notifications', () => routed().length >= 2 && routed());
@@ -48,8 +49,8 @@ test('the spec samples are routed by the right rules, notified, logged and measu
       assert.equal(message.Type, 'Notification');
       assert.equal(message.TopicArn, 'arn:aws:sns:us-east-1:000000000000:paywatch-alerts-local');
     }
-    assert.match(messages[0].Message, /^"?Paywatch paywatch-failed \(local\): transaction txn-003 FAILED PURCHASE -100 /);
-    assert.match(messages[1].Message, /^"?Paywatch paywatch-high-value \(local\): transaction txn-002 APPROVED PURCHASE 15000 /);
+    assert.match(messages[0].Message, /^"Paywatch local: FAILED, the window's first MISSING_FIELD on shardId-\d{12}: transaction txn-003: a required field is absent or empty \(merchant_id\), and 2 more\. Record \d+, at /);
+    assert.match(messages[1].Message, /^"Paywatch local: high-value transaction txn-002, a PURCHASE of 15000 at merchant merch-456 \(US\), risk score \d+, at /);
 
     // Logs Insights over the function's log group (a folder of hourly segments): all three, by status.
     const logFile = `${twin.data}/logs/aws_lambda_transaction-processor-local`;
