@@ -34,6 +34,9 @@ public sealed class TwinCostMeterTests
             var results = await twin.Stream.PutRecordsAsync(
                 [.. traffic.Skip(second * RecordsPerSecond).Take(RecordsPerSecond).Select(t => new PutRecordEntry(t.PartitionKey, t.Utf8Json))]);
             Assert.All(results, r => Assert.True(r.Succeeded));
+            // Every record handed to its lane before the clock moves, so each lane's second is one batch, as in the simulation.
+            var put = (second + 1) * RecordsPerSecond;
+            await Eventually(() => RecordsRead(twin) == put, $"{put} records read");
             // The batching window ends a second after each lane's first record: its batch is invoked before the next second's.
             var completed = (second + 1) * RecordsPerSecond;
             await AdvanceUntilAsync(clock, () => twin.Mapping.RecordsCompleted == completed, $"{completed} records processed");
@@ -49,7 +52,7 @@ public sealed class TwinCostMeterTests
         var footprint = await FootprintMeter.MeasureAsync(
             new FootprintSettings(mapping, new ProcessorOptions { Environment = deployment.Environment, AlertsPerWindow = deployment.AlertsPerWindow }, deployment.TraceMode, mapping.Lanes),
             RuleSet.Compile(RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules"))),
-            traffic.Select((t, i) => new TrafficRecord(t.Utf8Json, t.PartitionKey, Noon.AddSeconds((double)i / RecordsPerSecond))));
+            traffic.Select((t, i) => new TrafficRecord(t.Utf8Json, t.PartitionKey, Noon.AddSeconds(i / RecordsPerSecond))));
         var measured = MonthlyUsage.Run(footprint, deployment, twin.Cost.Assumptions);
 
         Assert.Equal(traffic.Count, metered.Records);
@@ -63,10 +66,15 @@ public sealed class TwinCostMeterTests
         AssertClose(measured.CustomMetrics, metered.CustomMetrics, "custom metrics");
         AssertClose(measured.Traces, metered.Traces, "traces");
 
-        // A month at the same rate, priced with the same table: the meter's run over the sample's stream time.
+        // A month at the same rate, priced with the same table: the meter's run over the sample's stream time. On the stepped
+        // clock an invocation lasts as long as the steps it spans, so the twin's Lambda duration is the model's here.
+        Assert.True(metered.LambdaGbSeconds > 0);
         var model = CostModel.Price(MonthlyUsage.From(measured, deployment, twin.Cost.Assumptions), twin.Cost.Prices);
-        var twinMonth = CostModel.Price(MonthlyUsage.From(metered with { Period = measured.Period }, deployment, twin.Cost.Assumptions), twin.Cost.Prices);
-        AssertClose(model.TotalUsd, twinMonth.TotalUsd, "monthly total");
+        var twinMonth = CostModel.Price(
+            MonthlyUsage.From(metered with { Period = measured.Period, LambdaGbSeconds = measured.LambdaGbSeconds }, deployment, twin.Cost.Assumptions),
+            twin.Cost.Prices);
+        AssertClose(model.TotalUsd, twinMonth.TotalUsd, "monthly total: "
+            + string.Join("; ", twinMonth.Lines.Select(l => $"{l.Price.Id} ${l.MonthlyUsd:N2} against ${model.Lines.Single(m => m.Price.Id == l.Price.Id).MonthlyUsd:N2}")));
         Assert.Equal(TraceMode.Invocation, deployment.TraceMode);
     }
 
@@ -92,6 +100,26 @@ public sealed class TwinCostMeterTests
         }
 
         Assert.Fail($"Not within 10 s of clock time: {what}.");
+    }
+
+    /// <summary>Waits in real time (the clock stands still) for the twin's threads.</summary>
+    private static async Task Eventually(Func<bool> condition, string what)
+    {
+        var patience = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(patience.Elapsed < TimeSpan.FromSeconds(30), $"Not within 30 s: {what}.");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Records the mapping has read from the stream (AWS/Kinesis GetRecords.Records, summed).</summary>
+    private static double RecordsRead(LocalTwin twin)
+    {
+        var now = twin.Time.GetUtcNow();
+        return twin.Metrics.ListMetrics("AWS/Kinesis", "GetRecords.Records")
+            .SelectMany(key => twin.Metrics.GetStatistics(key, now - twin.Metrics.Retention, now.AddMinutes(1), twin.Metrics.Retention, Paywatch.Monitoring.Metrics.Statistic.Sum))
+            .Sum(d => d.Value);
     }
 
     private static void AssertClose(double expected, double actual, string what) =>
