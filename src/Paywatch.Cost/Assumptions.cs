@@ -52,5 +52,11 @@ public sealed record Assumptions
     /// <summary>Kinesis shard-level (enhanced) metrics infra/kinesis.tf turns on, billed as custom metrics per shard.</summary>
     public int ShardLevelMetrics { get; init; } = 7;
 
+    /// <summary>
+    /// Compressed / ingested log bytes where the logs are not compressed to measure it (the twin's meter): gzip's ratio on the
+    /// processor's logs in <c>paywatch cost</c>'s sample.
+    /// </summary>
+    public double UnmeasuredLogCompressionRatio { get; init; } = 0.09;
+
     public double DaysPerMonth => HoursPerMonth / 24;
 }

@@ -5,6 +5,7 @@ using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
 using Paywatch.Local.Alarms;
 using Paywatch.Local.Api;
+using Paywatch.Local.Billing;
 using Paywatch.Local.Bus;
 using Paywatch.Function;
 using Paywatch.Local.Dashboards;
@@ -66,6 +67,9 @@ public sealed class LocalTwin : IAsyncDisposable
     public required LogStore Logs { get; init; }
 
     public required TraceStore Traces { get; init; }
+
+    /// <summary>What the run would cost on AWS (docs/cost.md). Set before <see cref="StartAsync"/> returns.</summary>
+    public TwinCostMeter Cost { get; private set; } = null!;
 
     /// <param name="settings">Names, sizes, data folder and port.</param>
     /// <param name="configDirectory">config/: rules, alarms (the dashboard and queries are read by their users).</param>
@@ -170,6 +174,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 Logs = logs,
                 Traces = traces,
             };
+            twin.Cost = new TwinCostMeter(twin, configDirectory);
             AwsApiServer? server = null;
             var cloudWatch = new CloudWatchService(
                 alarms, metrics, () => LocalDashboard.Load(configDirectory, settings) is { } dashboard ? [dashboard] : [], time);

@@ -17,6 +17,7 @@ public static class WebUi
         ArgumentNullException.ThrowIfNull(twin);
         WebAssets.Load().Map(app);
         StatusEndpoints.Map(app, twin);
+        CostEndpoints.Map(app, twin);
         DashboardEndpoints.Map(app, twin, configDirectory);
         AlarmEndpoints.Map(app, twin);
         TraceEndpoints.Map(app, twin);

@@ -396,6 +396,26 @@ public sealed class WebApiTests
     }
 
     [Fact]
+    public async Task Cost_prices_the_twins_run_as_AWS_would_bill_it()
+    {
+        await using var web = await WebTwin.StartAsync();
+        await web.SendAsync(Traffic.Mixed());
+        await web.Clock.AdvanceUntilAsync(() => web.Delivered.All.Count >= 4, TimeSpan.FromSeconds(30), "four notifications delivered");
+
+        var cost = await web.GetOkAsync("/api/cost");
+
+        Assert.Equal("us-east-1", cost.GetProperty("region").GetString());
+        var run = cost.GetProperty("run");
+        Assert.Equal(9, run.GetProperty("records").GetDouble());
+        Assert.Equal(9, run.GetProperty("putPayloadUnits").GetDouble());
+        Assert.Equal(4, run.GetProperty("notifications").GetDouble());
+        var lines = cost.GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(cost.GetProperty("usdPerMonth").GetDouble(), lines.Sum(l => l.GetProperty("usdPerMonth").GetDouble()), 6);
+        Assert.Equal(cost.GetProperty("usdPerMonth").GetDouble() / 730, cost.GetProperty("usdPerHour").GetDouble(), 9);
+        Assert.True(cost.GetProperty("usdSoFar").GetDouble() > 0);
+    }
+
+    [Fact]
     public async Task Routed_events_carry_the_notification_the_topic_published()
     {
         await using var web = await WebTwin.StartAsync();

@@ -9,7 +9,7 @@ namespace Paywatch.Cli.Commands;
 
 /// <summary>
 /// What <c>paywatch up</c> prints: where everything is, then once a second the live state — throughput, statuses,
-/// alarms, routed events, DLQ depth — redrawn in place on a terminal, or a line every ten seconds otherwise.
+/// alarms, routed events, DLQ depth, what the run would cost on AWS — redrawn in place on a terminal, or a line every ten seconds otherwise.
 /// </summary>
 internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposable
 {
@@ -65,6 +65,7 @@ internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposa
         double Total(string metric) => Sum(twin.Metrics, new MetricKey("Paywatch/Transactions", metric, [environment]), now);
         var alarms = twin.Alarms.DescribeAlarms().Select(a => $"{a.AlarmName.Replace($"-{twin.Settings.Environment}", "", StringComparison.Ordinal)} {a.StateValue.ToApiName()}");
         var routed = twin.Bus.Statistics.Rules.Select(r => $"{r.RuleName} {r.MatchedEvents:N0}");
+        var cost = twin.Cost.Read();
         return
         [
             string.Create(CultureInfo.InvariantCulture,
@@ -75,6 +76,8 @@ internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposa
             string.Create(CultureInfo.InvariantCulture,
                 $"  notified   {twin.Topic.PublishedCount:N0} published   {twin.Topic.DeliveredCount:N0} delivered   {twin.Topic.DeliveryFailures:N0} failed attempts   {twin.Topic.NotificationsFailed:N0} given up   {twin.Topic.Recovered.Redelivered:N0} redelivered after restart ({twin.Topic.Recovered.PossibleDuplicateCount:N0} possible duplicates)"),
             $"  alarms     {string.Join("   ", alarms)}",
+            string.Create(CultureInfo.InvariantCulture,
+                $"  on AWS     ${cost.UsdSoFar:N4} so far   ${cost.UsdPerHour:N2}/h   ${cost.UsdPerMonth:N0}/month at this rate   ({cost.Report.Table.Region} prices; docs/cost.md)"),
         ];
     }
 

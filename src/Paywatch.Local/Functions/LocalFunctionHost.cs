@@ -46,6 +46,8 @@ public sealed class LocalFunctionHost : IDisposable
     private int _running;
     private int _created;
     private long _throttleCount;
+    private long _invocationCount;
+    private long _durationTicks;
 
     /// <param name="options">Name, reserved concurrency, timeout.</param>
     /// <param name="createEnvironment">
@@ -80,6 +82,12 @@ public sealed class LocalFunctionHost : IDisposable
 
     /// <summary>Invocations refused for concurrency since start.</summary>
     public long Throttles => Interlocked.Read(ref _throttleCount);
+
+    /// <summary>Invocations that ran (not throttled) since start.</summary>
+    public long Invocations => Interlocked.Read(ref _invocationCount);
+
+    /// <summary>The invocations' durations, summed.</summary>
+    public TimeSpan TotalDuration => TimeSpan.FromTicks(Interlocked.Read(ref _durationTicks));
 
     /// <summary>Execution environments alive: created on need, less those dropped after a timeout.</summary>
     public int Environments => Volatile.Read(ref _created);
@@ -118,6 +126,8 @@ public sealed class LocalFunctionHost : IDisposable
             Interlocked.Decrement(ref _running);
         }
 
+        Interlocked.Increment(ref _invocationCount);
+        Interlocked.Add(ref _durationTicks, result.Duration.Ticks);
         var now = _time.GetUtcNow();
         _metrics.Put(_invocations, now, 1);
         _metrics.Put(_errors, now, result.Status == InvocationStatus.FunctionError ? 1 : 0);

@@ -20,6 +20,8 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
     private readonly TimeProvider _time;
     private readonly KinesisMetrics? _metrics;
     private long _writeThrottledRecords;
+    private long _incomingRecords;
+    private long _putPayloadUnits;
 
     private DurableStream(DurableStreamOptions options, Shard[] shards, DateTimeOffset created, TimeProvider time, MetricStore? metrics)
     {
@@ -46,6 +48,12 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
 
     /// <summary>Records refused by the shard write limits since the stream was opened.</summary>
     public long WriteThrottledRecords => Interlocked.Read(ref _writeThrottledRecords);
+
+    /// <summary>Records accepted since the stream was opened.</summary>
+    public long IncomingRecords => Interlocked.Read(ref _incomingRecords);
+
+    /// <summary>The accepted records' PUT payload units (<see cref="Paywatch.Cost.BillingUnits.PutPayloadUnits"/>).</summary>
+    public long PutPayloadUnits => Interlocked.Read(ref _putPayloadUnits);
 
     /// <summary>
     /// Opens the stream in <see cref="DurableStreamOptions.DataDirectory"/>, creating it there with
@@ -96,6 +104,7 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
         else
         {
             _metrics?.Incoming(shard.ShardId, 1, entry.Data.Length);
+            Accepted(1, Paywatch.Cost.BillingUnits.PutPayloadUnits(entry.Data.Length));
         }
 
         _metrics?.PutRecord(result.Succeeded, entry.Data.Length, _time.GetElapsedTime(started));
@@ -140,7 +149,7 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
         foreach (var (shard, positions, accepted) in perShard)
         {
             int shardRecords = 0, shardThrottled = 0;
-            long shardBytes = 0;
+            long shardBytes = 0, shardUnits = 0;
             for (var j = 0; j < positions.Count; j++)
             {
                 results[positions[j]] = Result(shard, accepted[j]);
@@ -148,6 +157,7 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
                 {
                     shardRecords++;
                     shardBytes += record.Data.Length;
+                    shardUnits += Paywatch.Cost.BillingUnits.PutPayloadUnits(record.Data.Length);
                 }
                 else
                 {
@@ -158,6 +168,7 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
             if (shardRecords > 0)
             {
                 _metrics?.Incoming(shard.ShardId, shardRecords, shardBytes);
+                Accepted(shardRecords, shardUnits);
             }
 
             if (shardThrottled > 0)
@@ -235,6 +246,12 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
                 null,
                 "ProvisionedThroughputExceededException",
                 $"Rate exceeded for shard {shard.ShardId} in stream {StreamName} under account {Options.AccountId}.");
+
+    private void Accepted(long records, long putPayloadUnits)
+    {
+        Interlocked.Add(ref _incomingRecords, records);
+        Interlocked.Add(ref _putPayloadUnits, putPayloadUnits);
+    }
 
     private void Throttled(Shard shard, int records)
     {

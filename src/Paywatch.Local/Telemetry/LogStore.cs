@@ -29,6 +29,7 @@ public sealed class LogStore : ILogWriter, IDisposable
     private FileStream _file;
     private long _bytes;
     private long _lines;
+    private long _ingestedBytes;
 
     /// <param name="folder">The data folder's logs directory; the segments go in a folder named after the log group.</param>
     /// <param name="logGroupName">The log group, e.g. <c>/aws/lambda/transaction-processor-local</c>.</param>
@@ -94,6 +95,9 @@ public sealed class LogStore : ILogWriter, IDisposable
     /// <summary>The bytes the segments hold together.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
+    /// <summary>Bytes written since the store was opened, as CloudWatch Logs counts ingestion (retention does not take them back).</summary>
+    public long IngestedBytes => Interlocked.Read(ref _ingestedBytes);
+
     /// <summary>Lines written since the store was opened.</summary>
     public long Lines => Interlocked.Read(ref _lines);
 
@@ -115,6 +119,7 @@ public sealed class LogStore : ILogWriter, IDisposable
             Trim(now);
         }
 
+        Interlocked.Add(ref _ingestedBytes, utf8Lines.Length);
         Interlocked.Add(ref _lines, utf8Lines.Count((byte)'\n'));
     }
 

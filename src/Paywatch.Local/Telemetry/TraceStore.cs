@@ -51,6 +51,7 @@ public sealed class TraceStore
     private readonly Lock _namesLock = new();
     private readonly Lock _lock = new();
     private long _recorded;
+    private long _traces;
     private long _truncated;
 
     /// <param name="capacity">How many of the most recent spans are kept.</param>
@@ -63,6 +64,9 @@ public sealed class TraceStore
 
     /// <summary>Spans recorded since start (the ring keeps the most recent).</summary>
     public long Recorded => Interlocked.Read(ref _recorded);
+
+    /// <summary>Root spans recorded since start: a trace each, X-Ray's billing unit (as the X-Ray exporter counts them).</summary>
+    public long Traces => Interlocked.Read(ref _traces);
 
     /// <summary>Spans whose tags did not all fit in <see cref="TagBytesPerSpan"/> (or the name table): kept without them.</summary>
     public long Truncated => Interlocked.Read(ref _truncated);
@@ -156,6 +160,7 @@ public sealed class TraceStore
             tags[..tagBytes].CopyTo(_tags.AsSpan(index * TagBytesPerSpan, TagBytesPerSpan));
             _slots[index] = slot;
             _recorded++;
+            _traces += parentSpanId == 0 ? 1 : 0;
             if (!complete)
             {
                 _truncated++;

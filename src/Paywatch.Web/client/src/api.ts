@@ -47,6 +47,24 @@ export interface Status {
 
 export const getStatus = () => call<Status>('/api/status');
 
+// ---- GET /api/cost: what the twin's run would cost on AWS, priced as `paywatch cost` prices (docs/cost.md) ---------
+
+export interface Cost {
+  region: string;
+  pricesVersion: string;
+  elapsedSeconds: number;
+  usdSoFar: number;
+  usdPerHour: number;
+  usdPerMonth: number;
+  run: {
+    records: number; putPayloadUnits: number; invocations: number; lambdaGbSeconds: number; eventEntries: number;
+    notifications: number; customMetrics: number; logBytes: number; traces: number;
+  };
+  lines: { service: string; item: string; unit: string; quantityPerMonth: number; usdPerMonth: number }[];
+}
+
+export const getCost = () => call<Cost>('/api/cost');
+
 // ---- GET /api/dashboard: the dashboard body of config/dashboard, template values filled as Terraform fills them --
 
 /** A CloudWatch dashboard body (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html). */

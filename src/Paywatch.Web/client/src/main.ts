@@ -1,7 +1,7 @@
 // The shell: the header, the route, the twin's status and clock. One page at a time is mounted into the content
 // element; the shell calls its cleanup when the route moves to another page.
 import './styles.css';
-import { getStatus, type Status } from './api';
+import { getCost, getStatus, type Status } from './api';
 import { h, replace } from './dom';
 import type { PageContext } from './page';
 import { pages } from './pages/registry';
@@ -54,6 +54,8 @@ async function refreshStatus(): Promise<void> {
     header.showProblem(null);
     header.tick(nowMs());
     if (first) route();
+    // The cost is a header detail: a failure hides it, and the status banner already says when the twin is away.
+    void getCost().then(header.setCost, () => header.setCost(null));
   } catch (error) {
     header.showProblem(error instanceof Error ? error.message : String(error));
     delay = RETRY_MS;

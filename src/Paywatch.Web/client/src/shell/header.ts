@@ -1,6 +1,6 @@
 // The header: brand, environment and region, navigation (the active page marked), the twin's ticking clock, the
 // theme toggle; and below it the banner that says when the twin stops answering.
-import type { Status } from '../api';
+import type { Cost, Status } from '../api';
 import { formatUtcDateTime } from '../charts/format';
 import { h } from '../dom';
 import type { Page } from '../page';
@@ -9,6 +9,8 @@ import { themeToggle } from './theme-toggle';
 export interface Header {
   element: HTMLElement;
   setStatus(status: Status): void;
+  /** What the run would cost on AWS; null hides it (the twin did not answer). */
+  setCost(cost: Cost | null): void;
   setActive(pageId: string): void;
   tick(nowMs: number): void;
   showProblem(message: string | null): void;
@@ -17,12 +19,13 @@ export interface Header {
 export function buildHeader(pages: readonly Page[]): Header {
   const environment = h('span', { class: 'env', 'data-testid': 'environment' });
   const region = h('span', { 'data-testid': 'region' });
+  const cost = h('span', { class: 'shell-cost', 'data-testid': 'cost', hidden: true });
   const clock = h('time', { class: 'shell-clock', 'data-testid': 'twin-clock', title: "The twin's clock (UTC)" }, '—');
   const links = pages.map(page => h('a', { href: `#/${page.id}`, 'data-page': page.id }, page.title));
   const banner = h('div', { class: 'shell-banner', role: 'alert', 'data-testid': 'status-banner', hidden: true });
   const bar = h('header', { class: 'shell-header' },
     h('a', { class: 'shell-brand', href: '#/' }, 'Paywatch'),
-    h('span', { class: 'shell-meta' }, environment, region),
+    h('span', { class: 'shell-meta' }, environment, region, cost),
     h('nav', { class: 'shell-nav', 'aria-label': 'Pages' }, ...links),
     clock,
     themeToggle(),
@@ -32,6 +35,14 @@ export function buildHeader(pages: readonly Page[]): Header {
     setStatus(status) {
       environment.textContent = status.environment;
       region.textContent = status.region;
+    },
+    setCost(reading) {
+      cost.hidden = reading === null;
+      if (reading === null) return;
+      const usd = (value: number, digits: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+      cost.textContent = `on AWS ${usd(reading.usdPerHour, 2)}/h · ${usd(reading.usdPerMonth, 0)}/month`;
+      cost.title = `What this run would cost on AWS (${reading.region} prices of ${reading.pricesVersion}): ${usd(reading.usdSoFar, 4)} so far, `
+        + `${reading.run.records.toLocaleString('en-US')} records; the month at this rate. docs/cost.md`;
     },
     setActive(pageId) {
       for (const link of links) {
