@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Paywatch.Core.Kinesis;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Routing;
@@ -32,7 +33,7 @@ public sealed class AlertMessageTests
     [Fact]
     public async Task Every_placeholder_of_every_routed_rule_s_message_has_a_value()
     {
-        var time = new FixedTime(Now);
+        var time = new FakeTimeProvider(Now);
         await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], time);
         var rules = RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules"));
         var targets = RepositoryRoot.Targets(topic);
@@ -71,11 +72,6 @@ public sealed class AlertMessageTests
             && e.TargetInput.EndsWith(", at 2026-12-04T12:00:00Z. Record 000000000000000000002 on shardId-000000000000.\"", StringComparison.Ordinal));
         Assert.Contains(routed, e => e.TargetInput == "\"Paywatch local: FAILED, the window's first MISSING_FIELD on shardId-000000000000: transaction txn-003: a required field is absent or empty (merchant_id), and 2 more. Record 000000000000000000003, at 2026-12-04T12:00:00Z. More failures in this window are counted in its summary.\"");
         Assert.Contains(routed, e => e.TargetInput.StartsWith("\"Paywatch local: velocity, card_burst reached 21 transactions in the window", StringComparison.Ordinal));
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private sealed class NoMetrics : IMetricsWriter
