@@ -91,6 +91,12 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     /// <summary>The last fault outside the function, for a status line; null when none.</summary>
     public Exception? LastError => _shards.Select(s => s.LastError).LastOrDefault(e => e is not null);
 
+    /// <summary>
+    /// Nothing will happen in the mapping until the clock moves or records arrive: every shard's records are read and
+    /// every lane waits with nothing due. Tests on a fake clock move it only then, so no work spans a clock step.
+    /// </summary>
+    public bool IsIdle => Array.TrueForAll(_shards, shard => shard.IsIdle(_time.GetUtcNow()));
+
     /// <summary>The shard's checkpoint: the sequence number of the last record completed with all before it, null when none yet.</summary>
     /// <exception cref="ArgumentException">The stream has no such shard.</exception>
     public string? CheckpointOf(string shardId) =>

@@ -75,6 +75,29 @@ internal sealed class ShardLane : IDisposable
         return due;
     }
 
+    /// <summary>
+    /// The lane waits and has nothing due at <paramref name="now"/>: no records it has not looked at, no owed batch past
+    /// its backoff, no batching or tumbling window ending. The state decides, not the loop, so a wait whose deadline
+    /// has passed counts as busy before the loop resumes.
+    /// </summary>
+    public bool IsIdle(DateTimeOffset now)
+    {
+        if (!Signal.IsWaiting || (_owed.Count > 0 && now >= _notBefore))
+        {
+            return false;
+        }
+
+        lock (_shard.Sync)
+        {
+            if (_pending.Count > 0 && _gatherStart is null)
+            {
+                return false;
+            }
+        }
+
+        return NextDeadline() is not { } due || due > now;
+    }
+
     /// <summary>Makes at most one invocation: an owed batch first, else a new batch when one is ready.</summary>
     /// <returns>Whether anything was done.</returns>
     public async ValueTask<bool> StepAsync(CancellationToken cancellationToken)

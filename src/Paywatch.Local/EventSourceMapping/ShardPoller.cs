@@ -169,6 +169,20 @@ internal sealed class ShardPoller : IDisposable
         return records.Count;
     }
 
+    /// <summary>Every record there is has been read (or the lanes are full) and every lane is idle at <paramref name="now"/>.</summary>
+    public bool IsIdle(DateTimeOffset now)
+    {
+        lock (Sync)
+        {
+            if (_outstanding.Count - _head < Capacity && _source.HasRecordsAfter(ShardId, _readAfter))
+            {
+                return false;
+            }
+        }
+
+        return Array.TrueForAll(_lanes, lane => lane.IsIdle(now));
+    }
+
     /// <summary>One invocation at most per lane, all lanes at once (tests drive the mapping with this).</summary>
     public async Task<bool> StepLanesAsync(CancellationToken cancellationToken)
     {

@@ -190,6 +190,9 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
         Find(shardId).Read(after, maxRecords, maxBytes);
 
     /// <inheritdoc />
+    public bool HasRecordsAfter(string shardId, UInt128? after) => Find(shardId).HasRecordsAfter(after);
+
+    /// <inheritdoc />
     public Task WaitForRecordsAsync(string shardId, UInt128? after, CancellationToken cancellationToken) =>
         Find(shardId).WaitForRecordsAsync(after, cancellationToken);
 

@@ -21,6 +21,9 @@ public interface IShardSource
     /// </summary>
     IReadOnlyList<StoredRecord> Read(string shardId, UInt128? after, int maxRecords, int maxBytes);
 
+    /// <summary>Whether <paramref name="shardId"/> has a record after <paramref name="after"/>, now.</summary>
+    bool HasRecordsAfter(string shardId, UInt128? after);
+
     /// <summary>Completes when <paramref name="shardId"/> has a record after <paramref name="after"/>.</summary>
     Task WaitForRecordsAsync(string shardId, UInt128? after, CancellationToken cancellationToken);
 }

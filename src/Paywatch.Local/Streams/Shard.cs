@@ -201,6 +201,14 @@ internal sealed class Shard : IAsyncDisposable
         }
     }
 
+    public bool HasRecordsAfter(UInt128? after)
+    {
+        lock (_lock)
+        {
+            return _records.FirstAfter(after) < _records.Count;
+        }
+    }
+
     public async Task WaitForRecordsAsync(UInt128? after, CancellationToken cancellationToken)
     {
         while (true)

@@ -207,4 +207,42 @@ public sealed class BatchingTests
         Assert.IsType<IOException>(fixture.Mapping.LastError);
         Assert.Throws<InvalidOperationException>(fixture.Mapping.Start);
     }
+
+    [Fact]
+    public async Task The_running_mapping_is_idle_only_while_nothing_is_due_before_the_clock_moves()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var fixture = new MappingFixture(MappingFixture.Defaults with { MaximumBatchingWindow = TimeSpan.FromSeconds(1) });
+        fixture.Function.Before = (_, cancellationToken) => release.Task.WaitAsync(cancellationToken);
+        fixture.Mapping.Start();
+        await EventuallyAsync(() => fixture.Mapping.IsIdle, "idle over an empty stream");
+
+        // Read, and gathering for the batching window: nothing to do until the clock moves.
+        fixture.Source.Put(MappingFixture.Shard0, "key", "a");
+        await EventuallyAsync(() => fixture.Mapping.IsIdle, "idle while the batching window runs");
+        Assert.Empty(fixture.Function.Events);
+
+        // The window ends: busy at once, before the lane's loop has resumed, and for as long as the invocation runs.
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(fixture.Mapping.IsIdle);
+        await EventuallyAsync(() => !fixture.Function.Events.IsEmpty, "the batch invoked");
+        await Task.Delay(50);
+        Assert.False(fixture.Mapping.IsIdle);
+        Assert.Equal(0, fixture.Mapping.RecordsCompleted);
+
+        release.SetResult();
+        await EventuallyAsync(() => fixture.Mapping.IsIdle, "idle after the invocation");
+        Assert.Equal(1, fixture.Mapping.RecordsCompleted);
+        await fixture.Mapping.StopAsync();
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Not within 10 s: {what}.");
+            await Task.Delay(5);
+        }
+    }
 }

@@ -55,6 +55,14 @@ internal sealed class FakeShardSource : IShardSource
         }
     }
 
+    public bool HasRecordsAfter(string shardId, UInt128? after)
+    {
+        lock (_lock)
+        {
+            return _shards[shardId].Exists(r => after is null || r.SequenceNumber > after);
+        }
+    }
+
     public async Task WaitForRecordsAsync(string shardId, UInt128? after, CancellationToken cancellationToken)
     {
         while (Read(shardId, after, 1, 1).Count == 0)
