@@ -56,7 +56,7 @@ public static class LambdaEndpoints
     }
 
     private static Task Handle(HttpContext context, Action<JsonElement, Utf8JsonWriter> operation, int status = StatusCodes.Status200OK) =>
-        RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, operation, Invalid, status);
+        RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, operation, Invalid, status, faultType: true);
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html</summary>
     private static void ListFunctions(IQueryCollection query, DeployedFunction function, Utf8JsonWriter writer)

@@ -19,12 +19,18 @@ internal static class RestJsonEndpoint
     /// <param name="operation">Reads the body, writes the answer.</param>
     /// <param name="invalid">The service's error for a body that is not a JSON object.</param>
     /// <param name="successStatus">The operation's status on success (Lambda answers some with 202).</param>
+    /// <param name="faultType">
+    /// The error body also names whose fault it is, as Lambda's errors do: <c>{"Type": "User", "Message": ...}</c>, or
+    /// <c>"Service"</c> for a 5xx (the <c>Type</c> and <c>Message</c> members of every error shape in the Lambda API
+    /// reference, e.g. https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html#API_GetFunction_Errors).
+    /// </param>
     public static async Task HandleAsync(
         HttpContext context,
         int maxBodyBytes,
         Action<JsonElement, Utf8JsonWriter> operation,
         Func<string, AwsServiceException> invalid,
-        int successStatus = StatusCodes.Status200OK)
+        int successStatus = StatusCodes.Status200OK,
+        bool faultType = false)
     {
         context.Response.Headers["x-amzn-RequestId"] = Uuid.NewString();
         context.Response.ContentType = "application/json";
@@ -54,19 +60,28 @@ internal static class RestJsonEndpoint
             var error = e as AwsServiceException ?? invalid($"The request body is not valid JSON: {e.Message}");
             context.Response.StatusCode = error.StatusCode;
             context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
-            response = ErrorBody(error.Message);
+            response = ErrorBody(error, faultType);
         }
 
         await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static byte[] ErrorBody(string message)
+    private static byte[] ErrorBody(AwsServiceException error, bool faultType)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("message", message);
+            if (faultType)
+            {
+                writer.WriteString("Type", error.StatusCode >= 500 ? "Service" : "User");
+                writer.WriteString("Message", error.Message);
+            }
+            else
+            {
+                writer.WriteString("message", error.Message);
+            }
+
             writer.WriteEndObject();
         }
 

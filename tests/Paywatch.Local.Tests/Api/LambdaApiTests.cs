@@ -143,7 +143,11 @@ public sealed class LambdaApiTests
         Assert.Contains("ResourceNotFoundException", error, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("ResourceNotFoundException", Assert.Single(response.Headers.GetValues("x-amzn-ErrorType")));
-        Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString()));
+        // Lambda's error shape (API_GetEventSourceMapping.html, Errors): whose fault it is, and the message.
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(["Type", "Message"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("User", body.GetProperty("Type").GetString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("Message").GetString()));
     }
 
     [Fact]
