@@ -84,6 +84,13 @@ public sealed class XRayExporter : BaseExporter<Activity>
     /// </summary>
     public static string? TagKey(string tag) => Keys.GetValueOrDefault(tag);
 
+    /// <summary>
+    /// Whether a tag's text passes through <see cref="PanMasker"/>: every tag's but the record's sequence number. Kinesis
+    /// assigns it, so no producer's data is in it, and it is what a record is looked up by; masked, its 56 digits read
+    /// as a card number joined to other digits and are starred out.
+    /// </summary>
+    public static bool IsMasked(string tag) => tag != ProcessorTelemetry.Tags.SequenceNumber;
+
     private static readonly byte[] HeaderBytes = Encoding.UTF8.GetBytes(Header);
 
     private readonly Socket _socket;
@@ -495,13 +502,13 @@ public sealed class XRayExporter : BaseExporter<Activity>
 
                     break;
                 default:
-                    WriteMasked(writer, key, value as string ?? value.ToString() ?? "");
+                    WriteText(writer, key, value as string ?? value.ToString() ?? "", IsMasked(tag));
                     break;
             }
         }
     }
 
-    private void WriteMasked(Utf8JsonWriter writer, string key, string value)
+    private void WriteText(Utf8JsonWriter writer, string key, string value, bool masked)
     {
         var text = value.Length > MaxAnnotationLength ? value.AsSpan(0, MaxAnnotationLength) : value.AsSpan();
         var length = Encoding.UTF8.GetMaxByteCount(text.Length);
@@ -511,7 +518,11 @@ public sealed class XRayExporter : BaseExporter<Activity>
         }
 
         var utf8 = _scratch.AsSpan(0, Encoding.UTF8.GetBytes(text, _scratch));
-        _ = PanMasker.MaskInPlace(utf8);
+        if (masked)
+        {
+            _ = PanMasker.MaskInPlace(utf8);
+        }
+
         writer.WriteString(key, utf8);
     }
 

@@ -497,7 +497,8 @@ public static class XRayEndpoints
                 continue;
             }
 
-            yield return (key, Masked(value.Length > XRayExporter.MaxAnnotationLength ? value[..XRayExporter.MaxAnnotationLength] : value));
+            var text = value.Length > XRayExporter.MaxAnnotationLength ? value[..XRayExporter.MaxAnnotationLength] : value;
+            yield return (key, XRayExporter.IsMasked(tag) ? Masked(text) : text);
         }
     }
 

@@ -230,6 +230,19 @@ public sealed class XRayExporterTests
     }
 
     [Fact]
+    public async Task The_sequence_number_Kinesis_assigned_stays_whole_while_card_numbers_are_masked()
+    {
+        using var daemon = new XRayDaemonListener();
+        var run = await RunBatchAsync(daemon, 20, header: null, withCardNumbers: true);
+        var documents = await daemon.WaitForAsync((int)run.Exporter.DocumentsSent);
+
+        // A record is looked up by its sequence number (GetShardIterator AT_SEQUENCE_NUMBER); starred, it finds nothing.
+        var sequenceNumbers = Transactions(documents).Select(t => t.GetProperty("metadata").GetProperty("paywatch").GetProperty("sequence_number").GetString());
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => $"{i:D21}"), sequenceNumbers.Order(StringComparer.Ordinal));
+        Assert.All(daemon.Datagrams, d => Assert.DoesNotContain("4111111111111111", d, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_huge_tag_is_cut_so_the_document_still_fits_one_datagram()
     {
         var (document, _, dropped) = await ExportOneTransactionAsync(

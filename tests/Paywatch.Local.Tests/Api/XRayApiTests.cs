@@ -123,6 +123,8 @@ public sealed class XRayApiTests
         var subsegments = document.GetProperty("subsegments").EnumerateArray().ToList();
         var transaction = Assert.Single(subsegments, s => s.GetProperty("name").GetString() == ProcessorTelemetry.Spans.Transaction);
         Assert.Equal("txn-005", transaction.GetProperty("metadata").GetProperty("paywatch").GetProperty("transaction_id").GetString());
+        // Kinesis's sequence number whole (its 56 digits are no card number): what the record is looked up by.
+        Assert.Equal(failed.SequenceNumber, transaction.GetProperty("metadata").GetProperty("paywatch").GetProperty("sequence_number").GetString());
         Assert.True(transaction.GetProperty("error").GetBoolean());
         Assert.Equal(
             [ProcessorTelemetry.Spans.Validation, ProcessorTelemetry.Spans.Processing, ProcessorTelemetry.Spans.Routing],
@@ -211,7 +213,7 @@ public sealed class XRayApiTests
         }
 
         var batch = twin.Traces.Spans(ProcessorTelemetry.Spans.Batch)[expectedBatches - 1];
-        return new Sent(batch, TraceIds.ToXRay(ActivityTraceId.CreateFromString(batch.TraceId)), result.ShardId);
+        return new Sent(batch, TraceIds.ToXRay(ActivityTraceId.CreateFromString(batch.TraceId)), result.ShardId, result.SequenceNumber!.Value.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>The kept spans, for a failure's message.</summary>
@@ -227,5 +229,5 @@ public sealed class XRayApiTests
     private static string Epoch(int offsetSeconds) =>
         DateTimeOffset.UtcNow.AddSeconds(offsetSeconds).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-    private sealed record Sent(SpanRecord Batch, string XRayId, string ShardId);
+    private sealed record Sent(SpanRecord Batch, string XRayId, string ShardId, string SequenceNumber);
 }
