@@ -43,7 +43,7 @@ resource "aws_ecr_repository_policy" "processor" {
 
 data "aws_iam_policy_document" "repository" {
   statement {
-    sid       = "LambdaPullsTheProcessorImage"
+    sid = "LambdaPullsTheProcessorImage"
     # A repository policy applies to its repository: ECR statements name no Resource.
     actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 

@@ -96,18 +96,4 @@ data "aws_iam_policy_document" "processor" {
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
     resources = ["*"]
   }
-
-  # Metrics go out as EMF log lines; PutMetricData (no resource type) is allowed for the processor's
-  # namespace only, for a direct writer.
-  statement {
-    sid       = "PutMetricsInOwnNamespace"
-    actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"]
-
-    condition {
-      test     = "StringEquals"
-      variable = "cloudwatch:namespace"
-      values   = [local.metric_namespace]
-    }
-  }
 }

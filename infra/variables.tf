@@ -63,9 +63,9 @@ variable "log_retention_days" {
 }
 
 variable "image_tag" {
-  description = "Tag of the processor image in the ECR repository. Tags are immutable: push every build under a new tag (e.g. the git commit) and apply with it."
+  description = "Tag of the processor image in the ECR repository, required: the tag the image was pushed under (tags are immutable, so a new one per build, e.g. the git commit). The runbook keeps it in image.auto.tfvars, so every plain `terraform apply` runs the image last pushed. No default: a tag nobody pushed would stop the apply. Ignored when image_uri is set."
   type        = string
-  default     = "v1"
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
@@ -129,13 +129,14 @@ variable "alerts_per_window" {
 }
 
 variable "lambda_reserved_concurrency" {
-  description = "Reserved concurrency of the processor. Kinesis needs one concurrent execution per shard and parallelization factor: keep it at least kinesis_shard_count x event_source_parallelization_factor, or the Throttles alarm fires."
+  description = "Reserved concurrency of the processor; null (the default) leaves it unreserved. Reserving takes from the account's pool, and Lambda keeps 100 unreserved, so reserving N needs an account concurrency quota of at least N + 100 (new accounts may have 10 or 50: see infra/README.md). When set, keep it at least kinesis_shard_count x event_source_parallelization_factor, or the Throttles alarm fires."
   type        = number
-  default     = 20
+  default     = null
 
   validation {
-    condition     = var.lambda_reserved_concurrency >= 1 && var.lambda_reserved_concurrency <= 1000
-    error_message = "lambda_reserved_concurrency must be from 1 to 1000 (unreserved, -1, is not allowed: the stack bounds its own concurrency)."
+    # coalesce: Terraform's || does not short-circuit, and a comparison with null is an error.
+    condition     = var.lambda_reserved_concurrency == null || (coalesce(var.lambda_reserved_concurrency, 1) >= 1 && coalesce(var.lambda_reserved_concurrency, 1) <= 1000 && floor(coalesce(var.lambda_reserved_concurrency, 1)) == coalesce(var.lambda_reserved_concurrency, 1))
+    error_message = "lambda_reserved_concurrency must be null (unreserved) or a whole number from 1 to 1000."
   }
 }
 

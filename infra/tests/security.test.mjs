@@ -71,8 +71,7 @@ export function policyProblems(name, statements) {
 function resourceStarAllowed(name, statement) {
   if (name === 'key') return true;
   const actions = statement.actions ?? [];
-  if (actions.every(a => a.startsWith('xray:Put'))) return true;
-  return actions.every(a => a === 'cloudwatch:PutMetricData') && (statement.condition ?? []).some(c => c.variable === 'cloudwatch:namespace');
+  return actions.every(a => a.startsWith('xray:Put'));
 }
 
 test('no IAM action *, no service wildcards, no public principals, Resource "*" only where AWS requires it', () => {
@@ -89,11 +88,14 @@ test('the policy check flags action *, a public principal and an unscoped resour
   ]), ['processor[a]: action *', 'processor[b]: public principal', 'processor[b]: Resource "*"', 'processor[c]: action s3:*']);
 });
 
-test('service principals that publish are held to this account where AWS carries the condition', () => {
+// "You can't use Condition blocks in Amazon SNS topic policies for EventBridge":
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+test('service principals that publish are held to this account where AWS carries the condition, and EventBridge\'s topic grant has none (eb-use-resource-based)', () => {
   const topic = find(configuration, 'aws_iam_policy_document', 'alerts', 'data').body.statement;
-  for (const s of topic.filter(s => s.principals?.[0]?.type === 'Service')) {
-    assert.ok((s.condition ?? []).some(c => c.variable === 'aws:SourceArn'), `topic ${s.sid}`);
-  }
+  const byService = service => topic.find(s => s.principals?.[0]?.type === 'Service' && s.principals[0].identifiers.includes(service));
+  const cloudwatchPublish = byService('cloudwatch.amazonaws.com');
+  assert.ok(cloudwatchPublish.condition.some(c => c.variable === 'aws:SourceArn' && c.values.every(v => v.endsWith('-${local.environment}'))));
+  assert.equal(byService('events.amazonaws.com').condition, undefined);
   const key = find(configuration, 'aws_iam_policy_document', 'key', 'data').body.statement;
   const cloudwatch = key.find(s => s.principals[0].identifiers.includes('cloudwatch.amazonaws.com'));
   assert.deepEqual(cloudwatch.actions.sort(), ['kms:Decrypt', 'kms:GenerateDataKey*']);
