@@ -142,7 +142,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 new LocalFunctionOptions
                 {
                     FunctionName = settings.FunctionName,
-                    ReservedConcurrency = settings.ReservedConcurrency,
+                    ReservedConcurrency = settings.ReservedConcurrency ?? LocalTwinSettings.AccountConcurrency,
                     Timeout = TimeSpan.FromSeconds(settings.FunctionTimeoutSeconds),
                     Region = settings.Region,
                     AccountId = LocalTwinSettings.AccountId,

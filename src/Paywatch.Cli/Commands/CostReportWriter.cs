@@ -71,7 +71,14 @@ internal static class CostReportWriter
             json.WriteNumber("log_retention_days", deployment.LogRetentionDays);
             json.WriteString("trace_mode", deployment.TraceMode.ToWireName());
             json.WriteNumber("alerts_per_window", deployment.AlertsPerWindow);
-            json.WriteNumber("reserved_concurrency", deployment.ReservedConcurrency);
+            if (deployment.ReservedConcurrency is { } reserved)
+            {
+                json.WriteNumber("reserved_concurrency", reserved);
+            }
+            else
+            {
+                json.WriteNull("reserved_concurrency");
+            }
             json.WriteEndObject();
             json.WriteStartObject("footprint");
             json.WriteNumber("sample_seconds", footprint.SampleDuration.TotalSeconds);

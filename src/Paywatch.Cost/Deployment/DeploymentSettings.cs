@@ -35,7 +35,8 @@ public sealed record DeploymentSettings
 
     public int AlertsPerWindow { get; init; } = 10;
 
-    public int ReservedConcurrency { get; init; } = 20;
+    /// <summary><c>lambda_reserved_concurrency</c>; null (Terraform's default) for an unreserved function.</summary>
+    public int? ReservedConcurrency { get; init; }
 
     public int EmailSubscriptions { get; init; } = 1;
 
@@ -72,7 +73,7 @@ public sealed record DeploymentSettings
             LogRetentionDays = Number(values, "log_retention_days"),
             TraceMode = TraceModes.Parse(values.GetValueOrDefault("trace_mode") as string),
             AlertsPerWindow = Number(values, "alerts_per_window"),
-            ReservedConcurrency = Number(values, "lambda_reserved_concurrency"),
+            ReservedConcurrency = values.GetValueOrDefault("lambda_reserved_concurrency") is null ? null : Number(values, "lambda_reserved_concurrency"),
             Config = config ?? defaults.Config,
         };
     }
