@@ -310,6 +310,15 @@ public sealed class LocalEventBus : IEventPublisher
                 continue;
             }
 
+            // The only target the twin can reach is its topic: another ARN fails as a deleted topic does on AWS
+            // (where retries and the routing DLQ follow; the twin counts the failure at once).
+            if (target.Arn != _topic.TopicArn)
+            {
+                Interlocked.Increment(ref _failedInvocations[i]);
+                Metric(i, 3, ingestion);
+                continue;
+            }
+
             try
             {
                 var input = target.InputTransformer.Transform(document.RootElement, ruleName, _ruleArns[i], ingestion);
