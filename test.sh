@@ -18,6 +18,15 @@ npm ci --prefix src/Paywatch.Web/client --no-audit --no-fund --loglevel=error
 (cd infra/tests && node --test --test-reporter=dot)
 # The web UI's own logic (layout, formatting, waterfall, ...), type-checked, then its unit tests.
 (cd src/Paywatch.Web/client && npm run --silent check && npm test --silent)
-dotnet test Paywatch.slnx --nologo --verbosity quiet "$@"
+# Terraform's own checks, where a terraform binary is installed (no provider is needed): its formatting, and config/
+# rendered by Terraform compared with what the twin loads (tests/Paywatch.Infra.Tests/TerraformRenderTests.cs).
+without_terraform=()
+if command -v terraform >/dev/null 2>&1; then
+  TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive infra
+else
+  echo "terraform is not on PATH: terraform fmt -check and the Terraform render check did not run"
+  without_terraform=(--filter "Category!=Terraform")
+fi
+dotnet test Paywatch.slnx --nologo --verbosity quiet "${without_terraform[@]}" "$@"
 # The local twin end to end, with the AWS SDK for JavaScript, against the paywatch just built by dotnet test.
 (cd tests/e2e && node --test --test-reporter=dot)
