@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Paywatch.Local.Alarms;
+using Paywatch.Local.Tests.Alarms;
 using Paywatch.Local.Functions;
 using Paywatch.Local.Notifications;
 using Paywatch.Local.Streams;
@@ -61,7 +61,7 @@ public sealed class TwinAlarmTests
 
         // The metric alarm itself notifies nobody: its composite does. Its state change is in its history.
         Assert.Null(subscription.Find(ErrorRate, "ALARM"));
-        var child = TransitionMessage(twin, ErrorRate, AlarmState.Alarm);
+        var child = AlarmMessages.OfTransition(twin.Alarms, ErrorRate, AlarmState.Alarm);
         Assert.Equal(ErrorRate, child.GetProperty("AlarmName").GetString());
         Assert.Equal("ALARM", child.GetProperty("NewStateValue").GetString());
         Assert.Equal("OK", child.GetProperty("OldStateValue").GetString());
@@ -130,11 +130,11 @@ public sealed class TwinAlarmTests
 
         Assert.Null(subscription.Find(Throttles, "ALARM"));
         Assert.Null(subscription.Find(IteratorAge, "ALARM"));
-        var throttles = TransitionMessage(twin, Throttles, AlarmState.Alarm);
+        var throttles = AlarmMessages.OfTransition(twin.Alarms, Throttles, AlarmState.Alarm);
         Assert.Equal("OK", throttles.GetProperty("OldStateValue").GetString());
         Assert.Equal("2026-11-26T12:02:00.000+0000", throttles.GetProperty("StateChangeTime").GetString());
         Assert.StartsWith("Threshold Crossed: 2 out of the last 2 datapoints", throttles.GetProperty("NewStateReason").GetString(), StringComparison.Ordinal);
-        var age = TransitionMessage(twin, IteratorAge, AlarmState.Alarm);
+        var age = AlarmMessages.OfTransition(twin.Alarms, IteratorAge, AlarmState.Alarm);
         Assert.Equal("OK", age.GetProperty("OldStateValue").GetString());
         Assert.Equal("2026-11-26T12:04:00.000+0000", age.GetProperty("StateChangeTime").GetString());
         Assert.StartsWith("Threshold Crossed: 3 out of the last", age.GetProperty("NewStateReason").GetString(), StringComparison.Ordinal);
@@ -207,14 +207,6 @@ public sealed class TwinAlarmTests
     private static bool InAlarm(LocalTwin twin, string alarmName) =>
         twin.Alarms.DescribeAlarms().Single(a => a.AlarmName == alarmName).StateValue == AlarmState.Alarm;
 
-    /// <summary>The message CloudWatch would have sent for the alarm's transition into <paramref name="state"/>, had it actions.</summary>
-    private static JsonElement TransitionMessage(LocalTwin twin, string alarmName, AlarmState state)
-    {
-        var transition = twin.Alarms.RecentTransitions.Last(t => t.AlarmName == alarmName && t.NewState == state);
-        var alarms = twin.Alarms.DescribeAlarms();
-        return JsonDocument.Parse(AlarmNotification.Message(
-            alarms.Single(a => a.AlarmName == alarmName), transition.OldState, LocalTwinSettings.AccountId, "us-east-1", name => alarms.FirstOrDefault(a => a.AlarmName == name))).RootElement;
-    }
 
     /// <summary>The alarms are in ALARM as the twin's CloudWatch DescribeAlarms (JSON 1.0) reports them.</summary>
     private static async Task AssertDescribedInAlarmAsync(LocalTwin twin, string composite, params string[] children)
