@@ -1,0 +1,193 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Paywatch.Cli.Commands;
+using Paywatch.Cli.Verify;
+using Paywatch.Local;
+using Paywatch.Local.Notifications;
+
+namespace Paywatch.Cli.Tests;
+
+/// <summary>
+/// <c>paywatch verify --endpoint</c> against a whole twin on 127.0.0.1 (as Paywatch.Local.Tests' RunningTwinTests
+/// starts one: a fresh folder, port 0, the system clock, since the twin and the command both run in real time), with
+/// the built-in config/; and its usage errors.
+/// </summary>
+public sealed class VerifyCommandTests
+{
+    private static readonly string[] DeploymentChecks = ["stream", "event-source-mapping", "subscriptions", "routing-rules", "alarms"];
+
+    [Fact]
+    public async Task A_running_twin_passes_every_check_and_its_alerts_carry_the_fresh_sample_ids()
+    {
+        await using var twin = await TwinUnderTest.StartAsync(subscribed: true);
+
+        var result = await CliRunner.RunAsync("", "verify", "--endpoint", twin.Url, "--output", "json");
+
+        var report = JsonDocument.Parse(result.Stdout).RootElement;
+        var checks = Checks(report);
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.True(report.GetProperty("passed").GetBoolean());
+        Assert.Equal("local", report.GetProperty("environment").GetString());
+        Assert.All(checks, c => Assert.True(c.Passed, $"{c.Check}: {c.Detail}"));
+        var names = checks.Select(c => c.Check).ToList();
+        Assert.Equal([.. DeploymentChecks, "samples-sent"], names.Take(6));
+        var processed = names.Where(n => n.StartsWith("processed:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, processed.Count);
+        Assert.Matches("^processed:verify-[0-9a-f]{12}-001$", processed[0]);
+        Assert.Contains("routed:paywatch-high-value", names);
+        Assert.Contains("routed:paywatch-failed", names);
+        Assert.Contains("delivered", names);
+        Assert.Contains("traced", names);
+        Assert.Contains("APPROVED, matched paywatch-high-value", checks.Single(c => c.Check.EndsWith("-002", StringComparison.Ordinal)).Detail, StringComparison.Ordinal);
+        Assert.Contains("FAILED, matched paywatch-failed", checks.Single(c => c.Check.EndsWith("-003", StringComparison.Ordinal)).Detail, StringComparison.Ordinal);
+        Assert.Contains("5 open shards", checks[0].Detail, StringComparison.Ordinal);
+        // Proof apart from the command's own reading: the subscriber has the two notifications, under this run's ids.
+        var runId = processed[0]["processed:".Length..^"-001".Length];
+        var notifications = await File.ReadAllTextAsync(twin.NotificationsFile);
+        Assert.Contains($"{runId}-002", notifications, StringComparison.Ordinal);
+        Assert.Contains($"{runId}-003", notifications, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{runId}-001", notifications, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disabled_rule_fails_the_rules_check_naming_it_and_its_sample_is_not_routed()
+    {
+        await using var twin = await TwinUnderTest.StartAsync(subscribed: true, disabledRule: "failed");
+
+        var result = await CliRunner.RunAsync("", "verify", "--endpoint", twin.Url, "--timeout", "3s");
+
+        Assert.True(result.ExitCode == 1, result.Stdout + result.Stderr);
+        var lines = result.Lines;
+        Assert.Contains("✗ routing-rules: paywatch-failed is DISABLED; paywatch-failed does not target topic paywatch-alerts-local", lines);
+        Assert.Contains(lines, l => l.StartsWith("✓ stream: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("✓ subscriptions: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("✗ processed:verify-", StringComparison.Ordinal) && l.Contains("-003: FAILED, but matched no rule, not paywatch-failed", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("✗ routed:paywatch-failed: AWS/Events Invocations 0", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("✓ routed:paywatch-high-value: ", StringComparison.Ordinal));
+        Assert.Matches(@"^\d+ of \d+ checks failed$", lines[^1]);
+    }
+
+    [Fact]
+    public async Task A_topic_without_subscription_fails_the_subscriptions_and_delivery_checks()
+    {
+        await using var twin = await TwinUnderTest.StartAsync(subscribed: false);
+
+        var result = await CliRunner.RunAsync("", "verify", "--endpoint", twin.Url, "--timeout", "3s", "--output", "json");
+
+        Assert.True(result.ExitCode == 1, result.Stdout + result.Stderr);
+        var checks = Checks(JsonDocument.Parse(result.Stdout).RootElement);
+        var failed = checks.Where(c => !c.Passed).ToList();
+        Assert.Equal(["subscriptions", "delivered"], failed.Select(c => c.Check));
+        Assert.Equal("topic paywatch-alerts-local has no subscription: alerts reach no one", failed[0].Detail);
+        Assert.StartsWith("paywatch-alerts-local: AWS/SNS NumberOfNotificationsDelivered 0, NumberOfNotificationsFailed 0", failed[1].Detail, StringComparison.Ordinal);
+        // The rules still routed both alerts to the topic: the break is after it, and the checklist says so.
+        Assert.True(checks.Single(c => c.Check == "routed:paywatch-failed").Passed);
+    }
+
+    [Fact]
+    public async Task Without_a_terraform_output_an_environment_or_an_endpoint_it_is_a_usage_error()
+    {
+        var result = await CliRunner.RunAsync("", "verify", "--region", "eu-west-1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("give --terraform-output", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--timeout", "soon", "--timeout must be a positive number followed by s or m")]
+    [InlineData("--timeout", "-5s", "--timeout must be a positive number followed by s or m")]
+    [InlineData("--shard-count", "0", "--shard-count must be a whole number of at least 1")]
+    [InlineData("--output", "yaml", "--output must be text or json")]
+    [InlineData("--endpoint", "127.0.0.1:4566", "--endpoint must be an absolute http(s) URL")]
+    public async Task A_bad_option_value_is_a_usage_error_before_any_call(string option, string value, string message)
+    {
+        var args = option == "--endpoint" ? new[] { "verify", option, value } : ["verify", "--endpoint", "http://127.0.0.1:9", option, value];
+
+        var result = await CliRunner.RunAsync("", args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_terraform_output_lacking_names_is_a_usage_error_naming_them()
+    {
+        var result = await CliRunner.RunAsync("""{"kinesis_stream_name":{"value":"transaction-stream-prod","type":"string","sensitive":false}}""", "verify", "--terraform-output", "-");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("lacks lambda_function_name, log_group_name, event_bus_name, alerts_topic_arn, aws_region", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_terraform_output_gives_every_name_and_the_settings_to_compare()
+    {
+        // The shape 'terraform output -json' prints (https://developer.hashicorp.com/terraform/cli/commands/output), for infra/outputs.tf.
+        var outputs = new JsonObject();
+        void Add(string name, JsonNode value) => outputs[name] = new JsonObject { ["value"] = value, ["type"] = "string", ["sensitive"] = false };
+        Add("environment", "prod");
+        Add("aws_region", "eu-west-1");
+        Add("kinesis_stream_name", "transaction-stream-prod");
+        Add("kinesis_shard_count", 10);
+        Add("lambda_function_name", "transaction-processor-prod");
+        Add("log_group_name", "/aws/lambda/transaction-processor-prod");
+        Add("event_bus_name", "paywatch-transactions-prod");
+        Add("alerts_topic_arn", "arn:aws:sns:eu-west-1:123456789012:paywatch-alerts-prod");
+        Add("routing_rule_names", new JsonArray("paywatch-failed", "paywatch-high-value"));
+        Add("alarm_names", new JsonArray("paywatch-error-rate-prod"));
+        Add("event_source_mapping", new JsonObject { ["uuid"] = "u", ["batch_size"] = 100, ["parallelization_factor"] = 2, ["maximum_batching_window_in_seconds"] = 1, ["tumbling_window_in_seconds"] = 300 });
+
+        var target = TerraformOutput.Read(JsonSerializer.SerializeToUtf8Bytes(outputs), ["unused"]);
+
+        Assert.Equal(
+            new VerifyTarget("prod", "eu-west-1", "transaction-stream-prod", "transaction-processor-prod", "/aws/lambda/transaction-processor-prod",
+                "paywatch-transactions-prod", "arn:aws:sns:eu-west-1:123456789012:paywatch-alerts-prod", 10, target.RuleNames, target.AlarmNames, new MappingSettings(100, 2, 1, 300)),
+            target);
+        Assert.Equal(["paywatch-failed", "paywatch-high-value"], target.RuleNames);
+        Assert.Equal(["paywatch-error-rate-prod"], target.AlarmNames!);
+        Assert.Equal("paywatch-alerts-prod", target.TopicName);
+    }
+
+    private static List<CheckResult> Checks(JsonElement report) =>
+        [.. report.GetProperty("checks").EnumerateArray().Select(c => new CheckResult(c.GetProperty("check").GetString()!, c.GetProperty("passed").GetBoolean(), c.GetProperty("detail").GetString()!))];
+
+    /// <summary>A twin in a folder of its own with the built-in config/, a rule disabled or the topic left without subscription when asked.</summary>
+    private sealed class TwinUnderTest : IAsyncDisposable
+    {
+        private readonly string _folder;
+        private readonly LocalTwin _twin;
+
+        private TwinUnderTest(string folder, LocalTwin twin)
+        {
+            _folder = folder;
+            _twin = twin;
+        }
+
+        public string Url => _twin.Api.Url.ToString();
+
+        public string NotificationsFile => Path.Combine(_folder, "notifications.jsonl");
+
+        public static async Task<TwinUnderTest> StartAsync(bool subscribed, string? disabledRule = null)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "paywatch-verify-" + Guid.NewGuid().ToString("N"));
+            var config = BuiltInConfig.ExtractTo(Path.Combine(folder, "config"));
+            if (disabledRule is not null)
+            {
+                var file = Path.Combine(config, "rules", disabledRule + ".json");
+                var rule = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+                rule["State"] = "DISABLED";
+                await File.WriteAllTextAsync(file, rule.ToJsonString());
+            }
+
+            ITopicSubscription[] subscriptions = subscribed ? [new JsonLinesFileSubscription(Path.Combine(folder, "notifications.jsonl"))] : [];
+            var twin = await LocalTwin.StartAsync(
+                new LocalTwinSettings { DataDirectory = Path.Combine(folder, "data"), Port = 0 }, config, subscriptions, TimeProvider.System);
+            return new TwinUnderTest(folder, twin);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _twin.DisposeAsync();
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}
