@@ -56,7 +56,7 @@ internal sealed class SampleRun(AwsApis apis, VerifyTarget target, TimeProvider 
         var lines = await LogLinesAsync(samples, sentAt, cancellationToken).ConfigureAwait(false);
         foreach (var sample in samples)
         {
-            observed.Add(Processing(sample, lines.GetValueOrDefault(sample.TransactionId)));
+            observed.Add(Processing(sample, lines.TryGetValue(sample.TransactionId, out var line) ? line : null));
         }
 
         // Metrics are per minute: from the minute the samples were sent to the one after now (other traffic in that

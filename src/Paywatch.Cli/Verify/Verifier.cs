@@ -67,7 +67,7 @@ internal sealed class Verifier(AwsApis apis, VerifyTarget target, TimeProvider t
         }
         catch (Exception e) when (e is AwsRequestException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            var reason = e is AwsRequestException ? e.Message : $"unexpected answer: {e.Message}";
+            var reason = e is AwsRequestException ? e.Message : $"unexpected answer ({e.GetType().Name}): {e.Message}";
             return failed(CheckResult.Fail(check, reason));
         }
     }
