@@ -1,5 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Paywatch.Aws.TestSupport;
 using Paywatch.Cli.Commands;
 using Paywatch.Cli.Verify;
 using Paywatch.Local;
@@ -147,6 +150,35 @@ public sealed class VerifyCommandTests
         Assert.Equal("paywatch-alerts-prod", target.TopicName);
     }
 
+    [Fact]
+    public async Task On_AWS_shaped_answers_a_pending_subscription_an_alarm_in_ALARM_and_a_disabled_mapping_fail_and_no_sample_is_sent()
+    {
+        var aws = new AwsDouble();
+        await using var server = await LoopbackHttpServer.StartAsync(aws.HandleAsync);
+        var outputs = """
+            {"environment":{"value":"prod"},"aws_region":{"value":"eu-west-1"},"kinesis_stream_name":{"value":"transaction-stream-prod"},
+             "kinesis_shard_count":{"value":5},"lambda_function_name":{"value":"transaction-processor-prod"},
+             "log_group_name":{"value":"/aws/lambda/transaction-processor-prod"},"event_bus_name":{"value":"paywatch-transactions-prod"},
+             "alerts_topic_arn":{"value":"arn:aws:sns:eu-west-1:123456789012:paywatch-alerts-prod"},"routing_rule_names":{"value":["paywatch-failed"]}}
+            """;
+
+        var result = await CliRunner.RunAsync(outputs, "verify", "--terraform-output", "-", "--endpoint", server.Url.ToString(), "--output", "json");
+
+        Assert.True(result.ExitCode == 1, result.Stdout + result.Stderr);
+        var checks = Checks(JsonDocument.Parse(result.Stdout).RootElement).ToDictionary(c => c.Check);
+        Assert.True(checks["stream"].Passed, checks["stream"].Detail);
+        Assert.True(checks["routing-rules"].Passed, checks["routing-rules"].Detail);
+        // Creating twice (waited for), then Disabled: the samples would never be read.
+        Assert.Equal(3, aws.MappingCalls);
+        Assert.StartsWith("mapping 14e0db71-5d35-4eb5-b481-8945cf9d10c2: it is Disabled, not Enabled: records are not read", checks["event-source-mapping"].Detail, StringComparison.Ordinal);
+        Assert.Equal("topic paywatch-alerts-prod: 1 confirmed, 1 still PendingConfirmation (follow the link in the confirmation email)", checks["subscriptions"].Detail);
+        // Only this environment's alarms: staging's ALARM is not prod's.
+        Assert.Equal("in ALARM: paywatch-error-rate-prod, paywatch-processing-health-prod", checks["alarms"].Detail);
+        Assert.False(checks["samples-sent"].Passed);
+        Assert.Contains("the event source mapping is not Enabled", checks["samples-sent"].Detail, StringComparison.Ordinal);
+        Assert.Equal(0, aws.PutRecordsCalls);
+    }
+
     private static List<CheckResult> Checks(JsonElement report) =>
         [.. report.GetProperty("checks").EnumerateArray().Select(c => new CheckResult(c.GetProperty("check").GetString()!, c.GetProperty("passed").GetBoolean(), c.GetProperty("detail").GetString()!))];
 
@@ -188,6 +220,86 @@ public sealed class VerifyCommandTests
         {
             await _twin.DisposeAsync();
             Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Kinesis, Lambda, SNS, EventBridge and CloudWatch answering as their API references' examples do, with what the
+    /// twin never shows: a mapping still Creating, then Disabled; a subscription PendingConfirmation; alarms in ALARM.
+    /// </summary>
+    private sealed class AwsDouble
+    {
+        private int _mappingCalls;
+        private int _putRecordsCalls;
+
+        public int MappingCalls => _mappingCalls;
+
+        public int PutRecordsCalls => _putRecordsCalls;
+
+        public async Task HandleAsync(HttpContext context)
+        {
+            var request = context.Request;
+            var target = request.Headers["X-Amz-Target"].ToString();
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            var action = body.Split('&').Select(p => p.Split('=', 2)).FirstOrDefault(p => p[0] == "Action")?[1];
+            string answer;
+            if (request.Path == "/2015-03-31/event-source-mappings")
+            {
+                var state = Interlocked.Increment(ref _mappingCalls) < 3 ? "Creating" : "Disabled";
+                answer = $$$"""
+                    {"EventSourceMappings":[{"UUID":"14e0db71-5d35-4eb5-b481-8945cf9d10c2","State":"{{{state}}}","StateTransitionReason":"User action",
+                     "BatchSize":100,"ParallelizationFactor":2,"TumblingWindowInSeconds":300,"BisectBatchOnFunctionError":true,
+                     "FunctionResponseTypes":["ReportBatchItemFailures"],"DestinationConfig":{"OnFailure":{"Destination":"arn:aws:sqs:eu-west-1:123456789012:dlq"}},
+                     "LastProcessingResult":"No records processed"}]}
+                    """;
+            }
+            else if (target == "Kinesis_20131202.DescribeStreamSummary")
+            {
+                answer = """{"StreamDescriptionSummary":{"StreamName":"transaction-stream-prod","StreamARN":"arn:aws:kinesis:eu-west-1:123456789012:stream/transaction-stream-prod","StreamStatus":"ACTIVE","OpenShardCount":5}}""";
+            }
+            else if (target == "Kinesis_20131202.PutRecords")
+            {
+                Interlocked.Increment(ref _putRecordsCalls);
+                answer = """{"FailedRecordCount":0,"Records":[]}""";
+            }
+            else if (target == "AWSEvents.ListRules")
+            {
+                answer = """{"Rules":[{"Name":"paywatch-failed","State":"ENABLED","EventBusName":"paywatch-transactions-prod"}]}""";
+            }
+            else if (target == "AWSEvents.ListTargetsByRule")
+            {
+                answer = """{"Targets":[{"Id":"alerts","Arn":"arn:aws:sns:eu-west-1:123456789012:paywatch-alerts-prod"}]}""";
+            }
+            else if (action == "ListSubscriptionsByTopic")
+            {
+                answer = """
+                    <ListSubscriptionsByTopicResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ListSubscriptionsByTopicResult><Subscriptions>
+                      <member><TopicArn>arn:aws:sns:eu-west-1:123456789012:paywatch-alerts-prod</TopicArn><Protocol>email</Protocol><SubscriptionArn>arn:aws:sns:eu-west-1:123456789012:paywatch-alerts-prod:80289ba6-0fd4-4079-afb4-ce8c8260f0ca</SubscriptionArn><Owner>123456789012</Owner><Endpoint>oncall@example.com</Endpoint></member>
+                      <member><TopicArn>arn:aws:sns:eu-west-1:123456789012:paywatch-alerts-prod</TopicArn><Protocol>email</Protocol><SubscriptionArn>PendingConfirmation</SubscriptionArn><Owner>123456789012</Owner><Endpoint>new@example.com</Endpoint></member>
+                    </Subscriptions></ListSubscriptionsByTopicResult></ListSubscriptionsByTopicResponse>
+                    """;
+            }
+            else if (action == "DescribeAlarms")
+            {
+                answer = """
+                    <DescribeAlarmsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><DescribeAlarmsResult>
+                      <MetricAlarms>
+                        <member><AlarmName>paywatch-error-rate-prod</AlarmName><StateValue>ALARM</StateValue><Dimensions><member><Name>Environment</Name><Value>prod</Value></member></Dimensions></member>
+                        <member><AlarmName>paywatch-latency-prod</AlarmName><StateValue>OK</StateValue></member>
+                        <member><AlarmName>paywatch-latency-staging</AlarmName><StateValue>ALARM</StateValue></member>
+                      </MetricAlarms>
+                      <CompositeAlarms><member><AlarmName>paywatch-processing-health-prod</AlarmName><StateValue>ALARM</StateValue></member></CompositeAlarms>
+                    </DescribeAlarmsResult></DescribeAlarmsResponse>
+                    """;
+            }
+            else
+            {
+                context.Response.StatusCode = 400;
+                answer = $"unexpected request {request.Method} {request.Path} {target} {action}";
+            }
+
+            await context.Response.WriteAsync(answer, Encoding.UTF8);
         }
     }
 }
