@@ -76,10 +76,11 @@ internal sealed class SampleRun(AwsApis apis, VerifyTarget target, TimeProvider 
     /// <summary>The first log line of each sample (at least once: a redelivered record logs again).</summary>
     private async Task<Dictionary<string, JsonElement>> LogLinesAsync(IReadOnlyList<SampleRecord> samples, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        var runPrefix = samples[0].TransactionId[..^"-001".Length];
+        // Any of the ids, each a quoted term (it has hyphens) as a whole (FilterAndPatternSyntax.html: "?term" terms, any one
+        // of which must occur); a minute's margin before the send covers clock skew.
+        var pattern = string.Join(' ', samples.Select(s => $"?\"{s.TransactionId}\""));
         var lines = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        // A quoted term matches the events containing it (FilterAndPatternSyntax.html); a minute's margin covers clock skew.
-        foreach (var message in await apis.FilterLogEventsAsync(target.LogGroupName, $"\"{runPrefix}\"", sentAt.AddMinutes(-1), cancellationToken).ConfigureAwait(false))
+        foreach (var message in await apis.FilterLogEventsAsync(target.LogGroupName, pattern, sentAt.AddMinutes(-1), cancellationToken).ConfigureAwait(false))
         {
             try
             {
