@@ -18,6 +18,7 @@ internal static class PaywatchCommand
             SendCommand.Create(console),
             UpCommand.Create(console),
             CostCommand.Create(console),
+            VerifyCommand.Create(console),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration
         {
