@@ -12,7 +12,7 @@ public sealed class RulesCommandTests
     [InlineData("""{"detail":{"amount":"20000"}}""", "{\"Result\": false}")]
     public async Task Test_prints_the_result_as_test_event_pattern_does(string eventJson, string expected)
     {
-        var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", """{"detail":{"amount":[{"numeric":[">",10000]}]}}""", "--event", eventJson);
+        var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", """{"detail":{"amount":[{"numeric":[">",10000]}]}}""", "--event", eventJson, "--fragment");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(expected, result.Stdout.TrimEnd());
@@ -27,7 +27,7 @@ public sealed class RulesCommandTests
         {
             File.WriteAllText(pattern, """{"source":[{"prefix":"paywatch."}]}""");
             File.WriteAllText(eventFile, """{"source":"paywatch.transactions"}""");
-            var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", pattern, "--event", eventFile);
+            var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", pattern, "--event", eventFile, "--fragment");
 
             Assert.Equal("{\"Result\": true}", result.Stdout.TrimEnd());
         }

@@ -15,12 +15,25 @@ namespace Paywatch.Cli.Commands;
 /// </summary>
 internal static class UpCommand
 {
+    /// <summary>The environment variables that stand in for <c>--port</c> and <c>--data</c>, as LocalStack's <c>GATEWAY_LISTEN</c> does for its port.</summary>
+    public const string PortVariable = "PAYWATCH_PORT";
+
+    public const string DataVariable = "PAYWATCH_DATA";
+
     public static Command Create(CliConsole console)
     {
         var defaults = new LocalTwinSettings();
-        var data = new Option<DirectoryInfo>("--data") { Description = "Data folder: stream, checkpoints, DLQ, logs, notifications. Restarting with the same folder resumes.", DefaultValueFactory = _ => new DirectoryInfo(defaults.DataDirectory) };
-        var port = new Option<int>("--port") { Description = "Port of the AWS-compatible endpoint on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => defaults.Port };
-        var config = new Option<DirectoryInfo?>("--config") { Description = "config/ folder to run (rules, alarms, dashboard, queries). Default: the one built into paywatch." };
+        var data = new Option<DirectoryInfo>("--data")
+        {
+            Description = $"Data folder: stream, checkpoints, DLQ, logs, notifications. Restarting with the same folder resumes. Default: {DataVariable}, else {defaults.DataDirectory}.",
+            DefaultValueFactory = _ => new DirectoryInfo(Environment.GetEnvironmentVariable(DataVariable) is { Length: > 0 } folder ? folder : defaults.DataDirectory),
+        }.AcceptWritableFolder();
+        var port = new Option<int>("--port")
+        {
+            Description = $"Port of the AWS-compatible endpoint on 127.0.0.1 (0: any free port). Default: {PortVariable}, else {defaults.Port}.",
+            DefaultValueFactory = r => PortFromEnvironment(r, defaults.Port),
+        }.AcceptPort();
+        var config = new Option<DirectoryInfo?>("--config") { Description = "config/ folder to run (rules, alarms, dashboard, queries). Default: the one built into paywatch." }.AcceptExistingFolder();
         var demo = new Option<int?>("--demo")
         {
             Description = "Feed generated traffic at this many transactions per second (100 when no number is given).",
@@ -31,12 +44,23 @@ internal static class UpCommand
         };
         var webhook = new Option<string?>("--notify-webhook") { Description = "Also POST every notification, in SNS's HTTP shape, to this URL." };
         var email = new Option<string?>("--notify-email") { Description = "Also email every notification to this address (needs --smtp)." };
-        var smtp = new Option<string?>("--smtp") { Description = "SMTP server for --notify-email, host[:port] (default port 25)." };
+        var smtp = new Option<string?>("--smtp") { Description = "SMTP server for --notify-email, host[:port] (default port 25)." }.AcceptHostAndPort();
         var traceMode = new Option<string>("--trace-mode")
         {
             Description = "How the function's spans form traces, as PAYWATCH_TRACE_MODE on Lambda: invocation (one per batch; the default), transaction (one per transaction) or off.",
             DefaultValueFactory = _ => defaults.TraceMode.ToWireName(),
         };
+        traceMode.Validators.Add(r =>
+        {
+            try
+            {
+                TraceModes.Parse(r.GetValueOrDefault<string>());
+            }
+            catch (ArgumentException)
+            {
+                r.AddError($"--trace-mode must be invocation, transaction or off, not '{r.GetValueOrDefault<string>()}'.");
+            }
+        });
         var allowHost = new Option<string[]>("--allow-host")
         {
             Description = "Also answer requests that name this host (e.g. a name in /etc/hosts for 127.0.0.1); repeatable. Only loopback names are served otherwise, against DNS rebinding.",
@@ -94,17 +118,7 @@ internal static class UpCommand
         });
         command.SetAction(async (result, cancellationToken) =>
         {
-            TraceMode mode;
-            try
-            {
-                mode = TraceModes.Parse(result.GetValue(traceMode));
-            }
-            catch (ArgumentException e)
-            {
-                await console.Error.WriteLineAsync($"paywatch up: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.InvalidInput;
-            }
-
+            var mode = TraceModes.Parse(result.GetValue(traceMode));
             var settings = defaults with
             {
                 DataDirectory = result.GetValue(data)!.FullName,
@@ -114,7 +128,17 @@ internal static class UpCommand
                 TraceMode = mode,
                 AlertsPerWindow = result.GetValue(alertsPerWindow),
             };
-            var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
+            string configDirectory;
+            try
+            {
+                configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await console.Error.WriteLineAsync($"paywatch up: --data: cannot write under '{settings.DataDirectory}': {e.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
             using var http = new HttpClient();
             var subscriptions = new List<ITopicSubscription>
             {
@@ -129,7 +153,7 @@ internal static class UpCommand
 
             if (result.GetValue(email) is { } to && result.GetValue(smtp) is { } server)
             {
-                var (host, smtpPort) = server.Split(':') is [var h, var p] ? (h, int.Parse(p, CultureInfo.InvariantCulture)) : (server, 25);
+                OptionChecks.TryParseHostAndPort(server, 25, out var host, out var smtpPort);
                 subscriptions.Add(new EmailSubscription(new SmtpSettings(host, smtpPort, $"paywatch@{Environment.MachineName}", to)));
             }
 
@@ -137,6 +161,11 @@ internal static class UpCommand
             try
             {
                 twin = await LocalTwin.StartAsync(settings, configDirectory, subscriptions, TimeProvider.System, routes: (app, t) => WebUi.Map(app, t, configDirectory)).ConfigureAwait(false);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                await console.Error.WriteLineAsync($"paywatch up: --data: cannot write under '{settings.DataDirectory}': {e.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
             }
             catch (IOException e)
             {
@@ -179,6 +208,17 @@ internal static class UpCommand
         {
             // Ctrl-C: the demo stops with the twin.
         }
+    }
+
+    private static int PortFromEnvironment(System.CommandLine.Parsing.ArgumentResult result, int fallback)
+    {
+        var port = OptionChecks.IntegerFromEnvironment(result, PortVariable, fallback);
+        if (port > 65_535)
+        {
+            result.AddError($"{PortVariable} must be a port from 0 to 65535 (0: any free port), not {port}.");
+        }
+
+        return port;
     }
 
     private static int? Invalid(System.CommandLine.Parsing.ArgumentResult result, string message)
