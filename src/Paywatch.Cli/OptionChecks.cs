@@ -16,9 +16,9 @@ internal static class OptionChecks
     {
         option.Validators.Add(r =>
         {
-            if (!r.Implicit && r.GetValueOrDefault<int>() is < 0 or > 65_535)
+            if (!r.Implicit && Parsed<int>(r) is { } port and (< 0 or > 65_535))
             {
-                r.AddError($"{option.Name} must be a port from 0 to 65535 (0: any free port), not {r.GetValueOrDefault<int>()}.");
+                r.AddError($"{option.Name} must be a port from 0 to 65535 (0: any free port), not {port}.");
             }
         });
         return option;
@@ -29,8 +29,7 @@ internal static class OptionChecks
     {
         option.Validators.Add(r =>
         {
-            var value = r.GetValueOrDefault<int>();
-            if (value < minimum || value > maximum)
+            if (Parsed<int>(r) is { } value && (value < minimum || value > maximum))
             {
                 r.AddError(maximum == int.MaxValue
                     ? $"{option.Name} must be at least {minimum}, not {value}."
@@ -38,6 +37,20 @@ internal static class OptionChecks
             }
         });
         return option;
+    }
+
+    /// <summary>The option's value, or null when it did not parse (the parser has reported that already).</summary>
+    private static T? Parsed<T>(OptionResult result)
+        where T : struct
+    {
+        try
+        {
+            return result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A file that exists (a folder or a missing path is refused).</summary>

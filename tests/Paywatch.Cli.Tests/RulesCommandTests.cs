@@ -38,6 +38,29 @@ public sealed class RulesCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("""{"detail":{"amount":15000}}""", "Provided Event must have mandatory field id")]
+    [InlineData("""{"id":"1","account":"1","source":"s","time":"2026-01-01T00:00:00Z","region":"us-east-1","detail":{}}""", "Provided Event must have mandatory field detail-type")]
+    [InlineData("[1]", "it must be a JSON object.")]
+    public async Task An_event_test_event_pattern_refuses_is_refused_with_its_reason_and_exit_2(string eventJson, string reason)
+    {
+        var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", """{"detail":{"amount":[{"numeric":[">",10000]}]}}""", "--event", eventJson);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Contains($"Parameter Event is not valid. Reason: {reason}", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_with_the_envelope_is_tested()
+    {
+        var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", """{"detail":{"amount":[{"numeric":[">",10000]}]}}""",
+            "--event", """{"id":"1","account":"123456789012","source":"paywatch.transactions","time":"2026-01-01T00:00:00Z","region":"us-east-1","detail-type":"Transaction","resources":[],"detail":{"amount":15000}}""");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("{\"Result\": true}", result.Stdout.TrimEnd());
+    }
+
     [Fact]
     public async Task An_invalid_pattern_prints_the_reason_on_stderr_and_exits_2()
     {

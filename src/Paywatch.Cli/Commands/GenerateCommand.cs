@@ -11,14 +11,7 @@ internal static class GenerateCommand
         {
             Description = "How many transactions to write.",
             DefaultValueFactory = _ => 1000,
-        };
-        count.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError("--count must be zero or more.");
-            }
-        });
+        }.AcceptRange(0);
         var traffic = new TrafficOptions();
         var command = new Command("generate", "Write realistic synthetic transactions as JSON lines: purchases and refunds across countries, high-value, invalid, fraud-like and velocity bursts.")
         {

@@ -71,27 +71,12 @@ internal static class UpCommand
         {
             Description = "Incidents of each kind (high-value, fraud, velocity, failed) a shard lane's window notifies one by one, as Terraform's alerts_per_window; the rest go in the window's summary (docs/alerting.md).",
             DefaultValueFactory = _ => defaults.AlertsPerWindow,
-        };
-        alertsPerWindow.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 10_000)
-            {
-                r.AddError("--alerts-per-window must be from 0 to 10000.");
-            }
-        });
+        }.AcceptRange(0, 10_000);
         var logMax = new Option<int>("--log-max-mib")
         {
             Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
             DefaultValueFactory = _ => (int)(defaults.LogMaxBytes / (1024 * 1024)),
-        };
-        // On the option, not the command: a command validator reads an option left out as 0, not as its default.
-        logMax.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--log-max-mib must be at least 1.");
-            }
-        });
+        }.AcceptRange(1);
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
             data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode, alertsPerWindow,
