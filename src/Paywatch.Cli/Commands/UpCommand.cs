@@ -125,10 +125,11 @@ internal static class UpCommand
             }
 
             using var http = new HttpClient();
+            using var screen = new LiveScreen(console);
             var subscriptions = new List<ITopicSubscription>
             {
                 // A line a notification while they are few, then per-rule counts: every second on a terminal, every ten otherwise.
-                new ConsoleSubscription(console.Error, interval: console.ErrorIsTerminal ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10)),
+                new ConsoleSubscription(screen.Above, interval: console.ErrorIsTerminal ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10)),
                 new JsonLinesFileSubscription(Path.Combine(settings.DataDirectory, "notifications.jsonl")),
             };
             if (result.GetValue(webhook) is { } hook)
@@ -160,11 +161,11 @@ internal static class UpCommand
 
             await using (twin.ConfigureAwait(false))
             {
-                using var summary = new TwinSummary(twin, console);
-                await summary.WriteHeaderAsync(configDirectory).ConfigureAwait(false);
+                var summary = new TwinSummary(twin, screen);
+                summary.WriteHeader(configDirectory);
                 if (twin.Topic.Recovered is { Redelivered: > 0 } recovered)
                 {
-                    await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    await screen.Above.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"paywatch up: redelivering {recovered.Redelivered:N0} notifications left undelivered by the last run; {recovered.PossibleDuplicateCount:N0} of the deliveries may be duplicates (under way when it stopped: {string.Join(", ", recovered.PossibleDuplicates.Where(p => p.Value > 0).Select(p => $"{p.Key} {p.Value}"))})")).ConfigureAwait(false);
                 }
                 var demoRun = result.GetValue(demo) is { } rate ? RunDemoAsync(twin, http, rate, cancellationToken) : Task.CompletedTask;
