@@ -11,7 +11,6 @@ namespace Paywatch.Cli.Commands;
 /// </summary>
 internal sealed class LiveScreen : IDisposable
 {
-    private const string CursorUp = "\u001b[{0}A";
     private const string EraseToEndOfScreen = "\u001b[J";
 
     private readonly CliConsole _console;
@@ -97,7 +96,7 @@ internal sealed class LiveScreen : IDisposable
         if (Redraws && _linesDrawn > 0)
         {
             // Back to the first line of the drawing, and clear from there down (ANSI CUU, ED).
-            text.Append(string.Format(CultureInfo.InvariantCulture, CursorUp, _linesDrawn)).Append(EraseToEndOfScreen);
+            text.Append(CultureInfo.InvariantCulture, $"\u001b[{_linesDrawn}A").Append(EraseToEndOfScreen);
             _linesDrawn = 0;
         }
     }
