@@ -27,7 +27,7 @@ internal sealed class TwinSummary(LocalTwin twin, LiveScreen screen)
               DLQ        {{s.DeadLetterQueueName}}
               data       {{Path.GetFullPath(s.DataDirectory)}}
               config     {{configDirectory}}
-              try        aws --endpoint-url {{twin.Api.Url.ToString().TrimEnd('/')}} kinesis put-record --stream-name {{s.StreamName}} --partition-key test-key --data '{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US"}'
+              try        aws --endpoint-url {{twin.Api.Url.ToString().TrimEnd('/')}} kinesis put-record --cli-binary-format raw-in-base64-out --stream-name {{s.StreamName}} --partition-key test-key --data '{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US"}'
               health     {{twin.Api.Url}}_paywatch/health
               stop       Ctrl-C
 
