@@ -55,31 +55,28 @@ internal static class OptionChecks
 
     /// <summary>A file that exists (a folder or a missing path is refused).</summary>
     public static Option<T> AcceptExistingFile<T>(this Option<T> option)
-        where T : FileSystemInfo?
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<T>() is FileInfo file && !file.Exists)
-            {
-                r.AddError(Directory.Exists(file.FullName)
-                    ? $"{option.Name}: '{file}' is a folder, not a file."
-                    : $"{option.Name}: no such file '{file}'.");
-            }
-        });
-        return option;
-    }
+        where T : FileSystemInfo? => option.AcceptExisting();
 
     /// <summary>A folder that exists (a file or a missing path is refused).</summary>
     public static Option<T> AcceptExistingFolder<T>(this Option<T> option)
+        where T : FileSystemInfo? => option.AcceptExisting();
+
+    /// <summary>The file (FileInfo) or folder (DirectoryInfo) exists, and is of that kind.</summary>
+    private static Option<T> AcceptExisting<T>(this Option<T> option)
         where T : FileSystemInfo?
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<T>() is DirectoryInfo folder && !folder.Exists)
+            var path = r.GetValueOrDefault<T>();
+            var problem = path switch
             {
-                r.AddError(File.Exists(folder.FullName)
-                    ? $"{option.Name}: '{folder}' is a file, not a folder."
-                    : $"{option.Name}: no such folder '{folder}'.");
+                FileInfo { Exists: false } file => Directory.Exists(file.FullName) ? $"'{file}' is a folder, not a file." : $"no such file '{file}'.",
+                DirectoryInfo { Exists: false } folder => File.Exists(folder.FullName) ? $"'{folder}' is a file, not a folder." : $"no such folder '{folder}'.",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                r.AddError($"{option.Name}: {problem}");
             }
         });
         return option;
