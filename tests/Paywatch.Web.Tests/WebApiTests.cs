@@ -121,6 +121,10 @@ public sealed class WebApiTests
         Assert.Equal(9, drawn.Count);
         var volume = drawn["Transaction volume"].GetProperty("series").EnumerateArray().ToDictionary(s => s.GetProperty("label").GetString()!, s => Values(s).Sum(v => v ?? 0));
         Assert.Equal(new Dictionary<string, double> { ["Approved"] = 7, ["Failed"] = 2, ["Errored"] = 0 }, volume);
+        // Not stacked, failures on their own axis: 2.5 % failures on top of the approved area were invisible.
+        var axes = drawn["Transaction volume"].GetProperty("series").EnumerateArray().ToDictionary(s => s.GetProperty("label").GetString()!, s => s.GetProperty("yAxis").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["Approved"] = "left", ["Failed"] = "right", ["Errored"] = "right" }, axes);
+        Assert.False(widgets[0].GetProperty("properties").GetProperty("stacked").GetBoolean());
     }
 
     [Fact]

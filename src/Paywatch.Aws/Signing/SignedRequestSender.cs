@@ -95,12 +95,28 @@ public sealed class SignedRequestSender
         }
         catch (HttpRequestException e)
         {
-            return new AwsJsonResponse(0, [], new AwsJsonError("NetworkError", e.Message, 0, IsRetryable: true));
+            return new AwsJsonResponse(0, [], new AwsJsonError("NetworkError", DescribeNetworkError(e), 0, IsRetryable: true));
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             // HttpClient.Timeout elapsed: the caller's deadline has not, so this attempt may be retried.
             return new AwsJsonResponse(0, [], new AwsJsonError("RequestTimeout", e.Message, 0, IsRetryable: true));
         }
+    }
+
+    /// <summary>The cause in a user's words (no DNS answer, nothing listening, a TLS failure), then .NET's message and its inner one.</summary>
+    private static string DescribeNetworkError(HttpRequestException e)
+    {
+        var cause = e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "DNS lookup failed",
+            HttpRequestError.ConnectionError => "cannot connect",
+            HttpRequestError.SecureConnectionError => "TLS handshake failed",
+            HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse => "bad or cut-off response",
+            _ => "request failed",
+        };
+        return e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal)
+            ? $"{cause}: {e.Message} {inner.Message}"
+            : $"{cause}: {e.Message}";
     }
 }
