@@ -61,7 +61,7 @@ export function policyProblems(name, statements) {
     for (const principal of s.principals ?? []) {
       if (allow && principal.identifiers.includes('*')) problems.push(`${at}: public principal`);
     }
-    if (allow && (s.resources ?? []).includes('*') && !resourceStarAllowed(name, s)) problems.push(`${at}: Resource "*"`);
+    if (allow && grantsEveryResource(s.resources) && !resourceStarAllowed(name, s)) problems.push(`${at}: Resource "*"`);
   }
   return problems;
 }
@@ -78,6 +78,12 @@ function resourceStarAllowed(name, statement) {
   const actions = statement.actions ?? [];
   if (actions.length && actions.every(a => a.startsWith('xray:Put'))) return true;
   return name === 'processor' && actions.length > 0 && actions.every(a => describeForVpcAccess.has(a));
+}
+
+/** Resource "*": an element of a list as written, or a "*" literal inside an expression (concat(["*"], ...)). */
+function grantsEveryResource(resources) {
+  if (resources === undefined) return false;
+  return Array.isArray(resources) ? resources.includes('*') : /"\*"/.test(resources);
 }
 
 /** A policy document's statements: those written out and the content of each `dynamic "statement"`. */
@@ -106,7 +112,9 @@ test('Resource "*" for EC2 only for the two Describe actions, only in the execut
     { sid: 'create', actions: ['ec2:CreateNetworkInterface'], resources: ['*'] },
     { sid: 'mixed', actions: ['ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface'], resources: ['*'] },
     { sid: 'other', actions: ['ec2:DescribeInstances'], resources: ['*'] },
-  ]), ['processor[create]: Resource "*"', 'processor[mixed]: Resource "*"', 'processor[other]: Resource "*"']);
+    { sid: 'scoped', actions: ['ec2:CreateNetworkInterface'], resources: '${concat(["arn:aws:ec2:r:1:network-interface/*"], local.subnets)}' },
+    { sid: 'hidden', actions: ['ec2:CreateNetworkInterface'], resources: '${concat(["*"], local.subnets)}' },
+  ]), ['processor[create]: Resource "*"', 'processor[mixed]: Resource "*"', 'processor[other]: Resource "*"', 'processor[hidden]: Resource "*"']);
   assert.deepEqual(policyProblems('events_endpoint', [{ sid: 'd', actions: ['ec2:DescribeSubnets'], resources: ['*'] }]), ['events_endpoint[d]: Resource "*"']);
 });
 
