@@ -5,8 +5,8 @@
 
 locals {
   # Every AWS service the processor calls at run time, by endpoint service name (= SigV4 signing name): EventBridge's
-  # PutEvents, and X-Ray's PutTraceSegments, which Lambda's X-Ray daemon makes inside the function's network for the
-  # segments the processor sends it over UDP. tests/Paywatch.Lambda.Tests/EndpointCoverageTests.cs fails when the
+  # PutEvents, and X-Ray's PutTraceSegments, which Lambda's X-Ray daemon makes for the segments the processor sends it
+  # over UDP (infra/README.md, "Private networking", on the daemon's path). tests/Paywatch.Lambda.Tests/EndpointCoverageTests.cs fails when the
   # Lambda host calls a service missing here.
   vpc_endpoint_services = ["events", "xray"]
 
