@@ -117,3 +117,33 @@ output "event_source_mapping" {
     tumbling_window_in_seconds         = aws_lambda_event_source_mapping.transactions.tumbling_window_in_seconds
   }
 }
+
+output "function_vpc_id" {
+  description = "VPC the processor runs in (yours, or the one create_vpc made); null in Lambda's own network."
+  value       = local.vpc_id
+
+  # Terraform 1.5 validations cannot compare two variables; a failed precondition stops the plan all the same.
+  precondition {
+    condition     = (length(var.vpc_subnet_ids) == 0) == (length(var.vpc_security_group_ids) == 0)
+    error_message = "Set vpc_subnet_ids and vpc_security_group_ids together (your VPC), or neither."
+  }
+  precondition {
+    condition     = !(var.create_vpc && local.use_existing_vpc)
+    error_message = "create_vpc makes a VPC of the stack's own: leave vpc_subnet_ids and vpc_security_group_ids empty with it."
+  }
+}
+
+output "function_subnet_ids" {
+  description = "Subnets the processor and its interface endpoints are in; empty in Lambda's own network."
+  value       = local.function_subnet_ids
+}
+
+output "function_security_group_ids" {
+  description = "Security groups of the processor; empty in Lambda's own network."
+  value       = values(local.function_security_groups)
+}
+
+output "vpc_endpoint_ids" {
+  description = "The interface endpoints the processor reaches AWS through, by service (events, xray); empty in Lambda's own network."
+  value       = { for service, endpoint in aws_vpc_endpoint.service : service => endpoint.id }
+}
