@@ -50,7 +50,7 @@ public sealed class TwinCostMeterTests
         var deployment = twin.Cost.Deployment;
         var mapping = new MappingSettings(deployment.Shards, deployment.ParallelizationFactor, deployment.BatchSize, deployment.BatchingWindow, deployment.TumblingWindow, Noon);
         var footprint = await FootprintMeter.MeasureAsync(
-            new FootprintSettings(mapping, new ProcessorOptions { Environment = deployment.Environment, AlertsPerWindow = deployment.AlertsPerWindow }, deployment.TraceMode, mapping.Lanes),
+            new FootprintSettings(mapping, new ProcessorOptions { Environment = deployment.Environment, AlertsPerWindow = deployment.AlertsPerWindow, LaneCount = mapping.Lanes, ParallelizationFactor = mapping.ParallelizationFactor }, deployment.TraceMode, mapping.Lanes),
             RuleSet.Compile(RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules"))),
             traffic.Select((t, i) => new TrafficRecord(t.Utf8Json, t.PartitionKey, Noon.AddSeconds(i / RecordsPerSecond))));
         var measured = MonthlyUsage.Run(footprint, deployment, twin.Cost.Assumptions);
