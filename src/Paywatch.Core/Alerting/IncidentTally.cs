@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Text.Json;
 using Paywatch.Core.Enrichment;
+using Paywatch.Core.Routing;
 using Paywatch.Core.Transactions;
 
 namespace Paywatch.Core.Alerting;
@@ -222,7 +223,12 @@ internal sealed class IncidentTally
             .OrderByDescending(e => e.Count)
             .ThenBy(e => e.Name, StringComparer.Ordinal)
             .ToList();
-        writer.WriteString("summary"u8, Sentence(entities));
+        var sentence = Sentence(entities);
+        writer.WriteString("summary"u8, sentence);
+        // The sentence quotes producers' ids: escaped for the rule's input template, as the transactions' own (InputTemplateText).
+        writer.WriteStartObject("template_safe"u8);
+        writer.WriteString("summary"u8, InputTemplateText.Escape(sentence));
+        writer.WriteEndObject();
         writer.WriteStartObject("incidents"u8);
         foreach (var kind in AlertKinds.All)
         {
