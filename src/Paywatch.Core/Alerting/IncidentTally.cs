@@ -121,6 +121,7 @@ internal sealed class IncidentTally
         writer.WriteNumber("n"u8, Transactions);
         writer.WriteNumber("b"u8, Bucket.Spent);
         writer.WriteNumber("s"u8, Bucket.LastAlertSecond);
+        writer.WriteNumber("t"u8, Bucket.InSecond);
         writer.WriteNumber("g"u8, AlertedCodes);
         WriteNumbers(writer, "c"u8, _counts);
         WriteNumbers(writer, "a"u8, _alerted);
@@ -169,6 +170,7 @@ internal sealed class IncidentTally
                 (byte)'n' => reader.TryGetInt64(out var n) && n >= 0 && Set(() => Transactions = n),
                 (byte)'b' => reader.TryGetInt64(out var b) && b >= 0 && Set(() => Bucket = Bucket with { Spent = b }),
                 (byte)'s' => reader.TryGetInt64(out var second) && Set(() => Bucket = Bucket with { LastAlertSecond = second }),
+                (byte)'t' => reader.TryGetInt64(out var inSecond) && inSecond >= 0 && Set(() => Bucket = Bucket with { InSecond = inSecond }),
                 (byte)'g' => reader.TryGetInt32(out var g) && g >= 0 && g < 1 << CodeCount && Set(() => AlertedCodes = g),
                 (byte)'c' => ReadNumbers(ref reader, _counts),
                 (byte)'a' => ReadNumbers(ref reader, _alerted),

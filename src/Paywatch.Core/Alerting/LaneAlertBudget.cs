@@ -6,58 +6,72 @@ namespace Paywatch.Core.Alerting;
 /// <summary>
 /// One shard lane's share of the stream's alert budget, paced over the tumbling window: a token bucket whose tokens
 /// come at fixed instants of the window, different for each shard, so that the lanes together notify at most
-/// <see cref="AlertsPerWindow"/> incidents one by one in a window and never all at the same moment.
+/// <see cref="AlertsPerWindow"/> incidents one by one in a window, at most <see cref="StreamAlertsPerSecond"/> in a
+/// second, and a quiet stream's first incident at once.
 /// </summary>
 /// <remarks>
 /// <para>Lanes share no state (each is its own Lambda invocation chain, https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html),
-/// so each works out its share from the lane count: a lane of shard number <c>k</c> has earned, after a fraction
-/// <c>u</c> of the window, <c>floor(u × B / L + k / S)</c> tokens (B the stream's budget, L the lanes, S = L / P the
-/// shards, P the parallelization factor; <c>k</c> taken modulo S). Summed over the shards' phases <c>k / S</c> that is
-/// <c>floor(S × B / L)</c> per lane of a shard (Hermite's identity), so the stream's lanes earn at most B in a window,
-/// and two shards never earn a token at the same instant.</para>
-/// <para>A lane holds at most <see cref="Capacity"/> tokens, and spends at most that many in a second (one, unless the
-/// budget earns a lane more than one a second): tokens not spent while it is quiet are lost, so a burst after a quiet
-/// spell cannot release them all at once, and no second carries more than L × capacity alerts. No alert is sent in a
-/// window's first or last second, the seconds in which the lanes' closing invocations send the summaries.</para>
+/// and the lanes of one shard are invoked with the same shard id, so they earn alike: the stream's budget B is spent in
+/// whole shares of P (the parallelization factor), Q = floor(B / P) tokens for each of the P columns of S shards. A lane
+/// of shard number <c>k</c> (modulo S) has earned, after a fraction <c>u</c> of the window,
+/// <c>floor(u × Q / S + (S − k) / S)</c> tokens: shard 0's first token at the window's open, shard k's k / Q of the
+/// way in. Summed over the shards that is <c>floor(u × Q) + 1</c> (Hermite's identity), at most Q while u &lt; 1, so
+/// the stream's lanes earn at most P × Q ≤ B in a window, and two shards never earn a token at the same instant.</para>
+/// <para>Besides, a lane may take up to <see cref="PerSecond"/> − 1 of its window's tokens early, so that with few
+/// lanes (one, in <c>paywatch process</c>) a burst of distinct incidents is told one by one up to the second's share.
+/// A lane spends at most <see cref="PerSecond"/> tokens a second (10 / L, at least one), and holds at most a second's
+/// worth: tokens not spent while it is quiet are lost, so a burst after a quiet spell cannot release them all at
+/// once. No alert is sent in a window's first or last second, the seconds in which the lanes' closing invocations send
+/// the summaries.</para>
 /// </remarks>
 /// <param name="AlertsPerWindow">The stream's budget: incidents notified one by one, in a window, by all lanes together.</param>
 /// <param name="LaneCount">Shards × parallelization factor: how many lanes share the budget.</param>
 /// <param name="ParallelizationFactor">Lanes per shard: they share their shard's id, and so its phase.</param>
 public sealed record LaneAlertBudget(int AlertsPerWindow, int LaneCount, int ParallelizationFactor = 1)
 {
-    /// <summary>The stream's shards, as far as the lane count tells.</summary>
-    private long Shards => Math.Max(1, LaneCount / ParallelizationFactor);
+    /// <summary>
+    /// What SNS delivers to an email subscription in a second
+    /// (https://docs.aws.amazon.com/general/latest/gr/sns.html, "Email: 10 messages per second"): the stream's lanes
+    /// together stay within it.
+    /// </summary>
+    public const int StreamAlertsPerSecond = 10;
 
     /// <summary>The quiet seconds at each end of a window: summaries, not alerts.</summary>
     public static readonly TimeSpan Edge = TimeSpan.FromSeconds(1);
 
-    /// <summary>The lane's average share of the budget per window (may be under one: then only some shards' lanes earn a token).</summary>
-    public double Share => (double)AlertsPerWindow / LaneCount;
+    /// <summary>The stream's shards, as far as the lane count tells.</summary>
+    private long Shards => Math.Max(1, LaneCount / ParallelizationFactor);
 
-    /// <summary>The most tokens a lane holds: what it earns in a second, at least one.</summary>
+    /// <summary>The tokens a window gives the lanes of one parallel column of shards: floor(B / P).</summary>
+    private long ColumnBudget => AlertsPerWindow / ParallelizationFactor;
+
+    /// <summary>The most alerts a lane sends in a second: its share of <see cref="StreamAlertsPerSecond"/>, at least one.</summary>
+    public long PerSecond => Math.Max(1, StreamAlertsPerSecond / LaneCount);
+
+    /// <summary>The most tokens a lane holds: what it earns in a second or may spend in one, whichever is more.</summary>
     public long Capacity(TimeSpan window) =>
-        window.Ticks <= 0 ? 1 : Math.Max(1, AlertsPerWindow * TimeSpan.TicksPerSecond / (LaneCount * window.Ticks));
+        window.Ticks <= 0 ? PerSecond : Math.Max(PerSecond, ColumnBudget * TimeSpan.TicksPerSecond / (Shards * window.Ticks));
 
     /// <summary>
-    /// The tokens a lane of <paramref name="shardId"/> has earned in <paramref name="window"/> by <paramref name="now"/>;
-    /// no more once the window's last second has begun.
+    /// The tokens a lane of <paramref name="shardId"/> has earned in <paramref name="window"/> by <paramref name="now"/>
+    /// (early ones included); no more once the window's last second has begun.
     /// </summary>
     public long Earned(TumblingWindow window, DateTimeOffset now, string? shardId)
     {
         var length = (long)(window.End - window.Start).TotalMilliseconds;
-        if (length <= 0)
+        if (length <= 0 || ColumnBudget == 0)
         {
             return 0;
         }
 
         var elapsed = Math.Clamp((long)(now - window.Start).TotalMilliseconds, 0, length - 1);
-        // The shard's phase k / S, as (k × P) / L: whole numbers throughout.
-        var phase = ShardNumber(shardId) % Shards * ParallelizationFactor;
-        return ((AlertsPerWindow * elapsed) + (phase * length)) / (LaneCount * length);
+        var phase = Shards - (ShardNumber(shardId) % Shards); // (S − k), of S
+        long PacedBy(long ms) => ((ColumnBudget * ms) + (phase * length)) / (Shards * length);
+        return Math.Min(PacedBy(length - 1), PacedBy(elapsed) + PerSecond - 1);
     }
 
     /// <summary>
-    /// Spends a token when the lane has one and has not spent its capacity this second.
+    /// Spends a token when the lane has one and has not spent its share of this second.
     /// Without a window (no tumbling window: each batch its own) a batch may notify the lane's share, at least one.
     /// </summary>
     public bool TryTake(ref AlertBucket bucket, TumblingWindow? window, DateTimeOffset now, string? shardId)
@@ -84,15 +98,15 @@ public sealed record LaneAlertBudget(int AlertsPerWindow, int LaneCount, int Par
         }
 
         var earned = Earned(w, now, shardId);
-        var capacity = Capacity(w.End - w.Start);
         var second = now.ToUnixTimeSeconds();
-        if (earned - bucket.Spent < 1 || (capacity == 1 && bucket.Spent > 0 && bucket.LastAlertSecond == second))
+        var inSecond = bucket.LastAlertSecond == second ? bucket.InSecond : 0;
+        if (earned - bucket.Spent < 1 || inSecond >= PerSecond)
         {
             return false;
         }
 
         // Tokens beyond the bucket's capacity were lost while the lane was quiet.
-        bucket = new AlertBucket(Math.Max(bucket.Spent, earned - capacity) + 1, second);
+        bucket = new AlertBucket(Math.Max(bucket.Spent, earned - Capacity(w.End - w.Start)) + 1, second, inSecond + 1);
         return true;
     }
 

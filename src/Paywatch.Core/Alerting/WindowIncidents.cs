@@ -55,12 +55,13 @@ internal sealed class WindowIncidents(LaneAlertBudget budget)
 
     /// <summary>
     /// Records an incident of record <paramref name="record"/>; when <paramref name="notify"/> asks for it and the lane
-    /// has a token at <paramref name="now"/>, it is notified on its own (true), else it waits for the summary.
+    /// has a token at <paramref name="now"/> (or the record is a <see cref="VerifyProbe"/>, which needs none), it is
+    /// notified on its own (true), else it waits for the summary.
     /// </summary>
-    public bool Raise(int record, AlertKind kind, bool notify, DateTimeOffset now, ValidationErrorCode? code, string? id, string? sequence, string? entity)
+    public bool Raise(int record, AlertKind kind, bool notify, bool probe, DateTimeOffset now, ValidationErrorCode? code, string? id, string? sequence, string? entity)
     {
         var bucket = _working.Bucket;
-        var alerted = notify && budget.TryTake(ref bucket, _window, now, _shardId);
+        var alerted = notify && (probe || budget.TryTake(ref bucket, _window, now, _shardId));
         var change = new IncidentChange(kind, alerted, code, alerted ? null : id, alerted ? null : sequence, entity, bucket);
         _working.Apply(change);
         _batch.Add((record, change));

@@ -392,39 +392,41 @@ public sealed class KinesisBatchHandler : IDisposable
     /// The incidents the record raises, and which of them it is notified for: every high-value and suspected-fraud
     /// approved transaction, an entity's first count over the velocity threshold in the window, and a failure of each
     /// error code (the first that finds the lane with a token: one per code and window); as many as the lane's paced share of <see cref="ProcessorOptions.AlertsPerWindow"/>
-    /// allows (<see cref="LaneAlertBudget"/>). The rest are counted for the window's summary.
+    /// allows (<see cref="LaneAlertBudget"/>). The rest are counted for the window's summary. A <see cref="VerifyProbe"/>'s
+    /// incidents are all notified, outside the budget.
     /// </summary>
     private AlertKind DecideAlerts(int index, KinesisEventRecord record, DateTimeOffset now, ref TransactionOutcome outcome)
     {
         var alerts = AlertKind.None;
+        var probe = _transaction.HasText(TransactionField.TransactionId) && VerifyProbe.IsProbe(_transaction.Text(TransactionField.TransactionId));
         if (outcome.Status == TransactionStatus.Approved)
         {
             if (outcome.IsHighValue)
             {
-                alerts |= Incident(index, record, now, AlertKind.HighValue, notify: true);
+                alerts |= Incident(index, record, now, AlertKind.HighValue, notify: true, probe);
             }
 
             if (outcome.IsSuspectedFraud)
             {
-                alerts |= Incident(index, record, now, AlertKind.Fraud, notify: true);
+                alerts |= Incident(index, record, now, AlertKind.Fraud, notify: true, probe);
             }
         }
 
         if (outcome.IsVelocityExceeded && _velocity.TryMarkAlerted(outcome.EntityHash))
         {
             outcome.VelocityExceedRecorded = true;
-            alerts |= Incident(index, record, now, AlertKind.Velocity, notify: true);
+            alerts |= Incident(index, record, now, AlertKind.Velocity, notify: true, probe);
         }
 
         if (outcome.Status != TransactionStatus.Approved && _transaction.PrimaryError is { } code)
         {
-            alerts |= Incident(index, record, now, AlertKind.Failed, notify: !_incidents.IsCodeAlerted(code), code);
+            alerts |= Incident(index, record, now, AlertKind.Failed, notify: probe || !_incidents.IsCodeAlerted(code), probe, code);
         }
 
         return alerts;
     }
 
-    private AlertKind Incident(int index, KinesisEventRecord record, DateTimeOffset now, AlertKind kind, bool notify, ValidationErrorCode? code = null)
+    private AlertKind Incident(int index, KinesisEventRecord record, DateTimeOffset now, AlertKind kind, bool notify, bool probe, ValidationErrorCode? code = null)
     {
         string? id = null, sequence = null, entity = null;
         if (kind != AlertKind.Velocity && _incidents.WantsExample(kind))
@@ -438,7 +440,7 @@ public sealed class KinesisBatchHandler : IDisposable
             entity = Encoding.UTF8.GetString(EntityKey(record.PartitionKey.Span));
         }
 
-        return _incidents.Raise(index, kind, notify, now, code, id, sequence, entity) ? kind : AlertKind.None;
+        return _incidents.Raise(index, kind, notify, probe, now, code, id, sequence, entity) ? kind : AlertKind.None;
     }
 
     private void Read(ReadOnlySpan<byte> base64)

@@ -43,14 +43,19 @@ public sealed class LaneAlertBudgetTests
     }
 
     [Theory]
-    // One lane: tokens at u = 1/10, 2/10, ... 9/10 of the window (u = 1 is its end): 9.
-    [InlineData(10, 1, 1, 9)]
-    // Terraform's defaults, 5 shards × 2: a lane of shard k earns floor(u + k/5); shards 1-4 earn one before the end, shard 0 none: 4 × 2.
-    [InlineData(10, 5, 2, 8)]
-    // Two shards share 100: shard 0 earns floor(50u) (49 before the end), shard 1 floor(50u + 1/2) (50).
-    [InlineData(100, 2, 1, 99)]
-    // A budget below the lane count: shard k earns floor(3u/10 + k/10), so only shards 8 and 9 reach one (k/10 ≥ 7/10).
-    [InlineData(3, 10, 1, 2)]
+    // One lane: Q = 10 tokens, floor(10u + 1) by u, and it may take up to 10 a second early: all 10 in the first
+    // second after the window's first.
+    [InlineData(10, 1, 1, 10)]
+    // Terraform's defaults, 5 shards × 2: Q = 5, a lane of shard k earns floor(u + (5 − k)/5), its one token at
+    // u = k/5 (shard 0's at the open): 5 × 2.
+    [InlineData(10, 5, 2, 10)]
+    // Two shards share 100, five a second each: shard 0 earns floor(50u + 1), shard 1 floor(50u + 1/2), 50 each.
+    [InlineData(100, 2, 1, 100)]
+    // A budget below the lane count: Q = 3, shard k earns floor(3u/10 + (10 − k)/10): shards 0, 1 and 2 (at u = 0, 1/3, 2/3).
+    [InlineData(3, 10, 1, 3)]
+    // A budget that is not a multiple of the parallelization factor is spent in whole shares of it: Q = floor(5/2) = 2
+    // per column, shards 0 and 1 (at u = 0 and 1/2), 2 lanes each.
+    [InlineData(5, 5, 2, 4)]
     public void The_lanes_together_notify_at_most_the_stream_s_budget_each_taking_its_share_from_the_lane_count(int alertsPerWindow, int shards, int factor, int expected)
     {
         var budget = new LaneAlertBudget(alertsPerWindow, shards * factor, factor);
@@ -59,6 +64,7 @@ public sealed class LaneAlertBudgetTests
 
         Assert.Equal(expected, sent.Count);
         Assert.True(sent.Count <= alertsPerWindow);
+        Assert.True(sent.GroupBy(t => t.ToUnixTimeSeconds()).Max(g => g.Count()) <= LaneAlertBudget.StreamAlertsPerSecond);
     }
 
     [Fact]
@@ -67,9 +73,42 @@ public sealed class LaneAlertBudgetTests
         for (var shards = 1; shards <= 64; shards *= 2)
         {
             var sent = Flood(new LaneAlertBudget(64, shards * 2, 2), shards, 2, windows: 1, every: TimeSpan.FromSeconds(1));
-            // floor(S × 64 / 2S) = 32 per lane of a shard, less the token shard 0 earns only at the window's end: 2 × 31.
-            Assert.Equal(62, sent.Count);
+            // Q = 32 per column, floor(32u) + 1 of them earned by u over the shards: all 32 by u = 31/32, 2 × 32.
+            Assert.Equal(64, sent.Count);
         }
+    }
+
+    [Fact]
+    public void A_quiet_stream_s_first_incident_on_shard_zero_is_notified_as_soon_as_the_window_s_first_second_is_over()
+    {
+        var budget = new LaneAlertBudget(10, 10, 2);
+        var window = new TumblingWindow(Start, Start + FiveMinutes);
+
+        AlertBucket bucket = default;
+        Assert.True(budget.TryTake(ref bucket, window, Start + LaneAlertBudget.Edge, Shard(0)));
+
+        // Shard 3's token comes 3/5 of the way in (k / Q of the window, Q = 5).
+        bucket = default;
+        Assert.False(budget.TryTake(ref bucket, window, Start.AddSeconds(179), Shard(3)));
+        Assert.True(budget.TryTake(ref bucket, window, Start.AddSeconds(180), Shard(3)));
+    }
+
+    [Fact]
+    public void A_single_lane_tells_ten_incidents_of_one_second_one_by_one_and_the_eleventh_waits()
+    {
+        // paywatch process reads as one lane: its whole share of 10 a second.
+        var budget = new LaneAlertBudget(100, 1);
+        var window = new TumblingWindow(Start, Start + FiveMinutes);
+        AlertBucket bucket = default;
+
+        var taken = Enumerable.Range(0, 11).Count(_ => budget.TryTake(ref bucket, window, Start.AddSeconds(2), Shard(0)));
+
+        Assert.Equal(10, taken);
+        // Then at the pace of 100 a window, floor(100u + 1) + 9: the eleventh token at u = 1/100, 3 s in, and no more
+        // until 6 s.
+        Assert.True(budget.TryTake(ref bucket, window, Start.AddSeconds(3), Shard(0)));
+        Assert.False(budget.TryTake(ref bucket, window, Start.AddSeconds(5.9), Shard(0)));
+        Assert.True(budget.TryTake(ref bucket, window, Start.AddSeconds(6), Shard(0)));
     }
 
     [Fact]
@@ -108,7 +147,9 @@ public sealed class LaneAlertBudgetTests
     {
         // 10,000 over 300 s for one lane: 33 a second.
         Assert.Equal(33, new LaneAlertBudget(10_000, 1).Capacity(FiveMinutes));
+        // Ten lanes may each send one a second; one lane ten.
         Assert.Equal(1, new LaneAlertBudget(10, 10).Capacity(FiveMinutes));
+        Assert.Equal(10, new LaneAlertBudget(10, 1).Capacity(FiveMinutes));
     }
 
     [Fact]

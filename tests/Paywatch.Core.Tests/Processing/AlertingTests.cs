@@ -132,16 +132,18 @@ public sealed class AlertingTests
     [Fact]
     public void Alerts_are_paced_over_the_window_and_the_summary_counts_exactly_the_incidents_not_notified()
     {
-        // One lane with a budget of 3 for the window 11:59-12:04: tokens at a third and two thirds of it (12:00:40 and
-        // 12:02:20), the third only at its end (docs/alerting.md). Five batches of high-value and fraud payments.
-        using var harness = Harness(alertsPerWindow: 3);
+        // One lane with a budget of 12 for the window 11:59-12:04 (docs/alerting.md): floor(12u + 1) tokens by u, and up
+        // to ten of them early, ten a second at most: 10 from the open, the 11th at u = 1/12 (11:59:25), the 12th at
+        // u = 2/12 (11:59:50). Five batches of high-value and fraud payments.
+        using var harness = Harness(alertsPerWindow: 12);
+        var burst = Enumerable.Range(1, 11).Select(i => $"hv-{i}").ToArray();
         var batches = new (TimeSpan At, string[] Ids)[]
         {
-            (TimeSpan.Zero, ["hv-1", "fr-1"]),
-            (TimeSpan.FromSeconds(40), ["hv-2", "hv-3", "fr-2"]),
-            (TimeSpan.FromSeconds(100), ["hv-4"]),
-            (TimeSpan.FromSeconds(140), ["fr-3", "hv-5"]),
-            (TimeSpan.FromSeconds(239.5), ["hv-6"]), // the window's last second: summaries, not alerts
+            (TimeSpan.FromSeconds(-59), burst), // ten a second: hv-11 waits
+            (TimeSpan.FromSeconds(-58), ["hv-12"]), // no token left until 11:59:25
+            (TimeSpan.FromSeconds(-35), ["fr-1", "hv-13"]), // the 11th token
+            (TimeSpan.FromSeconds(180), ["fr-2"]), // the 12th
+            (TimeSpan.FromSeconds(239.5), ["hv-14"]), // the window's last second: summaries, not alerts
         };
         ReadOnlyMemory<byte> state = default;
         foreach (var (at, ids) in batches)
@@ -157,15 +159,12 @@ public sealed class AlertingTests
 
         var alerts = Alerts(harness);
         Assert.Equal(
-            [("paywatch-high-value", "hv-2"), ("paywatch-fraud", "fr-3")],
+            [.. burst[..10].Select(id => ("paywatch-high-value", id)), ("paywatch-fraud", "fr-1"), ("paywatch-fraud", "fr-2")],
             alerts.Where(a => a.Rule != "paywatch-window-summary").Select(a => (a.Rule, a.Detail.GetProperty("transaction_id").GetString())));
         var incidents = Assert.Single(alerts, a => a.Rule == "paywatch-window-summary").Detail.GetProperty("incidents");
         var highValue = incidents.GetProperty("high-value");
-        var fraud = incidents.GetProperty("fraud");
-        Assert.Equal((6, 1), (highValue.GetProperty("count").GetInt32(), highValue.GetProperty("alerted").GetInt32()));
-        Assert.Equal((3, 1), (fraud.GetProperty("count").GetInt32(), fraud.GetProperty("alerted").GetInt32()));
-        Assert.Equal(["hv-1", "hv-3", "hv-4"], highValue.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("transaction_id").GetString()));
-        Assert.Equal(["fr-1", "fr-2"], fraud.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("transaction_id").GetString()));
+        Assert.Equal((14, 10), (highValue.GetProperty("count").GetInt32(), highValue.GetProperty("alerted").GetInt32()));
+        Assert.Equal(["hv-11", "hv-12", "hv-13"], highValue.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("transaction_id").GetString()));
     }
 
     [Fact]
@@ -188,8 +187,8 @@ public sealed class AlertingTests
     [Fact]
     public void A_redelivered_alert_gets_its_token_back_and_its_incident_counts_once()
     {
-        // Budget 3, one lane: one token by 12:00:40 (see above). hv-1's event is not taken, so Lambda delivers all three again.
-        using var harness = Harness(alertsPerWindow: 3);
+        // Budget 1, one lane: one token in the window. hv-1's event is not taken, so Lambda delivers all three again.
+        using var harness = Harness(alertsPerWindow: 1);
         harness.Time.Now = HandlerHarness.Now.AddSeconds(40);
         var records = new[] { Purchase("hv-1", "card_1", amount: 20_000), Purchase("hv-2", "card_2", amount: 20_000), Purchase("hv-3", "card_3", amount: 20_000) };
         harness.Publisher.FailWhen = e => e.Detail.Contains("\"hv-1\"", StringComparison.Ordinal);
@@ -214,9 +213,10 @@ public sealed class AlertingTests
     [Fact]
     public void A_broken_producer_s_error_code_alerts_at_the_first_token_not_only_on_its_very_first_record()
     {
+        // The first batch falls in the window's first second (no alerts there), the second finds the lane's token.
         using var harness = Harness(alertsPerWindow: 3);
         ReadOnlyMemory<byte> state = default;
-        foreach (var at in new[] { 0, 40 })
+        foreach (var at in new[] { -59.5, 0 })
         {
             harness.Time.Now = HandlerHarness.Now.AddSeconds(at);
             state = harness.Handle(Batch(["{bad", "{bad"], state)).State!.Value.ToArray();
@@ -224,6 +224,27 @@ public sealed class AlertingTests
 
         Assert.Equal(["paywatch-failed"], Alerts(harness).Select(a => a.Rule));
         Assert.Equal(HandlerHarness.Sequence(1), Alerts(harness)[0].Detail.GetProperty("sequence_number").GetString());
+    }
+
+    [Fact]
+    public void Verify_s_probes_are_notified_when_the_budget_is_spent_and_do_not_spend_it()
+    {
+        // Budget 1, one lane: hv-1 takes the window's token; paywatch verify's samples are told all the same, the failed
+        // one even though its error code was already alerted, and hv-2 still finds no token.
+        using var harness = Harness(alertsPerWindow: 1);
+        var state = harness.Handle(Batch(
+            [
+                Purchase("hv-1", "card_1", amount: 20_000),
+                """{"transaction_id":"bad-1","amount":-100,"type":"PURCHASE"}""",
+                Purchase("verify-run-002", "card_2", amount: 15_000),
+                """{"transaction_id":"verify-run-003","amount":-100,"type":"PURCHASE"}""",
+                Purchase("hv-2", "card_3", amount: 20_000),
+            ], default)).State!.Value;
+        harness.Handle(Closing(Batch([], state), state));
+
+        Assert.Equal(
+            [("paywatch-high-value", "hv-1"), ("paywatch-high-value", "verify-run-002"), ("paywatch-failed", "verify-run-003")],
+            Alerts(harness).Where(a => a.Rule != "paywatch-window-summary").Select(a => (a.Rule, a.Detail.GetProperty("transaction_id").GetString())));
     }
 
     [Fact]
