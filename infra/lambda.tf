@@ -99,5 +99,12 @@ resource "aws_lambda_event_source_mapping" "transactions" {
       condition     = lookup(var.alarm_threshold_overrides, "latency", local.metric_alarms["latency"].Threshold) > var.event_source_batching_window_seconds * 1000
       error_message = "The latency alarm's threshold (ms, config/alarms/latency.json or alarm_threshold_overrides[\"latency\"]) must be above event_source_batching_window_seconds x 1000."
     }
+
+    # A shard's lanes all earn alike (Lambda invokes them with the same shard id), so the budget is spent in whole
+    # shares of the parallelization factor: below it, no incident would ever be notified on its own (docs/alerting.md).
+    precondition {
+      condition     = var.alerts_per_window == 0 || var.alerts_per_window >= var.event_source_parallelization_factor
+      error_message = "alerts_per_window must be 0 (summaries only) or at least event_source_parallelization_factor: the budget is spent in whole shares of it."
+    }
   }
 }

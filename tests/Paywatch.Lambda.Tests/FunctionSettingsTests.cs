@@ -71,12 +71,14 @@ public sealed class FunctionSettingsTests
     [InlineData("ten", "2", "PAYWATCH_LANE_COUNT must be a whole number, not 'ten'.")]
     [InlineData("0", "1", "LaneCount")]
     [InlineData("10", "3", "ParallelizationFactor")] // 10 lanes cannot be shards of 3
-    public void A_lane_count_the_budget_cannot_split_is_refused_at_start(string lanes, string factor, string message)
+    [InlineData("20", "4", "AlertsPerWindow", "3")] // a shard's 4 lanes earn alike: a budget of 3 gives none of them a token
+    public void A_lane_count_the_budget_cannot_split_is_refused_at_start(string lanes, string factor, string message, string budget = "10")
     {
         var variables = new Dictionary<string, string>(Minimal)
         {
             [FunctionSettings.LaneCountVariable] = lanes,
             [FunctionSettings.ParallelizationFactorVariable] = factor,
+            [FunctionSettings.AlertsPerWindowVariable] = budget,
         };
 
         var error = Assert.Throws<ArgumentException>(() => FunctionSettings.FromEnvironment(Read(variables)));

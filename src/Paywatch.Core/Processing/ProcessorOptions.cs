@@ -69,6 +69,9 @@ public sealed record ProcessorOptions
         Require(LaneCount is >= 1 and <= 100_000, nameof(LaneCount), "must be between 1 and 100,000 (shards × parallelization factor)");
         Require(ParallelizationFactor is >= 1 and <= 10 && LaneCount % ParallelizationFactor == 0, nameof(ParallelizationFactor),
             "must be from 1 to 10 and divide LaneCount (shards × parallelization factor)");
+        // A shard's lanes earn alike, so the budget is spent in whole shares of the parallelization factor (LaneAlertBudget).
+        Require(AlertsPerWindow == 0 || AlertsPerWindow >= ParallelizationFactor, nameof(AlertsPerWindow),
+            "must be 0 or at least ParallelizationFactor: the budget is spent in whole shares of it");
         Require(MaxRecordBytes is > 0 and <= 1024 * 1024, nameof(MaxRecordBytes),
             "must be between 1 and 1,048,576 (Kinesis's own record limit)");
         ArgumentNullException.ThrowIfNull(Risk);
