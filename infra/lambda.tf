@@ -1,3 +1,9 @@
+locals {
+  # The event source mapping's concurrent lanes: one per shard and parallelization factor. The processor splits the
+  # stream's alert budget (alerts_per_window) over them (docs/alerting.md).
+  lane_count = var.kinesis_shard_count * var.event_source_parallelization_factor
+}
+
 resource "aws_cloudwatch_log_group" "processor" {
   name              = local.log_group_name
   retention_in_days = var.log_retention_days
@@ -26,11 +32,13 @@ resource "aws_lambda_function" "processor" {
   # Names and values only, never a secret. The processor reads these (infra/README.md lists them).
   environment {
     variables = {
-      PAYWATCH_ENVIRONMENT       = local.environment
-      PAYWATCH_EVENT_BUS_NAME    = aws_cloudwatch_event_bus.transactions.name
-      PAYWATCH_METRIC_NAMESPACE  = local.metric_namespace
-      PAYWATCH_TRACE_MODE        = var.trace_mode
-      PAYWATCH_ALERTS_PER_WINDOW = tostring(var.alerts_per_window)
+      PAYWATCH_ENVIRONMENT            = local.environment
+      PAYWATCH_EVENT_BUS_NAME         = aws_cloudwatch_event_bus.transactions.name
+      PAYWATCH_METRIC_NAMESPACE       = local.metric_namespace
+      PAYWATCH_TRACE_MODE             = var.trace_mode
+      PAYWATCH_ALERTS_PER_WINDOW      = tostring(var.alerts_per_window)
+      PAYWATCH_LANE_COUNT             = tostring(local.lane_count)
+      PAYWATCH_PARALLELIZATION_FACTOR = tostring(var.event_source_parallelization_factor)
     }
   }
 
@@ -83,6 +91,20 @@ resource "aws_lambda_event_source_mapping" "transactions" {
     precondition {
       condition     = var.event_source_maximum_record_age_seconds <= var.kinesis_retention_hours * 3600
       error_message = "event_source_maximum_record_age_seconds must not exceed the stream's retention."
+    }
+
+    # The latency alarm judges end-to-end latency (Kinesis arrival to processed), and every record may wait out the
+    # batching window before its invocation: a threshold at or below it would alarm on healthy traffic.
+    precondition {
+      condition     = lookup(var.alarm_threshold_overrides, "latency", local.metric_alarms["latency"].Threshold) > var.event_source_batching_window_seconds * 1000
+      error_message = "The latency alarm's threshold (ms, config/alarms/latency.json or alarm_threshold_overrides[\"latency\"]) must be above event_source_batching_window_seconds x 1000."
+    }
+
+    # A shard's lanes all earn alike (Lambda invokes them with the same shard id), so the budget is spent in whole
+    # shares of the parallelization factor: below it, no incident would ever be notified on its own (docs/alerting.md).
+    precondition {
+      condition     = var.alerts_per_window == 0 || var.alerts_per_window >= var.event_source_parallelization_factor
+      error_message = "alerts_per_window must be 0 (summaries only) or at least event_source_parallelization_factor: the budget is spent in whole shares of it."
     }
   }
 }

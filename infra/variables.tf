@@ -118,7 +118,7 @@ variable "trace_mode" {
 }
 
 variable "alerts_per_window" {
-  description = "How many incidents of each kind (high-value, fraud, velocity, failed) one shard lane's tumbling window notifies one by one; the rest are counted in the window's summary (docs/alerting.md). SNS email delivers at most 10 messages a second per subscription."
+  description = "How many incidents (high-value, fraud, velocity, failed, all together) the whole stream notifies one by one in a tumbling window; each shard lane spends its share (PAYWATCH_LANE_COUNT) paced over the window, and the rest are counted in the lanes' summaries (docs/alerting.md). SNS email delivers at most 10 messages a second per subscription."
   type        = number
   default     = 10
 

@@ -16,6 +16,12 @@ public sealed record FunctionSettings(ProcessorOptions Processor, PublishMode Pu
     public const string PublishModeVariable = "PAYWATCH_PUBLISH_MODE";
     public const string AlertsPerWindowVariable = "PAYWATCH_ALERTS_PER_WINDOW";
 
+    /// <summary>Shards × parallelization factor, computed by Terraform (infra/lambda.tf): the lanes that share the alert budget.</summary>
+    public const string LaneCountVariable = "PAYWATCH_LANE_COUNT";
+
+    /// <summary>Lanes per shard (<c>event_source_parallelization_factor</c>): a shard's lanes share its place in the alert pacing.</summary>
+    public const string ParallelizationFactorVariable = "PAYWATCH_PARALLELIZATION_FACTOR";
+
     /// <summary>Reads and validates the settings.</summary>
     /// <exception cref="ArgumentException">A variable is missing or invalid; the message names it.</exception>
     public static FunctionSettings FromEnvironment(Func<string, string?> variable)
@@ -27,12 +33,9 @@ public sealed record FunctionSettings(ProcessorOptions Processor, PublishMode Pu
             Environment = Required(variable, EnvironmentVariable),
             EventBusName = Required(variable, EventBusVariable),
             MetricNamespace = variable(MetricNamespaceVariable) is { Length: > 0 } metricNamespace ? metricNamespace : defaults.MetricNamespace,
-            AlertsPerWindow = variable(AlertsPerWindowVariable) switch
-            {
-                null or "" => defaults.AlertsPerWindow,
-                var text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var alerts) => alerts,
-                var other => throw new ArgumentException($"{AlertsPerWindowVariable} must be a whole number, not '{other}'."),
-            },
+            AlertsPerWindow = WholeNumber(variable, AlertsPerWindowVariable, defaults.AlertsPerWindow),
+            LaneCount = WholeNumber(variable, LaneCountVariable, defaults.LaneCount),
+            ParallelizationFactor = WholeNumber(variable, ParallelizationFactorVariable, defaults.ParallelizationFactor),
         };
         processor.Validate();
 
@@ -44,6 +47,13 @@ public sealed record FunctionSettings(ProcessorOptions Processor, PublishMode Pu
         };
         return new FunctionSettings(processor, mode, variable("AWS_LAMBDA_FUNCTION_NAME") ?? "paywatch", TraceModes.Parse(variable(TraceModes.Variable)));
     }
+
+    private static int WholeNumber(Func<string, string?> variable, string name, int fallback) => variable(name) switch
+    {
+        null or "" => fallback,
+        var text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) => number,
+        var other => throw new ArgumentException($"{name} must be a whole number, not '{other}'."),
+    };
 
     private static string Required(Func<string, string?> variable, string name) =>
         variable(name) is { Length: > 0 } value

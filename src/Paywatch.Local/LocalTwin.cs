@@ -123,8 +123,11 @@ public sealed class LocalTwin : IAsyncDisposable
             var dlq = Own(new DurableQueue(settings.DeadLetterQueueName, Path.Combine(data, "queues"), time, metrics, region: settings.Region, accountId: LocalTwinSettings.AccountId));
             // The function Lambda runs, composed by itself; the twin gives it its ports and a tracing pipeline whose
             // exporter is the trace store.
+            var mappingOptions = new EventSourceMappingOptions { Region = settings.Region, AccountId = LocalTwinSettings.AccountId };
+            // The twin's own lane count, as Terraform computes PAYWATCH_LANE_COUNT: shards × parallelization factor.
+            var lanes = settings.ShardCount * mappingOptions.ParallelizationFactor;
             var functionSettings = new FunctionSettings(
-                new ProcessorOptions { Environment = settings.Environment, EventBusName = settings.EventBusName, AlertsPerWindow = settings.AlertsPerWindow },
+                new ProcessorOptions { Environment = settings.Environment, EventBusName = settings.EventBusName, AlertsPerWindow = settings.AlertsPerWindow, LaneCount = lanes, ParallelizationFactor = mappingOptions.ParallelizationFactor },
                 PublishMode.Matched,
                 settings.FunctionName,
                 settings.TraceMode);
@@ -151,7 +154,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 metrics,
                 time));
             var mapping = Own(new KinesisEventSourceMapping(
-                new EventSourceMappingOptions { Region = settings.Region, AccountId = LocalTwinSettings.AccountId },
+                mappingOptions,
                 stream,
                 host,
                 dlq,

@@ -47,7 +47,7 @@ public sealed record LocalTwinSettings
     /// <summary>The account's concurrent executions, Lambda's default quota: what an unreserved function may use.</summary>
     public const int AccountConcurrency = 1000;
 
-    /// <summary><c>alerts_per_window</c> (<c>PAYWATCH_ALERTS_PER_WINDOW</c>): incidents of a kind a window notifies one by one (docs/alerting.md).</summary>
+    /// <summary><c>alerts_per_window</c> (<c>PAYWATCH_ALERTS_PER_WINDOW</c>): incidents the whole stream notifies one by one in a window (docs/alerting.md).</summary>
     public int AlertsPerWindow { get; init; } = 10;
 
     /// <summary><c>trace_mode</c> (<c>PAYWATCH_TRACE_MODE</c>): a trace per invocation, per transaction, or none.</summary>

@@ -9,14 +9,14 @@ public sealed class AlarmsCommandTests
     [Fact]
     public async Task Replay_of_csv_prints_one_evaluation_per_period()
     {
-        // The shipped latency alarm: p99 > 1000 ms in 3 of 5 one-minute periods, missing data not breaching.
+        // The shipped latency alarm: p99 > 3000 ms in 3 of 5 one-minute periods, missing data not breaching.
         var data = WriteTemp("""
             timestamp,value
             2026-11-26T08:00:00Z,200
-            2026-11-26T08:01:00Z,1500
-            2026-11-26T08:02:00Z,1800
+            2026-11-26T08:01:00Z,3500
+            2026-11-26T08:02:00Z,3800
             2026-11-26T08:03:00Z,
-            2026-11-26T08:04:00Z,2500
+            2026-11-26T08:04:00Z,4500
             2026-11-26T08:05:00Z,100
             """);
         try
@@ -27,8 +27,8 @@ public sealed class AlarmsCommandTests
             var lines = result.JsonLines;
             Assert.Equal(["2026-11-26T08:00:00Z", "2026-11-26T08:01:00Z", "2026-11-26T08:02:00Z", "2026-11-26T08:03:00Z", "2026-11-26T08:04:00Z", "2026-11-26T08:05:00Z"],
                 lines.Select(l => l.GetProperty("timestamp").GetString()));
-            // Fewer than 5 real datapoints: the rest are filled as not breaching. 08:02: 1500, 1800 breach (2 < 3) → OK;
-            // 08:04: 1500, 1800, 2500 → ALARM; 08:05: five real datapoints, three breaching → still ALARM.
+            // Fewer than 5 real datapoints: the rest are filled as not breaching. 08:02: 3500, 3800 breach (2 < 3) → OK;
+            // 08:04: 3500, 3800, 4500 → ALARM; 08:05: five real datapoints, three breaching → still ALARM.
             Assert.Equal(["OK", "OK", "OK", "OK", "ALARM", "ALARM"], lines.Select(l => l.GetProperty("state").GetString()));
             Assert.StartsWith("Threshold Crossed: 3 out of the last 4 datapoints", lines[4].GetProperty("reason").GetString(), StringComparison.Ordinal);
             Assert.EndsWith("1 missing datapoint was treated as [NonBreaching].", lines[4].GetProperty("reason").GetString(), StringComparison.Ordinal);

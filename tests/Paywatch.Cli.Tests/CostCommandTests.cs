@@ -65,11 +65,14 @@ public sealed class CostCommandTests
     }
 
     [Fact]
-    public async Task Raising_alerts_per_window_on_a_fraud_flood_overruns_the_email_subscription()
+    public async Task Raising_alerts_per_window_on_a_fraud_flood_still_keeps_to_the_email_subscription_s_ten_a_second()
     {
+        // The budget is paced: ten lanes (5 shards × 2) may each send one alert a second (docs/alerting.md), whatever
+        // the window's budget.
         var report = await CostJsonAsync("--tps", "200", "--mix", "fraud=1", "--var", "alerts_per_window=10000", "--sample-minutes", "1");
 
-        Assert.Contains("sns.email_messages_per_second", WarningIds(report));
+        Assert.DoesNotContain("sns.email_messages_per_second", WarningIds(report));
+        Assert.DoesNotContain("sns.email_messages_per_second.burst", WarningIds(report));
     }
 
     [Fact]
@@ -114,8 +117,9 @@ public sealed class CostCommandTests
 
             Assert.Equal(1_000, report.GetProperty("footprint").GetProperty("records").GetInt64());
             Assert.Equal(10, report.GetProperty("footprint").GetProperty("sample_seconds").GetDouble(), 6);
-            // every 50th is high-value, and each high-value transaction is an incident of its own: 20
-            Assert.Equal(20, report.GetProperty("footprint").GetProperty("notifications_by_rule").GetProperty("paywatch-high-value").GetInt64());
+            // Every 50th is high-value (20), on six cards, so on at most six of the ten lanes; each lane has one token of
+            // the default budget (10 over 5 shards × 2) from the window's first second on: one alert per such lane.
+            Assert.InRange(report.GetProperty("footprint").GetProperty("notifications_by_rule").GetProperty("paywatch-high-value").GetInt64(), 1, 6);
         }
         finally
         {

@@ -51,6 +51,40 @@ public sealed class FunctionSettingsTests
         Assert.Throws<ArgumentException>(() => FunctionSettings.FromEnvironment(Read(variables)));
     }
 
+    [Fact]
+    public void The_lane_count_and_parallelization_factor_Terraform_computes_reach_the_processor_and_default_to_one_lane()
+    {
+        var variables = new Dictionary<string, string>(Minimal)
+        {
+            [FunctionSettings.LaneCountVariable] = "10",
+            [FunctionSettings.ParallelizationFactorVariable] = "2",
+        };
+
+        var settings = FunctionSettings.FromEnvironment(Read(variables)).Processor;
+        var defaults = FunctionSettings.FromEnvironment(Read(Minimal)).Processor;
+
+        Assert.Equal((10, 2), (settings.LaneCount, settings.ParallelizationFactor));
+        Assert.Equal((1, 1), (defaults.LaneCount, defaults.ParallelizationFactor));
+    }
+
+    [Theory]
+    [InlineData("ten", "2", "PAYWATCH_LANE_COUNT must be a whole number, not 'ten'.")]
+    [InlineData("0", "1", "LaneCount")]
+    [InlineData("10", "3", "ParallelizationFactor")] // 10 lanes cannot be shards of 3
+    [InlineData("20", "4", "AlertsPerWindow", "3")] // a shard's 4 lanes earn alike: a budget of 3 gives none of them a token
+    public void A_lane_count_the_budget_cannot_split_is_refused_at_start(string lanes, string factor, string message, string budget = "10")
+    {
+        var variables = new Dictionary<string, string>(Minimal)
+        {
+            [FunctionSettings.LaneCountVariable] = lanes,
+            [FunctionSettings.ParallelizationFactorVariable] = factor,
+            [FunctionSettings.AlertsPerWindowVariable] = budget,
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => FunctionSettings.FromEnvironment(Read(variables)));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     private static Func<string, string?> Read(Dictionary<string, string> variables) =>
         name => variables.TryGetValue(name, out var value) ? value : null;
 }

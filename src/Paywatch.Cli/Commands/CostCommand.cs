@@ -91,7 +91,7 @@ internal static class CostCommand
         var rules = RuleSet.Compile(RuleDefinition.LoadResources(typeof(CostCommand).Assembly));
         var mapping = new MappingSettings(deployment.Shards, deployment.ParallelizationFactor, deployment.BatchSize,
             deployment.BatchingWindow, deployment.TumblingWindow, SampleStart);
-        var processor = new ProcessorOptions { Environment = deployment.Environment, AlertsPerWindow = deployment.AlertsPerWindow };
+        var processor = new ProcessorOptions { Environment = deployment.Environment, AlertsPerWindow = deployment.AlertsPerWindow, LaneCount = mapping.Lanes, ParallelizationFactor = mapping.ParallelizationFactor };
         processor.Validate();
         var lanes = Math.Clamp((int)Math.Ceiling((double)mapping.Lanes * Math.Max(1, maxRecords) / Math.Max(1, records.Count)), 1, mapping.Lanes);
         var settings = new FootprintSettings(mapping, processor, deployment.TraceMode, lanes);

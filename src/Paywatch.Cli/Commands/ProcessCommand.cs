@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Paywatch.Aws.Emf;
+using Paywatch.Core.Alerting;
 using Paywatch.Core.Enrichment;
 using Paywatch.Core.Kinesis;
 using Paywatch.Core.Processing;
@@ -135,7 +136,8 @@ internal static class ProcessCommand
         InMemoryEventPublisher publisher,
         CancellationToken cancellationToken)
     {
-        var start = DateTimeOffset.UtcNow;
+        // The window opened a moment ago, as a running stream's would have: its first second is the summaries'.
+        var start = DateTimeOffset.UtcNow - LaneAlertBudget.Edge;
         var window = new TumblingWindow(start, start.AddHours(1));
         ReadOnlyMemory<byte> state = default;
         long sequence = 0;

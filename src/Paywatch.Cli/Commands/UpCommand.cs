@@ -69,7 +69,7 @@ internal static class UpCommand
         };
         var alertsPerWindow = new Option<int>("--alerts-per-window")
         {
-            Description = "Incidents of each kind (high-value, fraud, velocity, failed) a shard lane's window notifies one by one, as Terraform's alerts_per_window; the rest go in the window's summary (docs/alerting.md).",
+            Description = "Incidents the whole stream notifies one by one in a tumbling window, all kinds and lanes together, paced, as Terraform's alerts_per_window; the rest go in the window summaries (docs/alerting.md).",
             DefaultValueFactory = _ => defaults.AlertsPerWindow,
         }.AcceptRange(0, 10_000);
         var logMax = new Option<int>("--log-max-mib")

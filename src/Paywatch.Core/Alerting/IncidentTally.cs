@@ -2,12 +2,16 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Text.Json;
 using Paywatch.Core.Enrichment;
+using Paywatch.Core.Routing;
 using Paywatch.Core.Transactions;
 
 namespace Paywatch.Core.Alerting;
 
-/// <summary>One incident a record raised, and whether it was notified on its own; examples and names only while there is room.</summary>
-internal readonly record struct IncidentChange(AlertKind Kind, bool Alerted, ValidationErrorCode? Code, string? Id, string? Sequence, string? Entity);
+/// <summary>
+/// One incident a record raised, and whether it was notified on its own; examples and names only while there is room.
+/// <paramref name="Bucket"/> is the lane's alert bucket once this alert was sent (<see cref="LaneAlertBudget.TryTake"/>).
+/// </summary>
+internal readonly record struct IncidentChange(AlertKind Kind, bool Alerted, ValidationErrorCode? Code, string? Id, string? Sequence, string? Entity, AlertBucket Bucket = default);
 
 /// <summary>
 /// A window's incidents so far, by kind: how many, how many were notified on their own, failures by error code, a few
@@ -33,7 +37,10 @@ internal sealed class IncidentTally
     /// <summary>Transactions the window has completed.</summary>
     public long Transactions { get; private set; }
 
-    public bool IsEmpty => Transactions == 0 && _counts.All(c => c == 0);
+    /// <summary>The lane's alert tokens in the window (<see cref="LaneAlertBudget"/>).</summary>
+    public AlertBucket Bucket { get; private set; }
+
+    public bool IsEmpty => Transactions == 0 && Bucket == default && _counts.All(c => c == 0);
 
     /// <summary>Whether the window has news beyond its individual alerts: entities over the velocity threshold, or incidents not notified.</summary>
     public bool NeedsSummary => _counts[AlertKind.Velocity.Index()] > 0 || _counts.Where((count, i) => count > _alerted[i]).Any();
@@ -42,9 +49,11 @@ internal sealed class IncidentTally
 
     public int Alerted(AlertKind kind) => _alerted[kind.Index()];
 
-    public bool CanAlert(AlertKind kind, int budget) => _alerted[kind.Index()] < budget;
+    /// <summary>Whether a failure of <paramref name="code"/> has been notified on its own in the window.</summary>
+    public bool IsCodeAlerted(ValidationErrorCode code) => (AlertedCodes & (1 << (int)code)) != 0;
 
-    public bool IsFirstFailure(ValidationErrorCode code) => _failures[(int)code] == 0;
+    /// <summary>The error codes notified on their own, a bit each.</summary>
+    private int AlertedCodes { get; set; }
 
     public bool WantsExample(AlertKind kind) => _examples.Count(e => e.Kind == kind) < MaxExamples;
 
@@ -58,6 +67,8 @@ internal sealed class IncidentTally
         _examples.Clear();
         _entities.Clear();
         Transactions = 0;
+        Bucket = default;
+        AlertedCodes = 0;
     }
 
     public void CopyFrom(IncidentTally other)
@@ -70,6 +81,8 @@ internal sealed class IncidentTally
         _entities.Clear();
         _entities.AddRange(other._entities);
         Transactions = other.Transactions;
+        Bucket = other.Bucket;
+        AlertedCodes = other.AlertedCodes;
     }
 
     public void AddTransactions(int count) => Transactions += count;
@@ -81,11 +94,13 @@ internal sealed class IncidentTally
         if (change.Alerted)
         {
             _alerted[kind]++;
+            Bucket = change.Bucket;
         }
 
         if (change.Code is { } code)
         {
             _failures[(int)code]++;
+            AlertedCodes |= change.Alerted ? 1 << (int)code : 0;
         }
 
         if (change.Sequence is not null && !change.Alerted && WantsExample(change.Kind))
@@ -104,6 +119,10 @@ internal sealed class IncidentTally
     {
         writer.WriteStartObject();
         writer.WriteNumber("n"u8, Transactions);
+        writer.WriteNumber("b"u8, Bucket.Spent);
+        writer.WriteNumber("s"u8, Bucket.LastAlertSecond);
+        writer.WriteNumber("t"u8, Bucket.InSecond);
+        writer.WriteNumber("g"u8, AlertedCodes);
         WriteNumbers(writer, "c"u8, _counts);
         WriteNumbers(writer, "a"u8, _alerted);
         WriteNumbers(writer, "f"u8, _failures);
@@ -148,7 +167,11 @@ internal sealed class IncidentTally
             reader.Read();
             var read = name.Length == 1 && name[0] switch
             {
-                (byte)'n' => reader.TryGetInt64(out var n) && Set(n),
+                (byte)'n' => reader.TryGetInt64(out var n) && n >= 0 && Set(() => Transactions = n),
+                (byte)'b' => reader.TryGetInt64(out var b) && b >= 0 && Set(() => Bucket = Bucket with { Spent = b }),
+                (byte)'s' => reader.TryGetInt64(out var second) && Set(() => Bucket = Bucket with { LastAlertSecond = second }),
+                (byte)'t' => reader.TryGetInt64(out var inSecond) && inSecond >= 0 && Set(() => Bucket = Bucket with { InSecond = inSecond }),
+                (byte)'g' => reader.TryGetInt32(out var g) && g >= 0 && g < 1 << CodeCount && Set(() => AlertedCodes = g),
                 (byte)'c' => ReadNumbers(ref reader, _counts),
                 (byte)'a' => ReadNumbers(ref reader, _alerted),
                 (byte)'f' => ReadNumbers(ref reader, _failures),
@@ -165,9 +188,9 @@ internal sealed class IncidentTally
 
         return true;
 
-        bool Set(long n)
+        static bool Set(Action assign)
         {
-            Transactions = n;
+            assign();
             return true;
         }
     }
@@ -202,7 +225,12 @@ internal sealed class IncidentTally
             .OrderByDescending(e => e.Count)
             .ThenBy(e => e.Name, StringComparer.Ordinal)
             .ToList();
-        writer.WriteString("summary"u8, Sentence(entities));
+        var sentence = Sentence(entities);
+        writer.WriteString("summary"u8, sentence);
+        // The sentence quotes producers' ids: escaped for the rule's input template, as the transactions' own (InputTemplateText).
+        writer.WriteStartObject("template_safe"u8);
+        writer.WriteString("summary"u8, InputTemplateText.Escape(sentence));
+        writer.WriteEndObject();
         writer.WriteStartObject("incidents"u8);
         foreach (var kind in AlertKinds.All)
         {

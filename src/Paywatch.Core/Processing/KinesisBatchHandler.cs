@@ -50,10 +50,8 @@ public sealed class KinesisBatchHandler : IDisposable
 
     private readonly Transaction _transaction = new();
     private readonly VelocityCounter _velocity = new();
-    private readonly List<(int Record, IncidentChange Change)> _incidents = [];
+    private readonly WindowIncidents _incidents;
     private readonly ArrayBufferWriter<byte> _answer = new(1024);
-    private IncidentTally _tally = new(); // the window's, as of the last completed record
-    private IncidentTally _working = new(); // the window's with this batch's records so far: alerts are decided on it
     private readonly BatchMetrics _metrics = new();
     private readonly ArrayBufferWriter<byte> _details = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _logs = new(LogChunkBytes * 2);
@@ -91,6 +89,7 @@ public sealed class KinesisBatchHandler : IDisposable
         _logWriter = logWriter ?? throw new ArgumentNullException(nameof(logWriter));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _tracing = tracing ?? ProcessorTracing.Default;
+        _incidents = new WindowIncidents(new LaneAlertBudget(options.AlertsPerWindow, options.LaneCount, options.ParallelizationFactor));
         _detailWriter = new Utf8JsonWriter(_details, WriterOptions);
         _scratchWriter = new Utf8JsonWriter(_scratch, WriterOptions);
     }
@@ -143,12 +142,12 @@ public sealed class KinesisBatchHandler : IDisposable
             }
         }
 
-        CommitIncidents(retryFrom);
+        _incidents.Commit(retryFrom);
         var failures = publish.FailedRecords.ConvertAll(index => records[index].SequenceNumberText);
         batch?.SetTag(ProcessorTelemetry.Tags.FailureCount, failures.Count);
 
         var evicted = kinesisEvent.Window is null ? 0 : _velocity.TrimToLimit();
-        if ((kinesisEvent.Window is null || kinesisEvent.IsFinalInvokeForWindow) && _tally.NeedsSummary)
+        if ((kinesisEvent.Window is null || kinesisEvent.IsFinalInvokeForWindow) && _incidents.NeedsSummary)
         {
             await PublishSummaryAsync(kinesisEvent, cancellationToken).ConfigureAwait(false);
         }
@@ -187,30 +186,6 @@ public sealed class KinesisBatchHandler : IDisposable
     }
 
     /// <summary>
-    /// Makes the window's incidents those of the records this attempt completes: all of them, or those before the first
-    /// record Lambda will deliver again (whose incidents, and alerts, that delivery decides afresh).
-    /// </summary>
-    private void CommitIncidents(int completed)
-    {
-        if (_incidents.Count == 0 || _incidents[^1].Record < completed)
-        {
-            (_tally, _working) = (_working, _tally);
-        }
-        else
-        {
-            foreach (var (record, change) in _incidents)
-            {
-                if (record < completed)
-                {
-                    _tally.Apply(change);
-                }
-            }
-        }
-
-        _tally.AddTransactions(completed);
-    }
-
-    /// <summary>
     /// Publishes the window's summary (at its closing invocation, or after each batch without a window). Nothing can
     /// redeliver a summary but the invocation itself, so one the bus did not take fails the invocation: Lambda retries
     /// it with the same state.
@@ -221,12 +196,12 @@ public sealed class KinesisBatchHandler : IDisposable
         var now = _time.GetUtcNow();
         if (kinesisEvent.Window is { } window)
         {
-            _tally.WriteSummary(_detailWriter, _velocity, window.Start, window.End, kinesisEvent.IsWindowTerminatedEarly, kinesisEvent.ShardId);
+            _incidents.WriteSummary(_detailWriter, _velocity, window.Start, window.End, kinesisEvent.IsWindowTerminatedEarly, kinesisEvent.ShardId);
         }
         else
         {
             var first = kinesisEvent.Records.Count > 0 && kinesisEvent.Records[0].ApproximateArrivalTimestamp > 0 ? kinesisEvent.Records[0].ArrivalTime : now;
-            _tally.WriteSummary(_detailWriter, _velocity, first, now, terminatedEarly: null, kinesisEvent.ShardId);
+            _incidents.WriteSummary(_detailWriter, _velocity, first, now, terminatedEarly: null, kinesisEvent.ShardId);
         }
 
         _detailWriter.Flush();
@@ -275,32 +250,31 @@ public sealed class KinesisBatchHandler : IDisposable
             _entryRecords = new int[capacity];
         }
 
-        _incidents.Clear();
         // Without a tumbling window there is no state to carry: counts, alerts and summaries are per batch.
         var readable = true;
         if (kinesisEvent.Window is null)
         {
             _velocity.Clear();
-            _tally.Clear();
+            _incidents.Clear();
         }
         else
         {
             readable = LoadState(kinesisEvent.State.Span);
         }
 
-        _working.CopyFrom(_tally);
+        _incidents.BeginBatch(kinesisEvent.Window, kinesisEvent.ShardId);
         return readable;
     }
 
     /// <summary>
-    /// Loads the window state: velocity counts (<see cref="VelocityCounter"/>) and incidents (<see cref="IncidentTally"/>, member
-    /// <c>i</c>). Our own last answer, handed back unchanged, is already loaded.
+    /// Loads the window state: velocity counts (<see cref="VelocityCounter"/>) and incidents (<see cref="WindowIncidents"/>,
+    /// member <c>i</c>). Our own last answer, handed back unchanged, is already loaded.
     /// </summary>
     private bool LoadState(ReadOnlySpan<byte> state)
     {
         if (state.SequenceEqual(_velocity.State.Span) && _answer.WrittenCount == 0)
         {
-            _tally.Clear();
+            _incidents.Clear();
             return true;
         }
 
@@ -310,44 +284,13 @@ public sealed class KinesisBatchHandler : IDisposable
         }
 
         _answer.ResetWrittenCount();
-        _tally.Clear();
         if (!_velocity.Load(state))
         {
+            _incidents.Clear();
             return false;
         }
 
-        if (state.IsEmpty)
-        {
-            return true;
-        }
-
-        try
-        {
-            var reader = new Utf8JsonReader(state);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return true;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isIncidents = reader.ValueTextEquals("i"u8);
-                reader.Read();
-                if (isIncidents)
-                {
-                    return _tally.LoadState(ref reader);
-                }
-
-                reader.Skip();
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            _tally.Clear();
-            return false;
-        }
+        return _incidents.LoadState(state);
     }
 
     /// <summary>The window state to answer with: the velocity counts, and the incidents when there are any.</summary>
@@ -355,7 +298,7 @@ public sealed class KinesisBatchHandler : IDisposable
     {
         _answer.ResetWrittenCount();
         var velocity = _velocity.State;
-        if (_tally.IsEmpty)
+        if (_incidents.IsEmpty)
         {
             return velocity;
         }
@@ -363,7 +306,7 @@ public sealed class KinesisBatchHandler : IDisposable
         _answer.Write(velocity.Span[..^1]);
         _answer.Write(velocity.Length > 2 ? ",\"i\":"u8 : "\"i\":"u8);
         _scratchWriter.Reset(_answer);
-        _tally.WriteState(_scratchWriter);
+        _incidents.WriteState(_scratchWriter);
         _scratchWriter.Flush();
         _scratchWriter.Reset(_scratch);
         _answer.Write("}"u8);
@@ -414,7 +357,7 @@ public sealed class KinesisBatchHandler : IDisposable
                     && !country.IsEmpty && !policy.IsStandardCountry(country);
             }
 
-            outcome.Alerts = DecideAlerts(index, record, ref outcome);
+            outcome.Alerts = DecideAlerts(index, record, now, ref outcome);
         }
 
         using (StartSpan(ProcessorTelemetry.Spans.Routing))
@@ -447,59 +390,57 @@ public sealed class KinesisBatchHandler : IDisposable
 
     /// <summary>
     /// The incidents the record raises, and which of them it is notified for: every high-value and suspected-fraud
-    /// approved transaction, an entity's first count over the velocity threshold in the window, and the window's first
-    /// failure of each error code; each kind at most <see cref="ProcessorOptions.AlertsPerWindow"/> times a window. The
-    /// rest are counted for the window's summary.
+    /// approved transaction, an entity's first count over the velocity threshold in the window, and a failure of each
+    /// error code (the first that finds the lane with a token: one per code and window); as many as the lane's paced share of <see cref="ProcessorOptions.AlertsPerWindow"/>
+    /// allows (<see cref="LaneAlertBudget"/>). The rest are counted for the window's summary. A <see cref="VerifyProbe"/>'s
+    /// incidents are all notified, outside the budget.
     /// </summary>
-    private AlertKind DecideAlerts(int index, KinesisEventRecord record, ref TransactionOutcome outcome)
+    private AlertKind DecideAlerts(int index, KinesisEventRecord record, DateTimeOffset now, ref TransactionOutcome outcome)
     {
         var alerts = AlertKind.None;
+        var probe = _transaction.HasText(TransactionField.TransactionId) && VerifyProbe.IsProbe(_transaction.Text(TransactionField.TransactionId));
         if (outcome.Status == TransactionStatus.Approved)
         {
             if (outcome.IsHighValue)
             {
-                alerts |= Incident(index, record, AlertKind.HighValue, notify: true);
+                alerts |= Incident(index, record, now, AlertKind.HighValue, notify: true, probe);
             }
 
             if (outcome.IsSuspectedFraud)
             {
-                alerts |= Incident(index, record, AlertKind.Fraud, notify: true);
+                alerts |= Incident(index, record, now, AlertKind.Fraud, notify: true, probe);
             }
         }
 
         if (outcome.IsVelocityExceeded && _velocity.TryMarkAlerted(outcome.EntityHash))
         {
             outcome.VelocityExceedRecorded = true;
-            alerts |= Incident(index, record, AlertKind.Velocity, notify: true);
+            alerts |= Incident(index, record, now, AlertKind.Velocity, notify: true, probe);
         }
 
         if (outcome.Status != TransactionStatus.Approved && _transaction.PrimaryError is { } code)
         {
-            alerts |= Incident(index, record, AlertKind.Failed, notify: _working.IsFirstFailure(code), code);
+            alerts |= Incident(index, record, now, AlertKind.Failed, notify: probe || !_incidents.IsCodeAlerted(code), probe, code);
         }
 
         return alerts;
     }
 
-    private AlertKind Incident(int index, KinesisEventRecord record, AlertKind kind, bool notify, ValidationErrorCode? code = null)
+    private AlertKind Incident(int index, KinesisEventRecord record, DateTimeOffset now, AlertKind kind, bool notify, bool probe, ValidationErrorCode? code = null)
     {
-        var alerted = notify && _working.CanAlert(kind, _options.AlertsPerWindow);
         string? id = null, sequence = null, entity = null;
-        if (!alerted && kind != AlertKind.Velocity && _working.WantsExample(kind))
+        if (kind != AlertKind.Velocity && _incidents.WantsExample(kind))
         {
             id = _transaction.HasText(TransactionField.TransactionId) ? Encoding.UTF8.GetString(_transaction.Text(TransactionField.TransactionId)) : null;
             sequence = record.SequenceNumberText;
         }
 
-        if (kind == AlertKind.Velocity && _working.WantsEntity)
+        if (kind == AlertKind.Velocity && _incidents.WantsEntity)
         {
             entity = Encoding.UTF8.GetString(EntityKey(record.PartitionKey.Span));
         }
 
-        var change = new IncidentChange(kind, alerted, code, id, sequence, entity);
-        _working.Apply(change);
-        _incidents.Add((index, change));
-        return alerted ? kind : AlertKind.None;
+        return _incidents.Raise(index, kind, notify, probe, now, code, id, sequence, entity) ? kind : AlertKind.None;
     }
 
     private void Read(ReadOnlySpan<byte> base64)

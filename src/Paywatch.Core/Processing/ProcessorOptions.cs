@@ -25,10 +25,23 @@ public sealed record ProcessorOptions
     public string SummaryDetailType { get; init; } = "Window Summary";
 
     /// <summary>
-    /// How many incidents of each kind a window (per shard lane) notifies one by one; the rest are in its summary. The
-    /// guard of the alert channel: SNS email delivers at most 10 messages a second per subscription.
+    /// How many incidents the whole stream notifies one by one in a tumbling window, all kinds and lanes together; the
+    /// rest are in the lanes' summaries. The guard of the alert channel: SNS email delivers at most 10 messages a second
+    /// per subscription. Each lane spends its share, paced over the window (docs/alerting.md).
     /// </summary>
     public int AlertsPerWindow { get; init; } = 10;
+
+    /// <summary>
+    /// The stream's shard lanes, shards × parallelization factor (<c>PAYWATCH_LANE_COUNT</c>, which Terraform computes):
+    /// how many lanes share <see cref="AlertsPerWindow"/>. One for a single reader such as <c>paywatch process</c>.
+    /// </summary>
+    public int LaneCount { get; init; } = 1;
+
+    /// <summary>
+    /// Lanes per shard (<c>PAYWATCH_PARALLELIZATION_FACTOR</c>, Terraform's <c>event_source_parallelization_factor</c>):
+    /// a shard's lanes share its id, so the budget's pacing staggers shards, not lanes.
+    /// </summary>
+    public int ParallelizationFactor { get; init; } = 1;
 
     public int MaxRecordBytes { get; init; } = TransactionReader.DefaultMaxRecordBytes;
 
@@ -52,6 +65,13 @@ public sealed record ProcessorOptions
         Require(!string.IsNullOrWhiteSpace(SummaryDetailType) && SummaryDetailType != DetailType, nameof(SummaryDetailType),
             "must not be empty or the transactions' DetailType");
         Require(AlertsPerWindow is >= 0 and <= 10_000, nameof(AlertsPerWindow), "must be between 0 and 10,000");
+        // Kinesis: up to 500 shards by default (a raised quota aside), Lambda: a parallelization factor of 1 to 10.
+        Require(LaneCount is >= 1 and <= 100_000, nameof(LaneCount), "must be between 1 and 100,000 (shards × parallelization factor)");
+        Require(ParallelizationFactor is >= 1 and <= 10 && LaneCount % ParallelizationFactor == 0, nameof(ParallelizationFactor),
+            "must be from 1 to 10 and divide LaneCount (shards × parallelization factor)");
+        // A shard's lanes earn alike, so the budget is spent in whole shares of the parallelization factor (LaneAlertBudget).
+        Require(AlertsPerWindow == 0 || AlertsPerWindow >= ParallelizationFactor, nameof(AlertsPerWindow),
+            "must be 0 or at least ParallelizationFactor: the budget is spent in whole shares of it");
         Require(MaxRecordBytes is > 0 and <= 1024 * 1024, nameof(MaxRecordBytes),
             "must be between 1 and 1,048,576 (Kinesis's own record limit)");
         ArgumentNullException.ThrowIfNull(Risk);

@@ -19,7 +19,8 @@ public sealed class AlertingTests
     private static string Purchase(string id, string card, decimal amount = 25, string country = "US", int? risk = null) =>
         $$"""{"transaction_id":"{{id}}","amount":{{amount}},"type":"PURCHASE","merchant_id":"m-1","merchant_country":"{{country}}","card_id":"{{card}}"{{(risk is { } r ? $",\"risk_score\":{r}" : "")}}}""";
 
-    private static HandlerHarness Harness(int alertsPerWindow = 10)
+    /// <summary>A one-lane processor; by default with a budget that never runs out here (these tests are about what an incident is).</summary>
+    private static HandlerHarness Harness(int alertsPerWindow = 10_000)
     {
         var options = new ProcessorOptions { AlertsPerWindow = alertsPerWindow };
         return new HandlerHarness(options, new RuleRoutingPolicy(Rules, options.EventSource, options.DetailType, PublishMode.Matched));
@@ -129,24 +130,121 @@ public sealed class AlertingTests
     }
 
     [Fact]
-    public void High_value_and_fraud_alert_one_by_one_until_the_window_s_budget_and_the_rest_are_in_the_summary()
+    public void Alerts_are_paced_over_the_window_and_the_summary_counts_exactly_the_incidents_not_notified()
     {
-        using var harness = Harness(alertsPerWindow: 3);
-        var records = Enumerable.Range(1, 5).Select(i => Purchase($"hv-{i}", $"card_{i}", amount: 20_000))
-            .Concat(Enumerable.Range(1, 2).Select(i => Purchase($"fr-{i}", $"card_f{i}", amount: 900, country: "BR", risk: 95)));
+        // One lane with a budget of 12 for the window 11:59-12:04 (docs/alerting.md): floor(12u + 1) tokens by u, its
+        // first ten (its share of a second) from the open, and ten a second at most: the 11th at u = 10/12 (12:03:10),
+        // the 12th at u = 11/12 (12:03:35). Five batches of high-value and fraud payments.
+        using var harness = Harness(alertsPerWindow: 12);
+        var burst = Enumerable.Range(1, 11).Select(i => $"hv-{i}").ToArray();
+        var batches = new (TimeSpan At, string[] Ids)[]
+        {
+            (TimeSpan.FromSeconds(-59), burst), // ten a second: hv-11 waits
+            (TimeSpan.FromSeconds(-58), ["hv-12"]), // no token left until 12:03:10
+            (TimeSpan.FromSeconds(190), ["fr-1", "hv-13"]), // the 11th token
+            (TimeSpan.FromSeconds(216), ["fr-2"]), // the 12th
+            (TimeSpan.FromSeconds(239.5), ["hv-14"]), // the window's last second: summaries, not alerts
+        };
+        ReadOnlyMemory<byte> state = default;
+        foreach (var (at, ids) in batches)
+        {
+            harness.Time.Now = HandlerHarness.Now + at;
+            state = harness.Handle(Batch(ids.Select(id => id.StartsWith("hv", StringComparison.Ordinal)
+                ? Purchase(id, $"card_{id}", amount: 20_000)
+                : Purchase(id, $"card_{id}", amount: 900, country: "BR", risk: 95)), state)).State!.Value.ToArray();
+        }
 
-        var state = harness.Handle(Batch(records, default)).State!.Value;
+        harness.Time.Now = HandlerHarness.Now.AddMinutes(4);
         harness.Handle(Closing(Batch([], state), state));
 
         var alerts = Alerts(harness);
         Assert.Equal(
-            ["hv-1", "hv-2", "hv-3", "fr-1", "fr-2"],
-            alerts.Where(a => a.Rule is "paywatch-high-value" or "paywatch-fraud").Select(a => a.Detail.GetProperty("transaction_id").GetString()));
+            [.. burst[..10].Select(id => ("paywatch-high-value", id)), ("paywatch-fraud", "fr-1"), ("paywatch-fraud", "fr-2")],
+            alerts.Where(a => a.Rule != "paywatch-window-summary").Select(a => (a.Rule, a.Detail.GetProperty("transaction_id").GetString())));
+        var incidents = Assert.Single(alerts, a => a.Rule == "paywatch-window-summary").Detail.GetProperty("incidents");
+        var highValue = incidents.GetProperty("high-value");
+        Assert.Equal((14, 10), (highValue.GetProperty("count").GetInt32(), highValue.GetProperty("alerted").GetInt32()));
+        Assert.Equal(["hv-11", "hv-12", "hv-13"], highValue.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("transaction_id").GetString()));
+    }
+
+    [Fact]
+    public void A_window_s_first_second_alerts_nothing_its_closing_summaries_have_it_to_themselves()
+    {
+        using var harness = Harness();
+        harness.Time.Now = HandlerHarness.Now.AddMinutes(-1).AddMilliseconds(500); // the window opened half a second ago
+        var state = harness.Handle(Batch([Purchase("hv-1", "card_1", amount: 20_000)], default)).State!.Value.ToArray();
+        harness.Time.Now = HandlerHarness.Now.AddSeconds(1);
+        state = harness.Handle(Batch([Purchase("hv-2", "card_2", amount: 20_000)], state)).State!.Value.ToArray();
+        harness.Time.Now = HandlerHarness.Now.AddMinutes(4);
+        harness.Handle(Closing(Batch([], state), state));
+
+        var alerts = Alerts(harness);
+        Assert.Equal(["paywatch-high-value", "paywatch-window-summary"], alerts.Select(a => a.Rule));
+        Assert.Equal("hv-2", alerts[0].Detail.GetProperty("transaction_id").GetString());
+        Assert.Equal("hv-1", alerts[1].Detail.GetProperty("incidents").GetProperty("high-value").GetProperty("examples")[0].GetProperty("transaction_id").GetString());
+    }
+
+    [Fact]
+    public void A_redelivered_alert_gets_its_token_back_and_its_incident_counts_once()
+    {
+        // Budget 1, one lane: one token in the window. hv-1's event is not taken, so Lambda delivers all three again.
+        using var harness = Harness(alertsPerWindow: 1);
+        harness.Time.Now = HandlerHarness.Now.AddSeconds(40);
+        var records = new[] { Purchase("hv-1", "card_1", amount: 20_000), Purchase("hv-2", "card_2", amount: 20_000), Purchase("hv-3", "card_3", amount: 20_000) };
+        harness.Publisher.FailWhen = e => e.Detail.Contains("\"hv-1\"", StringComparison.Ordinal);
+        var first = harness.Handle(Batch(records, default));
+        Assert.Equal([HandlerHarness.Sequence(1)], first.BatchItemFailures);
+
+        harness.Publisher.FailWhen = null;
+        harness.Time.Now = HandlerHarness.Now.AddSeconds(41);
+        var state = harness.Handle(Batch(records, first.State!.Value.ToArray())).State!.Value.ToArray();
+        harness.Time.Now = HandlerHarness.Now.AddMinutes(4);
+        harness.Handle(Closing(Batch([], state), state));
+
+        var alerts = Alerts(harness);
+        Assert.Equal(["hv-1"], alerts.Where(a => a.Rule == "paywatch-high-value").Select(a => a.Detail.GetProperty("transaction_id").GetString()));
         var summary = Assert.Single(alerts, a => a.Rule == "paywatch-window-summary").Detail;
+        Assert.Equal(3, summary.GetProperty("transactions").GetInt64());
         var highValue = summary.GetProperty("incidents").GetProperty("high-value");
-        Assert.Equal((5, 3), (highValue.GetProperty("count").GetInt32(), highValue.GetProperty("alerted").GetInt32()));
-        Assert.Equal(["hv-4", "hv-5"], highValue.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("transaction_id").GetString()));
-        Assert.StartsWith("5 high-value (3 alerted), not alerted e.g. hv-4 (sequence ", summary.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal((3, 1), (highValue.GetProperty("count").GetInt32(), highValue.GetProperty("alerted").GetInt32()));
+        Assert.Equal(["hv-2", "hv-3"], highValue.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("transaction_id").GetString()));
+    }
+
+    [Fact]
+    public void A_broken_producer_s_error_code_alerts_at_the_first_token_not_only_on_its_very_first_record()
+    {
+        // The first batch falls in the window's first second (no alerts there), the second finds the lane's token.
+        using var harness = Harness(alertsPerWindow: 3);
+        ReadOnlyMemory<byte> state = default;
+        foreach (var at in new[] { -59.5, 0 })
+        {
+            harness.Time.Now = HandlerHarness.Now.AddSeconds(at);
+            state = harness.Handle(Batch(["{bad", "{bad"], state)).State!.Value.ToArray();
+        }
+
+        Assert.Equal(["paywatch-failed"], Alerts(harness).Select(a => a.Rule));
+        Assert.Equal(HandlerHarness.Sequence(1), Alerts(harness)[0].Detail.GetProperty("sequence_number").GetString());
+    }
+
+    [Fact]
+    public void Verify_s_probes_are_notified_when_the_budget_is_spent_and_do_not_spend_it()
+    {
+        // Budget 1, one lane: hv-1 takes the window's token; paywatch verify's samples are told all the same, the failed
+        // one even though its error code was already alerted, and hv-2 still finds no token.
+        using var harness = Harness(alertsPerWindow: 1);
+        var state = harness.Handle(Batch(
+            [
+                Purchase("hv-1", "card_1", amount: 20_000),
+                """{"transaction_id":"bad-1","amount":-100,"type":"PURCHASE"}""",
+                Purchase("verify-run-002", "card_2", amount: 15_000),
+                """{"transaction_id":"verify-run-003","amount":-100,"type":"PURCHASE"}""",
+                Purchase("hv-2", "card_3", amount: 20_000),
+            ], default)).State!.Value;
+        harness.Handle(Closing(Batch([], state), state));
+
+        Assert.Equal(
+            [("paywatch-high-value", "hv-1"), ("paywatch-high-value", "verify-run-002"), ("paywatch-failed", "verify-run-003")],
+            Alerts(harness).Where(a => a.Rule != "paywatch-window-summary").Select(a => (a.Rule, a.Detail.GetProperty("transaction_id").GetString())));
     }
 
     [Fact]
@@ -202,7 +300,7 @@ public sealed class AlertingTests
     [InlineData("378282246310005")]
     public void No_card_number_reaches_an_alert_a_summary_or_the_window_state(string pan)
     {
-        using var harness = Harness(alertsPerWindow: 1);
+        using var harness = Harness();
         var records = Enumerable.Range(1, 25).Select(i => Purchase($"t-{i}", card: pan))
             .Concat(Enumerable.Range(1, 3).Select(i => $$"""{"transaction_id":"fail {{pan}} {{i}}","amount":-1,"type":"PURCHASE","merchant_id":"m","merchant_country":"US"}"""))
             .Concat(Enumerable.Range(1, 3).Select(i => Purchase($"hv {pan} {i}", card: $"card {i}", amount: 20_000)));

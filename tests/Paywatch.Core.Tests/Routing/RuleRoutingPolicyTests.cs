@@ -18,6 +18,8 @@ public sealed class RuleRoutingPolicyTests
     private static readonly IReadOnlyList<RuleDefinition> ShippedRules =
         RuleDefinition.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "config", "rules"));
 
+    private static readonly ProcessorOptions Unpaced = new() { AlertsPerWindow = 10_000 };
+
     private static RuleRoutingPolicy Policy(PublishMode mode, IReadOnlyList<RuleDefinition>? rules = null)
     {
         var options = new ProcessorOptions();
@@ -27,7 +29,8 @@ public sealed class RuleRoutingPolicyTests
     [Fact]
     public void The_spec_samples_route_as_the_spec_says_and_only_matches_are_published()
     {
-        using var harness = new HandlerHarness(routing: Policy(PublishMode.Matched));
+        // A budget that does not run out here: this is about routing (the budget's pacing is in AlertingTests).
+        using var harness = new HandlerHarness(Unpaced, routing: Policy(PublishMode.Matched));
         harness.Handle(HandlerHarness.Event(Txn001, Txn002, Txn003));
 
         var outcomes = harness.Outcomes();
@@ -51,7 +54,8 @@ public sealed class RuleRoutingPolicyTests
     [Fact]
     public void Generated_traffic_reaches_each_of_the_four_rules()
     {
-        using var harness = new HandlerHarness(routing: Policy(PublishMode.Matched));
+        // A budget that does not run out here: this is about routing (the budget's pacing is in AlertingTests).
+        using var harness = new HandlerHarness(Unpaced, routing: Policy(PublishMode.Matched));
         foreach (var batch in new TrafficGenerator(seed: 11).Generate(3000).Chunk(500))
         {
             harness.Handle(HandlerHarness.Event(batch.Select(r => r.Utf8Json), partitionKey: "generated"));

@@ -185,7 +185,7 @@ public sealed class XRayApiTests
     }
 
     private static async Task<LocalTwin> StartAsync(TemporaryDirectory folder) =>
-        await LocalTwin.StartAsync(new LocalTwinSettings { DataDirectory = folder.Path, Port = 0 }, RepositoryRoot.Config, [], TimeProvider.System);
+        await LocalTwin.StartAsync(new LocalTwinSettings { DataDirectory = folder.Path, Port = 0, AlertsPerWindow = 10_000 }, RepositoryRoot.Config, [], TimeProvider.System); // every lane a token a second: the failed record is alerted
 
     /// <summary>Puts txn-001 (approved) then txn-005 (failed), each after the previous invocation's trace has ended, in a later second.</summary>
     private static async Task<(Sent Ok, Sent Failed)> PutTwoAsync(LocalTwin twin)

@@ -50,7 +50,7 @@ public sealed class TwinCostMeterTests
         var deployment = twin.Cost.Deployment;
         var mapping = new MappingSettings(deployment.Shards, deployment.ParallelizationFactor, deployment.BatchSize, deployment.BatchingWindow, deployment.TumblingWindow, Noon);
         var footprint = await FootprintMeter.MeasureAsync(
-            new FootprintSettings(mapping, new ProcessorOptions { Environment = deployment.Environment, AlertsPerWindow = deployment.AlertsPerWindow }, deployment.TraceMode, mapping.Lanes),
+            new FootprintSettings(mapping, new ProcessorOptions { Environment = deployment.Environment, AlertsPerWindow = deployment.AlertsPerWindow, LaneCount = mapping.Lanes, ParallelizationFactor = mapping.ParallelizationFactor }, deployment.TraceMode, mapping.Lanes),
             RuleSet.Compile(RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules"))),
             traffic.Select((t, i) => new TrafficRecord(t.Utf8Json, t.PartitionKey, Noon.AddSeconds(i / RecordsPerSecond))));
         var measured = MonthlyUsage.Run(footprint, deployment, twin.Cost.Assumptions);
@@ -61,7 +61,9 @@ public sealed class TwinCostMeterTests
         AssertClose(measured.PutPayloadUnits, metered.PutPayloadUnits, "PUT payload units");
         AssertClose(measured.Invocations, metered.Invocations, "invocations");
         AssertClose(measured.EventEntries, metered.EventEntries, "PutEvents entries");
-        AssertClose(measured.Publishes, metered.Publishes, "notifications");
+        // The model counts the rules' notifications; the twin's topic also carries the composites' (their first evaluation notifies OK).
+        var alarmNotifications = twin.Alarms.RecentTransitions.Count(t => t.Actions.Contains(twin.Topic.TopicArn, StringComparer.Ordinal));
+        AssertClose(measured.Publishes, metered.Publishes - alarmNotifications, "notifications");
         AssertClose(measured.LogBytes, metered.LogBytes, "log bytes");
         AssertClose(measured.CustomMetrics, metered.CustomMetrics, "custom metrics");
         AssertClose(measured.Traces, metered.Traces, "traces");

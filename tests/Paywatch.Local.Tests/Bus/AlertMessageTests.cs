@@ -50,8 +50,8 @@ public sealed class AlertMessageTests
 
         // The risk score is the scorer's (docs/transactions.md), not the spec's: the message is checked around it.
         Assert.Contains(routed, e => e.TargetInput.StartsWith("\"Paywatch local: high-value transaction txn-002, a PURCHASE of 15000 at merchant merch-456 (US), risk score ", StringComparison.Ordinal)
-            && e.TargetInput.EndsWith(", at 2026-12-04T12:00:00Z. Record 000000000000000000002 on shardId-000000000000.\"", StringComparison.Ordinal));
-        Assert.Contains(routed, e => e.TargetInput == "\"Paywatch local: FAILED, the window's first MISSING_FIELD on shardId-000000000000: transaction txn-003: a required field is absent or empty (merchant_id), and 2 more. Record 000000000000000000003, at 2026-12-04T12:00:00Z. More failures in this window are counted in its summary.\"");
+            && e.TargetInput.EndsWith(", at 2026-12-04T12:00:01Z. Record 000000000000000000002 on shardId-000000000000.\"", StringComparison.Ordinal));
+        Assert.Contains(routed, e => e.TargetInput == "\"Paywatch local: FAILED, the window's first MISSING_FIELD on shardId-000000000000: transaction txn-003: a required field is absent or empty (merchant_id), and 2 more. Record 000000000000000000003, at 2026-12-04T12:00:02Z. More failures in this window are counted in its summary.\"");
         Assert.Contains(routed, e => e.TargetInput.StartsWith("\"Paywatch local: velocity, card_burst reached 21 transactions in the window", StringComparison.Ordinal));
     }
 
@@ -98,20 +98,29 @@ public sealed class AlertMessageTests
         var rules = RuleDefinition.LoadDirectory(Path.Combine(RepositoryRoot.Config, "rules"));
         var targets = RepositoryRoot.Targets(topic);
         var bus = new LocalEventBus("paywatch-transactions-local", targets, rules, topic, time);
-        var options = new ProcessorOptions { EventBusName = bus.EventBusName };
+        // A budget that lets every incident through (one alert a second per lane), and a record a second: the messages are
+        // what is tested here, not the pacing (Paywatch.Core.Tests' LaneAlertBudgetTests).
+        var options = new ProcessorOptions { EventBusName = bus.EventBusName, AlertsPerWindow = 10_000 };
         using var handler = new KinesisBatchHandler(
             options, bus, new RuleRoutingPolicy(RuleSet.Compile(rules), options.EventSource, options.DetailType, PublishMode.Matched),
             new NoMetrics(), new NoLogs(), time);
         var window = new TumblingWindow(Now.AddMinutes(-1), Now.AddMinutes(4));
-        var open = new KinesisEvent
+        const string ShardId = "shardId-000000000000";
+        ReadOnlyMemory<byte> state = default;
+        foreach (var (record, i) in records.Select((r, i) => (r, i)))
         {
-            Records = [.. records.Select((r, i) => KinesisEventRecord.FromData(Encoding.UTF8.GetBytes(r), $"{i + 1:D21}", $"pk-{i}", Now))],
-            Window = window,
-            ShardId = "shardId-000000000000",
-        };
+            var batch = new KinesisEvent
+            {
+                Records = [KinesisEventRecord.FromData(Encoding.UTF8.GetBytes(record), $"{i + 1:D21}", $"pk-{i}", time.GetUtcNow())],
+                Window = window,
+                State = state,
+                ShardId = ShardId,
+            };
+            state = (await handler.HandleAsync(batch, CancellationToken.None)).State!.Value;
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
 
-        var state = (await handler.HandleAsync(open, CancellationToken.None)).State!.Value;
-        await handler.HandleAsync(new KinesisEvent { Records = [], Window = window, State = state, ShardId = open.ShardId, IsFinalInvokeForWindow = true }, CancellationToken.None);
+        await handler.HandleAsync(new KinesisEvent { Records = [], Window = window, State = state, ShardId = ShardId, IsFinalInvokeForWindow = true }, CancellationToken.None);
         return ([.. rules.SelectMany(r => bus.RecentEvents(r.Name))], targets);
     }
 

@@ -168,8 +168,12 @@ public sealed class TwinAlarmTests
         File.WriteAllText(highValue, File.ReadAllText(highValue).Replace("\"${alerts_topic_arn}\"", "\"${alerts_topic_arn}-deleted\"", StringComparison.Ordinal));
         var clock = new SteppedClock(Noon);
         var subscription = new RecordingSubscription();
-        await using var twin = await LocalTwin.StartAsync(Settings(folder), config.Path, [subscription], clock.Time);
+        // A budget with a token a second for every lane, and the high-value record a few seconds into its lane's window (a
+        // window's first second sends no alert): the alert is due, and its delivery is what fails.
+        await using var twin = await LocalTwin.StartAsync(Settings(folder) with { AlertsPerWindow = 10_000 }, config.Path, [subscription], clock.Time);
 
+        await clock.AdvanceToAsync(Noon.AddSeconds(5));
+        await twin.Stream.PutRecordsAsync([new PutRecordEntry("card-1", Transaction("txn-001"))]);
         await clock.AdvanceToAsync(Noon.AddSeconds(10));
         await twin.Stream.PutRecordsAsync([new PutRecordEntry("card-1", Encoding.UTF8.GetBytes(
             """{"transaction_id":"txn-002","amount":15000,"type":"PURCHASE","merchant_id":"merch-456","merchant_country":"US"}"""))]);
