@@ -5,6 +5,7 @@ import { getMetricWidget, type MetricWidgetData } from '../../api';
 import { formatUtcDateTime, formatValue } from '../../charts/format';
 import { seriesColor } from '../../charts/palette';
 import { sparkline } from '../../charts/sparkline';
+import { firstOpenIndex } from '../../charts/open-period';
 import { countPoints, latestValue } from '../../charts/stack';
 import { TimeSeriesChart, type ChartSeries } from '../../charts/time-series-chart';
 import { h, replace } from '../../dom';
@@ -33,9 +34,10 @@ export function metricWidget(frame: WidgetFrame, properties: Record<string, unkn
   let hasData = false;
   let latestRequest = 0;
 
-  const draw = (data: MetricWidgetData, range: { startMs: number; endMs: number }) => {
+  const draw = (data: MetricWidgetData, context: RefreshContext) => {
     const series: ChartSeries[] = data.series.map((s, index) => ({ label: s.label, color: seriesColor(s.color, index), axis: s.yAxis, values: s.values }));
-    if (chart) chart.update({ timestampsMs: data.timestampsMs, series }, range);
+    const openFrom = firstOpenIndex(data.timestampsMs, data.period * 1000, context.nowMs);
+    if (chart) chart.update({ timestampsMs: data.timestampsMs, series, openFrom }, context);
     else if (drawing.view === 'singleValue') replace(frame.body, ...singleValues(data.timestampsMs, series, drawing.sparkline));
     else replace(frame.body, latestBars(data.timestampsMs, series));
   };
