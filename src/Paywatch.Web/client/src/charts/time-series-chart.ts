@@ -180,7 +180,8 @@ export class TimeSeriesChart {
       series,
       bands: kind === 'stacked' ? this.data.series.slice(1).map((_, i) => ({ series: [i + 2, i + 1] as [number, number] })) : [],
       axes: [
-        { ...axisStyle, space: 40, values: (_u: uPlot, splits: number[]) => timeAxisLabels(splits) },
+        // Under ten minutes the ticks fall between minutes and show their seconds ("12:00:15"): they need more room.
+        { ...axisStyle, space: (_u: uPlot, _axis: number, min: number, max: number) => (max - min < 10 * 60_000 ? 64 : 40), values: (_u: uPlot, splits: number[]) => timeAxisLabels(splits) },
         { ...axisStyle, scale: 'y', values: yValues, size: 48, ...(left.label ? { label: left.label, labelSize: 16 } : {}) },
         ...(hasRight ? [{ ...axisStyle, scale: 'y2', side: 1, values: yValues, size: 48, grid: { show: false }, ...(right.label ? { label: right.label, labelSize: 16 } : {}) }] : []),
       ],
