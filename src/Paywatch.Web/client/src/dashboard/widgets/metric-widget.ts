@@ -14,12 +14,13 @@ import { errorMessage, type WidgetFrame } from '../widget-frame';
 import type { RefreshContext, WidgetRenderer } from './types';
 
 /**
- * What an empty metric widget says: true whether the twin has traffic or not. A quiet metric (throttles, DLQ depth) has
- * no datapoints on a healthy run with --demo, so "start the twin with --demo" would be wrong there.
+ * What an empty metric widget says: true whether the twin has traffic or not. A quiet metric (throttles) has no
+ * datapoints on a healthy run with --demo, so "start the twin with --demo" alone would be wrong there. (The DLQ's
+ * depth is reported from the start, 0 while it is empty, as SQS reports it.)
  */
 export function noMetricData(title: string): string {
   const what = title.trim() === '' ? 'these metrics' : `“${title.trim()}”`;
-  return `No datapoints for ${what} in this range: none were reported, which is what a healthy run shows for throttles and the DLQ. No traffic yet? Send some with \`paywatch send\`, or start the twin with \`--demo\`.`;
+  return `No datapoints for ${what} in this range: none were reported, which is what a healthy run shows for throttles. No traffic yet? Send some with \`paywatch send\`, or start the twin with \`--demo\`.`;
 }
 
 export function metricWidget(frame: WidgetFrame, properties: Record<string, unknown>): WidgetRenderer {
