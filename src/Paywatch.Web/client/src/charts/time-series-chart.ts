@@ -68,7 +68,7 @@ export class TimeSeriesChart {
     this.plotArea = h('div', { class: 'chart-plot' });
     this.tooltip = h('div', { class: 'chart-tooltip', hidden: true });
     this.legend = h('div', { class: 'chart-legend' });
-    this.openNote = h('span', { class: 'legend-item open-period', hidden: true, title: 'CloudWatch sums each period; this one is not over yet, so its value is not a drop' },
+    this.openNote = h('span', { class: 'legend-item open-period', hidden: true, title: 'Each value aggregates its whole period; the dashed part is a period not over yet, so a lower value there is not a drop' },
       h('span', { class: 'swatch dashed' }), 'period in progress');
     this.element = h('div', { class: `chart legend-${options.legend}` }, this.plotArea, options.legend === 'hidden' ? null : this.legend);
     this.plotArea.append(this.tooltip);
