@@ -17,8 +17,9 @@ public sealed record LocalTwinSettings
     /// <summary>Where the stream, checkpoints, DLQ, logs and notifications live.</summary>
     public string DataDirectory { get; init; } = ".paywatch";
 
-    /// <summary>The AWS-compatible endpoint's port on 127.0.0.1 (LocalStack's, so existing habits carry over).</summary>
-    public int Port { get; init; } = 4566;
+    /// <summary>The AWS-compatible endpoint's port on 127.0.0.1 (not LocalStack's 4566, nor its legacy per-service
+    /// ports 4567-4597 or its external service ports 4510-4559, so the two run side by side).</summary>
+    public int Port { get; init; } = 4600;
 
     /// <summary>
     /// Host names the endpoint answers to besides loopback ones (<c>paywatch up --allow-host</c>): any other

@@ -93,7 +93,7 @@ public sealed class BadFlagTests : IDisposable
         // .invalid never resolves (RFC 6761 section 6.4).
         var result = await WithEnvironmentAsync(
             new() { ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE", ["AWS_SECRET_ACCESS_KEY"] = "example" },
-            () => CliRunner.RunAsync("", "send", "--endpoint", "http://paywatch.invalid:4566", "--count", "1", "--rate", "0"));
+            () => CliRunner.RunAsync("", "send", "--endpoint", "http://paywatch.invalid:4600", "--count", "1", "--rate", "0"));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("failed because: NetworkError: DNS lookup failed", result.Stderr, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ public sealed class UpCommandTests
 {
     [Theory]
     [InlineData("http://evil.example")]
-    [InlineData("paywatch.internal:4566")]
+    [InlineData("paywatch.internal:4600")]
     [InlineData("two words")]
     public async Task An_allowed_host_with_a_scheme_port_or_space_is_refused_before_anything_starts(string host)
     {

@@ -101,7 +101,7 @@ public sealed class VerifyCommandTests
     [InlineData("--timeout", "-5s", "--timeout must be a positive number followed by s or m")]
     [InlineData("--shard-count", "0", "--shard-count must be a whole number of at least 1")]
     [InlineData("--output", "yaml", "--output must be text or json")]
-    [InlineData("--endpoint", "127.0.0.1:4566", "--endpoint must be an absolute http(s) URL")]
+    [InlineData("--endpoint", "127.0.0.1:4600", "--endpoint must be an absolute http(s) URL")]
     public async Task A_bad_option_value_is_a_usage_error_before_any_call(string option, string value, string message)
     {
         var args = option == "--endpoint" ? new[] { "verify", option, value } : ["verify", "--endpoint", "http://127.0.0.1:9", option, value];

@@ -81,7 +81,7 @@ public sealed class DnsRebindingTests
 
     [Theory]
     [InlineData("http://evil.example")]
-    [InlineData("https://evil.example:4566")]
+    [InlineData("https://evil.example:4600")]
     [InlineData("http://127.0.0.1.evil.example")]
     [InlineData("null")]
     public async Task A_state_changing_request_from_a_foreign_Origin_is_refused_and_changes_nothing(string origin)
@@ -107,7 +107,7 @@ public sealed class DnsRebindingTests
 
     [Theory]
     [InlineData("http://localhost:5173")]
-    [InlineData("http://127.0.0.1:4566")]
+    [InlineData("http://127.0.0.1:4600")]
     [InlineData("http://[::1]:8080")]
     [InlineData("http://dashboard.localhost")]
     public async Task A_state_changing_request_from_a_loopback_Origin_is_served(string origin)

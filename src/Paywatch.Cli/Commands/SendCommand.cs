@@ -20,7 +20,7 @@ internal static class SendCommand
     {
         var endpoint = new Option<Uri?>("--endpoint")
         {
-            Description = "Kinesis endpoint URL, e.g. http://127.0.0.1:4566 for the local twin. Default: AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL, else Kinesis in the region.",
+            Description = "Kinesis endpoint URL, e.g. http://127.0.0.1:4600 for the local twin. Default: AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL, else Kinesis in the region.",
             CustomParser = r =>
             {
                 var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";

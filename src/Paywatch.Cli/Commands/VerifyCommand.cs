@@ -20,7 +20,7 @@ internal static class VerifyCommand
     public static Command Create(CliConsole console)
     {
         var terraformOutput = new Option<string?>("--terraform-output") { Description = "The output of 'terraform output -json' in infra/: a file, or - for stdin." };
-        var endpoint = new Option<string?>("--endpoint") { Description = "One endpoint for every service, e.g. http://127.0.0.1:4566 for the local twin (environment 'local' unless --environment)." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "One endpoint for every service, e.g. http://127.0.0.1:4600 for the local twin (environment 'local' unless --environment)." };
         var environment = new Option<string?>("--environment") { Description = "The environment suffix (Terraform's environment_suffix); names follow infra/'s naming." };
         var region = new Option<string?>("--region") { Description = "Region. Default: the Terraform output's, AWS_REGION, the profile's; us-east-1 with --endpoint." };
         var profile = new Option<string?>("--profile") { Description = "Profile of the AWS shared credentials file, when the environment has no credentials." };

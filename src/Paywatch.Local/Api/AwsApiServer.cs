@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace Paywatch.Local.Api;
 
 /// <summary>
-/// The twin's AWS-compatible endpoint: one HTTP port (default 4566) that the unmodified AWS CLI and SDKs reach
+/// The twin's AWS-compatible endpoint: one HTTP port (default 4600) that the unmodified AWS CLI and SDKs reach
 /// with <c>--endpoint-url</c>. JSON-protocol requests are routed by <c>X-Amz-Target</c>, query-protocol requests
 /// by the service in their SigV4 credential scope; errors come back in each protocol's error shape. Signatures are
 /// not checked: the endpoint listens on loopback only.
@@ -32,7 +32,7 @@ public sealed class AwsApiServer : IAsyncDisposable
         _queryServices = query.ToDictionary(s => s.SigningName, StringComparer.Ordinal);
     }
 
-    /// <summary>The base URL, e.g. <c>http://127.0.0.1:4566/</c>.</summary>
+    /// <summary>The base URL, e.g. <c>http://127.0.0.1:4600/</c>.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1/");
 
     /// <param name="port">The port on 127.0.0.1; 0 picks a free one.</param>

@@ -39,7 +39,7 @@ public sealed class SqsService : IAwsJsonService
 
     public string JsonVersion => "1.0";
 
-    /// <summary>The URL of a queue, e.g. <c>http://127.0.0.1:4566/000000000000/transaction-processor-dlq-local</c>.</summary>
+    /// <summary>The URL of a queue, e.g. <c>http://127.0.0.1:4600/000000000000/transaction-processor-dlq-local</c>.</summary>
     public string QueueUrl(DurableQueue queue)
     {
         ArgumentNullException.ThrowIfNull(queue);

@@ -23,7 +23,7 @@ namespace Paywatch.Local.Queues;
 /// with only the live messages. AWS/SQS metrics (NumberOfMessagesSent, NumberOfMessagesReceived,
 /// NumberOfMessagesDeleted, ApproximateNumberOfMessagesVisible, ApproximateNumberOfMessagesNotVisible,
 /// ApproximateAgeOfOldestMessage; dimension QueueName) go to the metric store when one is given: counts as they
-/// happen, gauges on every change and once a minute, as SQS reports them.
+/// happen, gauges when the queue opens, on every change and once a minute, as SQS reports them.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue: SQS's term.")]
 public sealed class DurableQueue : IFailureDestination, IDisposable
@@ -74,6 +74,8 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
         if (metrics is not null)
         {
             _metricsTimer = _time.CreateTimer(_ => PublishGauges(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            // The queue exists from now: its first minute has its gauges too (an empty DLQ is 0, not missing data).
+            PublishGauges();
         }
     }
 

@@ -23,14 +23,14 @@ public sealed class EndpointResolutionTests
     [Fact]
     public void The_global_AWS_ENDPOINT_URL_overrides_the_public_endpoint()
     {
-        Assert.Equal(new Uri("http://127.0.0.1:4566"),
-            AwsEndpointResolver.EventBridge("us-east-1", Env(("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"))));
+        Assert.Equal(new Uri("http://127.0.0.1:4600"),
+            AwsEndpointResolver.EventBridge("us-east-1", Env(("AWS_ENDPOINT_URL", "http://127.0.0.1:4600"))));
     }
 
     [Fact]
     public void The_service_specific_variable_wins_over_the_global_one()
     {
-        var environment = Env(("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"), ("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9001"));
+        var environment = Env(("AWS_ENDPOINT_URL", "http://127.0.0.1:4600"), ("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9001"));
 
         Assert.Equal(new Uri("http://127.0.0.1:9001"), AwsEndpointResolver.EventBridge("us-east-1", environment));
     }

@@ -121,6 +121,26 @@ public sealed class DurableQueueTests : IDisposable
         Assert.Equal("5d41402abc4b2a76b9719d911017c592", queue.SendMessage("hello").Md5OfMessageBody);
     }
 
+    /// <summary>
+    /// SQS reports an active queue's gauges every minute, empty or not ("Available CloudWatch metrics for
+    /// Amazon SQS", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html):
+    /// the minute the twin's queue opens in has a depth of 0, not missing data.
+    /// </summary>
+    [Fact]
+    public void An_empty_queue_reports_a_depth_of_0_from_the_minute_it_opens()
+    {
+        var store = new MetricStore(TimeSpan.FromHours(1));
+        using var queue = new DurableQueue(QueueName, _folder.Path, _time, store);
+
+        var depth = store.GetStatistics(
+            new MetricKey("AWS/SQS", "ApproximateNumberOfMessagesVisible", [KeyValuePair.Create("QueueName", QueueName)]),
+            _time.GetUtcNow(), _time.GetUtcNow().AddMinutes(1), TimeSpan.FromMinutes(1), Statistic.Maximum);
+
+        var only = Assert.Single(depth);
+        Assert.Equal(_time.GetUtcNow(), only.Timestamp);
+        Assert.Equal(0, only.Value);
+    }
+
     [Fact]
     public void Depth_and_sends_reach_the_metric_store_under_the_AWS_SQS_names()
     {

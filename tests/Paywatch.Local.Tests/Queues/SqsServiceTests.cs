@@ -60,8 +60,8 @@ public sealed class SqsServiceTests : IDisposable
     public async Task ReceiveMessage_refuses_more_than_ten_messages()
     {
         using var queue = new DurableQueue(QueueName, _folder.Path, TimeProvider.System);
-        var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4566/"));
-        var request = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["QueueUrl"] = $"http://127.0.0.1:4566/000000000000/{QueueName}", ["MaxNumberOfMessages"] = 11 });
+        var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4600/"));
+        var request = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["QueueUrl"] = $"http://127.0.0.1:4600/000000000000/{QueueName}", ["MaxNumberOfMessages"] = 11 });
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await sqs.HandleAsync("ReceiveMessage", request, CancellationToken.None));
 
@@ -106,8 +106,8 @@ public sealed class SqsServiceTests : IDisposable
     public async Task ReceiveMessage_returns_only_the_attributes_MessageAttributeNames_asks_for()
     {
         using var queue = new DurableQueue(QueueName, _folder.Path, TimeProvider.System);
-        var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4566/"));
-        var url = $"http://127.0.0.1:4566/000000000000/{QueueName}";
+        var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4600/"));
+        var url = $"http://127.0.0.1:4600/000000000000/{QueueName}";
         await sqs.HandleAsync("SendMessage", Encoding.UTF8.GetBytes($$$$"""
             {"QueueUrl":"{{{{url}}}}","MessageBody":"b","MessageAttributes":{
               "trace.id":{"DataType":"String","StringValue":"t-1"},"trace.span":{"DataType":"String","StringValue":"s-1"},"attempt":{"DataType":"Number","StringValue":"3"}}}
@@ -131,8 +131,8 @@ public sealed class SqsServiceTests : IDisposable
     public async Task SendMessage_refuses_what_it_cannot_keep_or_SQS_would_refuse(string member)
     {
         using var queue = new DurableQueue(QueueName, _folder.Path, TimeProvider.System);
-        var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4566/"));
-        var request = Encoding.UTF8.GetBytes("{\"QueueUrl\":\"http://127.0.0.1:4566/000000000000/" + QueueName + "\",\"MessageBody\":\"b\"," + member + "}");
+        var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4600/"));
+        var request = Encoding.UTF8.GetBytes("{\"QueueUrl\":\"http://127.0.0.1:4600/000000000000/" + QueueName + "\",\"MessageBody\":\"b\"," + member + "}");
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await sqs.HandleAsync("SendMessage", request, CancellationToken.None));
 
@@ -144,9 +144,9 @@ public sealed class SqsServiceTests : IDisposable
     public async Task SendMessage_refuses_eleven_attributes()
     {
         using var queue = new DurableQueue(QueueName, _folder.Path, TimeProvider.System);
-        var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4566/"));
+        var sqs = new SqsService([queue], () => new Uri("http://127.0.0.1:4600/"));
         var attributes = string.Join(",", Enumerable.Range(1, 11).Select(i => "\"a" + i + "\":{\"DataType\":\"String\",\"StringValue\":\"v\"}"));
-        var request = Encoding.UTF8.GetBytes("{\"QueueUrl\":\"http://127.0.0.1:4566/000000000000/" + QueueName + "\",\"MessageBody\":\"b\",\"MessageAttributes\":{" + attributes + "}}");
+        var request = Encoding.UTF8.GetBytes("{\"QueueUrl\":\"http://127.0.0.1:4600/000000000000/" + QueueName + "\",\"MessageBody\":\"b\",\"MessageAttributes\":{" + attributes + "}}");
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await sqs.HandleAsync("SendMessage", request, CancellationToken.None));
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  firstOpenRange, fromUtcMinute, parseIsoDuration, parseRangeParam, rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, toUtcMinute,
+  firstOpenRange, fromUtcMinute, parseIsoDuration, parseRangeParam, rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, runRange, toUtcMinute,
 } from '../src/dashboard/time-range';
 
 const MINUTE = 60_000;
@@ -61,18 +61,34 @@ test('datetime-local values are read and written in UTC', () => {
   assert.equal(toUtcMinute(Date.UTC(2026, 10, 26, 14, 5, 59)), '2026-11-26T14:05');
 });
 
-test('a twin younger than the body\'s range opens on its age rounded up to 5m, 15m, 1h; an older one on the body\'s', () => {
+test('a twin younger than the body\'s range opens on its run; an older one, or one whose start is unknown, on the body\'s', () => {
   const threeHours = { kind: 'relative', durationMs: 3 * HOUR } as const;
-  assert.deepEqual(firstOpenRange(threeHours, 1 * MINUTE), { kind: 'relative', durationMs: 5 * MINUTE });
-  assert.deepEqual(firstOpenRange(threeHours, 5 * MINUTE), { kind: 'relative', durationMs: 5 * MINUTE });
-  assert.deepEqual(firstOpenRange(threeHours, 5 * MINUTE + 1), { kind: 'relative', durationMs: 15 * MINUTE });
-  assert.deepEqual(firstOpenRange(threeHours, 50 * MINUTE), { kind: 'relative', durationMs: HOUR });
-  assert.deepEqual(firstOpenRange(threeHours, 2 * HOUR), threeHours);
-  assert.deepEqual(firstOpenRange(threeHours, 4 * HOUR), threeHours);
-  // No start time known, or an absolute body range: the body's.
-  assert.deepEqual(firstOpenRange(threeHours, NaN), threeHours);
+  const started = Date.UTC(2026, 10, 26, 12, 0, 37);
+  const run = runRange(started, threeHours);
+  assert.deepEqual(run, { kind: 'run', startedMs: started, capMs: 3 * HOUR });
+  assert.deepEqual(firstOpenRange(threeHours, run, started + MINUTE), run);
+  assert.deepEqual(firstOpenRange(threeHours, run, started + 2 * HOUR), run);
+  assert.deepEqual(firstOpenRange(threeHours, run, started + 3 * HOUR), threeHours);
+  assert.deepEqual(firstOpenRange(threeHours, null, started + MINUTE), threeHours);
+  assert.equal(runRange(NaN, threeHours), null);
+  // An absolute body range is kept: the run is not the range its author chose.
   const absolute = { kind: 'absolute', startMs: 0, endMs: HOUR } as const;
-  assert.deepEqual(firstOpenRange(absolute, MINUTE), absolute);
-  // A body range of 15 minutes is never widened past itself.
-  assert.deepEqual(firstOpenRange({ kind: 'relative', durationMs: 15 * MINUTE }, 10 * MINUTE), { kind: 'relative', durationMs: 15 * MINUTE });
+  assert.equal(runRange(started, absolute), null);
+  assert.deepEqual(firstOpenRange(absolute, run, started + MINUTE), absolute);
+});
+
+test('the run\'s range starts on the minute the twin started in, ends now, and is never longer than the body\'s', () => {
+  const started = Date.UTC(2026, 10, 26, 12, 0, 37);
+  const run = { kind: 'run', startedMs: started, capMs: 3 * HOUR } as const;
+  // One minute in: 12:00:00 to 12:01:37, where the first period (12:00) and the one still open (12:01) both fall.
+  assert.deepEqual(resolveRange(run, started + MINUTE), { startMs: Date.UTC(2026, 10, 26, 12, 0), endMs: started + MINUTE });
+  // Five seconds in: a minute wide, so the chart is not a few seconds across.
+  assert.deepEqual(resolveRange(run, started + 5000), { startMs: Date.UTC(2026, 10, 26, 12, 0), endMs: Date.UTC(2026, 10, 26, 12, 1) });
+  // Four hours in: the last three.
+  const now = started + 4 * HOUR;
+  assert.deepEqual(resolveRange(run, now), { startMs: now - 3 * HOUR, endMs: now });
+  // In the URL it is range=run, read back only where the run is known.
+  assert.deepEqual(rangeToQuery(run), { range: 'run' });
+  assert.deepEqual(rangeFromQuery(new URLSearchParams({ range: 'run' }), run), run);
+  assert.equal(rangeFromQuery(new URLSearchParams({ range: 'run' })), null);
 });

@@ -1,10 +1,12 @@
 // A time-series chart on uPlot: lines, stacked areas or bars over a fixed time range (UTC), a left and an optional
 // right axis, horizontal annotations (threshold lines and bands), a legend that hides a series on click, and a
-// hover readout. update() changes the data in place (uPlot.setData) unless the set of series changed.
+// hover readout. update() changes the data in place (uPlot.setData) unless the set of series changed. The periods
+// still open (the current minute, partly aggregated) are drawn dashed, not as a drop (open-period.ts).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h, replace } from '../dom';
 import { formatUtcDateTime, formatValue, timeAxisLabels } from './format';
+import { splitAtOpenPeriod } from './open-period';
 import { withAlpha } from './palette';
 import { stackSeries } from './stack';
 import { readThemeColors, THEME_CHANGE_EVENT, type ThemeColors } from './theme-colors';
@@ -19,6 +21,8 @@ export interface ChartSeries {
 export interface ChartData {
   timestampsMs: number[];
   series: ChartSeries[];
+  /** The index of the first period still open (firstOpenIndex); from there on values are drawn dashed. */
+  openFrom?: number;
 }
 
 export interface AxisOptions {
@@ -51,6 +55,7 @@ export class TimeSeriesChart {
   private readonly plotArea: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly tooltip: HTMLElement;
+  private readonly openNote: HTMLElement;
   private plot: uPlot | null = null;
   private signature = '';
   private data: ChartData = { timestampsMs: [], series: [] };
@@ -63,6 +68,8 @@ export class TimeSeriesChart {
     this.plotArea = h('div', { class: 'chart-plot' });
     this.tooltip = h('div', { class: 'chart-tooltip', hidden: true });
     this.legend = h('div', { class: 'chart-legend' });
+    this.openNote = h('span', { class: 'legend-item open-period', hidden: true, title: 'Each value aggregates its whole period; the dashed part is a period not over yet, so a lower value there is not a drop' },
+      h('span', { class: 'swatch dashed' }), 'period in progress');
     this.element = h('div', { class: `chart legend-${options.legend}` }, this.plotArea, options.legend === 'hidden' ? null : this.legend);
     this.plotArea.append(this.tooltip);
     this.resizeObserver = new ResizeObserver(() => this.fit());
@@ -80,6 +87,7 @@ export class TimeSeriesChart {
       return;
     }
     this.plot.setData(this.alignedData());
+    this.showOpenNote();
   }
 
   destroy(): void {
@@ -89,10 +97,22 @@ export class TimeSeriesChart {
     this.plot = null;
   }
 
+  /** The first open period's index; bars have no line to dash, so for them every period is drawn alike. */
+  private openFrom(): number {
+    return this.options.kind === 'bar' ? this.data.timestampsMs.length : Math.min(this.data.openFrom ?? this.data.timestampsMs.length, this.data.timestampsMs.length);
+  }
+
+  /** The timestamps, then each series' closed periods, then each series' open tail (drawn dashed). */
   private alignedData(): uPlot.AlignedData {
     const raw = this.data.series.map(s => s.values);
     const drawn = this.options.kind === 'stacked' ? stackSeries(raw) : raw;
-    return [this.data.timestampsMs, ...drawn] as uPlot.AlignedData;
+    const split = drawn.map(values => splitAtOpenPeriod(values, this.openFrom()));
+    return [this.data.timestampsMs, ...split.map(s => s.closed), ...split.map(s => s.open)] as uPlot.AlignedData;
+  }
+
+  private showOpenNote(): void {
+    const openFrom = this.openFrom();
+    this.openNote.hidden = !this.data.series.some(s => s.values.slice(openFrom).some(v => v !== null));
   }
 
   private size(): { width: number; height: number } {
@@ -121,6 +141,15 @@ export class TimeSeriesChart {
     const axisStyle = { stroke: colors.muted, font: colors.font, labelFont: colors.font, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } };
     const yValues = (_: uPlot, splits: number[]) => splits.map(formatValue);
     const bars = kind === 'bar' ? uPlot.paths.bars!({ size: [0.7, 24] }) : undefined;
+    const openTails = this.data.series.map((s): uPlot.Series => ({
+      label: `${s.label} (period in progress)`,
+      scale: scaleOf(s.axis),
+      stroke: s.color,
+      width: 1.5,
+      dash: [4, 4],
+      spanGaps: true,
+      show: !this.hidden.has(s.label),
+    }));
     const series: uPlot.Series[] = [
       {},
       ...this.data.series.map((s, index): uPlot.Series => ({
@@ -135,6 +164,7 @@ export class TimeSeriesChart {
         // The readout shows each series' own value, also when the areas are stacked.
         value: (_u, _v, _si, at) => formatValue(at === null ? null : this.data.series[index]?.values[at] ?? null),
       })),
+      ...(kind === 'bar' ? [] : openTails),
     ];
     return {
       ...this.size(),
@@ -150,7 +180,8 @@ export class TimeSeriesChart {
       series,
       bands: kind === 'stacked' ? this.data.series.slice(1).map((_, i) => ({ series: [i + 2, i + 1] as [number, number] })) : [],
       axes: [
-        { ...axisStyle, space: 40, values: (_u: uPlot, splits: number[]) => timeAxisLabels(splits) },
+        // Under ten minutes the ticks fall between minutes and show their seconds ("12:00:15"): they need more room.
+        { ...axisStyle, space: (_u: uPlot, _axis: number, min: number, max: number) => (max - min < 10 * 60_000 ? 64 : 40), values: (_u: uPlot, splits: number[]) => timeAxisLabels(splits) },
         { ...axisStyle, scale: 'y', values: yValues, size: 48, ...(left.label ? { label: left.label, labelSize: 16 } : {}) },
         ...(hasRight ? [{ ...axisStyle, scale: 'y2', side: 1, values: yValues, size: 48, grid: { show: false }, ...(right.label ? { label: right.label, labelSize: 16 } : {}) }] : []),
       ],
@@ -168,7 +199,7 @@ export class TimeSeriesChart {
     const time = this.data.timestampsMs[at];
     if (time === undefined) { this.tooltip.hidden = true; return; }
     replace(this.tooltip,
-      h('div', { class: 'chart-tooltip-time' }, formatUtcDateTime(time)),
+      h('div', { class: 'chart-tooltip-time' }, formatUtcDateTime(time), at >= this.openFrom() ? ' (in progress)' : ''),
       ...this.data.series.filter(s => !this.hidden.has(s.label)).map(s =>
         h('div', { class: 'chart-tooltip-row' },
           h('span', { class: 'swatch', style: `background:${s.color}` }), h('span', {}, s.label), h('b', {}, formatValue(s.values[at] ?? null)))),
@@ -191,13 +222,16 @@ export class TimeSeriesChart {
           if (show) this.hidden.delete(s.label); else this.hidden.add(s.label);
           item.setAttribute('aria-pressed', String(show));
           this.plot?.setSeries(index + 1, { show });
+          if (this.options.kind !== 'bar') this.plot?.setSeries(index + 1 + this.data.series.length, { show });
         });
         return item;
       }),
       ...this.options.annotations.map(a =>
         h('span', { class: 'legend-item annotation' }, h('span', { class: 'swatch dashed', style: `border-color:${a.color ?? 'var(--alarm)'}` }),
           `${a.label} ${a.toValue === undefined ? formatValue(a.value) : `${formatValue(a.value)}–${formatValue(a.toValue)}`}`)),
+      this.openNote,
     );
+    this.showOpenNote();
   }
 }
 

@@ -5,7 +5,7 @@ import { h, replace } from '../dom';
 import type { PageContext } from '../page';
 import { formatRoute, parseRoute } from '../shell/route';
 import { placeWidgets, readingOrder } from './layout';
-import { firstOpenRange, rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, type TimeRange } from './time-range';
+import { firstOpenRange, rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, runRange, type TimeRange } from './time-range';
 import { buildToolbar, type Toolbar } from './toolbar';
 import { errorMessage, WidgetFrame } from './widget-frame';
 import { createWidget } from './widgets';
@@ -26,6 +26,7 @@ export function mountDashboard(root: HTMLElement, context: PageContext): () => v
   let inFlight = false;
   let lastUpdated: number | null = null;
   let dashboard: Dashboard | null = null;
+  let run: TimeRange | null = null;
 
   const markFirstRender = () => {
     if (document.documentElement.dataset.firstRender === 'done') return;
@@ -57,9 +58,9 @@ export function mountDashboard(root: HTMLElement, context: PageContext): () => v
   function build(loaded: Dashboard): void {
     dashboard = loaded;
     const bodyRange = rangeFromBody(loaded.body.start, loaded.body.end, THREE_HOURS);
-    const ageMs = loaded.startedAt === undefined ? NaN : context.nowMs() - Date.parse(loaded.startedAt);
-    range = rangeFromQuery(parseRoute(location.hash).query) ?? firstOpenRange(bodyRange, ageMs);
-    toolbar = buildToolbar(loaded.name, bodyRange, context.refreshSeconds, {
+    run = runRange(loaded.startedAt === undefined ? NaN : Date.parse(loaded.startedAt), bodyRange);
+    range = rangeFromQuery(parseRoute(location.hash).query, run) ?? firstOpenRange(bodyRange, run, context.nowMs());
+    toolbar = buildToolbar(loaded.name, bodyRange, run, context.refreshSeconds, {
       onRange: setRange,
       onRefresh: () => void refreshWidgets(),
       onPause: value => { paused = value; toolbar?.setUpdated(lastUpdated, inFlight); },
@@ -103,7 +104,7 @@ export function mountDashboard(root: HTMLElement, context: PageContext): () => v
 
   // A range typed into the URL (#/dashboard?range=15m) is taken without a reload.
   const onHashChange = () => {
-    const asked = rangeFromQuery(parseRoute(location.hash).query);
+    const asked = rangeFromQuery(parseRoute(location.hash).query, run);
     if (dashboard && asked && JSON.stringify(asked) !== JSON.stringify(range)) setRange(asked);
   };
   addEventListener('hashchange', onHashChange);

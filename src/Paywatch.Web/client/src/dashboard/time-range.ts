@@ -1,5 +1,6 @@
-// The dashboard's time range: relative to the twin's clock ("the last 3 hours", as the body's start "-PT3H" says)
-// or absolute (from/to, in UTC). Pure logic: the picker and the URL use it.
+// The dashboard's time range: relative to the twin's clock ("the last 3 hours", as the body's start "-PT3H" says),
+// absolute (from/to, in UTC), or the run (since the twin started, while that is shorter than the body's range).
+// Pure logic: the picker and the URL use it.
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -8,7 +9,9 @@ const DAY = 24 * HOUR;
 
 export type TimeRange =
   | { kind: 'relative'; durationMs: number }
-  | { kind: 'absolute'; startMs: number; endMs: number };
+  | { kind: 'absolute'; startMs: number; endMs: number }
+  /** From the start of the minute the twin started in to now, at most capMs long (then it is the last capMs). */
+  | { kind: 'run'; startedMs: number; capMs: number };
 
 /** The relative ranges the picker offers, shortest first; the twin keeps metrics for 3 hours. */
 export const PRESETS: readonly { id: string; label: string; durationMs: number }[] = [
@@ -46,18 +49,36 @@ export function rangeFromBody(start: string | undefined, end: string | undefined
 }
 
 /**
- * The range the dashboard opens on: the body's, unless the twin is younger than it, when the twin's age rounded up to
- * the next preset (5m, 15m, 1h, 3h) so that a fresh run fills the charts instead of a sliver at their right edge.
+ * The range the dashboard opens on: the body's, unless the twin is younger than it, when the run itself (since the
+ * minute it started), so that a fresh run fills the charts instead of a sliver at their right edge. The run's range
+ * grows with it and becomes the body's once the twin is as old.
  */
-export function firstOpenRange(bodyRange: TimeRange, ageMs: number): TimeRange {
-  if (bodyRange.kind !== 'relative' || !Number.isFinite(ageMs) || ageMs < 0 || ageMs >= bodyRange.durationMs) return bodyRange;
-  const preset = PRESETS.find(p => p.durationMs >= ageMs && p.durationMs < bodyRange.durationMs);
-  return preset ? { kind: 'relative', durationMs: preset.durationMs } : bodyRange;
+export function firstOpenRange(bodyRange: TimeRange, run: TimeRange | null, nowMs: number): TimeRange {
+  if (run?.kind !== 'run' || bodyRange.kind !== 'relative') return bodyRange;
+  const ageMs = nowMs - run.startedMs;
+  return Number.isFinite(ageMs) && ageMs >= 0 && ageMs < bodyRange.durationMs ? run : bodyRange;
 }
 
-/** The range's bounds in ms, a relative range ending at the twin's now. */
+/** The run's range for a twin started at startedMs (its clock), no longer than the body's relative range; null if either is unknown. */
+export function runRange(startedMs: number, bodyRange: TimeRange): TimeRange | null {
+  return Number.isFinite(startedMs) && bodyRange.kind === 'relative' ? { kind: 'run', startedMs, capMs: bodyRange.durationMs } : null;
+}
+
+/**
+ * The range's bounds in ms, a relative range ending at the twin's now. The run's starts on the minute it started in
+ * (where its first one-minute period starts, so that period is drawn) and is at least a minute long.
+ */
 export function resolveRange(range: TimeRange, nowMs: number): { startMs: number; endMs: number } {
-  return range.kind === 'relative' ? { startMs: nowMs - range.durationMs, endMs: nowMs } : { startMs: range.startMs, endMs: range.endMs };
+  switch (range.kind) {
+    case 'relative':
+      return { startMs: nowMs - range.durationMs, endMs: nowMs };
+    case 'absolute':
+      return { startMs: range.startMs, endMs: range.endMs };
+    case 'run': {
+      const startMs = Math.max(Math.floor(range.startedMs / MINUTE) * MINUTE, nowMs - range.capMs);
+      return { startMs, endMs: Math.max(nowMs, startMs + MINUTE) };
+    }
+  }
 }
 
 /** A short name for a relative range: "15m", "3h", "1d", "90m". */
@@ -83,18 +104,21 @@ export function parseRangeParam(value: string | null): TimeRange | null {
   return duration ? { kind: 'relative', durationMs: Math.abs(duration) } : null;
 }
 
-/** The URL query that stands for a range: range=15m, or from/to in UTC minutes. */
+/** The URL query that stands for a range: range=15m, range=run, or from/to in UTC minutes. */
 export function rangeToQuery(range: TimeRange): Record<string, string> {
-  return range.kind === 'relative'
-    ? { range: durationLabel(range.durationMs) }
-    : { from: toUtcMinute(range.startMs), to: toUtcMinute(range.endMs) };
+  switch (range.kind) {
+    case 'relative': return { range: durationLabel(range.durationMs) };
+    case 'absolute': return { from: toUtcMinute(range.startMs), to: toUtcMinute(range.endMs) };
+    case 'run': return { range: 'run' };
+  }
 }
 
-/** The range a URL query stands for, or null. */
-export function rangeFromQuery(query: URLSearchParams): TimeRange | null {
+/** The range a URL query stands for, or null; range=run is the run's range, when it is known. */
+export function rangeFromQuery(query: URLSearchParams, run: TimeRange | null = null): TimeRange | null {
   const from = fromUtcMinute(query.get('from') ?? '');
   const to = fromUtcMinute(query.get('to') ?? '');
   if (from !== null && to !== null && from < to) return { kind: 'absolute', startMs: from, endMs: to };
+  if (query.get('range') === 'run') return run;
   return parseRangeParam(query.get('range'));
 }
 

@@ -1,8 +1,9 @@
-// The dashboard's toolbar: relative ranges (5m 15m 1h 3h, and the body's own if it is another), a custom absolute
-// range in UTC, manual refresh, and pause/resume of the live refresh.
+// The dashboard's toolbar: the run (since the twin started, while it is younger than the body's range), relative
+// ranges (5m 15m 1h 3h, and the body's own if it is another), a custom absolute range in UTC, manual refresh, and
+// pause/resume of the live refresh.
 import { formatUtcTime } from '../charts/format';
 import { h } from '../dom';
-import { durationLabel, fromUtcMinute, PRESETS, toUtcMinute, type TimeRange } from './time-range';
+import { durationLabel, fromUtcMinute, PRESETS, resolveRange, toUtcMinute, type TimeRange } from './time-range';
 
 export interface ToolbarEvents {
   onRange(range: TimeRange): void;
@@ -16,7 +17,7 @@ export interface Toolbar {
   setUpdated(twinMs: number | null, busy: boolean): void;
 }
 
-export function buildToolbar(title: string, bodyRange: TimeRange, refreshSeconds: number, events: ToolbarEvents): Toolbar {
+export function buildToolbar(title: string, bodyRange: TimeRange, run: TimeRange | null, refreshSeconds: number, events: ToolbarEvents): Toolbar {
   const durations = PRESETS.map(p => p.durationMs);
   if (bodyRange.kind === 'relative' && !durations.includes(bodyRange.durationMs)) durations.push(bodyRange.durationMs);
   durations.sort((a, b) => a - b);
@@ -24,6 +25,10 @@ export function buildToolbar(title: string, bodyRange: TimeRange, refreshSeconds
     const label = durationLabel(durationMs);
     return h('button', { type: 'button', 'data-range': label, 'aria-pressed': 'false', title: `The last ${label}`, onclick: () => events.onRange({ kind: 'relative', durationMs }) }, label);
   });
+  if (run?.kind === 'run') {
+    const since = `Since the twin started, ${formatUtcTime(run.startedMs, false)} UTC (at most the last ${durationLabel(run.capMs)})`;
+    rangeButtons.unshift(h('button', { type: 'button', 'data-range': 'run', 'aria-pressed': 'false', title: since, onclick: () => events.onRange(run) }, 'Run'));
+  }
   const customButton = h('button', { type: 'button', 'data-range': 'custom', 'aria-pressed': 'false', 'aria-expanded': 'false' }, 'Custom');
   const from = h('input', { type: 'datetime-local', step: 60, 'aria-label': 'From (UTC)', name: 'from' });
   const to = h('input', { type: 'datetime-local', step: 60, 'aria-label': 'To (UTC)', name: 'to' });
@@ -72,9 +77,9 @@ export function buildToolbar(title: string, bodyRange: TimeRange, refreshSeconds
   return {
     element,
     setRange(range, nowMs) {
-      const active = range.kind === 'relative' ? durationLabel(range.durationMs) : 'custom';
+      const active = range.kind === 'relative' ? durationLabel(range.durationMs) : range.kind === 'run' ? 'run' : 'custom';
       for (const button of [...rangeButtons, customButton]) button.setAttribute('aria-pressed', String(button.dataset.range === active));
-      const shown = range.kind === 'absolute' ? range : { startMs: nowMs - range.durationMs, endMs: nowMs };
+      const shown = resolveRange(range, nowMs);
       from.value = toUtcMinute(shown.startMs);
       to.value = toUtcMinute(shown.endMs);
     },

@@ -5,6 +5,7 @@ import { getMetricWidget, type MetricWidgetData } from '../../api';
 import { formatUtcDateTime, formatValue } from '../../charts/format';
 import { seriesColor } from '../../charts/palette';
 import { sparkline } from '../../charts/sparkline';
+import { firstOpenIndex } from '../../charts/open-period';
 import { countPoints, latestValue } from '../../charts/stack';
 import { TimeSeriesChart, type ChartSeries } from '../../charts/time-series-chart';
 import { h, replace } from '../../dom';
@@ -13,12 +14,13 @@ import { errorMessage, type WidgetFrame } from '../widget-frame';
 import type { RefreshContext, WidgetRenderer } from './types';
 
 /**
- * What an empty metric widget says: true whether the twin has traffic or not. A quiet metric (throttles, DLQ depth) has
- * no datapoints on a healthy run with --demo, so "start the twin with --demo" would be wrong there.
+ * What an empty metric widget says: true whether the twin has traffic or not. A quiet metric (throttles) has no
+ * datapoints on a healthy run with --demo, so "start the twin with --demo" alone would be wrong there. (The DLQ's
+ * depth is reported from the start, 0 while it is empty, as SQS reports it.)
  */
 export function noMetricData(title: string): string {
   const what = title.trim() === '' ? 'these metrics' : `“${title.trim()}”`;
-  return `No datapoints for ${what} in this range: none were reported, which is what a healthy run shows for throttles and the DLQ. No traffic yet? Send some with \`paywatch send\`, or start the twin with \`--demo\`.`;
+  return `No datapoints for ${what} in this range: none were reported, which is what a healthy run shows for throttles. No traffic yet? Send some with \`paywatch send\`, or start the twin with \`--demo\`.`;
 }
 
 export function metricWidget(frame: WidgetFrame, properties: Record<string, unknown>): WidgetRenderer {
@@ -33,9 +35,10 @@ export function metricWidget(frame: WidgetFrame, properties: Record<string, unkn
   let hasData = false;
   let latestRequest = 0;
 
-  const draw = (data: MetricWidgetData, range: { startMs: number; endMs: number }) => {
+  const draw = (data: MetricWidgetData, context: RefreshContext) => {
     const series: ChartSeries[] = data.series.map((s, index) => ({ label: s.label, color: seriesColor(s.color, index), axis: s.yAxis, values: s.values }));
-    if (chart) chart.update({ timestampsMs: data.timestampsMs, series }, range);
+    const openFrom = firstOpenIndex(data.timestampsMs, data.period * 1000, context.nowMs);
+    if (chart) chart.update({ timestampsMs: data.timestampsMs, series, openFrom }, context);
     else if (drawing.view === 'singleValue') replace(frame.body, ...singleValues(data.timestampsMs, series, drawing.sparkline));
     else replace(frame.body, latestBars(data.timestampsMs, series));
   };
