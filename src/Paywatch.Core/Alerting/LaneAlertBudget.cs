@@ -14,11 +14,14 @@ namespace Paywatch.Core.Alerting;
 /// and the lanes of one shard are invoked with the same shard id, so they earn alike: the stream's budget B is spent in
 /// whole shares of P (the parallelization factor), Q = floor(B / P) tokens for each of the P columns of S shards. A lane
 /// of shard number <c>k</c> (modulo S) has earned, after a fraction <c>u</c> of the window,
-/// <c>floor(u × Q / S + (S − k) / S)</c> tokens, staggered: shard k's j-th token (S j − k) / Q of the way in. Summed over the shards that is <c>floor(u × Q) + 1</c> (Hermite's identity), at most Q while u &lt; 1, so
+/// <c>floor(u × Q / S + (S − k) / S)</c> tokens: shard 0's first token at the window's open, shard k's k / Q of the
+/// way in. Summed over the shards that is <c>floor(u × Q) + 1</c> (Hermite's identity), at most Q while u &lt; 1, so
 /// the stream's lanes earn at most P × Q ≤ B in a window, and two shards never earn a token at the same instant.</para>
-/// <para>Besides, the first <see cref="PerSecond"/> of a lane's tokens in the window are its from the open, so that
-/// a quiet stream's first incident on any lane is told at once, and with few lanes (one, in <c>paywatch process</c>)
-/// a burst of distinct incidents is told one by one up to the second's share. A lane spends at most <see cref="PerSecond"/> tokens a second (10 / L, at least one), and holds at most a second's
+/// <para>Besides, a lane may take up to <see cref="PerSecond"/> − 1 of its window's tokens early (none with ten lanes or
+/// more), so that with few lanes (one, in <c>paywatch process</c>) a burst of distinct incidents is told one by one up to
+/// the second's share. The stagger keeps the window's alerts spread: with many lanes an on-call engineer gets a few a
+/// minute, not all of them as the window opens.
+/// A lane spends at most <see cref="PerSecond"/> tokens a second (10 / L, at least one), and holds at most a second's
 /// worth: tokens not spent while it is quiet are lost, so a burst after a quiet spell cannot release them all at
 /// once. No alert is sent in a window's first or last second, the seconds in which the lanes' closing invocations send
 /// the summaries.</para>
@@ -53,7 +56,7 @@ public sealed record LaneAlertBudget(int AlertsPerWindow, int LaneCount, int Par
 
     /// <summary>
     /// The tokens a lane of <paramref name="shardId"/> has earned in <paramref name="window"/> by <paramref name="now"/>
-    /// (its first second's share from the open); no more once the window's last second has begun.
+    /// (early ones included); no more once the window's last second has begun.
     /// </summary>
     public long Earned(TumblingWindow window, DateTimeOffset now, string? shardId)
     {
@@ -66,7 +69,7 @@ public sealed record LaneAlertBudget(int AlertsPerWindow, int LaneCount, int Par
         var elapsed = Math.Clamp((long)(now - window.Start).TotalMilliseconds, 0, length - 1);
         var phase = Shards - (ShardNumber(shardId) % Shards); // (S − k), of S
         long PacedBy(long ms) => ((ColumnBudget * ms) + (phase * length)) / (Shards * length);
-        return Math.Min(PacedBy(length - 1), Math.Max(PacedBy(elapsed), PerSecond));
+        return Math.Min(PacedBy(length - 1), PacedBy(elapsed) + PerSecond - 1);
     }
 
     /// <summary>

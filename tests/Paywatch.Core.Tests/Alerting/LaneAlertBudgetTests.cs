@@ -43,20 +43,18 @@ public sealed class LaneAlertBudgetTests
     }
 
     [Theory]
-    // One lane: Q = 10 tokens, floor(10u + 1) by u, and its first ten (its share of a second) from the open: all 10 in
-    // the second after the window's first.
+    // One lane: Q = 10 tokens, floor(10u + 1) by u, and it may take up to 10 a second early: all 10 in the first
+    // second after the window's first.
     [InlineData(10, 1, 1, 10)]
-    // Terraform's defaults, 5 shards × 2: Q = 5, a lane of shard k earns floor(u + (5 − k)/5), one token in the
-    // window, and has it from the open: 5 × 2.
+    // Terraform's defaults, 5 shards × 2: Q = 5, a lane of shard k earns floor(u + (5 − k)/5), its one token at
+    // u = k/5 (shard 0's at the open): 5 × 2.
     [InlineData(10, 5, 2, 10)]
-    // Two shards share 100, five a second each: shard 0 earns floor(50u + 1), shard 1 floor(50u + 1/2), 50 each, the
-    // first five of them from the open.
+    // Two shards share 100, five a second each: shard 0 earns floor(50u + 1), shard 1 floor(50u + 1/2), 50 each.
     [InlineData(100, 2, 1, 100)]
-    // A budget below the lane count: Q = 3, shard k earns floor(3u/10 + (10 − k)/10) before u = 1: one each for shards
-    // 0, 1 and 2.
+    // A budget below the lane count: Q = 3, shard k earns floor(3u/10 + (10 − k)/10): shards 0, 1 and 2 (at u = 0, 1/3, 2/3).
     [InlineData(3, 10, 1, 3)]
     // A budget that is not a multiple of the parallelization factor is spent in whole shares of it: Q = floor(5/2) = 2
-    // per column, one each for shards 0 and 1, 2 lanes each.
+    // per column, shards 0 and 1 (at u = 0 and 1/2), 2 lanes each.
     [InlineData(5, 5, 2, 4)]
     public void The_lanes_together_notify_at_most_the_stream_s_budget_each_taking_its_share_from_the_lane_count(int alertsPerWindow, int shards, int factor, int expected)
     {
@@ -81,25 +79,24 @@ public sealed class LaneAlertBudgetTests
     }
 
     [Fact]
-    public void A_quiet_stream_s_first_incident_on_any_lane_is_notified_as_soon_as_the_window_s_first_second_is_over()
+    public void A_quiet_stream_s_first_incident_on_shard_zero_is_notified_as_soon_as_the_window_s_first_second_is_over()
     {
-        // Terraform's defaults: each lane's one token of the window is its from the open.
         var budget = new LaneAlertBudget(10, 10, 2);
         var window = new TumblingWindow(Start, Start + FiveMinutes);
 
-        for (var shard = 0; shard < 5; shard++)
-        {
-            AlertBucket bucket = default;
-            Assert.False(budget.TryTake(ref bucket, window, Start.AddMilliseconds(999), Shard(shard)));
-            Assert.True(budget.TryTake(ref bucket, window, Start + LaneAlertBudget.Edge, Shard(shard)));
-            Assert.False(budget.TryTake(ref bucket, window, Start.AddSeconds(200), Shard(shard)));
-        }
+        AlertBucket bucket = default;
+        Assert.True(budget.TryTake(ref bucket, window, Start + LaneAlertBudget.Edge, Shard(0)));
+
+        // Shard 3's token comes 3/5 of the way in (k / Q of the window, Q = 5).
+        bucket = default;
+        Assert.False(budget.TryTake(ref bucket, window, Start.AddSeconds(179), Shard(3)));
+        Assert.True(budget.TryTake(ref bucket, window, Start.AddSeconds(180), Shard(3)));
     }
 
     [Fact]
-    public void A_single_lane_tells_ten_incidents_of_one_second_one_by_one_and_then_keeps_to_the_pace()
+    public void A_single_lane_tells_ten_incidents_of_one_second_one_by_one_and_the_eleventh_waits()
     {
-        // paywatch process reads as one lane: its share of a second is all ten.
+        // paywatch process reads as one lane: its whole share of 10 a second.
         var budget = new LaneAlertBudget(100, 1);
         var window = new TumblingWindow(Start, Start + FiveMinutes);
         AlertBucket bucket = default;
@@ -107,9 +104,11 @@ public sealed class LaneAlertBudgetTests
         var taken = Enumerable.Range(0, 11).Count(_ => budget.TryTake(ref bucket, window, Start.AddSeconds(2), Shard(0)));
 
         Assert.Equal(10, taken);
-        // The paced count floor(100u + 1) passes the ten it had from the open at u = 1/10, 30 s in.
-        Assert.False(budget.TryTake(ref bucket, window, Start.AddSeconds(29.9), Shard(0)));
-        Assert.True(budget.TryTake(ref bucket, window, Start.AddSeconds(30), Shard(0)));
+        // Then at the pace of 100 a window, floor(100u + 1) + 9: the eleventh token at u = 1/100, 3 s in, and no more
+        // until 6 s.
+        Assert.True(budget.TryTake(ref bucket, window, Start.AddSeconds(3), Shard(0)));
+        Assert.False(budget.TryTake(ref bucket, window, Start.AddSeconds(5.9), Shard(0)));
+        Assert.True(budget.TryTake(ref bucket, window, Start.AddSeconds(6), Shard(0)));
     }
 
     [Fact]

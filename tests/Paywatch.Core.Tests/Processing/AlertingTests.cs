@@ -132,17 +132,17 @@ public sealed class AlertingTests
     [Fact]
     public void Alerts_are_paced_over_the_window_and_the_summary_counts_exactly_the_incidents_not_notified()
     {
-        // One lane with a budget of 12 for the window 11:59-12:04 (docs/alerting.md): floor(12u + 1) tokens by u, its
-        // first ten (its share of a second) from the open, and ten a second at most: the 11th at u = 10/12 (12:03:10),
-        // the 12th at u = 11/12 (12:03:35). Five batches of high-value and fraud payments.
+        // One lane with a budget of 12 for the window 11:59-12:04 (docs/alerting.md): floor(12u + 1) tokens by u, and up
+        // to ten of them early, ten a second at most: 10 from the open, the 11th at u = 1/12 (11:59:25), the 12th at
+        // u = 2/12 (11:59:50). Five batches of high-value and fraud payments.
         using var harness = Harness(alertsPerWindow: 12);
         var burst = Enumerable.Range(1, 11).Select(i => $"hv-{i}").ToArray();
         var batches = new (TimeSpan At, string[] Ids)[]
         {
             (TimeSpan.FromSeconds(-59), burst), // ten a second: hv-11 waits
-            (TimeSpan.FromSeconds(-58), ["hv-12"]), // no token left until 12:03:10
-            (TimeSpan.FromSeconds(190), ["fr-1", "hv-13"]), // the 11th token
-            (TimeSpan.FromSeconds(216), ["fr-2"]), // the 12th
+            (TimeSpan.FromSeconds(-58), ["hv-12"]), // no token left until 11:59:25
+            (TimeSpan.FromSeconds(-35), ["fr-1", "hv-13"]), // the 11th token
+            (TimeSpan.FromSeconds(180), ["fr-2"]), // the 12th
             (TimeSpan.FromSeconds(239.5), ["hv-14"]), // the window's last second: summaries, not alerts
         };
         ReadOnlyMemory<byte> state = default;
