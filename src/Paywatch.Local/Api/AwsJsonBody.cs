@@ -60,5 +60,14 @@ internal static class AwsJsonBody
         return buffer.ToArray();
     }
 
+    /// <summary>An optional output member: left out when null, as AWS leaves it out.</summary>
+    public static void WriteOptionalString(this Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
     private static string Camel(string member) => char.ToLowerInvariant(member[0]) + member[1..];
 }

@@ -17,7 +17,7 @@ internal static partial class GetMetricDataQuery
 {
     private const int DefaultMaxDatapoints = 100_800;
 
-    public static byte[] Run(MetricStore store, JsonElement request, string accountId)
+    public static byte[] Run(MetricStore store, MetricUnits units, JsonElement request, string accountId)
     {
         CloudWatchJson.RefuseOtherAccounts(request, accountId);
         if (request.TryGetProperty("LabelOptions", out var labelOptions) && AwsJsonBody.String(labelOptions, "Timezone") is { } zone && zone != "+0000")
@@ -44,7 +44,8 @@ internal static partial class GetMetricDataQuery
             throw new AwsServiceException("ValidationError", "MaxDatapoints must be at least 1.");
         }
 
-        var queries = Queries(request, accountId);
+        var otherUnit = new HashSet<string>(StringComparer.Ordinal);
+        var queries = Queries(request, accountId, units, otherUnit);
         var period = TimeSpan.FromSeconds(queries.Select(q => q.Period).OfType<int>().DefaultIfEmpty(60).Min());
         Dictionary<string, MetricSeries> series;
         try
@@ -58,7 +59,8 @@ internal static partial class GetMetricDataQuery
 
         var results = queries.Where(q => q.ReturnData).Select(q =>
         {
-            var points = series[q.Id].Timestamps.Zip(series[q.Id].Values).ToList();
+            // A MetricStat in a unit its metric's data was not put in reads nothing.
+            var points = series[q.Id].Timestamps.Zip(series[q.Id].Values).Where(_ => !otherUnit.Contains(q.Id)).ToList();
             if (scanBy == "TimestampDescending")
             {
                 points.Reverse();
@@ -117,7 +119,7 @@ internal static partial class GetMetricDataQuery
         });
     }
 
-    private static List<MetricDataQuery> Queries(JsonElement request, string accountId)
+    private static List<MetricDataQuery> Queries(JsonElement request, string accountId, MetricUnits units, HashSet<string> otherUnit)
     {
         if (!request.TryGetProperty("MetricDataQueries", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > 500)
         {
@@ -151,7 +153,6 @@ internal static partial class GetMetricDataQuery
 
             if (hasStat)
             {
-                MetricStatisticsQuery.RejectUnit(stat);
                 var period = MetricStatisticsQuery.ValidPeriod(AwsJsonBody.Int(stat, "Period") ?? throw new AwsServiceException("ValidationError", $"The query '{id}' has no MetricStat.Period."), "MetricStat.Period");
                 var statText = AwsJsonBody.RequiredString(stat, "Stat", "ValidationError");
                 Statistic statistic;
@@ -165,6 +166,11 @@ internal static partial class GetMetricDataQuery
                 }
 
                 var metric = stat.TryGetProperty("Metric", out var m) ? CloudWatchJson.Metric(m) : throw new AwsServiceException("ValidationError", $"The query '{id}' has no MetricStat.Metric.");
+                if (!units.Matches(metric, AwsJsonBody.String(stat, "Unit")))
+                {
+                    otherUnit.Add(id);
+                }
+
                 queries.Add(new MetricDataQuery(id, metric, statistic, period, null, returnData, label));
             }
             else

@@ -12,7 +12,7 @@ namespace Paywatch.Local.Api;
 /// </summary>
 internal static class MetricStatisticsQuery
 {
-    public static byte[] Run(MetricStore store, JsonElement request)
+    public static byte[] Run(MetricStore store, MetricUnits units, JsonElement request)
     {
         var metricNamespace = AwsJsonBody.RequiredString(request, "Namespace", "InvalidParameterValue");
         var name = AwsJsonBody.RequiredString(request, "MetricName", "InvalidParameterValue");
@@ -23,7 +23,6 @@ internal static class MetricStatisticsQuery
         var end = Timestamp(request, "EndTime");
         var period = TimeSpan.FromSeconds(ValidPeriod(AwsJsonBody.Int(request, "Period") ?? throw new AwsServiceException("MissingParameter", "The parameter Period is required.")));
         CheckRange(start, end, period);
-        RejectUnit(request);
         var statistics = AwsJsonBody.Strings(request, "Statistics").Concat(AwsJsonBody.Strings(request, "ExtendedStatistics")).ToList();
         if (statistics.Count == 0)
         {
@@ -31,6 +30,7 @@ internal static class MetricStatisticsQuery
         }
 
         var key = new MetricKey(metricNamespace, name, dimensions);
+        var unit = AwsJsonBody.String(request, "Unit");
         var byTime = new SortedDictionary<DateTimeOffset, Dictionary<string, double>>();
         foreach (var statistic in statistics)
         {
@@ -44,7 +44,7 @@ internal static class MetricStatisticsQuery
                 throw new AwsServiceException("InvalidParameterValue", e.Message);
             }
 
-            foreach (var datapoint in store.GetStatistics(key, start, end, period, parsed))
+            foreach (var datapoint in store.GetStatistics(key, start, end, period, parsed).Where(_ => units.Matches(key, unit)))
             {
                 if (!byTime.TryGetValue(datapoint.Timestamp, out var values))
                 {
@@ -63,6 +63,11 @@ internal static class MetricStatisticsQuery
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("Timestamp", timestamp.ToUnixTimeSeconds());
+                if (units.Of(key) is { } kept)
+                {
+                    writer.WriteString("Unit", kept);
+                }
+
                 var extended = new Dictionary<string, double>(StringComparer.Ordinal);
                 foreach (var (statistic, value) in values)
                 {
@@ -120,15 +125,6 @@ internal static class MetricStatisticsQuery
             throw new AwsServiceException(
                 "InvalidParameterCombination",
                 $"You have requested up to {datapoints} datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.");
-        }
-    }
-
-    /// <summary>The twin's metric store keeps no units, so a Unit filter could not be honoured: it is refused, not ignored.</summary>
-    internal static void RejectUnit(JsonElement request, string member = "Unit")
-    {
-        if (request.TryGetProperty(member, out var unit) && unit.ValueKind == JsonValueKind.String && unit.GetString() != "None")
-        {
-            throw new AwsServiceException("InvalidParameterValue", $"The twin's metric store keeps no units: {member} '{unit.GetString()}' is not supported (leave it out).");
         }
     }
 
