@@ -48,12 +48,14 @@ internal static class QueryCodec
         using (var xml = XmlWriter.Create(output, new XmlWriterSettings { OmitXmlDeclaration = true }))
         {
             xml.WriteStartElement(operation.Name + "Response", xmlNamespace);
+            // An operation without output (PutMetricData) still answers an empty result element, which SDKs skip.
+            xml.WriteStartElement(operation.ResultWrapper ?? operation.Name + "Result");
             if (operation.Output is { } shape)
             {
-                xml.WriteStartElement(operation.ResultWrapper ?? operation.Name + "Result");
                 WriteMembers(xml, shape, document.RootElement);
-                xml.WriteEndElement();
             }
+
+            xml.WriteEndElement();
 
             xml.WriteStartElement("ResponseMetadata");
             xml.WriteElementString("RequestId", requestId);
