@@ -60,14 +60,8 @@ public sealed class CloudWatchService(
             : throw new AwsServiceException("UnknownOperationException", $"The twin's CloudWatch does not support {operation}: it runs without a metric store or dashboards.");
     }
 
-    public async ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var operation = Model.Operation(action, "InvalidAction");
-        var response = await HandleAsync(action, QueryCodec.ReadRequest(operation.Input, parameters), cancellationToken).ConfigureAwait(false);
-        ResponseConformance.Check(Model, action, response);
-        return QueryCodec.WriteResponse(operation, response, XmlNamespace, Guid.NewGuid().ToString());
-    }
+    public ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken) =>
+        QueryCodec.HandleAsync(Model, action, parameters, (operation, request, cancel) => HandleAsync(operation, request, cancel), cancellationToken);
 
     private byte[] DescribeAlarms(JsonElement r)
     {

@@ -67,7 +67,7 @@ def main():
             "shapes": {n: model["shapes"][n] for n in sorted(names)},
         }
         with open(os.path.join(here, f"{service}.json"), "w", encoding="utf-8") as f:
-            json.dump(strip(trimmed), f, indent=1, sort_keys=True)
+            json.dump(strip(trimmed), f, indent=1)
             f.write("\n")
     with open(os.path.join(here, "SOURCE.md"), "w", encoding="utf-8") as f:
         f.write(f"""# AWS service models (trimmed)

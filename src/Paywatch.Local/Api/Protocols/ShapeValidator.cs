@@ -90,7 +90,7 @@ internal static class ShapeValidator
         var shape = member.Target;
         if (!HasType(member, value, isResponse))
         {
-            violations.Add(new ShapeViolation(path, null, $"a {shape.Type} ({shape.Name})", ShapeViolationKind.Type));
+            violations.Add(new ShapeViolation(path, null, $"of type {shape.Type} ({shape.Name})", ShapeViolationKind.Type));
             return;
         }
 
