@@ -6,8 +6,11 @@ using Microsoft.AspNetCore.Routing;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Telemetry;
 using Paywatch.Function;
+using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
+
+using Paywatch.Local.Api.Shapes;
 
 namespace Paywatch.Local.Api;
 
@@ -42,21 +45,18 @@ public static class LambdaEndpoints
         ArgumentNullException.ThrowIfNull(twin);
         var function = new DeployedFunction(twin.Settings, twin.Function.Options, twin.Time.GetUtcNow());
         var mapping = new DeployedMapping(twin.Mapping, twin.DeadLetterQueue.QueueArn);
-        routes.MapGet(Version + "/functions", (HttpContext context) => Handle(context, (_, writer) => ListFunctions(context.Request.Query, function, writer)));
-        routes.MapGet(Version + "/functions/{name}", (HttpContext context) => Handle(context, (_, writer) => GetFunction(context, function, writer)));
-        routes.MapGet(Version + "/functions/{name}/configuration", (HttpContext context) => Handle(context, (_, writer) =>
-            WriteConfiguration(writer, Find(function, context), null)));
-        routes.MapGet(Version + "/event-source-mappings", (HttpContext context) => Handle(context, (_, writer) =>
-            ListEventSourceMappings(context.Request.Query, function, mapping, writer)));
-        routes.MapGet(Version + "/event-source-mappings/{uuid}", (HttpContext context) => Handle(context, (_, writer) =>
-            WriteMapping(writer, Find(mapping, context))));
-        // "HTTP/1.1 202" (API_UpdateEventSourceMapping.html): the update is accepted, and here in force at once.
-        routes.MapPut(Version + "/event-source-mappings/{uuid}", (HttpContext context) => Handle(context, (request, writer) =>
-            WriteMapping(writer, Update(Find(mapping, context), request)), StatusCodes.Status202Accepted));
+        var model = ServiceModels.ById("Lambda");
+        Map(routes, model, "ListFunctions", (context, _, writer) => ListFunctions(context.Request.Query, function, writer));
+        Map(routes, model, "GetFunction", (context, _, writer) => GetFunction(context, function, writer));
+        Map(routes, model, "GetFunctionConfiguration", (context, _, writer) => WriteConfiguration(writer, Find(function, context), null));
+        Map(routes, model, "ListEventSourceMappings", (context, _, writer) => ListEventSourceMappings(context.Request.Query, function, mapping, writer));
+        Map(routes, model, "GetEventSourceMapping", (context, _, writer) => WriteMapping(writer, Find(mapping, context)));
+        // "HTTP/1.1 202" (API_UpdateEventSourceMapping.html, the model's responseCode): the update is accepted, and here in force at once.
+        Map(routes, model, "UpdateEventSourceMapping", (context, request, writer) => WriteMapping(writer, Update(Find(mapping, context), request)));
     }
 
-    private static Task Handle(HttpContext context, Action<JsonElement, Utf8JsonWriter> operation, int status = StatusCodes.Status200OK) =>
-        RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, operation, Invalid, status, faultType: true);
+    private static void Map(IEndpointRouteBuilder routes, ServiceModel model, string operation, Action<HttpContext, JsonElement, Utf8JsonWriter> handle) =>
+        RestJsonEndpoint.Map(routes, model, operation, MaxBodyBytes, handle, Invalid, faultType: true);
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html</summary>
     private static void ListFunctions(IQueryCollection query, DeployedFunction function, Utf8JsonWriter writer)
@@ -244,7 +244,7 @@ public static class LambdaEndpoints
     /// <summary>The function a path's <c>{name}</c> (and <c>Qualifier</c>) names, or ResourceNotFoundException.</summary>
     private static DeployedFunction Find(DeployedFunction function, HttpContext context)
     {
-        var name = (string)context.Request.RouteValues["name"]!;
+        var name = (string)context.Request.RouteValues["FunctionName"]!;
         var (matches, qualifier) = Names(function, name);
         qualifier = Optional(context.Request.Query, "Qualifier") ?? qualifier;
         // Terraform publishes no versions and creates no aliases: $LATEST is the function's only version.
@@ -255,7 +255,7 @@ public static class LambdaEndpoints
     }
 
     private static DeployedMapping Find(DeployedMapping mapping, HttpContext context) =>
-        (string?)context.Request.RouteValues["uuid"] == mapping.Mapping.Uuid
+        (string?)context.Request.RouteValues["UUID"] == mapping.Mapping.Uuid
             ? mapping
             : throw new AwsServiceException("ResourceNotFoundException", "The resource you requested does not exist.", StatusCodes.Status404NotFound);
 

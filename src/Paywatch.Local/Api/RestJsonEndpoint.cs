@@ -1,6 +1,10 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 
 namespace Paywatch.Local.Api;
 
@@ -14,6 +18,24 @@ internal static class RestJsonEndpoint
     /// <summary>Answers as AWS writes them: non-ASCII text as it is, not escaped.</summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// Maps <paramref name="operationName"/> at the method, URI template and success status its model binds it to
+    /// (<c>GET /2015-03-31/functions/{FunctionName}</c>: the URI's labels are route values), its answer held to the output shape.
+    /// </summary>
+    public static void Map(
+        IEndpointRouteBuilder routes,
+        ServiceModel model,
+        string operationName,
+        int maxBodyBytes,
+        Action<HttpContext, JsonElement, Utf8JsonWriter> operation,
+        Func<string, AwsServiceException> invalid,
+        bool faultType = false)
+    {
+        var binding = model.Operation(operationName);
+        routes.MapMethods(binding.RequestUri, [binding.HttpMethod], (HttpContext context) =>
+            HandleAsync(context, maxBodyBytes, (request, writer) => operation(context, request, writer), invalid, binding.SuccessStatus, faultType, (model, operationName)));
+    }
+
     /// <param name="context">The request.</param>
     /// <param name="maxBodyBytes">The most the body may hold; an empty body reads as <c>{}</c> (a GET has none).</param>
     /// <param name="operation">Reads the body, writes the answer.</param>
@@ -24,13 +46,15 @@ internal static class RestJsonEndpoint
     /// <c>"Service"</c> for a 5xx (the <c>Type</c> and <c>Message</c> members of every error shape in the Lambda API
     /// reference, e.g. https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html#API_GetFunction_Errors).
     /// </param>
+    /// <param name="conformance">The model and operation whose output shape the answer is held to (<see cref="ResponseConformance"/>).</param>
     public static async Task HandleAsync(
         HttpContext context,
         int maxBodyBytes,
         Action<JsonElement, Utf8JsonWriter> operation,
         Func<string, AwsServiceException> invalid,
         int successStatus = StatusCodes.Status200OK,
-        bool faultType = false)
+        bool faultType = false,
+        (ServiceModel Model, string Operation)? conformance = null)
     {
         context.Response.Headers["x-amzn-RequestId"] = Uuid.NewString();
         context.Response.ContentType = "application/json";
@@ -53,6 +77,11 @@ internal static class RestJsonEndpoint
             }
 
             response = buffer.ToArray();
+            if (conformance is var (model, name))
+            {
+                ResponseConformance.Check(model, name, response);
+            }
+
             context.Response.StatusCode = successStatus;
         }
         catch (Exception e) when (e is AwsServiceException or JsonException)

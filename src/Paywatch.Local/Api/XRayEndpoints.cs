@@ -10,6 +10,8 @@ using Paywatch.Core.Telemetry;
 using Paywatch.Core.Transactions;
 using Paywatch.Local.Telemetry;
 
+using Paywatch.Local.Api.Shapes;
+
 namespace Paywatch.Local.Api;
 
 /// <summary>
@@ -44,9 +46,10 @@ public static class XRayEndpoints
         ArgumentNullException.ThrowIfNull(traces);
         ArgumentNullException.ThrowIfNull(settings);
         var graph = new Names(settings.FunctionName, settings.EventBusName, LocalTwinSettings.AccountId);
-        routes.MapPost("/TraceSummaries", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => GetTraceSummaries(traces, graph, request, writer), Invalid));
-        routes.MapPost("/Traces", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => BatchGetTraces(traces, graph, request, writer), Invalid));
-        routes.MapPost("/ServiceGraph", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => GetServiceGraph(traces, graph, request, writer), Invalid));
+        var model = ServiceModels.ById("XRay");
+        RestJsonEndpoint.Map(routes, model, "GetTraceSummaries", MaxBodyBytes, (_, request, writer) => GetTraceSummaries(traces, graph, request, writer), Invalid);
+        RestJsonEndpoint.Map(routes, model, "BatchGetTraces", MaxBodyBytes, (_, request, writer) => BatchGetTraces(traces, graph, request, writer), Invalid);
+        RestJsonEndpoint.Map(routes, model, "GetServiceGraph", MaxBodyBytes, (_, request, writer) => GetServiceGraph(traces, graph, request, writer), Invalid);
     }
 
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html</summary>

@@ -68,7 +68,8 @@ internal sealed class ServiceModel
                 o.TryGetProperty("output", out var output) ? shapes[output.GetProperty("shape").GetString()!] : null,
                 o.TryGetProperty("output", out var wrapped) ? Text(wrapped, "resultWrapper") : null,
                 Text(http, "method") ?? "POST",
-                Text(http, "requestUri") ?? "/");
+                Text(http, "requestUri") ?? "/",
+                http.TryGetProperty("responseCode", out var status) ? status.GetInt32() : 200);
         }
 
         var metadata = root.GetProperty("metadata");
