@@ -10,8 +10,6 @@ using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
 
-using Paywatch.Local.Api.Shapes;
-
 namespace Paywatch.Local.Api;
 
 /// <summary>

@@ -8,9 +8,8 @@ using Microsoft.AspNetCore.Routing;
 using Paywatch.Aws.XRay;
 using Paywatch.Core.Telemetry;
 using Paywatch.Core.Transactions;
-using Paywatch.Local.Telemetry;
-
 using Paywatch.Local.Api.Shapes;
+using Paywatch.Local.Telemetry;
 
 namespace Paywatch.Local.Api;
 
