@@ -155,10 +155,8 @@ public sealed class CloudWatchService(
     {
         if (d.Metric is { } metric && d.Statistic is { } statistic)
         {
-            w.WriteOptionalString("MetricName", metric.Name);
-            w.WriteOptionalString("Namespace", metric.Namespace);
+            CloudWatchJson.WriteMetric(w, metric);
             w.WriteOptionalString(statistic.Percentile is null ? "Statistic" : "ExtendedStatistic", statistic.Name);
-            Dimensions(w, metric);
             w.WriteNumber("Period", d.Period);
         }
 
@@ -190,9 +188,7 @@ public sealed class CloudWatchService(
             {
                 w.WriteStartObject("MetricStat");
                 w.WriteStartObject("Metric");
-                w.WriteOptionalString("Namespace", query.Metric!.Namespace);
-                w.WriteOptionalString("MetricName", query.Metric.Name);
-                Dimensions(w, query.Metric);
+                CloudWatchJson.WriteMetric(w, query.Metric!);
                 w.WriteEndObject();
                 w.WriteNumber("Period", query.Period ?? d.Period);
                 w.WriteOptionalString("Stat", query.Stat?.Name);
@@ -201,20 +197,6 @@ public sealed class CloudWatchService(
 
             w.WriteOptionalString("Label", query.Label);
             w.WriteBoolean("ReturnData", query.ReturnData);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void Dimensions(Utf8JsonWriter w, MetricKey metric)
-    {
-        w.WriteStartArray("Dimensions");
-        foreach (var (name, value) in metric.Dimensions)
-        {
-            w.WriteStartObject();
-            w.WriteOptionalString("Name", name);
-            w.WriteOptionalString("Value", value);
             w.WriteEndObject();
         }
 
