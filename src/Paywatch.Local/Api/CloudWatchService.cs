@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Local.Alarms;
 using Paywatch.Local.Api.Protocols;
 using Paywatch.Local.Api.Shapes;
@@ -35,15 +36,14 @@ public sealed class CloudWatchService(
 
     public string XmlNamespace => Model.XmlNamespace!;
 
-    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
+    // CloudWatch answers a missing required member with MissingParameter, other constraints with ValidationError.
+    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
+        JsonCodec.HandleAsync(Model, operation, requestBody, (name, request, _) => ValueTask.FromResult(Handle(name, request)), cancellationToken, "ValidationError", "MissingParameter");
+
+    private JsonObject Handle(string operation, JsonElement r)
     {
-        var shapes = Model.Operation(operation);
-        using var document = AwsJsonBody.Parse(requestBody);
-        var r = document.RootElement;
-        // CloudWatch answers a missing required member with MissingParameter, other constraints with ValidationError.
-        ShapeValidator.ValidateRequest(shapes.Input, r, "ValidationError", "MissingParameter");
         var now = (time ?? TimeProvider.System).GetUtcNow();
-        byte[]? answer = (operation, metrics, dashboards) switch
+        return (operation, metrics, dashboards) switch
         {
             ("GetMetricStatistics", { } store, _) => MetricStatisticsQuery.Run(store, _units, r),
             ("GetMetricData", { } store, _) => GetMetricDataQuery.Run(store, _units, r, alarms.AccountId),
@@ -53,17 +53,14 @@ public sealed class CloudWatchService(
             ("ListDashboards", _, { } list) => DashboardQuery.List(list(), r, alarms.AccountId),
             ("DescribeAlarmHistory", _, _) => AlarmHistoryQuery.Run(alarms, r),
             ("DescribeAlarms", _, _) => DescribeAlarms(r),
-            _ => null,
+            _ => throw new AwsServiceException("UnknownOperationException", $"The twin's CloudWatch does not support {operation}: it runs without a metric store or dashboards."),
         };
-        return answer is not null
-            ? ValueTask.FromResult(answer)
-            : throw new AwsServiceException("UnknownOperationException", $"The twin's CloudWatch does not support {operation}: it runs without a metric store or dashboards.");
     }
 
     public ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken) =>
         QueryCodec.HandleAsync(Model, action, parameters, (operation, request, cancel) => HandleAsync(operation, request, cancel), cancellationToken);
 
-    private byte[] DescribeAlarms(JsonElement r)
+    private JsonObject DescribeAlarms(JsonElement r)
     {
         var filter = new Filter(
             AwsJsonBody.Strings(r, "AlarmNames"),
@@ -74,7 +71,13 @@ public sealed class CloudWatchService(
             AwsJsonBody.Int(r, "MaxRecords"),
             AwsJsonBody.String(r, "NextToken"));
         var (page, next) = Select(filter);
-        return AwsJsonBody.Write(w => Write(w, page, filter, next));
+        var types = Types(filter);
+        return new()
+        {
+            ["CompositeAlarms"] = types.Contains("CompositeAlarm") ? new JsonArray([.. page.Where(a => a.CompositeAlarm is not null).Select(Composite)]) : null,
+            ["MetricAlarms"] = types.Contains("MetricAlarm") ? new JsonArray([.. page.Where(a => a.MetricAlarm is not null).Select(MetricAlarm)]) : null,
+            ["NextToken"] = next,
+        };
     }
 
     // MaxRecords is 1-100 and defaults to 50 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html);
@@ -101,118 +104,67 @@ public sealed class CloudWatchService(
     // "If you omit this parameter, only metric alarms are returned, even if composite alarms exist."
     private static IReadOnlyList<string> Types(Filter filter) => filter.AlarmTypes.Count == 0 ? ["MetricAlarm"] : filter.AlarmTypes;
 
-    private static void Write(Utf8JsonWriter w, List<AlarmSnapshot> selected, Filter filter, string? nextToken)
+    private static JsonObject Composite(AlarmSnapshot alarm)
     {
-        var types = Types(filter);
-        if (types.Contains("CompositeAlarm"))
-        {
-            w.WriteStartArray("CompositeAlarms");
-            foreach (var alarm in selected.Where(a => a.CompositeAlarm is not null))
-            {
-                w.WriteStartObject();
-                Common(w, alarm);
-                w.WriteOptionalString("AlarmRule", alarm.CompositeAlarm!.AlarmRule.Text);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        if (types.Contains("MetricAlarm"))
-        {
-            w.WriteStartArray("MetricAlarms");
-            foreach (var alarm in selected.Where(a => a.MetricAlarm is not null))
-            {
-                w.WriteStartObject();
-                Common(w, alarm);
-                Metric(w, alarm.MetricAlarm!);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        w.WriteOptionalString("NextToken", nextToken);
+        var composite = Common(alarm);
+        composite["AlarmRule"] = alarm.CompositeAlarm!.AlarmRule.Text;
+        return composite;
     }
 
-    private static void Common(Utf8JsonWriter w, AlarmSnapshot alarm)
+    private static JsonObject Common(AlarmSnapshot alarm) => new()
     {
-        w.WriteOptionalString("AlarmName", alarm.AlarmName);
-        w.WriteOptionalString("AlarmArn", alarm.AlarmArn);
-        w.WriteOptionalString("AlarmDescription", alarm.AlarmDescription);
-        w.WriteNumber("AlarmConfigurationUpdatedTimestamp", Timestamps.EpochSeconds(alarm.AlarmConfigurationUpdatedTimestamp));
-        w.WriteBoolean("ActionsEnabled", alarm.Actions.Enabled);
-        Strings(w, "OKActions", alarm.Actions.Ok);
-        Strings(w, "AlarmActions", alarm.Actions.Alarm);
-        Strings(w, "InsufficientDataActions", alarm.Actions.InsufficientData);
-        w.WriteOptionalString("StateValue", alarm.StateValue.ToApiName());
-        w.WriteOptionalString("StateReason", alarm.StateReason);
-        w.WriteNumber("StateUpdatedTimestamp", Timestamps.EpochSeconds(alarm.StateUpdatedTimestamp));
-        w.WriteNumber("StateTransitionedTimestamp", Timestamps.EpochSeconds(alarm.StateUpdatedTimestamp));
-    }
+        ["AlarmName"] = alarm.AlarmName,
+        ["AlarmArn"] = alarm.AlarmArn,
+        ["AlarmDescription"] = alarm.AlarmDescription,
+        ["AlarmConfigurationUpdatedTimestamp"] = Timestamps.EpochSeconds(alarm.AlarmConfigurationUpdatedTimestamp),
+        ["ActionsEnabled"] = alarm.Actions.Enabled,
+        ["OKActions"] = Strings(alarm.Actions.Ok),
+        ["AlarmActions"] = Strings(alarm.Actions.Alarm),
+        ["InsufficientDataActions"] = Strings(alarm.Actions.InsufficientData),
+        ["StateValue"] = alarm.StateValue.ToApiName(),
+        ["StateReason"] = alarm.StateReason,
+        ["StateUpdatedTimestamp"] = Timestamps.EpochSeconds(alarm.StateUpdatedTimestamp),
+        ["StateTransitionedTimestamp"] = Timestamps.EpochSeconds(alarm.StateUpdatedTimestamp),
+    };
 
-    private static void Metric(Utf8JsonWriter w, MetricAlarmDefinition d)
+    private static JsonObject MetricAlarm(AlarmSnapshot alarm)
     {
+        var d = alarm.MetricAlarm!;
+        var w = Common(alarm);
         if (d.Metric is { } metric && d.Statistic is { } statistic)
         {
-            CloudWatchJson.WriteMetric(w, metric);
-            w.WriteOptionalString(statistic.Percentile is null ? "Statistic" : "ExtendedStatistic", statistic.Name);
-            w.WriteNumber("Period", d.Period);
-        }
-
-        w.WriteNumber("EvaluationPeriods", d.EvaluationPeriods);
-        w.WriteNumber("DatapointsToAlarm", d.DatapointsToAlarm);
-        w.WriteNumber("Threshold", d.Threshold);
-        w.WriteOptionalString("ComparisonOperator", d.ComparisonOperator.ToString());
-        w.WriteOptionalString("TreatMissingData", AlarmNotification.TreatMissingData(d.TreatMissingData));
-        if (d.IgnoreLowSampleCountPercentile)
-        {
-            w.WriteOptionalString("EvaluateLowSampleCountPercentile", "ignore");
-        }
-
-        if (d.Metrics.Count == 0)
-        {
-            return;
-        }
-
-        w.WriteStartArray("Metrics");
-        foreach (var query in d.Metrics)
-        {
-            w.WriteStartObject();
-            w.WriteOptionalString("Id", query.Id);
-            if (query.Expression is { } expression)
+            foreach (var (name, value) in CloudWatchJson.Metric(metric).ToList())
             {
-                w.WriteOptionalString("Expression", expression.Text);
-            }
-            else
-            {
-                w.WriteStartObject("MetricStat");
-                w.WriteStartObject("Metric");
-                CloudWatchJson.WriteMetric(w, query.Metric!);
-                w.WriteEndObject();
-                w.WriteNumber("Period", query.Period ?? d.Period);
-                w.WriteOptionalString("Stat", query.Stat?.Name);
-                w.WriteEndObject();
+                w[name] = value?.DeepClone();
             }
 
-            w.WriteOptionalString("Label", query.Label);
-            w.WriteBoolean("ReturnData", query.ReturnData);
-            w.WriteEndObject();
+            w[statistic.Percentile is null ? "Statistic" : "ExtendedStatistic"] = statistic.Name;
+            w["Period"] = d.Period;
         }
 
-        w.WriteEndArray();
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var value in values)
+        w["EvaluationPeriods"] = d.EvaluationPeriods;
+        w["DatapointsToAlarm"] = d.DatapointsToAlarm;
+        w["Threshold"] = d.Threshold;
+        w["ComparisonOperator"] = d.ComparisonOperator.ToString();
+        w["TreatMissingData"] = AlarmNotification.TreatMissingData(d.TreatMissingData);
+        w["EvaluateLowSampleCountPercentile"] = d.IgnoreLowSampleCountPercentile ? "ignore" : null;
+        w["Metrics"] = d.Metrics.Count == 0 ? null : new JsonArray([.. d.Metrics.Select(query => new JsonObject
         {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
+            ["Id"] = query.Id,
+            ["Expression"] = query.Expression?.Text,
+            ["MetricStat"] = query.Expression is not null ? null : new JsonObject
+            {
+                ["Metric"] = CloudWatchJson.Metric(query.Metric!),
+                ["Period"] = query.Period ?? d.Period,
+                ["Stat"] = query.Stat?.Name,
+            },
+            ["Label"] = query.Label,
+            ["ReturnData"] = query.ReturnData,
+        })]);
+        return w;
     }
+
+    private static JsonArray Strings(IReadOnlyList<string> values) => new([.. values.Select(v => JsonValue.Create(v))]);
 
     private sealed record Filter(
         IReadOnlyList<string> AlarmNames, string? AlarmNamePrefix, IReadOnlyList<string> AlarmTypes, string? StateValue, string? ActionPrefix, int? MaxRecords, string? NextToken);

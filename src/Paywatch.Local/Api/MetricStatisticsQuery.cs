@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Api;
@@ -12,7 +13,7 @@ namespace Paywatch.Local.Api;
 /// </summary>
 internal static class MetricStatisticsQuery
 {
-    public static byte[] Run(MetricStore store, MetricUnits units, JsonElement request)
+    public static JsonObject Run(MetricStore store, MetricUnits units, JsonElement request)
     {
         var metricNamespace = AwsJsonBody.RequiredString(request, "Namespace", "InvalidParameterValue");
         var name = AwsJsonBody.RequiredString(request, "MetricName", "InvalidParameterValue");
@@ -55,48 +56,23 @@ internal static class MetricStatisticsQuery
             }
         }
 
-        return AwsJsonBody.Write(writer =>
+        var unitKept = units.Of(key);
+        return new()
         {
-            writer.WriteString("Label", name);
-            writer.WriteStartArray("Datapoints");
-            foreach (var (timestamp, values) in byTime)
+            ["Label"] = name,
+            ["Datapoints"] = new JsonArray([.. byTime.Select(point =>
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("Timestamp", timestamp.ToUnixTimeSeconds());
-                if (units.Of(key) is { } kept)
+                var datapoint = new JsonObject { ["Timestamp"] = point.Key.ToUnixTimeSeconds(), ["Unit"] = unitKept };
+                foreach (var (statistic, value) in point.Value.Where(v => !v.Key.StartsWith('p')))
                 {
-                    writer.WriteString("Unit", kept);
+                    datapoint[statistic] = value;
                 }
 
-                var extended = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var (statistic, value) in values)
-                {
-                    if (statistic.StartsWith('p'))
-                    {
-                        extended[statistic] = value;
-                    }
-                    else
-                    {
-                        writer.WriteNumber(statistic, value);
-                    }
-                }
-
-                if (extended.Count > 0)
-                {
-                    writer.WriteStartObject("ExtendedStatistics");
-                    foreach (var (statistic, value) in extended)
-                    {
-                        writer.WriteNumber(statistic, value);
-                    }
-
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        });
+                var extended = point.Value.Where(v => v.Key.StartsWith('p')).ToList();
+                datapoint["ExtendedStatistics"] = extended.Count == 0 ? null : new JsonObject(extended.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value)));
+                return datapoint;
+            })]),
+        };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Api;
@@ -11,7 +12,7 @@ namespace Paywatch.Local.Api;
 /// </summary>
 internal static class PutMetricDataCommand
 {
-    public static byte[] Run(MetricStore store, MetricUnits units, JsonElement request, DateTimeOffset now)
+    public static JsonObject Run(MetricStore store, MetricUnits units, JsonElement request, DateTimeOffset now)
     {
         var metricNamespace = AwsJsonBody.RequiredString(request, "Namespace", "MissingParameter");
         // "Namespaces can't start with AWS/; that prefix is reserved for Amazon Web Services products."
@@ -98,7 +99,7 @@ internal static class PutMetricDataCommand
             units.Record(key, unit);
         }
 
-        return AwsJsonBody.Write(_ => { });
+        return [];
     }
 
     private static double Finite(double value) =>
