@@ -191,99 +191,62 @@ public static class XRayEndpoints
     private static string SegmentDocument(Trace trace, SpanRecord root, Names names)
     {
         var children = trace.Spans.Where(s => s.ParentSpanId is not null).ToLookup(s => s.ParentSpanId!, StringComparer.Ordinal);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, JsonCodec.WriterOptions))
+        var ownSegment = root.ParentSpanId is null;
+        var segment = new JsonObject { ["name"] = ownSegment ? names.Function : root.Name, ["id"] = root.SpanId, ["trace_id"] = XRayId(trace.Id) };
+        if (ownSegment)
         {
-            writer.WriteStartObject();
-            var ownSegment = root.ParentSpanId is null;
-            writer.WriteString("name", ownSegment ? names.Function : root.Name);
-            writer.WriteString("id", root.SpanId);
-            writer.WriteString("trace_id", XRayId(trace.Id));
-            if (ownSegment)
-            {
-                writer.WriteString("origin", LambdaType);
-            }
-            else
-            {
-                writer.WriteString("type", "subsegment");
-                writer.WriteString("parent_id", root.ParentSpanId);
-            }
-
-            WriteTimesAndFlags(writer, root);
-            writer.WriteStartObject("annotations");
-            foreach (var (key, value) in ExporterTags(root, annotations: true))
-            {
-                writer.WritePropertyName(key);
-                Typed(key, value).WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-            WriteSubsegments(writer, root, children, depth: 1);
-            writer.WriteEndObject();
+            segment["origin"] = LambdaType;
+        }
+        else
+        {
+            segment["type"] = "subsegment";
+            segment["parent_id"] = root.ParentSpanId;
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        TimesAndFlags(segment, root);
+        segment["annotations"] = Tags(ExporterTags(root, annotations: true));
+        segment["subsegments"] = Subsegments(root, children, depth: 1);
+        return Encoding.UTF8.GetString(JsonCodec.Write(segment));
     }
 
-    private static void WriteSubsegments(Utf8JsonWriter writer, SpanRecord parent, ILookup<string, SpanRecord> children, int depth)
+    private static JsonArray? Subsegments(SpanRecord parent, ILookup<string, SpanRecord> children, int depth)
     {
         var mine = children[parent.SpanId].OrderBy(s => s.Start).ToList();
         // The processor nests four deep; the bound only guards against a cycle of ids.
-        if (mine.Count == 0 || depth > RequestLimits.MaxDepth)
+        return mine.Count == 0 || depth > RequestLimits.MaxDepth ? null : new JsonArray([.. mine.Select(span =>
         {
-            return;
-        }
-
-        writer.WriteStartArray("subsegments");
-        foreach (var span in mine)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name", span.Name);
-            writer.WriteString("id", span.SpanId);
+            var subsegment = new JsonObject { ["name"] = span.Name, ["id"] = span.SpanId };
             if (span.Name == ProcessorTelemetry.Spans.Publish)
             {
-                writer.WriteString("namespace", "aws");
-                writer.WriteStartObject("aws");
-                writer.WriteString("operation", "PutEvents");
-                writer.WriteEndObject();
+                subsegment["namespace"] = "aws";
+                subsegment["aws"] = new JsonObject { ["operation"] = "PutEvents" };
             }
 
-            WriteTimesAndFlags(writer, span);
-            var tags = ExporterTags(span, annotations: false).ToList();
-            if (tags.Count > 0)
-            {
-                writer.WriteStartObject("metadata");
-                writer.WriteStartObject("paywatch");
-                foreach (var (key, value) in tags)
-                {
-                    writer.WritePropertyName(key);
-                    Typed(key, value).WriteTo(writer);
-                }
-
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
-            WriteSubsegments(writer, span, children, depth + 1);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+            TimesAndFlags(subsegment, span);
+            var tags = Tags(ExporterTags(span, annotations: false));
+            subsegment["metadata"] = tags.Count == 0 ? null : new JsonObject { ["paywatch"] = tags };
+            subsegment["subsegments"] = Subsegments(span, children, depth + 1);
+            return subsegment;
+        })]);
     }
 
-    private static void WriteTimesAndFlags(Utf8JsonWriter writer, SpanRecord span)
+    private static void TimesAndFlags(JsonObject segment, SpanRecord span)
     {
-        writer.WriteNumber("start_time", Seconds(span.Start));
-        writer.WriteNumber("end_time", Seconds(span.Start + span.Duration));
-        if (IsClientError(span))
+        segment["start_time"] = Seconds(span.Start);
+        segment["end_time"] = Seconds(span.Start + span.Duration);
+        segment["error"] = IsClientError(span) ? true : null;
+        segment["fault"] = span.IsError ? true : null;
+    }
+
+    private static JsonObject Tags(IEnumerable<(string Key, string Value)> tags)
+    {
+        var typed = new JsonObject();
+        foreach (var (key, value) in tags)
         {
-            writer.WriteBoolean("error", true);
+            typed[key] = Typed(key, value);
         }
 
-        if (span.IsError)
-        {
-            writer.WriteBoolean("fault", true);
-        }
+        return typed;
     }
 
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetServiceGraph.html</summary>

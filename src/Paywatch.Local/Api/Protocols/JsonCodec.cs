@@ -15,7 +15,7 @@ namespace Paywatch.Local.Api.Protocols;
 internal static class JsonCodec
 {
     /// <summary>Answers as AWS writes them: non-ASCII text as it is, not escaped.</summary>
-    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <param name="constraintErrorType">The service's error for a broken constraint: <c>ValidationException</c>, or its own (<c>InvalidParameterException</c>).</param>
     /// <param name="missingErrorType">The service's own error for a missing required member (SQS's <c>MissingParameter</c>), or null for the constraint error.</param>
