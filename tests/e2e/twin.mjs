@@ -17,7 +17,11 @@ export function paywatch(...args) {
 export async function startTwin(...args) {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build the solution first (./test.sh does)`);
   const data = mkdtempSync(path.join(tmpdir(), 'paywatch-e2e-'));
-  const child = spawn('dotnet', [cli, 'up', '--port', '0', '--data', data, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // PAYWATCH_API_CONFORMANCE=strict: every response is held to its operation's output shape (the conformance test).
+  const child = spawn('dotnet', [cli, 'up', '--port', '0', '--data', data, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PAYWATCH_API_CONFORMANCE: 'strict' },
+  });
   let output = '';
   child.stderr.on('data', chunk => { output += chunk; });
   const endpoint = await new Promise((resolve, reject) => {

@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Paywatch.Local.Api.Protocols;
 using Paywatch.Local.Alarms;
 using Paywatch.Monitoring.Alarms;
 
@@ -12,7 +15,7 @@ namespace Paywatch.Local.Api;
 /// </summary>
 internal static class AlarmHistoryQuery
 {
-    public static byte[] Run(AlarmScheduler alarms, JsonElement request)
+    public static JsonObject Run(AlarmScheduler alarms, JsonElement request)
     {
         if (request.TryGetProperty("AlarmContributorId", out _))
         {
@@ -21,21 +24,13 @@ internal static class AlarmHistoryQuery
 
         var name = AwsJsonBody.String(request, "AlarmName");
         var types = AwsJsonBody.Strings(request, "AlarmTypes");
+        // The model has checked HistoryItemType and ScanBy against their enums, MaxRecords against its range.
         var itemType = AwsJsonBody.String(request, "HistoryItemType");
-        if (itemType is not (null or "StateUpdate" or "ConfigurationUpdate" or "Action" or "AlarmContributorStateUpdate" or "AlarmContributorAction"))
-        {
-            throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{itemType}' at 'historyItemType' failed to satisfy constraint: Member must satisfy enum value set: [ConfigurationUpdate, StateUpdate, Action, AlarmContributorStateUpdate, AlarmContributorAction]");
-        }
-
         var scanBy = AwsJsonBody.String(request, "ScanBy") ?? "TimestampDescending";
-        if (scanBy is not ("TimestampDescending" or "TimestampAscending"))
-        {
-            throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{scanBy}' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]");
-        }
 
         var startDate = request.TryGetProperty("StartDate", out _) ? MetricStatisticsQuery.Timestamp(request, "StartDate") : DateTimeOffset.MinValue;
         var endDate = request.TryGetProperty("EndDate", out _) ? MetricStatisticsQuery.Timestamp(request, "EndDate") : DateTimeOffset.MaxValue;
-        var maxRecords = AwsJsonBody.IntInRange(request, "MaxRecords", 1, 100, "ValidationError") ?? 100;
+        var maxRecords = AwsJsonBody.Int(request, "MaxRecords") ?? 100;
         var composites = alarms.DescribeAlarms().Where(a => a.CompositeAlarm is not null).Select(a => a.AlarmName).ToHashSet(StringComparer.Ordinal);
         var transitions = alarms.RecentTransitions;
         var items = transitions
@@ -51,48 +46,24 @@ internal static class AlarmHistoryQuery
         }
 
         var (page, next) = PageToken.Page(items, maxRecords, "DescribeAlarmHistory", AwsJsonBody.String(request, "NextToken"), CloudWatchJson.InvalidNextToken);
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            w.WriteStartArray("AlarmHistoryItems");
-            foreach (var (transition, previous) in page)
+            ["AlarmHistoryItems"] = new JsonArray([.. page.Select(item => new JsonObject
             {
-                w.WriteStartObject();
-                w.WriteString("AlarmName", transition.AlarmName);
-                w.WriteString("AlarmType", composites.Contains(transition.AlarmName) ? "CompositeAlarm" : "MetricAlarm");
-                w.WriteNumber("Timestamp", transition.Timestamp.ToUnixTimeMilliseconds() / 1000.0);
-                w.WriteString("HistoryItemType", "StateUpdate");
-                w.WriteString("HistorySummary", $"Alarm updated from {transition.OldState.ToApiName()} to {transition.NewState.ToApiName()}");
-                w.WriteString("HistoryData", HistoryData(transition, previous));
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            if (next is not null)
-            {
-                w.WriteString("NextToken", next);
-            }
-        });
-    }
-
-    /// <summary>The HistoryData JSON of a state update: version, old state and new state with their reasons.</summary>
-    private static string HistoryData(AlarmTransition transition, AlarmTransition? previous)
-    {
-        var bytes = AwsJsonBody.Write(w =>
-        {
-            w.WriteString("version", "1.0");
-            w.WriteStartObject("oldState");
-            w.WriteString("stateValue", transition.OldState.ToApiName());
-            if (previous is not null)
-            {
-                w.WriteString("stateReason", previous.Reason);
-            }
-
-            w.WriteEndObject();
-            w.WriteStartObject("newState");
-            w.WriteString("stateValue", transition.NewState.ToApiName());
-            w.WriteString("stateReason", transition.Reason);
-            w.WriteEndObject();
-        });
-        return System.Text.Encoding.UTF8.GetString(bytes);
+                ["AlarmName"] = item.Transition.AlarmName,
+                ["AlarmType"] = composites.Contains(item.Transition.AlarmName) ? "CompositeAlarm" : "MetricAlarm",
+                ["Timestamp"] = Timestamps.EpochSeconds(item.Transition.Timestamp),
+                ["HistoryItemType"] = "StateUpdate",
+                ["HistorySummary"] = $"Alarm updated from {item.Transition.OldState.ToApiName()} to {item.Transition.NewState.ToApiName()}",
+                // The HistoryData JSON of a state update: version, old state and new state with their reasons.
+                ["HistoryData"] = Encoding.UTF8.GetString(JsonCodec.Write(new JsonObject
+                {
+                    ["version"] = "1.0",
+                    ["oldState"] = new JsonObject { ["stateValue"] = item.Transition.OldState.ToApiName(), ["stateReason"] = item.Previous?.Reason },
+                    ["newState"] = new JsonObject { ["stateValue"] = item.Transition.NewState.ToApiName(), ["stateReason"] = item.Transition.Reason },
+                })),
+            })]),
+            ["NextToken"] = next,
+        };
     }
 }

@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 
 namespace Paywatch.Local.Api;
 
@@ -115,6 +117,7 @@ public sealed class AwsApiServer : IAsyncDisposable
             }
 
             var response = await service.HandleAsync(target[(dot + 1)..], body, context.RequestAborted).ConfigureAwait(false);
+            ResponseConformance.Check(ServiceModels.ByTargetPrefix(service.TargetPrefix), target[(dot + 1)..], response);
             await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AwsServiceException or JsonException or FormatException or InvalidOperationException)

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Paywatch.Local.Api;
 
-/// <summary>Reading AWS JSON-protocol request members and writing response bodies, with AWS's validation errors.</summary>
+/// <summary>Reading AWS JSON-protocol request members (the neutral request), with AWS's validation errors.</summary>
 internal static class AwsJsonBody
 {
     /// <summary>Request bodies nest at most <see cref="RequestLimits.MaxDepth"/> levels: deeper is a JsonException, a 400.</summary>
@@ -29,36 +29,10 @@ internal static class AwsJsonBody
     public static int? Int(JsonElement request, string member) =>
         request.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
 
-    /// <summary>A number member within AWS's documented range, with AWS's constraint message when outside it.</summary>
-    public static int? IntInRange(JsonElement request, string member, int minimum, int maximum, string errorType = "ValidationException")
-    {
-        var value = Int(request, member);
-        return value switch
-        {
-            null => null,
-            var v when v < minimum => throw new AwsServiceException(errorType, $"1 validation error detected: Value '{v}' at '{Camel(member)}' failed to satisfy constraint: Member must have value greater than or equal to {minimum}"),
-            var v when v > maximum => throw new AwsServiceException(errorType, $"1 validation error detected: Value '{v}' at '{Camel(member)}' failed to satisfy constraint: Member must have value less than or equal to {maximum}"),
-            _ => value,
-        };
-    }
-
     public static IReadOnlyList<string> Strings(JsonElement request, string member) =>
         request.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.Array
             ? [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)]
             : [];
-
-    public static byte[] Write(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
 
     private static string Camel(string member) => char.ToLowerInvariant(member[0]) + member[1..];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Api;
@@ -27,21 +28,12 @@ internal static class CloudWatchJson
         AwsJsonBody.RequiredString(metric, "MetricName", "InvalidParameterValue"),
         Dimensions(metric));
 
-    public static void WriteMetric(Utf8JsonWriter w, MetricKey key)
+    public static JsonObject Metric(MetricKey key) => new()
     {
-        w.WriteString("Namespace", key.Namespace);
-        w.WriteString("MetricName", key.Name);
-        w.WriteStartArray("Dimensions");
-        foreach (var (name, value) in key.Dimensions)
-        {
-            w.WriteStartObject();
-            w.WriteString("Name", name);
-            w.WriteString("Value", value);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
+        ["Namespace"] = key.Namespace,
+        ["MetricName"] = key.Name,
+        ["Dimensions"] = new JsonArray([.. key.Dimensions.Select(d => new JsonObject { ["Name"] = d.Key, ["Value"] = d.Value })]),
+    };
 
     /// <summary>Cross-account members: the twin is one account with no linked ones, so asking for others is refused.</summary>
     public static void RefuseOtherAccounts(JsonElement request, string accountId)

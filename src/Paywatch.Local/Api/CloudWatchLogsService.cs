@@ -1,4 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.Telemetry;
 
 namespace Paywatch.Local.Api;
@@ -34,29 +37,29 @@ public sealed class CloudWatchLogsService : IAwsJsonService
         _accountId = accountId;
     }
 
-    public string TargetPrefix => "Logs_20140328";
+    private static ServiceModel Model => ServiceModels.ById("CloudWatch Logs");
 
-    public string JsonVersion => "1.1";
+    public string TargetPrefix => Model.TargetPrefix!;
 
-    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
+    public string JsonVersion => Model.JsonVersion;
+
+    // CloudWatch Logs answers a request that breaks its input shape with InvalidParameterException.
+    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
+        JsonCodec.HandleAsync(Model, operation, requestBody, (name, request, _) => ValueTask.FromResult(Handle(name, request)), cancellationToken, "InvalidParameterException");
+
+    private JsonObject Handle(string operation, JsonElement request) => operation switch
     {
-        using var document = AwsJsonBody.Parse(requestBody);
-        var request = document.RootElement;
-        return ValueTask.FromResult(operation switch
-        {
-            "DescribeLogGroups" => DescribeLogGroups(request),
-            "DescribeLogStreams" => DescribeLogStreams(request),
-            "FilterLogEvents" => LogEventsQuery.FilterLogEvents(GroupOf(request), request),
-            "GetLogEvents" => LogEventsQuery.GetLogEvents(GroupOf(request), request),
-            "StartQuery" => _insights.StartQuery(Find, request),
-            "GetQueryResults" => _insights.GetQueryResults(request),
-            "DescribeQueryDefinitions" => _definitions.DescribeQueryDefinitions(request),
-            _ => throw new AwsServiceException("UnknownOperationException", $"The twin's CloudWatch Logs does not support {operation}."),
-        });
-    }
+        "DescribeLogGroups" => DescribeLogGroups(request),
+        "DescribeLogStreams" => DescribeLogStreams(request),
+        "FilterLogEvents" => LogEventsQuery.FilterLogEvents(GroupOf(request), request),
+        "GetLogEvents" => LogEventsQuery.GetLogEvents(GroupOf(request), request),
+        "StartQuery" => _insights.StartQuery(Find, request),
+        "GetQueryResults" => _insights.GetQueryResults(request),
+        _ => _definitions.DescribeQueryDefinitions(request),
+    };
 
     // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html: limit 1-50 (default 50).
-    private byte[] DescribeLogGroups(JsonElement request)
+    private JsonObject DescribeLogGroups(JsonElement request)
     {
         LogsJson.RefuseUnsupported(request, "accountIdentifiers");
         if (request.TryGetProperty("includeLinkedAccounts", out var linked) && linked.ValueKind == JsonValueKind.True)
@@ -73,7 +76,6 @@ public sealed class CloudWatchLogsService : IAwsJsonService
 
         var identifiers = AwsJsonBody.Strings(request, "logGroupIdentifiers");
         var logGroupClass = AwsJsonBody.String(request, "logGroupClass");
-        var limit = AwsJsonBody.IntInRange(request, "limit", 1, 50, "InvalidParameterException") ?? 50;
         var groups = _groups.Values
             .Where(g => (prefix is null || g.LogGroupName.StartsWith(prefix, StringComparison.Ordinal))
                 && (pattern is null || g.LogGroupName.Contains(pattern, StringComparison.OrdinalIgnoreCase))
@@ -81,47 +83,34 @@ public sealed class CloudWatchLogsService : IAwsJsonService
                 && (logGroupClass is null or "STANDARD"))
             .OrderBy(g => g.LogGroupName, StringComparer.Ordinal)
             .ToList();
-        var (page, next) = PageToken.Page(groups, limit, "DescribeLogGroups", AwsJsonBody.String(request, "nextToken"), LogsJson.InvalidToken);
-        return AwsJsonBody.Write(w =>
+        var (page, next) = PageToken.Page(groups, AwsJsonBody.Int(request, "limit") ?? 50, "DescribeLogGroups", AwsJsonBody.String(request, "nextToken"), LogsJson.InvalidToken);
+        return new()
         {
-            w.WriteStartArray("logGroups");
-            foreach (var group in page)
+            ["logGroups"] = new JsonArray([.. page.Select(group => new JsonObject
             {
-                var first = LogEventLine.Read(group.ReadLines()).Select(e => (long?)e.Timestamp).FirstOrDefault();
-                w.WriteStartObject();
-                w.WriteString("logGroupName", group.LogGroupName);
-                w.WriteNumber("creationTime", first ?? 0);
-                w.WriteNumber("metricFilterCount", 0);
-                w.WriteString("arn", LogGroupArn(group.LogGroupName) + ":*");
-                w.WriteString("logGroupClass", "STANDARD");
-                w.WriteString("logGroupArn", LogGroupArn(group.LogGroupName));
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            LogsJson.WriteToken(w, "nextToken", next);
-        });
+                ["logGroupName"] = group.LogGroupName,
+                ["creationTime"] = LogEventLine.Read(group.ReadLines()).Select(e => (long?)e.Timestamp).FirstOrDefault() ?? 0,
+                ["metricFilterCount"] = 0,
+                ["arn"] = LogGroupArn(group.LogGroupName) + ":*",
+                ["logGroupClass"] = "STANDARD",
+                ["logGroupArn"] = LogGroupArn(group.LogGroupName),
+            })]),
+            ["nextToken"] = next,
+        };
     }
 
     // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogStreams.html
-    private byte[] DescribeLogStreams(JsonElement request)
+    private JsonObject DescribeLogStreams(JsonElement request)
     {
         var group = GroupOf(request);
         var prefix = AwsJsonBody.String(request, "logStreamNamePrefix");
-        var orderBy = AwsJsonBody.String(request, "orderBy") ?? "LogStreamName";
-        if (orderBy is not ("LogStreamName" or "LastEventTime"))
-        {
-            throw LogsJson.Invalid($"1 validation error detected: Value '{orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]");
-        }
-
-        if (prefix is not null && orderBy == "LastEventTime")
+        if (prefix is not null && AwsJsonBody.String(request, "orderBy") == "LastEventTime")
         {
             throw LogsJson.Invalid("Cannot order by LastEventTime with a logStreamNamePrefix.");
         }
 
-        var limit = AwsJsonBody.IntInRange(request, "limit", 1, 50, "InvalidParameterException") ?? 50;
         string[] streams = prefix is null || LogStreamName.StartsWith(prefix, StringComparison.Ordinal) ? [LogStreamName] : [];
-        var (page, next) = PageToken.Page(streams, limit, "DescribeLogStreams", AwsJsonBody.String(request, "nextToken"), LogsJson.InvalidToken);
+        var (page, next) = PageToken.Page(streams, AwsJsonBody.Int(request, "limit") ?? 50, "DescribeLogStreams", AwsJsonBody.String(request, "nextToken"), LogsJson.InvalidToken);
         (long First, long Last)? range = null;
         if (page.Count > 0)
         {
@@ -131,28 +120,19 @@ public sealed class CloudWatchLogsService : IAwsJsonService
             }
         }
 
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            w.WriteStartArray("logStreams");
-            foreach (var stream in page)
+            ["logStreams"] = new JsonArray([.. page.Select(stream => new JsonObject
             {
-                w.WriteStartObject();
-                w.WriteString("logStreamName", stream);
-                w.WriteNumber("creationTime", range?.First ?? 0);
-                if (range is var (first, last))
-                {
-                    w.WriteNumber("firstEventTimestamp", first);
-                    w.WriteNumber("lastEventTimestamp", last);
-                    w.WriteNumber("lastIngestionTime", last);
-                }
-
-                w.WriteString("arn", $"{LogGroupArn(group.LogGroupName)}:log-stream:{stream}");
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            LogsJson.WriteToken(w, "nextToken", next);
-        });
+                ["logStreamName"] = stream,
+                ["creationTime"] = range?.First ?? 0,
+                ["firstEventTimestamp"] = range?.First,
+                ["lastEventTimestamp"] = range?.Last,
+                ["lastIngestionTime"] = range?.Last,
+                ["arn"] = $"{LogGroupArn(group.LogGroupName)}:log-stream:{stream}",
+            })]),
+            ["nextToken"] = next,
+        };
     }
 
     private LogStore GroupOf(JsonElement request)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Local.Dashboards;
 
 namespace Paywatch.Local.Api;
@@ -14,43 +15,30 @@ internal static class DashboardQuery
     /// <summary>ListDashboards answers up to 1,000 dashboards a page.</summary>
     private const int PageSize = 1000;
 
-    public static byte[] Get(IReadOnlyList<LocalDashboard> dashboards, JsonElement request, string accountId)
+    public static JsonObject Get(IReadOnlyList<LocalDashboard> dashboards, JsonElement request, string accountId)
     {
-        var name = AwsJsonBody.RequiredString(request, "DashboardName", "InvalidParameterValue");
+        var name = AwsJsonBody.String(request, "DashboardName")!;
         var dashboard = dashboards.FirstOrDefault(d => d.DashboardName == name)
             ?? throw new AwsServiceException("ResourceNotFound", $"Dashboard {name} does not exist", 404);
-        return AwsJsonBody.Write(w =>
-        {
-            w.WriteString("DashboardArn", Arn(dashboard, accountId));
-            w.WriteString("DashboardBody", dashboard.DashboardBody);
-            w.WriteString("DashboardName", dashboard.DashboardName);
-        });
+        return new() { ["DashboardArn"] = Arn(dashboard, accountId), ["DashboardBody"] = dashboard.DashboardBody, ["DashboardName"] = dashboard.DashboardName };
     }
 
-    public static byte[] List(IReadOnlyList<LocalDashboard> dashboards, JsonElement request, string accountId)
+    public static JsonObject List(IReadOnlyList<LocalDashboard> dashboards, JsonElement request, string accountId)
     {
         var prefix = AwsJsonBody.String(request, "DashboardNamePrefix") ?? "";
         var selected = dashboards.Where(d => d.DashboardName.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(d => d.DashboardName, StringComparer.Ordinal).ToList();
         var (page, next) = PageToken.Page(selected, PageSize, "ListDashboards", AwsJsonBody.String(request, "NextToken"), CloudWatchJson.InvalidNextToken);
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            w.WriteStartArray("DashboardEntries");
-            foreach (var dashboard in page)
+            ["DashboardEntries"] = new JsonArray([.. page.Select(dashboard => new JsonObject
             {
-                w.WriteStartObject();
-                w.WriteString("DashboardName", dashboard.DashboardName);
-                w.WriteString("DashboardArn", Arn(dashboard, accountId));
-                w.WriteNumber("LastModified", dashboard.LastModified.ToUnixTimeSeconds());
-                w.WriteNumber("Size", dashboard.Size);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            if (next is not null)
-            {
-                w.WriteString("NextToken", next);
-            }
-        });
+                ["DashboardName"] = dashboard.DashboardName,
+                ["DashboardArn"] = Arn(dashboard, accountId),
+                ["LastModified"] = dashboard.LastModified.ToUnixTimeSeconds(),
+                ["Size"] = dashboard.Size,
+            })]),
+            ["NextToken"] = next,
+        };
     }
 
     private static string Arn(LocalDashboard dashboard, string accountId) => $"arn:aws:cloudwatch::{accountId}:dashboard/{dashboard.DashboardName}";

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.Bus;
 using Paywatch.Patterns;
 
@@ -15,36 +18,30 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
 
     private static readonly string[] EnvelopeFields = ["id", "account", "source", "time", "region", "detail-type"];
 
-    public string TargetPrefix => "AWSEvents";
+    private static ServiceModel Model => ServiceModels.ById("EventBridge");
 
-    public string JsonVersion => "1.1";
+    public string TargetPrefix => Model.TargetPrefix!;
 
-    public async ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
+    public string JsonVersion => Model.JsonVersion;
+
+    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
+        JsonCodec.HandleAsync(Model, operation, requestBody, HandleAsync, cancellationToken);
+
+    private async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => operation switch
     {
-        using var document = AwsJsonBody.Parse(requestBody);
-        var request = document.RootElement;
-        return operation switch
-        {
-            "PutEvents" => await PutEventsAsync(request).ConfigureAwait(false),
-            "TestEventPattern" => TestEventPattern(request),
-            "ListRules" => ListRules(request),
-            "DescribeRule" => DescribeRule(request),
-            "ListTargetsByRule" => ListTargetsByRule(request),
-            "ListEventBuses" => ListEventBuses(request),
-            _ => throw new AwsServiceException("UnknownOperationException", $"The twin's EventBridge does not support {operation}."),
-        };
-    }
+        "PutEvents" => await PutEventsAsync(request).ConfigureAwait(false),
+        "TestEventPattern" => TestEventPattern(request),
+        "ListRules" => ListRules(request),
+        "DescribeRule" => Rule(FindRule(AwsJsonBody.String(request, "EventBusName"), AwsJsonBody.String(request, "Name")!)),
+        "ListTargetsByRule" => ListTargetsByRule(request),
+        _ => ListEventBuses(request),
+    };
 
-    private async Task<byte[]> PutEventsAsync(JsonElement request)
+    private async Task<JsonObject> PutEventsAsync(JsonElement request)
     {
-        if (!request.TryGetProperty("Entries", out var entries) || entries.ValueKind != JsonValueKind.Array || entries.GetArrayLength() is 0 or > 10)
-        {
-            throw new AwsServiceException("ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
-        }
-
         var results = await bus.PutEventsAsync(
         [
-            .. entries.EnumerateArray().Select(e => new PutEventsRequestEntry(
+            .. request.GetProperty("Entries").EnumerateArray().Select(e => new PutEventsRequestEntry(
                 AwsJsonBody.String(e, "Source"),
                 AwsJsonBody.String(e, "DetailType"),
                 AwsJsonBody.String(e, "Detail"),
@@ -52,34 +49,19 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
                 e.TryGetProperty("Time", out var time) && time.TryGetDouble(out var seconds) ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : null,
                 AwsJsonBody.Strings(e, "Resources"))),
         ]).ConfigureAwait(false);
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            w.WriteNumber("FailedEntryCount", results.Count(r => !r.Succeeded));
-            w.WriteStartArray("Entries");
-            foreach (var result in results)
-            {
-                w.WriteStartObject();
-                if (result.Succeeded)
-                {
-                    w.WriteString("EventId", result.EventId);
-                }
-                else
-                {
-                    w.WriteString("ErrorCode", result.ErrorCode);
-                    w.WriteString("ErrorMessage", result.ErrorMessage);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
+            ["FailedEntryCount"] = results.Count(r => !r.Succeeded),
+            ["Entries"] = new JsonArray([.. results.Select(r => r.Succeeded
+                ? new JsonObject { ["EventId"] = r.EventId }
+                : new JsonObject { ["ErrorCode"] = r.ErrorCode, ["ErrorMessage"] = r.ErrorMessage })]),
+        };
     }
 
-    private static byte[] TestEventPattern(JsonElement request)
+    private static JsonObject TestEventPattern(JsonElement request)
     {
-        var patternText = AwsJsonBody.RequiredString(request, "EventPattern");
-        var eventText = AwsJsonBody.RequiredString(request, "Event");
+        var patternText = AwsJsonBody.String(request, "EventPattern")!;
+        var eventText = AwsJsonBody.String(request, "Event")!;
         EventPattern pattern;
         try
         {
@@ -111,7 +93,7 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
             throw new AwsServiceException("InvalidEventPatternException", $"Parameter Event is not valid. Reason: {e.Message}");
         }
 
-        return AwsJsonBody.Write(w => w.WriteBoolean("Result", matched.Count > 0));
+        return new() { ["Result"] = matched.Count > 0 };
     }
 
     private static JsonDocument ParseEvent(string text)
@@ -133,30 +115,14 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
         throw new AwsServiceException("InvalidEventPatternException", "Parameter Event is not valid. Reason: it must be a JSON object.");
     }
 
-    private byte[] ListRules(JsonElement request)
+    private JsonObject ListRules(JsonElement request)
     {
         var prefix = AwsJsonBody.String(request, "NamePrefix") ?? "";
         // Limit is 1-100 (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRules.html); without it
         // the twin answers in pages of 100 as well, so a NextToken comes back whenever more rules remain.
-        var limit = AwsJsonBody.IntInRange(request, "Limit", 1, 100) ?? 100;
         var rules = RulesOf(AwsJsonBody.String(request, "EventBusName")).Where(r => r.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        var (page, next) = PageToken.Page(rules, limit, "ListRules", AwsJsonBody.String(request, "NextToken"), InvalidNextToken);
-        return AwsJsonBody.Write(w =>
-        {
-            w.WriteStartArray("Rules");
-            foreach (var rule in page)
-            {
-                w.WriteStartObject();
-                WriteRule(w, rule);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            if (next is not null)
-            {
-                w.WriteString("NextToken", next);
-            }
-        });
+        var (page, next) = PageToken.Page(rules, AwsJsonBody.Int(request, "Limit") ?? 100, "ListRules", AwsJsonBody.String(request, "NextToken"), InvalidNextToken);
+        return new() { ["Rules"] = new JsonArray([.. page.Select(Rule)]), ["NextToken"] = next };
     }
 
     private static AwsServiceException InvalidNextToken() => new("ValidationException", "The NextToken is not valid: pass back a NextToken this operation returned.");
@@ -165,70 +131,35 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
     /// ListEventBuses (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListEventBuses.html): the
     /// account's default bus and the twin's bus, by name, Limit (1-100) to a page.
     /// </summary>
-    private byte[] ListEventBuses(JsonElement request)
+    private JsonObject ListEventBuses(JsonElement request)
     {
         var prefix = AwsJsonBody.String(request, "NamePrefix") ?? "";
-        var limit = AwsJsonBody.IntInRange(request, "Limit", 1, 100) ?? 100;
         var defaultArn = $"arn:aws:events:{bus.Region}:{bus.AccountId}:event-bus/{DefaultBusName}";
         var buses = new[] { (Name: DefaultBusName, Arn: defaultArn), (Name: bus.EventBusName, Arn: bus.EventBusArn) }
             .Where(b => b.Name.StartsWith(prefix, StringComparison.Ordinal))
             .OrderBy(b => b.Name, StringComparer.Ordinal)
             .ToList();
-        var (page, next) = PageToken.Page(buses, limit, "ListEventBuses", AwsJsonBody.String(request, "NextToken"), InvalidNextToken);
-        return AwsJsonBody.Write(w =>
-        {
-            w.WriteStartArray("EventBuses");
-            foreach (var (name, arn) in page)
-            {
-                w.WriteStartObject();
-                w.WriteString("Name", name);
-                w.WriteString("Arn", arn);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            if (next is not null)
-            {
-                w.WriteString("NextToken", next);
-            }
-        });
+        var (page, next) = PageToken.Page(buses, AwsJsonBody.Int(request, "Limit") ?? 100, "ListEventBuses", AwsJsonBody.String(request, "NextToken"), InvalidNextToken);
+        return new() { ["EventBuses"] = new JsonArray([.. page.Select(b => new JsonObject { ["Name"] = b.Name, ["Arn"] = b.Arn })]), ["NextToken"] = next };
     }
 
-    private byte[] DescribeRule(JsonElement request)
+    private JsonObject ListTargetsByRule(JsonElement request)
     {
-        var name = AwsJsonBody.RequiredString(request, "Name");
-        var rule = FindRule(AwsJsonBody.String(request, "EventBusName"), name);
-        return AwsJsonBody.Write(w => WriteRule(w, rule));
-    }
-
-    private byte[] ListTargetsByRule(JsonElement request)
-    {
-        var name = AwsJsonBody.RequiredString(request, "Rule");
-        var rule = FindRule(AwsJsonBody.String(request, "EventBusName"), name);
-        var target = bus.TargetOf(rule.Name); // null for a disabled rule, which the twin does not wire
-        return AwsJsonBody.Write(w =>
+        var rule = FindRule(AwsJsonBody.String(request, "EventBusName"), AwsJsonBody.String(request, "Rule")!);
+        // null for a disabled rule, which the twin does not wire
+        return new()
         {
-            w.WriteStartArray("Targets");
-            if (target is not null)
+            ["Targets"] = bus.TargetOf(rule.Name) is not { } target ? new JsonArray() : new JsonArray(new JsonObject
             {
-                w.WriteStartObject();
-                w.WriteString("Id", target.Id);
-                w.WriteString("Arn", target.Arn);
-                w.WriteStartObject("InputTransformer");
-                w.WriteStartObject("InputPathsMap");
-                foreach (var (key, path) in target.InputTransformer.InputPathsMap)
+                ["Id"] = target.Id,
+                ["Arn"] = target.Arn,
+                ["InputTransformer"] = new JsonObject
                 {
-                    w.WriteString(key, path);
-                }
-
-                w.WriteEndObject();
-                w.WriteString("InputTemplate", target.InputTransformer.InputTemplate);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
+                    ["InputPathsMap"] = new JsonObject(target.InputTransformer.InputPathsMap.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                    ["InputTemplate"] = target.InputTransformer.InputTemplate,
+                },
+            }),
+        };
     }
 
     private RuleDefinition FindRule(string? busName, string name) =>
@@ -241,17 +172,13 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
         : busName == bus.EventBusName || busName == bus.EventBusArn ? bus.Rules
         : throw new AwsServiceException("ResourceNotFoundException", $"Event bus {busName} does not exist.");
 
-    private void WriteRule(Utf8JsonWriter w, RuleDefinition rule)
+    private JsonObject Rule(RuleDefinition rule) => new()
     {
-        w.WriteString("Name", rule.Name);
-        w.WriteString("Arn", bus.RuleArn(rule.Name));
-        w.WriteString("EventPattern", rule.EventPattern.Text);
-        w.WriteString("State", rule.State == RuleState.Enabled ? "ENABLED" : "DISABLED");
-        if (rule.Description is not null)
-        {
-            w.WriteString("Description", rule.Description);
-        }
-
-        w.WriteString("EventBusName", bus.EventBusName);
-    }
+        ["Name"] = rule.Name,
+        ["Arn"] = bus.RuleArn(rule.Name),
+        ["EventPattern"] = rule.EventPattern.Text,
+        ["State"] = rule.State == RuleState.Enabled ? "ENABLED" : "DISABLED",
+        ["Description"] = rule.Description,
+        ["EventBusName"] = bus.EventBusName,
+    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Paywatch.Monitoring;
 using Paywatch.Monitoring.Alarms;
@@ -17,7 +18,7 @@ internal static partial class GetMetricDataQuery
 {
     private const int DefaultMaxDatapoints = 100_800;
 
-    public static byte[] Run(MetricStore store, JsonElement request, string accountId)
+    public static JsonObject Run(MetricStore store, MetricUnits units, JsonElement request, string accountId)
     {
         CloudWatchJson.RefuseOtherAccounts(request, accountId);
         if (request.TryGetProperty("LabelOptions", out var labelOptions) && AwsJsonBody.String(labelOptions, "Timezone") is { } zone && zone != "+0000")
@@ -32,11 +33,8 @@ internal static partial class GetMetricDataQuery
             throw new AwsServiceException("ValidationError", "The parameter StartTime must be less than the parameter EndTime.");
         }
 
+        // The model has checked ScanBy against its enum.
         var scanBy = AwsJsonBody.String(request, "ScanBy") ?? "TimestampDescending";
-        if (scanBy is not ("TimestampDescending" or "TimestampAscending"))
-        {
-            throw new AwsServiceException("ValidationError", $"1 validation error detected: Value '{scanBy}' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]");
-        }
 
         var maxDatapoints = AwsJsonBody.Int(request, "MaxDatapoints") ?? DefaultMaxDatapoints;
         if (maxDatapoints < 1)
@@ -44,7 +42,8 @@ internal static partial class GetMetricDataQuery
             throw new AwsServiceException("ValidationError", "MaxDatapoints must be at least 1.");
         }
 
-        var queries = Queries(request, accountId);
+        var otherUnit = new HashSet<string>(StringComparer.Ordinal);
+        var queries = Queries(request, accountId, units, otherUnit);
         var period = TimeSpan.FromSeconds(queries.Select(q => q.Period).OfType<int>().DefaultIfEmpty(60).Min());
         Dictionary<string, MetricSeries> series;
         try
@@ -58,7 +57,8 @@ internal static partial class GetMetricDataQuery
 
         var results = queries.Where(q => q.ReturnData).Select(q =>
         {
-            var points = series[q.Id].Timestamps.Zip(series[q.Id].Values).ToList();
+            // A MetricStat in a unit its metric's data was not put in reads nothing.
+            var points = series[q.Id].Timestamps.Zip(series[q.Id].Values).Where(_ => !otherUnit.Contains(q.Id)).ToList();
             if (scanBy == "TimestampDescending")
             {
                 points.Reverse();
@@ -72,52 +72,36 @@ internal static partial class GetMetricDataQuery
         var offset = token is null ? 0 : PageToken.Decode("GetMetricData", token) ?? throw CloudWatchJson.InvalidNextToken();
         var total = results.Sum(r => r.Points.Count);
         var pageEnd = (long)offset + maxDatapoints;
-        return AwsJsonBody.Write(w =>
+        var before = 0;
+        var page = new JsonArray();
+        foreach (var (query, points) in results)
         {
-            w.WriteStartArray("MetricDataResults");
-            var before = 0;
-            foreach (var (query, points) in results)
+            var from = Math.Clamp(offset - before, 0, points.Count);
+            var to = (int)Math.Clamp(pageEnd - before, 0, points.Count);
+            before += points.Count;
+            if (from < to || (offset == 0 && points.Count == 0))
             {
-                var from = Math.Clamp(offset - before, 0, points.Count);
-                var to = (int)Math.Clamp(pageEnd - before, 0, points.Count);
-                before += points.Count;
-                if (from >= to && !(offset == 0 && points.Count == 0))
+                var shown = points.Take(to).Skip(from).ToList();
+                page.Add(new JsonObject
                 {
-                    continue;
-                }
-
-                w.WriteStartObject();
-                w.WriteString("Id", query.Id);
-                w.WriteString("Label", query.Label ?? (query.Metric?.Name ?? query.Id));
-                w.WriteStartArray("Timestamps");
-                for (var i = from; i < to; i++)
-                {
-                    w.WriteNumberValue(points[i].First.ToUnixTimeSeconds());
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("Values");
-                for (var i = from; i < to; i++)
-                {
-                    w.WriteNumberValue(points[i].Second);
-                }
-
-                w.WriteEndArray();
-                w.WriteString("StatusCode", to < points.Count ? "PartialData" : "Complete");
-                w.WriteEndObject();
+                    ["Id"] = query.Id,
+                    ["Label"] = query.Label ?? (query.Metric?.Name ?? query.Id),
+                    ["Timestamps"] = new JsonArray([.. shown.Select(p => JsonValue.Create(p.First.ToUnixTimeSeconds()))]),
+                    ["Values"] = new JsonArray([.. shown.Select(p => JsonValue.Create(p.Second))]),
+                    ["StatusCode"] = to < points.Count ? "PartialData" : "Complete",
+                });
             }
+        }
 
-            w.WriteEndArray();
-            w.WriteStartArray("Messages");
-            w.WriteEndArray();
-            if (pageEnd < total)
-            {
-                w.WriteString("NextToken", PageToken.Encode("GetMetricData", (int)pageEnd));
-            }
-        });
+        return new()
+        {
+            ["MetricDataResults"] = page,
+            ["Messages"] = new JsonArray(),
+            ["NextToken"] = pageEnd < total ? PageToken.Encode("GetMetricData", (int)pageEnd) : null,
+        };
     }
 
-    private static List<MetricDataQuery> Queries(JsonElement request, string accountId)
+    private static List<MetricDataQuery> Queries(JsonElement request, string accountId, MetricUnits units, HashSet<string> otherUnit)
     {
         if (!request.TryGetProperty("MetricDataQueries", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > 500)
         {
@@ -151,7 +135,6 @@ internal static partial class GetMetricDataQuery
 
             if (hasStat)
             {
-                MetricStatisticsQuery.RejectUnit(stat);
                 var period = MetricStatisticsQuery.ValidPeriod(AwsJsonBody.Int(stat, "Period") ?? throw new AwsServiceException("ValidationError", $"The query '{id}' has no MetricStat.Period."), "MetricStat.Period");
                 var statText = AwsJsonBody.RequiredString(stat, "Stat", "ValidationError");
                 Statistic statistic;
@@ -165,6 +148,11 @@ internal static partial class GetMetricDataQuery
                 }
 
                 var metric = stat.TryGetProperty("Metric", out var m) ? CloudWatchJson.Metric(m) : throw new AwsServiceException("ValidationError", $"The query '{id}' has no MetricStat.Metric.");
+                if (!units.Matches(metric, AwsJsonBody.String(stat, "Unit")))
+                {
+                    otherUnit.Add(id);
+                }
+
                 queries.Add(new MetricDataQuery(id, metric, statistic, period, null, returnData, label));
             }
             else

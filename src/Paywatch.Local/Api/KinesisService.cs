@@ -1,6 +1,8 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.Streams;
 
 namespace Paywatch.Local.Api;
@@ -45,15 +47,17 @@ public sealed class KinesisService : IAwsJsonService
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    public string TargetPrefix => "Kinesis_20131202";
+    private static ServiceModel Model => ServiceModels.ById("Kinesis");
 
-    public string JsonVersion => "1.1";
+    public string TargetPrefix => Model.TargetPrefix!;
+
+    public string JsonVersion => Model.JsonVersion;
 
     public async ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
     {
         try
         {
-            return await HandleOperationAsync(operation, requestBody, cancellationToken).ConfigureAwait(false);
+            return await JsonCodec.HandleAsync(Model, operation, requestBody, HandleAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -62,81 +66,43 @@ public sealed class KinesisService : IAwsJsonService
         }
     }
 
-    private async ValueTask<byte[]> HandleOperationAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
+    private async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => operation switch
     {
-        using var document = JsonDocument.Parse(requestBody.IsEmpty ? "{}"u8.ToArray() : requestBody, AwsJsonBody.Options);
-        var request = document.RootElement;
-        var output = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(output))
-        {
-            writer.WriteStartObject();
-            switch (operation)
-            {
-                case "ListStreams":
-                    ListStreams(request, writer);
-                    break;
-                case "ListShards":
-                    ListShards(request, writer);
-                    break;
-                case "DescribeStream":
-                    DescribeStream(request, writer);
-                    break;
-                case "DescribeStreamSummary":
-                    DescribeStreamSummary(request, writer);
-                    break;
-                case "PutRecord":
-                    await PutRecordAsync(request, writer, cancellationToken).ConfigureAwait(false);
-                    break;
-                case "PutRecords":
-                    await PutRecordsAsync(request, writer, cancellationToken).ConfigureAwait(false);
-                    break;
-                case "GetShardIterator":
-                    GetShardIterator(request, writer);
-                    break;
-                case "GetRecords":
-                    GetRecords(request, writer);
-                    break;
-                case "ListStreamConsumers":
-                    ListStreamConsumers(request, writer);
-                    break;
-                case "DescribeStreamConsumer":
-                    DescribeStreamConsumer(request);
-                    break;
-                default:
-                    throw new AwsServiceException("UnknownOperationException", $"The twin's Kinesis does not support {operation}.");
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return output.WrittenSpan.ToArray();
-    }
+        "ListStreams" => ListStreams(request),
+        "ListShards" => ListShards(request),
+        "DescribeStream" => new() { ["StreamDescription"] = DescribeStream(request) },
+        "DescribeStreamSummary" => new() { ["StreamDescriptionSummary"] = DescribeStreamSummary(ResolveStream(request)) },
+        "PutRecord" => await PutRecordAsync(request, cancellationToken).ConfigureAwait(false),
+        "PutRecords" => await PutRecordsAsync(request, cancellationToken).ConfigureAwait(false),
+        "GetShardIterator" => GetShardIterator(request),
+        "GetRecords" => GetRecords(request),
+        "ListStreamConsumers" => ListStreamConsumers(request),
+        _ => DescribeStreamConsumer(request),
+    };
 
     /// <summary>
     /// ListStreamConsumers (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_ListStreamConsumers.html): the
     /// twin registers no enhanced fan-out consumers (RegisterStreamConsumer is not served), so every stream has none.
     /// </summary>
-    private void ListStreamConsumers(JsonElement request, Utf8JsonWriter writer)
+    private JsonObject ListStreamConsumers(JsonElement request)
     {
-        var arn = OptionalString(request, "StreamARN") ?? throw InvalidArgument("StreamARN is required.");
-        _ = OptionalInt(request, "MaxResults", "maxResults", 1, 10_000);
+        var arn = AwsJsonBody.RequiredString(request, "StreamARN");
         _ = _streams.Values.FirstOrDefault(s => s.StreamArn == arn) ?? throw new AwsServiceException("ResourceNotFoundException", $"Stream {arn} not found.");
-        if (OptionalString(request, "NextToken") is { } token)
+        if (AwsJsonBody.String(request, "NextToken") is { } token)
         {
             // No page ever has a next one, so no token is one the twin issued.
             throw InvalidArgument($"NextToken {token} is not valid: the twin issued no NextToken for this stream's consumers.");
         }
 
-        writer.WriteStartArray("Consumers");
-        writer.WriteEndArray();
+        return new() { ["Consumers"] = new JsonArray() };
     }
 
     /// <summary>DescribeStreamConsumer: no consumer is registered, so any one named is ResourceNotFoundException, as AWS answers.</summary>
-    private void DescribeStreamConsumer(JsonElement request)
+    private JsonObject DescribeStreamConsumer(JsonElement request)
     {
-        var consumerArn = OptionalString(request, "ConsumerARN");
-        var streamArn = OptionalString(request, "StreamARN") ?? consumerArn?.Split("/consumer/", 2)[0];
-        var consumerName = OptionalString(request, "ConsumerName") ?? consumerArn?.Split("/consumer/", 2).ElementAtOrDefault(1)?.Split(':')[0];
+        var consumerArn = AwsJsonBody.String(request, "ConsumerARN");
+        var streamArn = AwsJsonBody.String(request, "StreamARN") ?? consumerArn?.Split("/consumer/", 2)[0];
+        var consumerName = AwsJsonBody.String(request, "ConsumerName") ?? consumerArn?.Split("/consumer/", 2).ElementAtOrDefault(1)?.Split(':')[0];
         if (streamArn is null || consumerName is null)
         {
             throw InvalidArgument("Either ConsumerARN, or StreamARN and ConsumerName, should be provided.");
@@ -146,45 +112,37 @@ public sealed class KinesisService : IAwsJsonService
         throw new AwsServiceException("ResourceNotFoundException", $"Consumer {consumerName} under stream {stream.StreamName} under account {stream.Options.AccountId} not found.");
     }
 
-    private void ListStreams(JsonElement request, Utf8JsonWriter writer)
+    private JsonObject ListStreams(JsonElement request)
     {
-        var limit = OptionalInt(request, "Limit", "limit", 1, 10_000) ?? 100;
-        var start = OptionalString(request, "ExclusiveStartStreamName");
+        var start = AwsJsonBody.String(request, "ExclusiveStartStreamName");
         var names = _streams.Keys.Where(n => start is null || string.CompareOrdinal(n, start) > 0).ToList();
-        var page = names.Take(limit).ToList();
-        writer.WriteStartArray("StreamNames");
-        foreach (var name in page)
+        var page = names.Take(AwsJsonBody.Int(request, "Limit") ?? 100).ToList();
+        return new()
         {
-            writer.WriteStringValue(name);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteBoolean("HasMoreStreams", names.Count > page.Count);
-        writer.WriteStartArray("StreamSummaries");
-        foreach (var name in page)
-        {
-            var stream = _streams[name];
-            writer.WriteStartObject();
-            writer.WriteString("StreamName", stream.StreamName);
-            writer.WriteString("StreamARN", stream.StreamArn);
-            writer.WriteString("StreamStatus", "ACTIVE");
-            WriteStreamMode(writer);
-            WriteTimestamp(writer, "StreamCreationTimestamp", stream.CreationTimestamp);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+            ["StreamNames"] = new JsonArray([.. page.Select(n => JsonValue.Create(n))]),
+            ["HasMoreStreams"] = names.Count > page.Count,
+            ["StreamSummaries"] = new JsonArray([.. page.Select(n => StreamSummary(_streams[n]))]),
+        };
     }
 
-    private void ListShards(JsonElement request, Utf8JsonWriter writer)
+    private static JsonObject StreamSummary(DurableStream stream) => new()
     {
-        var nextToken = OptionalString(request, "NextToken");
+        ["StreamName"] = stream.StreamName,
+        ["StreamARN"] = stream.StreamArn,
+        ["StreamStatus"] = "ACTIVE",
+        ["StreamModeDetails"] = new JsonObject { ["StreamMode"] = "PROVISIONED" },
+        ["StreamCreationTimestamp"] = Timestamps.EpochSeconds(stream.CreationTimestamp),
+    };
+
+    private JsonObject ListShards(JsonElement request)
+    {
+        var nextToken = AwsJsonBody.String(request, "NextToken");
         DurableStream stream;
         string? exclusiveStart;
         if (nextToken is not null)
         {
             // "NextToken ... If you specify NextToken, you cannot specify StreamName" (API_ListShards).
-            if (OptionalString(request, "StreamName") is not null)
+            if (AwsJsonBody.String(request, "StreamName") is not null)
             {
                 throw InvalidArgument("NextToken and StreamName cannot be provided together.");
             }
@@ -196,44 +154,39 @@ public sealed class KinesisService : IAwsJsonService
         else
         {
             stream = ResolveStream(request);
-            exclusiveStart = OptionalString(request, "ExclusiveStartShardId");
+            exclusiveStart = AwsJsonBody.String(request, "ExclusiveStartShardId");
         }
 
-        var maxResults = OptionalInt(request, "MaxResults", "maxResults", 1, 10_000) ?? 1000;
+        var (page, more) = ShardPage(stream, exclusiveStart, AwsJsonBody.Int(request, "MaxResults") ?? 1000);
+        return new() { ["Shards"] = Shards(stream, page), ["NextToken"] = more ? $"{stream.StreamName}|{page[^1]}" : null };
+    }
+
+    private static (List<string> Page, bool More) ShardPage(DurableStream stream, string? exclusiveStart, int size)
+    {
         var shards = stream.ShardIds.Where(id => exclusiveStart is null || string.CompareOrdinal(id, exclusiveStart) > 0).ToList();
-        var page = shards.Take(maxResults).ToList();
-        WriteShards(writer, stream, page);
-        if (shards.Count > page.Count)
-        {
-            writer.WriteString("NextToken", $"{stream.StreamName}|{page[^1]}");
-        }
+        var page = shards.Take(size).ToList();
+        return (page, shards.Count > page.Count);
     }
 
-    private void DescribeStream(JsonElement request, Utf8JsonWriter writer)
+    private JsonObject DescribeStream(JsonElement request)
     {
         var stream = ResolveStream(request);
-        var limit = OptionalInt(request, "Limit", "limit", 1, 10_000) ?? 100;
-        var start = OptionalString(request, "ExclusiveStartShardId");
-        var shards = stream.ShardIds.Where(id => start is null || string.CompareOrdinal(id, start) > 0).ToList();
-        var page = shards.Take(limit).ToList();
-        writer.WriteStartObject("StreamDescription");
-        WriteStreamHeader(writer, stream);
-        WriteShards(writer, stream, page);
-        writer.WriteBoolean("HasMoreShards", shards.Count > page.Count);
-        writer.WriteEndObject();
+        var (page, more) = ShardPage(stream, AwsJsonBody.String(request, "ExclusiveStartShardId"), AwsJsonBody.Int(request, "Limit") ?? 100);
+        var description = StreamHeader(stream);
+        description["Shards"] = Shards(stream, page);
+        description["HasMoreShards"] = more;
+        return description;
     }
 
-    private void DescribeStreamSummary(JsonElement request, Utf8JsonWriter writer)
+    private static JsonObject DescribeStreamSummary(DurableStream stream)
     {
-        var stream = ResolveStream(request);
-        writer.WriteStartObject("StreamDescriptionSummary");
-        WriteStreamHeader(writer, stream);
-        writer.WriteNumber("OpenShardCount", stream.ShardIds.Count);
-        writer.WriteNumber("ConsumerCount", 0);
-        writer.WriteEndObject();
+        var summary = StreamHeader(stream);
+        summary["OpenShardCount"] = stream.ShardIds.Count;
+        summary["ConsumerCount"] = 0;
+        return summary;
     }
 
-    private async Task PutRecordAsync(JsonElement request, Utf8JsonWriter writer, CancellationToken cancellationToken)
+    private async Task<JsonObject> PutRecordAsync(JsonElement request, CancellationToken cancellationToken)
     {
         var stream = ResolveStream(request);
         var entry = ReadEntry(request, "");
@@ -243,96 +196,57 @@ public sealed class KinesisService : IAwsJsonService
         }
 
         var result = await stream.PutRecordAsync(entry, cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            throw new AwsServiceException(result.ErrorCode!, result.ErrorMessage!);
-        }
-
-        writer.WriteString("ShardId", result.ShardId);
-        writer.WriteString("SequenceNumber", result.SequenceNumber!.Value.ToString(CultureInfo.InvariantCulture));
-        writer.WriteString("EncryptionType", "NONE");
+        return result.Succeeded
+            ? new() { ["ShardId"] = result.ShardId, ["SequenceNumber"] = Text(result.SequenceNumber!.Value), ["EncryptionType"] = "NONE" }
+            : throw new AwsServiceException(result.ErrorCode!, result.ErrorMessage!);
     }
 
-    private async Task PutRecordsAsync(JsonElement request, Utf8JsonWriter writer, CancellationToken cancellationToken)
+    private async Task<JsonObject> PutRecordsAsync(JsonElement request, CancellationToken cancellationToken)
     {
         var stream = ResolveStream(request);
-        if (!request.TryGetProperty("Records", out var records) || records.ValueKind != JsonValueKind.Array)
-        {
-            throw Validation("Value null at 'records' failed to satisfy constraint: Member must not be null");
-        }
-
-        var count = records.GetArrayLength();
-        if (count is < 1 or > MaxPutRecordsEntries)
-        {
-            throw Validation($"Value '{count} records' at 'records' failed to satisfy constraint: Member must have length {(count < 1 ? "greater than or equal to 1" : $"less than or equal to {MaxPutRecordsEntries}")}");
-        }
-
-        var entries = new List<PutRecordEntry>(count);
-        long total = 0;
-        var index = 0;
-        foreach (var element in records.EnumerateArray())
-        {
-            var entry = ReadEntry(element, $"records.{++index}.member.");
-            total += entry.Size;
-            entries.Add(entry);
-        }
-
+        var entries = request.GetProperty("Records").EnumerateArray().Select((element, i) => ReadEntry(element, $"records.{i + 1}.member.")).ToList();
+        var total = entries.Sum(e => (long)e.Size);
         if (total > MaxPutRecordsBytes)
         {
             throw InvalidArgument($"Records size exceeds 5 MB limit: {total} bytes with partition keys.");
         }
 
         var results = await stream.PutRecordsAsync(entries, cancellationToken).ConfigureAwait(false);
-        writer.WriteNumber("FailedRecordCount", results.Count(r => !r.Succeeded));
-        writer.WriteStartArray("Records");
-        foreach (var result in results)
+        return new()
         {
-            writer.WriteStartObject();
-            if (result.Succeeded)
-            {
-                writer.WriteString("SequenceNumber", result.SequenceNumber!.Value.ToString(CultureInfo.InvariantCulture));
-                writer.WriteString("ShardId", result.ShardId);
-            }
-            else
-            {
-                writer.WriteString("ErrorCode", result.ErrorCode);
-                writer.WriteString("ErrorMessage", result.ErrorMessage);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteString("EncryptionType", "NONE");
+            ["FailedRecordCount"] = results.Count(r => !r.Succeeded),
+            ["Records"] = new JsonArray([.. results.Select(r => r.Succeeded
+                ? new JsonObject { ["SequenceNumber"] = Text(r.SequenceNumber!.Value), ["ShardId"] = r.ShardId }
+                : new JsonObject { ["ErrorCode"] = r.ErrorCode, ["ErrorMessage"] = r.ErrorMessage })]),
+            ["EncryptionType"] = "NONE",
+        };
     }
 
-    private void GetShardIterator(JsonElement request, Utf8JsonWriter writer)
+    private JsonObject GetShardIterator(JsonElement request)
     {
         var stream = ResolveStream(request);
-        var shardId = RequiredString(request, "ShardId", "shardId");
+        var shardId = AwsJsonBody.RequiredString(request, "ShardId");
         if (!stream.HasShard(shardId))
         {
             throw new AwsServiceException("ResourceNotFoundException", $"Shard {shardId} in stream {stream.StreamName} under account {stream.Options.AccountId} does not exist");
         }
 
-        var type = RequiredString(request, "ShardIteratorType", "shardIteratorType");
+        // The model has refused any other type.
+        var type = AwsJsonBody.RequiredString(request, "ShardIteratorType");
         UInt128? after = type switch
         {
             "TRIM_HORIZON" => null,
             "LATEST" => stream.LatestSequenceNumber(shardId),
             "AT_SEQUENCE_NUMBER" => StartingSequenceNumber(request, stream, shardId, type) - 1,
             "AFTER_SEQUENCE_NUMBER" => StartingSequenceNumber(request, stream, shardId, type),
-            "AT_TIMESTAMP" => stream.PositionAt(shardId, Timestamp(request)),
-            _ => throw Validation($"Value '{type}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, AT_SEQUENCE_NUMBER, AT_TIMESTAMP, TRIM_HORIZON, LATEST]"),
+            _ => stream.PositionAt(shardId, Timestamp(request)),
         };
-        writer.WriteString("ShardIterator", new ShardIterator(stream.StreamName, shardId, after, _time.GetUtcNow()).Encode());
+        return new() { ["ShardIterator"] = new ShardIterator(stream.StreamName, shardId, after, _time.GetUtcNow()).Encode() };
     }
 
-    private void GetRecords(JsonElement request, Utf8JsonWriter writer)
+    private JsonObject GetRecords(JsonElement request)
     {
-        var text = RequiredString(request, "ShardIterator", "shardIterator");
-        var limit = OptionalInt(request, "Limit", "limit", 1, MaxGetRecordsLimit) ?? MaxGetRecordsLimit;
-        var iterator = ShardIterator.Decode(text) ?? throw InvalidArgument($"Invalid ShardIterator.");
+        var iterator = ShardIterator.Decode(AwsJsonBody.RequiredString(request, "ShardIterator")) ?? throw InvalidArgument($"Invalid ShardIterator.");
         if (!_streams.TryGetValue(iterator.StreamName, out var stream) || !stream.HasShard(iterator.ShardId))
         {
             throw new AwsServiceException("ResourceNotFoundException", $"Shard {iterator.ShardId} in stream {iterator.StreamName} under account {_streams.Values.FirstOrDefault()?.Options.AccountId} does not exist");
@@ -346,39 +260,34 @@ public sealed class KinesisService : IAwsJsonService
                 $"Iterator expired. The iterator was created at time {JavaDate(iterator.Issued)} while right now it is {JavaDate(now)} which is further in the future than the tolerated delay of {(long)ShardIterator.Lifetime.TotalMilliseconds} milliseconds.");
         }
 
-        var records = stream.Read(iterator.ShardId, iterator.After, limit, MaxGetRecordsBytes);
-        long bytes = 0;
-        writer.WriteStartArray("Records");
-        foreach (var record in records)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("SequenceNumber", record.SequenceNumber.ToString(CultureInfo.InvariantCulture));
-            WriteTimestamp(writer, "ApproximateArrivalTimestamp", record.ApproximateArrivalTimestamp);
-            writer.WriteBase64String("Data", record.Data.Span);
-            writer.WriteString("PartitionKey", record.PartitionKey);
-            writer.WriteEndObject();
-            bytes += record.Data.Length;
-        }
-
-        writer.WriteEndArray();
+        var records = stream.Read(iterator.ShardId, iterator.After, AwsJsonBody.Int(request, "Limit") ?? MaxGetRecordsLimit, MaxGetRecordsBytes);
         var last = records.Count > 0 ? records[^1] : null;
-        var after = last?.SequenceNumber ?? iterator.After;
-        writer.WriteString("NextShardIterator", (iterator with { After = after, Issued = now }).Encode());
         // "A value of zero indicates that record processing is caught up": behind only when records remain after the last returned.
         var behind = last is not null && last.SequenceNumber != stream.LatestSequenceNumber(iterator.ShardId)
             ? now - last.ApproximateArrivalTimestamp
             : TimeSpan.Zero;
-        writer.WriteNumber("MillisBehindLatest", Math.Max(0, (long)behind.TotalMilliseconds));
-        stream.RecordRead(iterator.ShardId, records.Count, bytes, last is null ? TimeSpan.Zero : now - last.ApproximateArrivalTimestamp);
+        stream.RecordRead(iterator.ShardId, records.Count, records.Sum(r => (long)r.Data.Length), last is null ? TimeSpan.Zero : now - last.ApproximateArrivalTimestamp);
+        return new()
+        {
+            ["Records"] = new JsonArray([.. records.Select(record => new JsonObject
+            {
+                ["SequenceNumber"] = Text(record.SequenceNumber),
+                ["ApproximateArrivalTimestamp"] = Timestamps.EpochSeconds(record.ApproximateArrivalTimestamp),
+                ["Data"] = Convert.ToBase64String(record.Data.Span),
+                ["PartitionKey"] = record.PartitionKey,
+            })]),
+            ["NextShardIterator"] = (iterator with { After = last?.SequenceNumber ?? iterator.After, Issued = now }).Encode(),
+            ["MillisBehindLatest"] = Math.Max(0, (long)behind.TotalMilliseconds),
+        };
     }
 
     private static UInt128 StartingSequenceNumber(JsonElement request, DurableStream stream, string shardId, string type)
     {
-        var text = OptionalString(request, "StartingSequenceNumber")
+        var text = AwsJsonBody.String(request, "StartingSequenceNumber")
             ?? throw InvalidArgument($"StartingSequenceNumber must be specified for shard iterator type {type}.");
         if (!UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var sequenceNumber))
         {
-            throw Validation($"Value '{text}' at 'startingSequenceNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{{0,128}})");
+            throw new AwsServiceException("ValidationException", $"1 validation error detected: Value '{text}' at 'startingSequenceNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{{0,128}})");
         }
 
         if (!stream.IsSequenceNumberOfShard(shardId, sequenceNumber))
@@ -392,49 +301,27 @@ public sealed class KinesisService : IAwsJsonService
         return sequenceNumber;
     }
 
-    private static DateTimeOffset Timestamp(JsonElement request)
-    {
-        if (!request.TryGetProperty("Timestamp", out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            throw InvalidArgument("Timestamp must be specified for shard iterator type AT_TIMESTAMP.");
-        }
+    // The model has checked it is epoch seconds or ISO 8601 text (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html).
+    private static DateTimeOffset Timestamp(JsonElement request) =>
+        !request.TryGetProperty("Timestamp", out var value) || value.ValueKind == JsonValueKind.Null
+            ? throw InvalidArgument("Timestamp must be specified for shard iterator type AT_TIMESTAMP.")
+            : value.ValueKind == JsonValueKind.Number ? Timestamps.FromEpochSeconds(value.GetDouble()) : Timestamps.TryParse(value.GetString()!, out var time) ? time : default;
 
-        // The JSON protocols send timestamps as epoch seconds, with a fraction (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html).
-        if (value.ValueKind == JsonValueKind.Number)
-        {
-            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value.GetDouble() * 1000));
-        }
-
-        return DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            ? parsed
-            : throw new AwsServiceException("SerializationException", "Timestamp is not a valid timestamp.");
-    }
-
+    // The model has checked PartitionKey (1-256 characters) and that Data is present.
     private static PutRecordEntry ReadEntry(JsonElement element, string path)
     {
-        var partitionKey = RequiredString(element, "PartitionKey", path + "partitionKey");
-        if (partitionKey.Length is < 1 or > 256)
-        {
-            throw Validation($"Value '{partitionKey}' at '{path}partitionKey' failed to satisfy constraint: Member must have length {(partitionKey.Length < 1 ? "greater than or equal to 1" : "less than or equal to 256")}");
-        }
-
-        if (!element.TryGetProperty("Data", out var dataElement) || dataElement.ValueKind == JsonValueKind.Null)
-        {
-            throw Validation($"Value null at '{path}data' failed to satisfy constraint: Member must not be null");
-        }
-
-        if (dataElement.ValueKind != JsonValueKind.String || !dataElement.TryGetBytesFromBase64(out var data))
+        if (!element.GetProperty("Data").TryGetBytesFromBase64(out var data))
         {
             throw new AwsServiceException("SerializationException", "Data is not a valid base64 string.");
         }
 
         if (data.Length > MaxRecordBytes)
         {
-            throw Validation($"Value at '{path}data' failed to satisfy constraint: Member must have length less than or equal to {MaxRecordBytes}");
+            throw new AwsServiceException("ValidationException", $"1 validation error detected: Value at '{path}data' failed to satisfy constraint: Member must have length less than or equal to {MaxRecordBytes}");
         }
 
         UInt128? explicitHashKey = null;
-        if (OptionalString(element, "ExplicitHashKey") is { } hashKey)
+        if (AwsJsonBody.String(element, "ExplicitHashKey") is { } hashKey)
         {
             // "ExplicitHashKey ... Pattern: 0|([1-9]\d{0,38})"; beyond 2^128 - 1 is an invalid argument.
             explicitHashKey = UInt128.TryParse(hashKey, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && (hashKey == "0" || hashKey[0] != '0')
@@ -442,120 +329,54 @@ public sealed class KinesisService : IAwsJsonService
                 : throw InvalidArgument($"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {hashKey}");
         }
 
-        return new PutRecordEntry(partitionKey, data, explicitHashKey);
+        return new PutRecordEntry(AwsJsonBody.String(element, "PartitionKey")!, data, explicitHashKey);
     }
 
-    private DurableStream ResolveStream(JsonElement request) => Resolve(_streams, request);
-
-    private static DurableStream Resolve(SortedDictionary<string, DurableStream> streams, JsonElement request)
+    private DurableStream ResolveStream(JsonElement request)
     {
-        var name = OptionalString(request, "StreamName");
-        var arn = OptionalString(request, "StreamARN");
-        if (name is null && arn is null)
-        {
-            throw InvalidArgument("Either StreamName or StreamARN should be provided.");
-        }
-
-        DurableStream? stream;
+        var name = AwsJsonBody.String(request, "StreamName");
+        var arn = AwsJsonBody.String(request, "StreamARN");
         if (arn is not null)
         {
-            stream = streams.Values.FirstOrDefault(s => s.StreamArn == arn)
+            var stream = _streams.Values.FirstOrDefault(s => s.StreamArn == arn)
                 ?? throw new AwsServiceException("ResourceNotFoundException", $"Stream {arn} not found.");
-            if (name is not null && name != stream.StreamName)
-            {
-                throw InvalidArgument($"StreamARN {arn} and StreamName {name} do not name the same stream.");
-            }
-
-            return stream;
+            return name is null || name == stream.StreamName ? stream : throw InvalidArgument($"StreamARN {arn} and StreamName {name} do not name the same stream.");
         }
 
-        return streams.TryGetValue(name!, out stream)
-            ? stream
-            : throw new AwsServiceException("ResourceNotFoundException", $"Stream {name} under account {streams.Values.FirstOrDefault()?.Options.AccountId ?? "000000000000"} not found.");
+        return name is null
+            ? throw InvalidArgument("Either StreamName or StreamARN should be provided.")
+            : _streams.TryGetValue(name, out var named)
+                ? named
+                : throw new AwsServiceException("ResourceNotFoundException", $"Stream {name} under account {_streams.Values.FirstOrDefault()?.Options.AccountId ?? "000000000000"} not found.");
     }
 
-    private static void WriteStreamHeader(Utf8JsonWriter writer, DurableStream stream)
+    private static JsonObject StreamHeader(DurableStream stream)
     {
-        writer.WriteString("StreamName", stream.StreamName);
-        writer.WriteString("StreamARN", stream.StreamArn);
-        writer.WriteString("StreamStatus", "ACTIVE");
-        WriteStreamMode(writer);
-        writer.WriteNumber("RetentionPeriodHours", (int)stream.Options.Retention.TotalHours);
-        WriteTimestamp(writer, "StreamCreationTimestamp", stream.CreationTimestamp);
-        writer.WriteStartArray("EnhancedMonitoring");
-        writer.WriteStartObject();
-        writer.WriteStartArray("ShardLevelMetrics");
-        foreach (var metric in ShardLevelMetrics)
-        {
-            writer.WriteStringValue(metric);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndArray();
+        var header = StreamSummary(stream);
+        header["RetentionPeriodHours"] = (int)stream.Options.Retention.TotalHours;
+        header["EnhancedMonitoring"] = new JsonArray(new JsonObject { ["ShardLevelMetrics"] = new JsonArray([.. ShardLevelMetrics.Select(m => JsonValue.Create(m))]) });
         // The twin does not encrypt at rest; AWS would say KMS for the Terraform's stream.
-        writer.WriteString("EncryptionType", "NONE");
+        header["EncryptionType"] = "NONE";
+        return header;
     }
 
-    private static void WriteStreamMode(Utf8JsonWriter writer)
+    private static JsonArray Shards(DurableStream stream, IEnumerable<string> shardIds) => new([.. shardIds.Select(shardId =>
     {
-        writer.WriteStartObject("StreamModeDetails");
-        writer.WriteString("StreamMode", "PROVISIONED");
-        writer.WriteEndObject();
-    }
-
-    private static void WriteShards(Utf8JsonWriter writer, DurableStream stream, IEnumerable<string> shardIds)
-    {
-        writer.WriteStartArray("Shards");
-        foreach (var shardId in shardIds)
+        var (range, starting) = stream.DescribeShard(shardId);
+        return new JsonObject
         {
-            var (range, starting) = stream.DescribeShard(shardId);
-            writer.WriteStartObject();
-            writer.WriteString("ShardId", shardId);
-            writer.WriteStartObject("HashKeyRange");
-            writer.WriteString("StartingHashKey", range.StartingHashKey.ToString(CultureInfo.InvariantCulture));
-            writer.WriteString("EndingHashKey", range.EndingHashKey.ToString(CultureInfo.InvariantCulture));
-            writer.WriteEndObject();
-            writer.WriteStartObject("SequenceNumberRange");
-            writer.WriteString("StartingSequenceNumber", starting.ToString(CultureInfo.InvariantCulture));
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
+            ["ShardId"] = shardId,
+            ["HashKeyRange"] = new JsonObject { ["StartingHashKey"] = Text(range.StartingHashKey), ["EndingHashKey"] = Text(range.EndingHashKey) },
+            ["SequenceNumberRange"] = new JsonObject { ["StartingSequenceNumber"] = Text(starting) },
+        };
+    })]);
 
-        writer.WriteEndArray();
-    }
-
-    /// <summary>Epoch seconds with milliseconds, as the JSON protocols write timestamps.</summary>
-    private static void WriteTimestamp(Utf8JsonWriter writer, string name, DateTimeOffset value) =>
-        writer.WriteNumber(name, value.ToUnixTimeMilliseconds() / 1000m);
+    /// <summary>Sequence numbers and hash keys are decimal strings on the wire.</summary>
+    private static string Text(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Times in Kinesis's ExpiredIteratorException message are Java's <c>Date.toString()</c>.</summary>
     private static string JavaDate(DateTimeOffset value) =>
         value.UtcDateTime.ToString("ddd MMM dd HH:mm:ss 'UTC' yyyy", CultureInfo.InvariantCulture);
-
-    private static string RequiredString(JsonElement request, string name, string path) =>
-        OptionalString(request, name) ?? throw Validation($"Value null at '{path}' failed to satisfy constraint: Member must not be null");
-
-    private static string? OptionalString(JsonElement request, string name) =>
-        request.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static int? OptionalInt(JsonElement request, string name, string path, int minimum, int maximum)
-    {
-        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        var number = value.GetInt32();
-        return number < minimum
-            ? throw Validation($"Value '{number}' at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {minimum}")
-            : number > maximum
-                ? throw Validation($"Value '{number}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {maximum}")
-                : number;
-    }
-
-    /// <summary>A request that breaks a modeled constraint, worded as AWS's validation layer words it.</summary>
-    private static AwsServiceException Validation(string detail) => new("ValidationException", "1 validation error detected: " + detail);
 
     private static AwsServiceException InvalidArgument(string message) => new("InvalidArgumentException", message);
 }

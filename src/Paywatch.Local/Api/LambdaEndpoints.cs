@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Telemetry;
 using Paywatch.Function;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
 
@@ -42,24 +45,21 @@ public static class LambdaEndpoints
         ArgumentNullException.ThrowIfNull(twin);
         var function = new DeployedFunction(twin.Settings, twin.Function.Options, twin.Time.GetUtcNow());
         var mapping = new DeployedMapping(twin.Mapping, twin.DeadLetterQueue.QueueArn);
-        routes.MapGet(Version + "/functions", (HttpContext context) => Handle(context, (_, writer) => ListFunctions(context.Request.Query, function, writer)));
-        routes.MapGet(Version + "/functions/{name}", (HttpContext context) => Handle(context, (_, writer) => GetFunction(context, function, writer)));
-        routes.MapGet(Version + "/functions/{name}/configuration", (HttpContext context) => Handle(context, (_, writer) =>
-            WriteConfiguration(writer, Find(function, context), null)));
-        routes.MapGet(Version + "/event-source-mappings", (HttpContext context) => Handle(context, (_, writer) =>
-            ListEventSourceMappings(context.Request.Query, function, mapping, writer)));
-        routes.MapGet(Version + "/event-source-mappings/{uuid}", (HttpContext context) => Handle(context, (_, writer) =>
-            WriteMapping(writer, Find(mapping, context))));
-        // "HTTP/1.1 202" (API_UpdateEventSourceMapping.html): the update is accepted, and here in force at once.
-        routes.MapPut(Version + "/event-source-mappings/{uuid}", (HttpContext context) => Handle(context, (request, writer) =>
-            WriteMapping(writer, Update(Find(mapping, context), request)), StatusCodes.Status202Accepted));
+        var model = ServiceModels.ById("Lambda");
+        Map(routes, model, "ListFunctions", (context, _) => ListFunctions(context.Request.Query, function));
+        Map(routes, model, "GetFunction", (context, _) => GetFunction(Find(function, context)));
+        Map(routes, model, "GetFunctionConfiguration", (context, _) => Configuration(Find(function, context)));
+        Map(routes, model, "ListEventSourceMappings", (context, _) => ListEventSourceMappings(context.Request.Query, function, mapping));
+        Map(routes, model, "GetEventSourceMapping", (context, _) => Mapping(Find(mapping, context)));
+        // "HTTP/1.1 202" (API_UpdateEventSourceMapping.html, the model's responseCode): the update is accepted, and here in force at once.
+        Map(routes, model, "UpdateEventSourceMapping", (context, request) => Mapping(Update(Find(mapping, context), request)));
     }
 
-    private static Task Handle(HttpContext context, Action<JsonElement, Utf8JsonWriter> operation, int status = StatusCodes.Status200OK) =>
-        RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, operation, Invalid, status, faultType: true);
+    private static void Map(IEndpointRouteBuilder routes, ServiceModel model, string operation, Func<HttpContext, JsonElement, JsonObject> handle) =>
+        RestJsonEndpoint.Map(routes, model, operation, MaxBodyBytes, handle, Invalid, faultType: true);
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html</summary>
-    private static void ListFunctions(IQueryCollection query, DeployedFunction function, Utf8JsonWriter writer)
+    private static JsonObject ListFunctions(IQueryCollection query, DeployedFunction function)
     {
         if (query.ContainsKey("MasterRegion"))
         {
@@ -73,56 +73,27 @@ public static class LambdaEndpoints
         }
 
         var (page, next) = Page([function], query, FunctionsPerPage, "ListFunctions");
-        writer.WriteStartObject();
-        writer.WriteStartArray("Functions");
-        foreach (var item in page)
-        {
-            WriteConfiguration(writer, item, null);
-        }
-
-        writer.WriteEndArray();
-        WriteNextMarker(writer, next);
-        writer.WriteEndObject();
+        return new() { ["Functions"] = new JsonArray([.. page.Select(Configuration)]), ["NextMarker"] = next };
     }
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html</summary>
-    private static void GetFunction(HttpContext context, DeployedFunction function, Utf8JsonWriter writer)
+    private static JsonObject GetFunction(DeployedFunction function) => new()
     {
-        Find(function, context);
-        writer.WriteStartObject();
-        WriteConfiguration(writer, function, "Configuration");
+        ["Configuration"] = Configuration(function),
         // An image function's code is its image (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCodeLocation.html).
-        writer.WriteStartObject("Code");
-        writer.WriteString("RepositoryType", "ECR");
-        writer.WriteString("ImageUri", function.Settings.ImageUri);
-        writer.WriteEndObject();
+        ["Code"] = new JsonObject { ["RepositoryType"] = "ECR", ["ImageUri"] = function.Settings.ImageUri },
         // An unreserved function has no Concurrency (https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html).
-        if (function.Settings.ReservedConcurrency is { } reserved)
-        {
-            writer.WriteStartObject("Concurrency");
-            writer.WriteNumber("ReservedConcurrentExecutions", reserved);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndObject();
-    }
+        ["Concurrency"] = function.Settings.ReservedConcurrency is { } reserved ? new JsonObject { ["ReservedConcurrentExecutions"] = reserved } : null,
+    };
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html</summary>
-    private static void ListEventSourceMappings(IQueryCollection query, DeployedFunction function, DeployedMapping mapping, Utf8JsonWriter writer)
+    private static JsonObject ListEventSourceMappings(IQueryCollection query, DeployedFunction function, DeployedMapping mapping)
     {
         // Both filters narrow the list; a name or ARN that matches nothing gives an empty list, not an error.
         var matches = (Optional(query, "FunctionName") is not { } name || Names(function, name) is (true, null))
             && (Optional(query, "EventSourceArn") is not { } source || source == mapping.Mapping.EventSourceArn);
         var (page, next) = Page<DeployedMapping>(matches ? [mapping] : [], query, MappingsPerPage, "ListEventSourceMappings");
-        writer.WriteStartObject();
-        writer.WriteStartArray("EventSourceMappings");
-        foreach (var item in page)
-        {
-            WriteMapping(writer, item);
-        }
-
-        writer.WriteEndArray();
-        WriteNextMarker(writer, next);
-        writer.WriteEndObject();
+        return new() { ["EventSourceMappings"] = new JsonArray([.. page.Select(Mapping)]), ["NextMarker"] = next };
     }
 
     /// <summary>
@@ -156,99 +127,74 @@ public static class LambdaEndpoints
     }
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html, as infra/lambda.tf configures the function.</summary>
-    private static void WriteConfiguration(Utf8JsonWriter writer, DeployedFunction function, string? propertyName)
+    private static JsonObject Configuration(DeployedFunction function)
     {
         var options = function.Options;
         var settings = function.Settings;
-        if (propertyName is null)
+        return new()
         {
-            writer.WriteStartObject();
-        }
-        else
-        {
-            writer.WriteStartObject(propertyName);
-        }
-
-        writer.WriteString("FunctionName", options.FunctionName);
-        writer.WriteString("FunctionArn", options.FunctionArn);
-        writer.WriteString("Role", options.RoleArn);
-        writer.WriteNumber("CodeSize", 0);
-        writer.WriteNumber("Timeout", (int)options.Timeout.TotalSeconds);
-        writer.WriteNumber("MemorySize", settings.FunctionMemoryMb);
-        // "The date and time that the function was last updated, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD)".
-        writer.WriteString("LastModified", function.Deployed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture));
-        writer.WriteString("Version", Latest);
-        writer.WriteStartObject("Environment");
-        writer.WriteStartObject("Variables");
-        writer.WriteString(FunctionSettings.EnvironmentVariable, settings.Environment);
-        writer.WriteString(FunctionSettings.EventBusVariable, settings.EventBusName);
-        writer.WriteString(FunctionSettings.MetricNamespaceVariable, new ProcessorOptions().MetricNamespace);
-        writer.WriteString(TraceModes.Variable, settings.TraceMode.ToWireName());
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        writer.WriteStartObject("TracingConfig");
-        writer.WriteString("Mode", "Active");
-        writer.WriteEndObject();
-        writer.WriteString("State", "Active");
-        writer.WriteString("LastUpdateStatus", "Successful");
-        writer.WriteString("PackageType", "Image");
-        writer.WriteStartArray("Architectures");
-        writer.WriteStringValue("x86_64");
-        writer.WriteEndArray();
-        writer.WriteStartObject("EphemeralStorage");
-        writer.WriteNumber("Size", 512);
-        writer.WriteEndObject();
-        writer.WriteStartObject("LoggingConfig");
-        writer.WriteString("LogFormat", "Text");
-        writer.WriteString("LogGroup", settings.LogGroupName);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+            ["FunctionName"] = options.FunctionName,
+            ["FunctionArn"] = options.FunctionArn,
+            ["Role"] = options.RoleArn,
+            ["CodeSize"] = 0,
+            ["Timeout"] = (int)options.Timeout.TotalSeconds,
+            ["MemorySize"] = settings.FunctionMemoryMb,
+            // "The date and time that the function was last updated, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD)".
+            ["LastModified"] = function.Deployed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture),
+            ["Version"] = Latest,
+            ["Environment"] = new JsonObject
+            {
+                ["Variables"] = new JsonObject
+                {
+                    [FunctionSettings.EnvironmentVariable] = settings.Environment,
+                    [FunctionSettings.EventBusVariable] = settings.EventBusName,
+                    [FunctionSettings.MetricNamespaceVariable] = new ProcessorOptions().MetricNamespace,
+                    [TraceModes.Variable] = settings.TraceMode.ToWireName(),
+                },
+            },
+            ["TracingConfig"] = new JsonObject { ["Mode"] = "Active" },
+            ["State"] = "Active",
+            ["LastUpdateStatus"] = "Successful",
+            ["PackageType"] = "Image",
+            ["Architectures"] = new JsonArray("x86_64"),
+            ["EphemeralStorage"] = new JsonObject { ["Size"] = 512 },
+            ["LoggingConfig"] = new JsonObject { ["LogFormat"] = "Text", ["LogGroup"] = settings.LogGroupName },
+        };
     }
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html</summary>
-    private static void WriteMapping(Utf8JsonWriter writer, DeployedMapping deployed)
+    private static JsonObject Mapping(DeployedMapping deployed)
     {
         var mapping = deployed.Mapping;
         var options = mapping.Options;
-        writer.WriteStartObject();
-
-        writer.WriteString("UUID", mapping.Uuid);
-        writer.WriteString("StartingPosition", options.StartingPosition == StartingPosition.Latest ? "LATEST" : "TRIM_HORIZON");
-        writer.WriteNumber("BatchSize", options.BatchSize);
-        writer.WriteNumber("MaximumBatchingWindowInSeconds", (int)options.MaximumBatchingWindow.TotalSeconds);
-        writer.WriteNumber("ParallelizationFactor", options.ParallelizationFactor);
-        writer.WriteString("EventSourceArn", mapping.EventSourceArn);
-        writer.WriteString("FunctionArn", mapping.Function.Options.FunctionArn);
-        // A timestamp in restJson1's default format, epoch seconds (https://smithy.io/2.0/spec/protocol-traits.html#timestampformat-trait).
-        writer.WriteNumber("LastModified", mapping.LastModified.ToUnixTimeMilliseconds() / 1000.0);
-        writer.WriteString("LastProcessingResult",
-            mapping.LastError is { } error ? $"PROBLEM: {error.Message}" : mapping.RecordsCompleted > 0 ? "OK" : "No records processed");
-        writer.WriteString("State", "Enabled");
-        writer.WriteString("StateTransitionReason", "User action");
-        writer.WriteStartObject("DestinationConfig");
-        writer.WriteStartObject("OnFailure");
-        writer.WriteString("Destination", deployed.OnFailureArn);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        writer.WriteNumber("MaximumRecordAgeInSeconds", (int)options.MaximumRecordAge.TotalSeconds);
-        writer.WriteBoolean("BisectBatchOnFunctionError", options.BisectBatchOnFunctionError);
-        writer.WriteNumber("MaximumRetryAttempts", options.MaximumRetryAttempts);
-        writer.WriteNumber("TumblingWindowInSeconds", (int)options.TumblingWindow.TotalSeconds);
-        writer.WriteStartArray("FunctionResponseTypes");
-        if (options.ReportBatchItemFailures)
+        return new()
         {
-            writer.WriteStringValue("ReportBatchItemFailures");
-        }
-
-        writer.WriteEndArray();
-        writer.WriteString("EventSourceMappingArn", $"arn:aws:lambda:{options.Region}:{options.AccountId}:event-source-mapping:{mapping.Uuid}");
-        writer.WriteEndObject();
+            ["UUID"] = mapping.Uuid,
+            ["StartingPosition"] = options.StartingPosition == StartingPosition.Latest ? "LATEST" : "TRIM_HORIZON",
+            ["BatchSize"] = options.BatchSize,
+            ["MaximumBatchingWindowInSeconds"] = (int)options.MaximumBatchingWindow.TotalSeconds,
+            ["ParallelizationFactor"] = options.ParallelizationFactor,
+            ["EventSourceArn"] = mapping.EventSourceArn,
+            ["FunctionArn"] = mapping.Function.Options.FunctionArn,
+            // A timestamp in restJson1's default format, epoch seconds (https://smithy.io/2.0/spec/protocol-traits.html#timestampformat-trait).
+            ["LastModified"] = Timestamps.EpochSeconds(mapping.LastModified),
+            ["LastProcessingResult"] = mapping.LastError is { } error ? $"PROBLEM: {error.Message}" : mapping.RecordsCompleted > 0 ? "OK" : "No records processed",
+            ["State"] = "Enabled",
+            ["StateTransitionReason"] = "User action",
+            ["DestinationConfig"] = new JsonObject { ["OnFailure"] = new JsonObject { ["Destination"] = deployed.OnFailureArn } },
+            ["MaximumRecordAgeInSeconds"] = (int)options.MaximumRecordAge.TotalSeconds,
+            ["BisectBatchOnFunctionError"] = options.BisectBatchOnFunctionError,
+            ["MaximumRetryAttempts"] = options.MaximumRetryAttempts,
+            ["TumblingWindowInSeconds"] = (int)options.TumblingWindow.TotalSeconds,
+            ["FunctionResponseTypes"] = options.ReportBatchItemFailures ? new JsonArray("ReportBatchItemFailures") : new JsonArray(),
+            ["EventSourceMappingArn"] = $"arn:aws:lambda:{options.Region}:{options.AccountId}:event-source-mapping:{mapping.Uuid}",
+        };
     }
 
     /// <summary>The function a path's <c>{name}</c> (and <c>Qualifier</c>) names, or ResourceNotFoundException.</summary>
     private static DeployedFunction Find(DeployedFunction function, HttpContext context)
     {
-        var name = (string)context.Request.RouteValues["name"]!;
+        var name = (string)context.Request.RouteValues["FunctionName"]!;
         var (matches, qualifier) = Names(function, name);
         qualifier = Optional(context.Request.Query, "Qualifier") ?? qualifier;
         // Terraform publishes no versions and creates no aliases: $LATEST is the function's only version.
@@ -259,7 +205,7 @@ public static class LambdaEndpoints
     }
 
     private static DeployedMapping Find(DeployedMapping mapping, HttpContext context) =>
-        (string?)context.Request.RouteValues["uuid"] == mapping.Mapping.Uuid
+        (string?)context.Request.RouteValues["UUID"] == mapping.Mapping.Uuid
             ? mapping
             : throw new AwsServiceException("ResourceNotFoundException", "The resource you requested does not exist.", StatusCodes.Status404NotFound);
 
@@ -303,14 +249,6 @@ public static class LambdaEndpoints
         }
 
         return PageToken.Page(items, limit, operation, Optional(query, "Marker"), () => Invalid("The Marker is not one this operation issued."));
-    }
-
-    private static void WriteNextMarker(Utf8JsonWriter writer, string? next)
-    {
-        if (next is not null)
-        {
-            writer.WriteString("NextMarker", next);
-        }
     }
 
     private static int Integer(JsonProperty property, int minimum, int maximum) =>

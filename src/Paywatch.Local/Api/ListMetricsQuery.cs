@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Api;
@@ -12,7 +13,7 @@ internal static class ListMetricsQuery
 {
     private const int PageSize = 500;
 
-    public static byte[] Run(MetricStore store, JsonElement request, DateTimeOffset now, string accountId)
+    public static JsonObject Run(MetricStore store, JsonElement request, DateTimeOffset now, string accountId)
     {
         CloudWatchJson.RefuseOtherAccounts(request, accountId);
         var metricNamespace = AwsJsonBody.String(request, "Namespace");
@@ -32,21 +33,6 @@ internal static class ListMetricsQuery
             .OrderBy(k => k.ToString(), StringComparer.Ordinal)
             .ToList();
         var (page, next) = PageToken.Page(metrics, PageSize, "ListMetrics", AwsJsonBody.String(request, "NextToken"), CloudWatchJson.InvalidNextToken);
-        return AwsJsonBody.Write(w =>
-        {
-            w.WriteStartArray("Metrics");
-            foreach (var key in page)
-            {
-                w.WriteStartObject();
-                CloudWatchJson.WriteMetric(w, key);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            if (next is not null)
-            {
-                w.WriteString("NextToken", next);
-            }
-        });
+        return new() { ["Metrics"] = new JsonArray([.. page.Select(CloudWatchJson.Metric)]), ["NextToken"] = next };
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Local.Telemetry;
 
 namespace Paywatch.Local.Api;
@@ -11,7 +12,7 @@ internal static class LogEventsQuery
     /// up to <c>limit</c> (1-10,000, default 10,000) matching events between startTime and endTime (epoch
     /// milliseconds, both inclusive), oldest first; the nextToken resumes after the last one returned.
     /// </summary>
-    public static byte[] FilterLogEvents(LogStore group, JsonElement request)
+    public static JsonObject FilterLogEvents(LogStore group, JsonElement request)
     {
         LogsJson.RefuseUnmask(request);
         var names = AwsJsonBody.Strings(request, "logStreamNames");
@@ -22,7 +23,7 @@ internal static class LogEventsQuery
         }
 
         var pattern = LogFilterPattern.Parse(AwsJsonBody.String(request, "filterPattern"));
-        var limit = AwsJsonBody.IntInRange(request, "limit", 1, 10_000, "InvalidParameterException") ?? 10_000;
+        var limit = AwsJsonBody.Int(request, "limit") ?? 10_000;
         var start = LogsJson.Long(request, "startTime") ?? long.MinValue;
         var end = LogsJson.Long(request, "endTime") ?? long.MaxValue;
         var token = AwsJsonBody.String(request, "nextToken");
@@ -49,33 +50,21 @@ internal static class LogEventsQuery
             }
         }
 
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            w.WriteStartArray("events");
-            foreach (var e in events)
+            ["events"] = new JsonArray([.. events.Select(e => new JsonObject
             {
-                w.WriteStartObject();
-                w.WriteString("logStreamName", CloudWatchLogsService.LogStreamName);
-                w.WriteNumber("timestamp", e.Timestamp);
-                w.WriteString("message", e.Message);
-                w.WriteNumber("ingestionTime", e.Timestamp);
-                w.WriteString("eventId", e.EventId);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("searchedLogStreams");
-            if (searched)
-            {
-                w.WriteStartObject();
-                w.WriteString("logStreamName", CloudWatchLogsService.LogStreamName);
-                w.WriteBoolean("searchedCompletely", resumeAt is null);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            LogsJson.WriteToken(w, "nextToken", resumeAt is { } index ? PageToken.Encode("FilterLogEvents", (int)index) : null);
-        });
+                ["logStreamName"] = CloudWatchLogsService.LogStreamName,
+                ["timestamp"] = e.Timestamp,
+                ["message"] = e.Message,
+                ["ingestionTime"] = e.Timestamp,
+                ["eventId"] = e.EventId,
+            })]),
+            ["searchedLogStreams"] = searched
+                ? new JsonArray(new JsonObject { ["logStreamName"] = CloudWatchLogsService.LogStreamName, ["searchedCompletely"] = resumeAt is null })
+                : new JsonArray(),
+            ["nextToken"] = resumeAt is { } index ? PageToken.Encode("FilterLogEvents", (int)index) : null,
+        };
     }
 
     /// <summary>
@@ -83,16 +72,16 @@ internal static class LogEventsQuery
     /// window of the stream's events, the latest ones unless startFromHead; <c>f/</c> and <c>b/</c> tokens move it
     /// forward and backward, and at the end the forward token comes back unchanged, as AWS documents.
     /// </summary>
-    public static byte[] GetLogEvents(LogStore group, JsonElement request)
+    public static JsonObject GetLogEvents(LogStore group, JsonElement request)
     {
         LogsJson.RefuseUnmask(request);
-        var stream = AwsJsonBody.RequiredString(request, "logStreamName", "InvalidParameterException");
+        var stream = AwsJsonBody.String(request, "logStreamName")!;
         if (stream != CloudWatchLogsService.LogStreamName)
         {
             throw new AwsServiceException("ResourceNotFoundException", "The specified log stream does not exist.");
         }
 
-        var limit = AwsJsonBody.IntInRange(request, "limit", 1, 10_000, "InvalidParameterException") ?? 10_000;
+        var limit = AwsJsonBody.Int(request, "limit") ?? 10_000;
         var start = LogsJson.Long(request, "startTime") ?? long.MinValue;
         var end = LogsJson.Long(request, "endTime") ?? long.MaxValue;
         // startTime is inclusive, endTime exclusive here (unlike FilterLogEvents).
@@ -113,21 +102,11 @@ internal static class LogEventsQuery
             throw LogsJson.InvalidToken();
         }
 
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            w.WriteStartArray("events");
-            for (var i = from; i < to; i++)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("timestamp", events[i].Timestamp);
-                w.WriteString("message", events[i].Message);
-                w.WriteNumber("ingestionTime", events[i].Timestamp);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteString("nextForwardToken", "f/" + PageToken.Encode("GetLogEvents", to));
-            w.WriteString("nextBackwardToken", "b/" + PageToken.Encode("GetLogEvents", from));
-        });
+            ["events"] = new JsonArray([.. events.Take(to).Skip(from).Select(e => new JsonObject { ["timestamp"] = e.Timestamp, ["message"] = e.Message, ["ingestionTime"] = e.Timestamp })]),
+            ["nextForwardToken"] = "f/" + PageToken.Encode("GetLogEvents", to),
+            ["nextBackwardToken"] = "b/" + PageToken.Encode("GetLogEvents", from),
+        };
     }
 }

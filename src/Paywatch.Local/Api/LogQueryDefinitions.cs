@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Monitoring;
 
 namespace Paywatch.Local.Api;
@@ -16,37 +17,26 @@ internal sealed class LogQueryDefinitions(string? configDirectory, string enviro
     /// config/queries/*.query, named and scoped as infra/cloudwatch.tf deploys them (<c>paywatch-{environment}/{file name}</c>,
     /// the function's log group); maxResults 1-1000.
     /// </summary>
-    public byte[] DescribeQueryDefinitions(JsonElement request)
+    public JsonObject DescribeQueryDefinitions(JsonElement request)
     {
         var language = AwsJsonBody.String(request, "queryLanguage");
         var prefix = AwsJsonBody.String(request, "queryDefinitionNamePrefix") ?? "";
-        var maxResults = AwsJsonBody.IntInRange(request, "maxResults", 1, 1000, "InvalidParameterException") ?? 1000;
+        var maxResults = AwsJsonBody.Int(request, "maxResults") ?? 1000;
         var definitions = language is null or "CWLI" ? QueryDefinitions().Where(d => d.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList() : [];
         var (page, next) = PageToken.Page(definitions, maxResults, "DescribeQueryDefinitions", AwsJsonBody.String(request, "nextToken"), LogsJson.InvalidToken);
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            w.WriteStartArray("queryDefinitions");
-            foreach (var definition in page)
+            ["queryDefinitions"] = new JsonArray([.. page.Select(definition => new JsonObject
             {
-                w.WriteStartObject();
-                w.WriteString("queryLanguage", "CWLI");
-                w.WriteString("queryDefinitionId", definition.Id);
-                w.WriteString("name", definition.Name);
-                w.WriteString("queryString", definition.QueryString);
-                w.WriteNumber("lastModified", definition.LastModified.ToUnixTimeMilliseconds());
-                w.WriteStartArray("logGroupNames");
-                if (functionLogGroup is not null)
-                {
-                    w.WriteStringValue(functionLogGroup);
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            LogsJson.WriteToken(w, "nextToken", next);
-        });
+                ["queryLanguage"] = "CWLI",
+                ["queryDefinitionId"] = definition.Id,
+                ["name"] = definition.Name,
+                ["queryString"] = definition.QueryString,
+                ["lastModified"] = definition.LastModified.ToUnixTimeMilliseconds(),
+                ["logGroupNames"] = functionLogGroup is null ? new JsonArray() : new JsonArray(functionLogGroup),
+            })]),
+            ["nextToken"] = next,
+        };
     }
 
     private List<QueryDefinition> QueryDefinitions()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Local.Telemetry;
 using Paywatch.Monitoring.Logs;
 
@@ -19,7 +20,7 @@ internal sealed class LogsInsightsQueries
     /// the query over the log group between startTime and endTime (epoch seconds, both inclusive) at once, so
     /// GetQueryResults always finds it Complete.
     /// </summary>
-    public byte[] StartQuery(Func<string, LogStore> find, JsonElement request)
+    public JsonObject StartQuery(Func<string, LogStore> find, JsonElement request)
     {
         var language = AwsJsonBody.String(request, "queryLanguage") ?? "CWLI";
         if (language != "CWLI")
@@ -41,15 +42,16 @@ internal sealed class LogsInsightsQueries
         }
 
         var group = find(named[0]);
-        var startTime = LogsJson.Long(request, "startTime") ?? throw LogsJson.Invalid("1 validation error detected: Value null at 'startTime' failed to satisfy constraint: Member must not be null");
-        var endTime = LogsJson.Long(request, "endTime") ?? throw LogsJson.Invalid("1 validation error detected: Value null at 'endTime' failed to satisfy constraint: Member must not be null");
+        // The model has checked startTime, endTime and queryString are present, and limit's range.
+        var startTime = request.GetProperty("startTime").GetInt64();
+        var endTime = request.GetProperty("endTime").GetInt64();
         if (endTime < startTime)
         {
             throw LogsJson.Invalid("End time should not be before the start time.");
         }
 
-        var queryString = AwsJsonBody.RequiredString(request, "queryString", "InvalidParameterException");
-        var limit = AwsJsonBody.IntInRange(request, "limit", 1, 10_000, "InvalidParameterException");
+        var queryString = AwsJsonBody.String(request, "queryString")!;
+        var limit = AwsJsonBody.Int(request, "limit");
         QueryResult result;
         try
         {
@@ -76,16 +78,16 @@ internal sealed class LogsInsightsQueries
             }
         }
 
-        return AwsJsonBody.Write(w => w.WriteString("queryId", queryId));
+        return new() { ["queryId"] = queryId };
     }
 
     /// <summary>
     /// GetQueryResults: <c>results</c> as a list of rows, each a list of <c>{field, value}</c> for the row's fields
     /// that have a value, values as the Logs Insights console shows them.
     /// </summary>
-    public byte[] GetQueryResults(JsonElement request)
+    public JsonObject GetQueryResults(JsonElement request)
     {
-        var queryId = AwsJsonBody.RequiredString(request, "queryId", "InvalidParameterException");
+        var queryId = AwsJsonBody.String(request, "queryId")!;
         QueryResult? result;
         lock (_lock)
         {
@@ -97,31 +99,15 @@ internal sealed class LogsInsightsQueries
             throw new AwsServiceException("ResourceNotFoundException", $"Query {queryId} does not exist (the twin keeps the results of its latest {KeptQueries} queries).");
         }
 
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            w.WriteStartArray("results");
-            foreach (var row in result.Rows)
-            {
-                w.WriteStartArray();
-                for (var i = 0; i < result.Columns.Count; i++)
-                {
-                    if (!row[i].IsNull)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("field", result.Columns[i]);
-                        w.WriteString("value", row[i].ToString());
-                        w.WriteEndObject();
-                    }
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartObject("statistics");
-            w.WriteNumber("recordsScanned", result.RecordsScanned);
-            w.WriteEndObject();
-            w.WriteString("status", "Complete");
-        });
+            ["results"] = new JsonArray([.. result.Rows.Select(row => new JsonArray([
+                .. result.Columns.Select((column, i) => (column, value: row[i]))
+                    .Where(f => !f.value.IsNull)
+                    .Select(f => new JsonObject { ["field"] = f.column, ["value"] = f.value.ToString() }),
+            ]))]),
+            ["statistics"] = new JsonObject { ["recordsScanned"] = result.RecordsScanned },
+            ["status"] = "Complete",
+        };
     }
 }

@@ -24,14 +24,6 @@ internal static class LogsJson
     public static long? Long(JsonElement request, string member) =>
         request.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
 
-    public static void WriteToken(Utf8JsonWriter w, string name, string? token)
-    {
-        if (token is not null)
-        {
-            w.WriteString(name, token);
-        }
-    }
-
     public static AwsServiceException Invalid(string message) => new("InvalidParameterException", message);
 
     public static AwsServiceException InvalidToken() => new("InvalidParameterException", "The specified nextToken is invalid: pass back a token this operation returned.");

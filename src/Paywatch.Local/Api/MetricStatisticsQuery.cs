@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Api;
@@ -12,7 +13,7 @@ namespace Paywatch.Local.Api;
 /// </summary>
 internal static class MetricStatisticsQuery
 {
-    public static byte[] Run(MetricStore store, JsonElement request)
+    public static JsonObject Run(MetricStore store, MetricUnits units, JsonElement request)
     {
         var metricNamespace = AwsJsonBody.RequiredString(request, "Namespace", "InvalidParameterValue");
         var name = AwsJsonBody.RequiredString(request, "MetricName", "InvalidParameterValue");
@@ -23,7 +24,6 @@ internal static class MetricStatisticsQuery
         var end = Timestamp(request, "EndTime");
         var period = TimeSpan.FromSeconds(ValidPeriod(AwsJsonBody.Int(request, "Period") ?? throw new AwsServiceException("MissingParameter", "The parameter Period is required.")));
         CheckRange(start, end, period);
-        RejectUnit(request);
         var statistics = AwsJsonBody.Strings(request, "Statistics").Concat(AwsJsonBody.Strings(request, "ExtendedStatistics")).ToList();
         if (statistics.Count == 0)
         {
@@ -31,6 +31,7 @@ internal static class MetricStatisticsQuery
         }
 
         var key = new MetricKey(metricNamespace, name, dimensions);
+        var unit = AwsJsonBody.String(request, "Unit");
         var byTime = new SortedDictionary<DateTimeOffset, Dictionary<string, double>>();
         foreach (var statistic in statistics)
         {
@@ -44,7 +45,7 @@ internal static class MetricStatisticsQuery
                 throw new AwsServiceException("InvalidParameterValue", e.Message);
             }
 
-            foreach (var datapoint in store.GetStatistics(key, start, end, period, parsed))
+            foreach (var datapoint in store.GetStatistics(key, start, end, period, parsed).Where(_ => units.Matches(key, unit)))
             {
                 if (!byTime.TryGetValue(datapoint.Timestamp, out var values))
                 {
@@ -55,43 +56,23 @@ internal static class MetricStatisticsQuery
             }
         }
 
-        return AwsJsonBody.Write(writer =>
+        var unitKept = units.Of(key);
+        return new()
         {
-            writer.WriteString("Label", name);
-            writer.WriteStartArray("Datapoints");
-            foreach (var (timestamp, values) in byTime)
+            ["Label"] = name,
+            ["Datapoints"] = new JsonArray([.. byTime.Select(point =>
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("Timestamp", timestamp.ToUnixTimeSeconds());
-                var extended = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var (statistic, value) in values)
+                var datapoint = new JsonObject { ["Timestamp"] = point.Key.ToUnixTimeSeconds(), ["Unit"] = unitKept };
+                foreach (var (statistic, value) in point.Value.Where(v => !v.Key.StartsWith('p')))
                 {
-                    if (statistic.StartsWith('p'))
-                    {
-                        extended[statistic] = value;
-                    }
-                    else
-                    {
-                        writer.WriteNumber(statistic, value);
-                    }
+                    datapoint[statistic] = value;
                 }
 
-                if (extended.Count > 0)
-                {
-                    writer.WriteStartObject("ExtendedStatistics");
-                    foreach (var (statistic, value) in extended)
-                    {
-                        writer.WriteNumber(statistic, value);
-                    }
-
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        });
+                var extended = point.Value.Where(v => v.Key.StartsWith('p')).ToList();
+                datapoint["ExtendedStatistics"] = extended.Count == 0 ? null : new JsonObject(extended.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value)));
+                return datapoint;
+            })]),
+        };
     }
 
     /// <summary>
@@ -120,15 +101,6 @@ internal static class MetricStatisticsQuery
             throw new AwsServiceException(
                 "InvalidParameterCombination",
                 $"You have requested up to {datapoints} datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.");
-        }
-    }
-
-    /// <summary>The twin's metric store keeps no units, so a Unit filter could not be honoured: it is refused, not ignored.</summary>
-    internal static void RejectUnit(JsonElement request, string member = "Unit")
-    {
-        if (request.TryGetProperty(member, out var unit) && unit.ValueKind == JsonValueKind.String && unit.GetString() != "None")
-        {
-            throw new AwsServiceException("InvalidParameterValue", $"The twin's metric store keeps no units: {member} '{unit.GetString()}' is not supported (leave it out).");
         }
     }
 

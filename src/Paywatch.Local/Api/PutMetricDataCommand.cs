@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Api;
@@ -6,12 +7,12 @@ namespace Paywatch.Local.Api;
 /// <summary>
 /// CloudWatch's PutMetricData into the metric store (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html):
 /// Value, or Values with Counts, at the datum's Timestamp (now when left out), at StorageResolution 1 or 60. What
-/// the store cannot keep is refused: StatisticValues (it keeps samples, not pre-aggregated sets), units, entities,
-/// and timestamps older than the store's retention.
+/// the store cannot keep is refused: StatisticValues (it keeps samples, not pre-aggregated sets), entities,
+/// and timestamps older than the store's retention. Units are kept (<see cref="MetricUnits"/>).
 /// </summary>
 internal static class PutMetricDataCommand
 {
-    public static byte[] Run(MetricStore store, JsonElement request, DateTimeOffset now)
+    public static JsonObject Run(MetricStore store, MetricUnits units, JsonElement request, DateTimeOffset now)
     {
         var metricNamespace = AwsJsonBody.RequiredString(request, "Namespace", "MissingParameter");
         // "Namespaces can't start with AWS/; that prefix is reserved for Amazon Web Services products."
@@ -31,10 +32,11 @@ internal static class PutMetricDataCommand
         }
 
         var datapoints = new List<(MetricKey Key, DateTimeOffset Time, double Value, long Count, bool HighResolution)>();
+        var datumUnits = new List<(MetricKey Key, string? Unit)>();
         foreach (var datum in data.EnumerateArray())
         {
             var key = new MetricKey(metricNamespace, AwsJsonBody.RequiredString(datum, "MetricName", "MissingParameter"), CloudWatchJson.Dimensions(datum));
-            MetricStatisticsQuery.RejectUnit(datum);
+            datumUnits.Add((key, AwsJsonBody.String(datum, "Unit")));
             if (datum.TryGetProperty("StatisticValues", out _))
             {
                 throw Invalid("StatisticValues: the twin's metric store keeps samples, not statistic sets; send Value, or Values and Counts.");
@@ -92,7 +94,12 @@ internal static class PutMetricDataCommand
             }
         }
 
-        return AwsJsonBody.Write(_ => { });
+        foreach (var (key, unit) in datumUnits)
+        {
+            units.Record(key, unit);
+        }
+
+        return [];
     }
 
     private static double Finite(double value) =>

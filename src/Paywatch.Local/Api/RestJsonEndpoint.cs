@@ -1,6 +1,10 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 
 namespace Paywatch.Local.Api;
 
@@ -11,12 +15,27 @@ namespace Paywatch.Local.Api;
 /// </summary>
 internal static class RestJsonEndpoint
 {
-    /// <summary>Answers as AWS writes them: non-ASCII text as it is, not escaped.</summary>
-    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>
+    /// Maps <paramref name="operationName"/> at the method, URI template and success status its model binds it to
+    /// (<c>GET /2015-03-31/functions/{FunctionName}</c>: the URI's labels are route values), its answer held to the output shape.
+    /// </summary>
+    public static void Map(
+        IEndpointRouteBuilder routes,
+        ServiceModel model,
+        string operationName,
+        int maxBodyBytes,
+        Func<HttpContext, JsonElement, JsonObject> operation,
+        Func<string, AwsServiceException> invalid,
+        bool faultType = false)
+    {
+        var binding = model.Operation(operationName);
+        routes.MapMethods(binding.RequestUri, [binding.HttpMethod], (HttpContext context) =>
+            HandleAsync(context, maxBodyBytes, request => operation(context, request), invalid, binding.SuccessStatus, faultType, (model, operationName)));
+    }
 
     /// <param name="context">The request.</param>
     /// <param name="maxBodyBytes">The most the body may hold; an empty body reads as <c>{}</c> (a GET has none).</param>
-    /// <param name="operation">Reads the body, writes the answer.</param>
+    /// <param name="operation">Reads the body, answers the neutral response (<see cref="JsonCodec.Write"/> writes it).</param>
     /// <param name="invalid">The service's error for a body that is not a JSON object.</param>
     /// <param name="successStatus">The operation's status on success (Lambda answers some with 202).</param>
     /// <param name="faultType">
@@ -24,13 +43,15 @@ internal static class RestJsonEndpoint
     /// <c>"Service"</c> for a 5xx (the <c>Type</c> and <c>Message</c> members of every error shape in the Lambda API
     /// reference, e.g. https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html#API_GetFunction_Errors).
     /// </param>
+    /// <param name="conformance">The model and operation whose output shape the answer is held to (<see cref="ResponseConformance"/>).</param>
     public static async Task HandleAsync(
         HttpContext context,
         int maxBodyBytes,
-        Action<JsonElement, Utf8JsonWriter> operation,
+        Func<JsonElement, JsonObject> operation,
         Func<string, AwsServiceException> invalid,
         int successStatus = StatusCodes.Status200OK,
-        bool faultType = false)
+        bool faultType = false,
+        (ServiceModel Model, string Operation)? conformance = null)
     {
         context.Response.Headers["x-amzn-RequestId"] = Uuid.NewString();
         context.Response.ContentType = "application/json";
@@ -46,13 +67,12 @@ internal static class RestJsonEndpoint
                 throw invalid("The request body must be a JSON object.");
             }
 
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            response = JsonCodec.Write(operation(document.RootElement));
+            if (conformance is var (model, name))
             {
-                operation(document.RootElement, writer);
+                ResponseConformance.Check(model, name, response);
             }
 
-            response = buffer.ToArray();
             context.Response.StatusCode = successStatus;
         }
         catch (Exception e) when (e is AwsServiceException or JsonException)
@@ -66,25 +86,7 @@ internal static class RestJsonEndpoint
         await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static byte[] ErrorBody(AwsServiceException error, bool faultType)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            writer.WriteStartObject();
-            if (faultType)
-            {
-                writer.WriteString("Type", error.StatusCode >= 500 ? "Service" : "User");
-                writer.WriteString("Message", error.Message);
-            }
-            else
-            {
-                writer.WriteString("message", error.Message);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
+    private static byte[] ErrorBody(AwsServiceException error, bool faultType) => JsonCodec.Write(faultType
+        ? new JsonObject { ["Type"] = error.StatusCode >= 500 ? "Service" : "User", ["Message"] = error.Message }
+        : new JsonObject { ["message"] = error.Message });
 }

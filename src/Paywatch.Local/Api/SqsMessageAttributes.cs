@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Local.Queues;
 
 namespace Paywatch.Local.Api;
@@ -81,34 +82,17 @@ internal static class SqsMessageAttributes
         return attributes.Where(a => Wanted(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
     }
 
-    /// <summary>MessageAttributes and MD5OfMessageAttributes (of the attributes returned), when there are any.</summary>
-    public static void Write(Utf8JsonWriter w, IReadOnlyDictionary<string, MessageAttributeValue> attributes)
+    /// <summary>A message with MessageAttributes and MD5OfMessageAttributes (of the attributes returned), when there are any.</summary>
+    public static JsonObject Write(IReadOnlyDictionary<string, MessageAttributeValue> attributes) => attributes.Count == 0 ? [] : new()
     {
-        if (attributes.Count == 0)
+        ["MD5OfMessageAttributes"] = MessageAttributeValue.Md5(attributes),
+        ["MessageAttributes"] = new JsonObject(attributes.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)new JsonObject
         {
-            return;
-        }
-
-        w.WriteString("MD5OfMessageAttributes", MessageAttributeValue.Md5(attributes));
-        w.WriteStartObject("MessageAttributes");
-        foreach (var (name, value) in attributes)
-        {
-            w.WriteStartObject(name);
-            w.WriteString("DataType", value.DataType);
-            if (value.BinaryValue is { } binary)
-            {
-                w.WriteBase64String("BinaryValue", binary);
-            }
-            else
-            {
-                w.WriteString("StringValue", value.StringValue);
-            }
-
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-    }
+            ["DataType"] = a.Value.DataType,
+            ["BinaryValue"] = a.Value.BinaryValue is { } binary ? Convert.ToBase64String(binary) : null,
+            ["StringValue"] = a.Value.BinaryValue is null ? a.Value.StringValue : null,
+        }))),
+    };
 
     // Names: up to 256 of A-Z a-z 0-9 _ - . , not starting or ending with a period, no two periods in a row, not
     // starting with AWS. or Amazon. (reserved).

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.Queues;
 
 namespace Paywatch.Local.Api;
@@ -35,9 +38,11 @@ public sealed class SqsService : IAwsJsonService
         _endpoint = endpoint;
     }
 
-    public string TargetPrefix => "AmazonSQS";
+    private static ServiceModel Model => ServiceModels.ById("SQS");
 
-    public string JsonVersion => "1.0";
+    public string TargetPrefix => Model.TargetPrefix!;
+
+    public string JsonVersion => Model.JsonVersion;
 
     /// <summary>The URL of a queue, e.g. <c>http://127.0.0.1:4600/000000000000/transaction-processor-dlq-local</c>.</summary>
     public string QueueUrl(DurableQueue queue)
@@ -47,50 +52,53 @@ public sealed class SqsService : IAwsJsonService
         return $"{endpoint}{(endpoint.EndsWith('/') ? "" : "/")}{queue.AccountId}/{queue.QueueName}";
     }
 
-    public async ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
+    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
+        JsonCodec.HandleAsync(Model, operation, requestBody, HandleAsync, cancellationToken, "InvalidParameterValue", "MissingParameter");
+
+    private async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken)
     {
-        using var document = AwsJsonBody.Parse(requestBody);
-        var request = document.RootElement;
-        return operation switch
+        if (operation == "GetQueueUrl")
         {
-            "GetQueueUrl" => GetQueueUrl(request),
-            "ListQueues" => ListQueues(request),
-            "SendMessage" => SendMessage(request),
-            "ReceiveMessage" => await ReceiveMessageAsync(request, cancellationToken).ConfigureAwait(false),
-            "DeleteMessage" => DeleteMessage(request),
-            "ChangeMessageVisibility" => ChangeMessageVisibility(request),
-            "PurgeQueue" => PurgeQueue(request),
-            "GetQueueAttributes" => GetQueueAttributes(request),
-            _ => throw new AwsServiceException("UnsupportedOperation", $"The twin's SQS does not support {operation}."),
-        };
-    }
+            var name = AwsJsonBody.String(request, "QueueName")!;
+            return new() { ["QueueUrl"] = QueueUrl(_queues.TryGetValue(name, out var found) ? found : throw NonExistentQueue()) };
+        }
 
-    private byte[] GetQueueUrl(JsonElement request)
-    {
-        var name = AwsJsonBody.RequiredString(request, "QueueName", "MissingParameter");
-        var queue = _queues.TryGetValue(name, out var found) ? found : throw NonExistentQueue();
-        return AwsJsonBody.Write(w => w.WriteString("QueueUrl", QueueUrl(queue)));
-    }
-
-    private byte[] ListQueues(JsonElement request)
-    {
-        var prefix = AwsJsonBody.String(request, "QueueNamePrefix") ?? "";
-        return AwsJsonBody.Write(w =>
+        if (operation == "ListQueues")
         {
-            w.WriteStartArray("QueueUrls");
-            foreach (var queue in _queues.Values.Where(q => q.QueueName.StartsWith(prefix, StringComparison.Ordinal)))
-            {
-                w.WriteStringValue(QueueUrl(queue));
-            }
+            var prefix = AwsJsonBody.String(request, "QueueNamePrefix") ?? "";
+            return new() { ["QueueUrls"] = new JsonArray([.. _queues.Values.Where(q => q.QueueName.StartsWith(prefix, StringComparison.Ordinal)).Select(q => JsonValue.Create(QueueUrl(q)))]) };
+        }
 
-            w.WriteEndArray();
-        });
-    }
-
-    private byte[] SendMessage(JsonElement request)
-    {
         var queue = QueueOf(request);
-        var body = AwsJsonBody.RequiredString(request, "MessageBody", "MissingParameter");
+        try
+        {
+            return operation switch
+            {
+                "SendMessage" => SendMessage(queue, request),
+                "ReceiveMessage" => await ReceiveMessageAsync(queue, request, cancellationToken).ConfigureAwait(false),
+                "DeleteMessage" => Empty(() => queue.DeleteMessage(AwsJsonBody.String(request, "ReceiptHandle")!)),
+                "ChangeMessageVisibility" => ChangeMessageVisibility(queue, request),
+                "PurgeQueue" => Empty(queue.PurgeQueue),
+                _ => GetQueueAttributes(queue, request),
+            };
+        }
+        catch (ReceiptHandleIsInvalidException e)
+        {
+            throw new AwsServiceException("ReceiptHandleIsInvalid", e.Message);
+        }
+        catch (MessageNotInflightException e)
+        {
+            throw new AwsServiceException("MessageNotInflight", e.Message);
+        }
+        catch (PurgeQueueInProgressException e)
+        {
+            throw new AwsServiceException("PurgeQueueInProgress", e.Message);
+        }
+    }
+
+    private static JsonObject SendMessage(DurableQueue queue, JsonElement request)
+    {
+        var body = AwsJsonBody.String(request, "MessageBody")!;
         // Members of FIFO queues and of system attributes the twin does not keep: refused, never silently dropped.
         foreach (var unsupported in (string[])["MessageGroupId", "MessageDeduplicationId"])
         {
@@ -119,21 +127,11 @@ public sealed class SqsService : IAwsJsonService
         }
 
         var (id, md5, md5OfAttributes) = queue.SendMessage(body, TimeSpan.FromSeconds(delay), attributes);
-        return AwsJsonBody.Write(w =>
-        {
-            w.WriteString("MD5OfMessageBody", md5);
-            if (md5OfAttributes is not null)
-            {
-                w.WriteString("MD5OfMessageAttributes", md5OfAttributes);
-            }
-
-            w.WriteString("MessageId", id);
-        });
+        return new() { ["MD5OfMessageBody"] = md5, ["MD5OfMessageAttributes"] = md5OfAttributes, ["MessageId"] = id };
     }
 
-    private async Task<byte[]> ReceiveMessageAsync(JsonElement request, CancellationToken cancellationToken)
+    private static async Task<JsonObject> ReceiveMessageAsync(DurableQueue queue, JsonElement request, CancellationToken cancellationToken)
     {
-        var queue = QueueOf(request);
         var max = AwsJsonBody.Int(request, "MaxNumberOfMessages") ?? 1;
         if (max is < 1 or > 10)
         {
@@ -151,107 +149,42 @@ public sealed class SqsService : IAwsJsonService
         var attributes = requested.Contains("All") ? MessageSystemAttributes : [.. MessageSystemAttributes.Where(requested.Contains)];
         var attributeNames = AwsJsonBody.Strings(request, "MessageAttributeNames");
         var messages = await queue.ReceiveMessageAsync(max, visibility, TimeSpan.FromSeconds(wait), cancellationToken).ConfigureAwait(false);
-        return AwsJsonBody.Write(w =>
+        // SQS leaves Messages out when there are none.
+        return new()
         {
-            if (messages.Count == 0)
+            ["Messages"] = messages.Count == 0 ? null : new JsonArray([.. messages.Select(message =>
             {
-                return; // SQS leaves Messages out when there are none.
-            }
-
-            w.WriteStartArray("Messages");
-            foreach (var message in messages)
-            {
-                w.WriteStartObject();
-                w.WriteString("MessageId", message.MessageId);
-                w.WriteString("ReceiptHandle", message.ReceiptHandle);
-                w.WriteString("MD5OfBody", message.Md5OfBody);
-                w.WriteString("Body", message.Body);
-                SqsMessageAttributes.Write(w, SqsMessageAttributes.Select(message.MessageAttributes, attributeNames));
-                if (attributes.Length > 0)
+                var item = SqsMessageAttributes.Write(SqsMessageAttributes.Select(message.MessageAttributes, attributeNames));
+                item["MessageId"] = message.MessageId;
+                item["ReceiptHandle"] = message.ReceiptHandle;
+                item["MD5OfBody"] = message.Md5OfBody;
+                item["Body"] = message.Body;
+                item["Attributes"] = attributes.Length == 0 ? null : Attributes(attributes, name => name switch
                 {
-                    w.WriteStartObject("Attributes");
-                    foreach (var name in attributes)
-                    {
-                        w.WriteString(name, name switch
-                        {
-                            "SenderId" => queue.AccountId,
-                            "SentTimestamp" => Millis(message.SentTimestamp),
-                            "ApproximateReceiveCount" => message.ApproximateReceiveCount.ToString(CultureInfo.InvariantCulture),
-                            _ => Millis(message.ApproximateFirstReceiveTimestamp),
-                        });
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
+                    "SenderId" => queue.AccountId,
+                    "SentTimestamp" => Text(message.SentTimestamp.ToUnixTimeMilliseconds()),
+                    "ApproximateReceiveCount" => Text(message.ApproximateReceiveCount),
+                    _ => Text(message.ApproximateFirstReceiveTimestamp.ToUnixTimeMilliseconds()),
+                });
+                return item;
+            })]),
+        };
     }
 
-    private byte[] DeleteMessage(JsonElement request)
+    private static JsonObject ChangeMessageVisibility(DurableQueue queue, JsonElement request)
     {
-        var queue = QueueOf(request);
-        var handle = AwsJsonBody.RequiredString(request, "ReceiptHandle", "MissingParameter");
-        try
-        {
-            queue.DeleteMessage(handle);
-        }
-        catch (ReceiptHandleIsInvalidException e)
-        {
-            throw new AwsServiceException("ReceiptHandleIsInvalid", e.Message);
-        }
-
-        return AwsJsonBody.Write(_ => { });
-    }
-
-    private byte[] ChangeMessageVisibility(JsonElement request)
-    {
-        var queue = QueueOf(request);
-        var handle = AwsJsonBody.RequiredString(request, "ReceiptHandle", "MissingParameter");
         // 0 to 43,200 seconds (12 hours), counted from now.
-        var seconds = AwsJsonBody.Int(request, "VisibilityTimeout") ?? throw new AwsServiceException("MissingParameter", "The request must contain the parameter VisibilityTimeout.");
+        var seconds = AwsJsonBody.Int(request, "VisibilityTimeout")!.Value;
         if (seconds is < 0 or > 43_200)
         {
             throw new AwsServiceException("InvalidParameterValue", $"Value {seconds} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.");
         }
 
-        try
-        {
-            queue.ChangeMessageVisibility(handle, TimeSpan.FromSeconds(seconds));
-        }
-        catch (ReceiptHandleIsInvalidException e)
-        {
-            throw new AwsServiceException("ReceiptHandleIsInvalid", e.Message);
-        }
-        catch (MessageNotInflightException e)
-        {
-            throw new AwsServiceException("MessageNotInflight", e.Message);
-        }
-
-        return AwsJsonBody.Write(_ => { });
+        return Empty(() => queue.ChangeMessageVisibility(AwsJsonBody.String(request, "ReceiptHandle")!, TimeSpan.FromSeconds(seconds)));
     }
 
-    private byte[] PurgeQueue(JsonElement request)
+    private static JsonObject GetQueueAttributes(DurableQueue queue, JsonElement request)
     {
-        var queue = QueueOf(request);
-        try
-        {
-            queue.PurgeQueue();
-        }
-        catch (PurgeQueueInProgressException e)
-        {
-            throw new AwsServiceException("PurgeQueueInProgress", e.Message);
-        }
-
-        return AwsJsonBody.Write(_ => { });
-    }
-
-    private byte[] GetQueueAttributes(JsonElement request)
-    {
-        var queue = QueueOf(request);
         var requested = AwsJsonBody.Strings(request, "AttributeNames");
         var unknown = requested.FirstOrDefault(n => n != "All" && !QueueAttributeNames.Contains(n));
         if (unknown is not null)
@@ -261,49 +194,44 @@ public sealed class SqsService : IAwsJsonService
 
         var names = requested.Contains("All") ? QueueAttributeNames : [.. requested.Distinct()];
         var a = queue.GetAttributes();
-        return AwsJsonBody.Write(w =>
+        return new()
         {
-            if (names.Length == 0)
+            ["Attributes"] = names.Length == 0 ? null : Attributes(names, name => name switch
             {
-                return;
-            }
+                "ApproximateNumberOfMessages" => Text(a.ApproximateNumberOfMessages),
+                "ApproximateNumberOfMessagesNotVisible" => Text(a.ApproximateNumberOfMessagesNotVisible),
+                "CreatedTimestamp" => Text(a.CreatedTimestamp.ToUnixTimeSeconds()),
+                "LastModifiedTimestamp" => Text(a.LastModifiedTimestamp.ToUnixTimeSeconds()),
+                "QueueArn" => a.QueueArn,
+                "VisibilityTimeout" => Text((long)a.VisibilityTimeout.TotalSeconds),
+                "MessageRetentionPeriod" => Text((long)a.MessageRetentionPeriod.TotalSeconds),
+                "MaximumMessageSize" => Text(MaximumMessageSize),
+                "ApproximateNumberOfMessagesDelayed" => Text(a.ApproximateNumberOfMessagesDelayed),
+                _ => "0", // DelaySeconds, ReceiveMessageWaitTimeSeconds: the queue's defaults (delays are per message).
+            }),
+        };
+    }
 
-            w.WriteStartObject("Attributes");
-            foreach (var name in names)
-            {
-                w.WriteString(name, name switch
-                {
-                    "ApproximateNumberOfMessages" => Text(a.ApproximateNumberOfMessages),
-                    "ApproximateNumberOfMessagesNotVisible" => Text(a.ApproximateNumberOfMessagesNotVisible),
-                    "CreatedTimestamp" => Text(a.CreatedTimestamp.ToUnixTimeSeconds()),
-                    "LastModifiedTimestamp" => Text(a.LastModifiedTimestamp.ToUnixTimeSeconds()),
-                    "QueueArn" => a.QueueArn,
-                    "VisibilityTimeout" => Text((long)a.VisibilityTimeout.TotalSeconds),
-                    "MessageRetentionPeriod" => Text((long)a.MessageRetentionPeriod.TotalSeconds),
-                    "MaximumMessageSize" => Text(MaximumMessageSize),
-                    "ApproximateNumberOfMessagesDelayed" => Text(a.ApproximateNumberOfMessagesDelayed),
-                    _ => "0", // DelaySeconds, ReceiveMessageWaitTimeSeconds: the queue's defaults (delays are per message).
-                });
-            }
+    /// <summary>An attribute map (queue or message attributes are strings by name).</summary>
+    private static JsonObject Attributes(IEnumerable<string> names, Func<string, string> value) =>
+        new(names.Select(name => KeyValuePair.Create(name, (JsonNode?)value(name))));
 
-            w.WriteEndObject();
-        });
+    private static JsonObject Empty(Action action)
+    {
+        action();
+        return [];
     }
 
     private DurableQueue QueueOf(JsonElement request)
     {
-        var url = AwsJsonBody.RequiredString(request, "QueueUrl", "MissingParameter");
-        var name = url.TrimEnd('/');
-        name = name[(name.LastIndexOf('/') + 1)..];
-        return _queues.TryGetValue(name, out var queue) ? queue : throw NonExistentQueue();
+        var name = AwsJsonBody.String(request, "QueueUrl")!.TrimEnd('/');
+        return _queues.TryGetValue(name[(name.LastIndexOf('/') + 1)..], out var queue) ? queue : throw NonExistentQueue();
     }
 
     // The JSON protocol's error type for a missing queue is the shape name QueueDoesNotExist; SDKs map it to their
     // QueueDoesNotExist exception (the query protocol's code was AWS.SimpleQueueService.NonExistentQueue).
     private static AwsServiceException NonExistentQueue() =>
         new("QueueDoesNotExist", "The specified queue does not exist.");
-
-    private static string Millis(DateTimeOffset time) => Text(time.ToUnixTimeMilliseconds());
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

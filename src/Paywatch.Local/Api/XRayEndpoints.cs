@@ -2,12 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Paywatch.Aws.XRay;
 using Paywatch.Core.Telemetry;
 using Paywatch.Core.Transactions;
+using Paywatch.Local.Api.Protocols;
+using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.Telemetry;
 
 namespace Paywatch.Local.Api;
@@ -44,13 +47,14 @@ public static class XRayEndpoints
         ArgumentNullException.ThrowIfNull(traces);
         ArgumentNullException.ThrowIfNull(settings);
         var graph = new Names(settings.FunctionName, settings.EventBusName, LocalTwinSettings.AccountId);
-        routes.MapPost("/TraceSummaries", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => GetTraceSummaries(traces, graph, request, writer), Invalid));
-        routes.MapPost("/Traces", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => BatchGetTraces(traces, graph, request, writer), Invalid));
-        routes.MapPost("/ServiceGraph", (HttpContext context) => RestJsonEndpoint.HandleAsync(context, MaxBodyBytes, (request, writer) => GetServiceGraph(traces, graph, request, writer), Invalid));
+        var model = ServiceModels.ById("XRay");
+        RestJsonEndpoint.Map(routes, model, "GetTraceSummaries", MaxBodyBytes, (_, request) => GetTraceSummaries(traces, graph, request), Invalid);
+        RestJsonEndpoint.Map(routes, model, "BatchGetTraces", MaxBodyBytes, (_, request) => BatchGetTraces(traces, graph, request), Invalid);
+        RestJsonEndpoint.Map(routes, model, "GetServiceGraph", MaxBodyBytes, (_, request) => GetServiceGraph(traces, graph, request), Invalid);
     }
 
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html</summary>
-    private static void GetTraceSummaries(TraceStore store, Names names, JsonElement request, Utf8JsonWriter writer)
+    private static JsonObject GetTraceSummaries(TraceStore store, Names names, JsonElement request)
     {
         foreach (var unsupported in (string[])["FilterExpression", "Sampling", "SamplingStrategy"])
         {
@@ -77,100 +81,58 @@ public static class XRayEndpoints
         var (page, nextToken) = PageToken.Page(
             matching, PageSize, "GetTraceSummaries", OptionalString(request, "NextToken"), () => Invalid("The NextToken is not one this operation issued."));
 
-        writer.WriteStartObject();
-        writer.WriteStartArray("TraceSummaries");
-        foreach (var (trace, _) in page)
+        return new()
         {
-            WriteSummary(writer, trace, names);
-        }
-
-        writer.WriteEndArray();
-        // "The start time of this page of results": the oldest trace on it, the page being newest first.
-        writer.WriteNumber("ApproximateTime", Seconds(page.Count == 0 ? start : page[^1].Time));
-        writer.WriteNumber("TracesProcessedCount", matching.Count);
-        if (nextToken is not null)
-        {
-            writer.WriteString("NextToken", nextToken);
-        }
-
-        writer.WriteEndObject();
+            ["TraceSummaries"] = new JsonArray([.. page.Select(t => Summary(t.Trace, names))]),
+            // "The start time of this page of results": the oldest trace on it, the page being newest first.
+            ["ApproximateTime"] = Seconds(page.Count == 0 ? start : page[^1].Time),
+            ["TracesProcessedCount"] = matching.Count,
+            ["NextToken"] = nextToken,
+        };
     }
 
-    private static void WriteSummary(Utf8JsonWriter writer, Trace trace, Names names)
+    private static JsonObject Summary(Trace trace, Names names) => new()
     {
-        writer.WriteStartObject();
-        writer.WriteString("Id", XRayId(trace.Id));
-        writer.WriteNumber("StartTime", Seconds(trace.Start));
+        ["Id"] = XRayId(trace.Id),
+        ["StartTime"] = Seconds(trace.Start),
         // Duration: the whole trace; ResponseTime: the root segment's own time
         // (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html).
-        writer.WriteNumber("Duration", (trace.End - trace.Start).TotalSeconds);
-        writer.WriteNumber("ResponseTime", trace.Root.Duration.TotalSeconds);
-        writer.WriteBoolean("HasFault", trace.Spans.Any(s => s.IsError));
-        writer.WriteBoolean("HasError", trace.Spans.Any(IsClientError));
-        writer.WriteBoolean("HasThrottle", false);
-        writer.WriteBoolean("IsPartial", trace.IsPartial);
-        writer.WriteStartObject("Annotations");
-        foreach (var (key, value) in ExporterTags(trace.Root, annotations: true))
+        ["Duration"] = (trace.End - trace.Start).TotalSeconds,
+        ["ResponseTime"] = trace.Root.Duration.TotalSeconds,
+        ["HasFault"] = trace.Spans.Any(s => s.IsError),
+        ["HasError"] = trace.Spans.Any(IsClientError),
+        ["HasThrottle"] = false,
+        ["IsPartial"] = trace.IsPartial,
+        // Annotations: key → [ValueWithServiceIds] (https://docs.aws.amazon.com/xray/latest/api/API_ValueWithServiceIds.html).
+        ["Annotations"] = new JsonObject(ExporterTags(trace.Root, annotations: true).Select(tag => KeyValuePair.Create(tag.Key, (JsonNode?)new JsonArray(new JsonObject
         {
-            // Annotations: key → [ValueWithServiceIds] (https://docs.aws.amazon.com/xray/latest/api/API_ValueWithServiceIds.html).
-            writer.WriteStartArray(key);
-            writer.WriteStartObject();
-            writer.WriteStartObject("AnnotationValue");
-            WriteTypedValue(writer, key, value, "NumberValue", "BooleanValue", "StringValue");
-
-            writer.WriteEndObject();
-            writer.WriteStartArray("ServiceIds");
-            WriteServiceId(writer, names.Function, LambdaType, names.AccountId);
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-        }
-
-        writer.WriteEndObject();
-        writer.WriteStartArray("ServiceIds");
-        WriteServiceId(writer, names.Function, LambdaType, names.AccountId);
-        if (trace.Spans.Any(s => s.Name == ProcessorTelemetry.Spans.Publish))
-        {
-            WriteServiceId(writer, EventsName, EventsType, names.AccountId);
-        }
-
-        writer.WriteEndArray();
-        writer.WritePropertyName("EntryPoint");
-        WriteServiceId(writer, names.Function, LambdaType, names.AccountId);
-        writer.WriteEndObject();
-    }
+            ["AnnotationValue"] = AnnotationValue(Typed(tag.Key, tag.Value)),
+            ["ServiceIds"] = new JsonArray(ServiceId(names.Function, LambdaType, names.AccountId)),
+        })))),
+        ["ServiceIds"] = new JsonArray([
+            ServiceId(names.Function, LambdaType, names.AccountId),
+            .. trace.Spans.Any(s => s.Name == ProcessorTelemetry.Spans.Publish) ? [ServiceId(EventsName, EventsType, names.AccountId)] : Array.Empty<JsonNode>(),
+        ]),
+        ["EntryPoint"] = ServiceId(names.Function, LambdaType, names.AccountId),
+    };
 
     /// <summary>A tag's value typed as the processor set it (the store keeps text): a number, a flag or a string.</summary>
-    private static void WriteTypedValue(Utf8JsonWriter writer, string key, string value, string numberName, string booleanName, string stringName)
-    {
-        if (NumberKeys.Contains(key) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
-        {
-            writer.WriteNumber(numberName, number);
-        }
-        else if (BooleanKeys.Contains(key) && bool.TryParse(value, out var flag))
-        {
-            writer.WriteBoolean(booleanName, flag);
-        }
-        else
-        {
-            writer.WriteString(stringName, value);
-        }
-    }
+    private static JsonValue Typed(string key, string value) =>
+        NumberKeys.Contains(key) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
+            ? JsonValue.Create(number)
+            : BooleanKeys.Contains(key) && bool.TryParse(value, out var flag) ? JsonValue.Create(flag) : JsonValue.Create(value)!;
 
-    private static void WriteServiceId(Utf8JsonWriter writer, string name, string type, string accountId)
+    /// <summary>X-Ray's AnnotationValue: one of NumberValue, BooleanValue or StringValue.</summary>
+    private static JsonObject AnnotationValue(JsonValue typed) => new()
     {
-        writer.WriteStartObject();
-        writer.WriteString("Name", name);
-        writer.WriteStartArray("Names");
-        writer.WriteStringValue(name);
-        writer.WriteEndArray();
-        writer.WriteString("AccountId", accountId);
-        writer.WriteString("Type", type);
-        writer.WriteEndObject();
-    }
+        [typed.GetValueKind() switch { JsonValueKind.Number => "NumberValue", JsonValueKind.String => "StringValue", _ => "BooleanValue" }] = typed,
+    };
+
+    private static JsonObject ServiceId(string name, string type, string accountId) =>
+        new() { ["Name"] = name, ["Names"] = new JsonArray(name), ["AccountId"] = accountId, ["Type"] = type };
 
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_BatchGetTraces.html</summary>
-    private static void BatchGetTraces(TraceStore store, Names names, JsonElement request, Utf8JsonWriter writer)
+    private static JsonObject BatchGetTraces(TraceStore store, Names names, JsonElement request)
     {
         if (!request.TryGetProperty("TraceIds", out var ids) || ids.ValueKind != JsonValueKind.Array)
         {
@@ -209,36 +171,17 @@ public static class XRayEndpoints
             }
         }
 
-        writer.WriteStartObject();
-        writer.WriteStartArray("Traces");
-        foreach (var trace in found)
+        return new()
         {
-            writer.WriteStartObject();
-            writer.WriteString("Id", XRayId(trace.Id));
-            writer.WriteNumber("Duration", (trace.End - trace.Start).TotalSeconds);
-            writer.WriteBoolean("LimitExceeded", false);
-            writer.WriteStartArray("Segments");
-            foreach (var root in trace.Roots)
+            ["Traces"] = new JsonArray([.. found.Select(trace => new JsonObject
             {
-                writer.WriteStartObject();
-                writer.WriteString("Id", root.SpanId);
-                writer.WriteString("Document", SegmentDocument(trace, root, names));
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("UnprocessedTraceIds");
-        foreach (var id in unprocessed)
-        {
-            writer.WriteStringValue(id);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
+                ["Id"] = XRayId(trace.Id),
+                ["Duration"] = (trace.End - trace.Start).TotalSeconds,
+                ["LimitExceeded"] = false,
+                ["Segments"] = new JsonArray([.. trace.Roots.Select(root => new JsonObject { ["Id"] = root.SpanId, ["Document"] = SegmentDocument(trace, root, names) })]),
+            })]),
+            ["UnprocessedTraceIds"] = new JsonArray([.. unprocessed.Select(id => JsonValue.Create(id))]),
+        };
     }
 
     /// <summary>
@@ -248,101 +191,66 @@ public static class XRayEndpoints
     private static string SegmentDocument(Trace trace, SpanRecord root, Names names)
     {
         var children = trace.Spans.Where(s => s.ParentSpanId is not null).ToLookup(s => s.ParentSpanId!, StringComparer.Ordinal);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, RestJsonEndpoint.WriterOptions))
+        var ownSegment = root.ParentSpanId is null;
+        var segment = new JsonObject { ["name"] = ownSegment ? names.Function : root.Name, ["id"] = root.SpanId, ["trace_id"] = XRayId(trace.Id) };
+        if (ownSegment)
         {
-            writer.WriteStartObject();
-            var ownSegment = root.ParentSpanId is null;
-            writer.WriteString("name", ownSegment ? names.Function : root.Name);
-            writer.WriteString("id", root.SpanId);
-            writer.WriteString("trace_id", XRayId(trace.Id));
-            if (ownSegment)
-            {
-                writer.WriteString("origin", LambdaType);
-            }
-            else
-            {
-                writer.WriteString("type", "subsegment");
-                writer.WriteString("parent_id", root.ParentSpanId);
-            }
-
-            WriteTimesAndFlags(writer, root);
-            writer.WriteStartObject("annotations");
-            foreach (var (key, value) in ExporterTags(root, annotations: true))
-            {
-                WriteTypedValue(writer, key, value, key, key, key);
-            }
-
-            writer.WriteEndObject();
-            WriteSubsegments(writer, root, children, depth: 1);
-            writer.WriteEndObject();
+            segment["origin"] = LambdaType;
+        }
+        else
+        {
+            segment["type"] = "subsegment";
+            segment["parent_id"] = root.ParentSpanId;
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        TimesAndFlags(segment, root);
+        segment["annotations"] = Tags(ExporterTags(root, annotations: true));
+        segment["subsegments"] = Subsegments(root, children, depth: 1);
+        return Encoding.UTF8.GetString(JsonCodec.Write(segment));
     }
 
-    private static void WriteSubsegments(Utf8JsonWriter writer, SpanRecord parent, ILookup<string, SpanRecord> children, int depth)
+    private static JsonArray? Subsegments(SpanRecord parent, ILookup<string, SpanRecord> children, int depth)
     {
         var mine = children[parent.SpanId].OrderBy(s => s.Start).ToList();
         // The processor nests four deep; the bound only guards against a cycle of ids.
-        if (mine.Count == 0 || depth > RequestLimits.MaxDepth)
+        return mine.Count == 0 || depth > RequestLimits.MaxDepth ? null : new JsonArray([.. mine.Select(span =>
         {
-            return;
-        }
-
-        writer.WriteStartArray("subsegments");
-        foreach (var span in mine)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name", span.Name);
-            writer.WriteString("id", span.SpanId);
+            var subsegment = new JsonObject { ["name"] = span.Name, ["id"] = span.SpanId };
             if (span.Name == ProcessorTelemetry.Spans.Publish)
             {
-                writer.WriteString("namespace", "aws");
-                writer.WriteStartObject("aws");
-                writer.WriteString("operation", "PutEvents");
-                writer.WriteEndObject();
+                subsegment["namespace"] = "aws";
+                subsegment["aws"] = new JsonObject { ["operation"] = "PutEvents" };
             }
 
-            WriteTimesAndFlags(writer, span);
-            var tags = ExporterTags(span, annotations: false).ToList();
-            if (tags.Count > 0)
-            {
-                writer.WriteStartObject("metadata");
-                writer.WriteStartObject("paywatch");
-                foreach (var (key, value) in tags)
-                {
-                    WriteTypedValue(writer, key, value, key, key, key);
-                }
-
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
-            WriteSubsegments(writer, span, children, depth + 1);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+            TimesAndFlags(subsegment, span);
+            var tags = Tags(ExporterTags(span, annotations: false));
+            subsegment["metadata"] = tags.Count == 0 ? null : new JsonObject { ["paywatch"] = tags };
+            subsegment["subsegments"] = Subsegments(span, children, depth + 1);
+            return subsegment;
+        })]);
     }
 
-    private static void WriteTimesAndFlags(Utf8JsonWriter writer, SpanRecord span)
+    private static void TimesAndFlags(JsonObject segment, SpanRecord span)
     {
-        writer.WriteNumber("start_time", Seconds(span.Start));
-        writer.WriteNumber("end_time", Seconds(span.Start + span.Duration));
-        if (IsClientError(span))
+        segment["start_time"] = Seconds(span.Start);
+        segment["end_time"] = Seconds(span.Start + span.Duration);
+        segment["error"] = IsClientError(span) ? true : null;
+        segment["fault"] = span.IsError ? true : null;
+    }
+
+    private static JsonObject Tags(IEnumerable<(string Key, string Value)> tags)
+    {
+        var typed = new JsonObject();
+        foreach (var (key, value) in tags)
         {
-            writer.WriteBoolean("error", true);
+            typed[key] = Typed(key, value);
         }
 
-        if (span.IsError)
-        {
-            writer.WriteBoolean("fault", true);
-        }
+        return typed;
     }
 
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetServiceGraph.html</summary>
-    private static void GetServiceGraph(TraceStore store, Names names, JsonElement request, Utf8JsonWriter writer)
+    private static JsonObject GetServiceGraph(TraceStore store, Names names, JsonElement request)
     {
         var (start, end) = TimeRange(request);
         if (OptionalString(request, "GroupARN") is not null || OptionalString(request, "GroupName") is { } group && group != "Default")
@@ -361,108 +269,74 @@ public static class XRayEndpoints
         var segments = spans.Where(s => s.ParentSpanId is null).ToList();
         var publishes = spans.Where(s => s.Name == ProcessorTelemetry.Spans.Publish).ToList();
 
-        writer.WriteStartObject();
-        writer.WriteNumber("StartTime", Seconds(start));
-        writer.WriteNumber("EndTime", Seconds(end));
-        writer.WriteStartArray("Services");
-        if (segments.Count > 0)
+        JsonObject? function = segments.Count == 0 ? null : Node(names.Function, LambdaType, names.AccountId, root: true, segments);
+        if (function is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("ReferenceId", 0);
-            WriteNode(writer, names.Function, LambdaType, names.AccountId, root: true, segments);
-            writer.WriteStartArray("Edges");
-            if (publishes.Count > 0)
+            function["ReferenceId"] = 0;
+            function["Edges"] = publishes.Count == 0 ? new JsonArray() : new JsonArray(new JsonObject
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("ReferenceId", 1);
-                writer.WriteNumber("StartTime", Seconds(publishes.Min(s => s.Start)));
-                writer.WriteNumber("EndTime", Seconds(publishes.Max(s => s.Start + s.Duration)));
-                WriteStatistics(writer, publishes);
-                WriteHistogram(writer, "ResponseTimeHistogram", publishes);
-                writer.WriteStartArray("Aliases");
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+                ["ReferenceId"] = 1,
+                ["StartTime"] = Seconds(publishes.Min(s => s.Start)),
+                ["EndTime"] = Seconds(publishes.Max(s => s.Start + s.Duration)),
+                ["SummaryStatistics"] = Statistics(publishes),
+                ["ResponseTimeHistogram"] = Histogram(publishes),
+                ["Aliases"] = new JsonArray(),
+            });
         }
 
-        if (publishes.Count > 0)
+        JsonObject? events = publishes.Count == 0 ? null : Node(EventsName, EventsType, names.AccountId, root: false, publishes, names.EventBus);
+        if (events is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("ReferenceId", 1);
-            WriteNode(writer, EventsName, EventsType, names.AccountId, root: false, publishes, names.EventBus);
-            writer.WriteStartArray("Edges");
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            events["ReferenceId"] = 1;
+            events["Edges"] = new JsonArray();
         }
 
-        writer.WriteEndArray();
-        writer.WriteBoolean("ContainsOldGroupVersions", false);
-        writer.WriteEndObject();
+        return new()
+        {
+            ["StartTime"] = Seconds(start),
+            ["EndTime"] = Seconds(end),
+            ["Services"] = new JsonArray([.. ((JsonObject?[])[function, events]).OfType<JsonObject>()]),
+            ["ContainsOldGroupVersions"] = false,
+        };
     }
 
-    private static void WriteNode(Utf8JsonWriter writer, string name, string type, string accountId, bool root, List<SpanRecord> spans, string? alias = null)
+    private static JsonObject Node(string name, string type, string accountId, bool root, List<SpanRecord> spans, string? alias = null) => new()
     {
-        writer.WriteString("Name", name);
-        writer.WriteStartArray("Names");
-        writer.WriteStringValue(name);
-        if (alias is not null)
-        {
-            writer.WriteStringValue(alias);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteBoolean("Root", root);
-        writer.WriteString("AccountId", accountId);
-        writer.WriteString("Type", type);
-        writer.WriteString("State", "active");
-        writer.WriteNumber("StartTime", Seconds(spans.Min(s => s.Start)));
-        writer.WriteNumber("EndTime", Seconds(spans.Max(s => s.Start + s.Duration)));
-        WriteStatistics(writer, spans);
-        WriteHistogram(writer, "DurationHistogram", spans);
-        WriteHistogram(writer, "ResponseTimeHistogram", spans);
-    }
+        ["Name"] = name,
+        ["Names"] = alias is null ? new JsonArray(name) : new JsonArray(name, alias),
+        ["Root"] = root,
+        ["AccountId"] = accountId,
+        ["Type"] = type,
+        ["State"] = "active",
+        ["StartTime"] = Seconds(spans.Min(s => s.Start)),
+        ["EndTime"] = Seconds(spans.Max(s => s.Start + s.Duration)),
+        ["SummaryStatistics"] = Statistics(spans),
+        ["DurationHistogram"] = Histogram(spans),
+        ["ResponseTimeHistogram"] = Histogram(spans),
+    };
 
     /// <summary>
     /// ServiceStatistics / EdgeStatistics: a fault (a span in error) counts as a fault only, an error (a FAILED or
     /// ERROR transaction: the client's data) as "other" error; no throttles (https://docs.aws.amazon.com/xray/latest/api/API_ServiceStatistics.html).
     /// </summary>
-    private static void WriteStatistics(Utf8JsonWriter writer, List<SpanRecord> spans)
+    private static JsonObject Statistics(List<SpanRecord> spans)
     {
         var faults = spans.Count(s => s.IsError);
         var errors = spans.Count(s => !s.IsError && IsClientError(s));
-        writer.WriteStartObject("SummaryStatistics");
-        writer.WriteNumber("OkCount", spans.Count - faults - errors);
-        writer.WriteStartObject("ErrorStatistics");
-        writer.WriteNumber("ThrottleCount", 0);
-        writer.WriteNumber("OtherCount", errors);
-        writer.WriteNumber("TotalCount", errors);
-        writer.WriteEndObject();
-        writer.WriteStartObject("FaultStatistics");
-        writer.WriteNumber("OtherCount", faults);
-        writer.WriteNumber("TotalCount", faults);
-        writer.WriteEndObject();
-        writer.WriteNumber("TotalCount", spans.Count);
-        writer.WriteNumber("TotalResponseTime", spans.Sum(s => s.Duration.TotalSeconds));
-        writer.WriteEndObject();
+        return new()
+        {
+            ["OkCount"] = spans.Count - faults - errors,
+            ["ErrorStatistics"] = new JsonObject { ["ThrottleCount"] = 0, ["OtherCount"] = errors, ["TotalCount"] = errors },
+            ["FaultStatistics"] = new JsonObject { ["OtherCount"] = faults, ["TotalCount"] = faults },
+            ["TotalCount"] = spans.Count,
+            ["TotalResponseTime"] = spans.Sum(s => s.Duration.TotalSeconds),
+        };
     }
 
     /// <summary>Durations in seconds, by the millisecond, with how many spans took each.</summary>
-    private static void WriteHistogram(Utf8JsonWriter writer, string name, List<SpanRecord> spans)
-    {
-        writer.WriteStartArray(name);
-        foreach (var bucket in spans.GroupBy(s => Math.Round(s.Duration.TotalSeconds, 3)).OrderBy(g => g.Key))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("Value", bucket.Key);
-            writer.WriteNumber("Count", bucket.Count());
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
+    private static JsonArray Histogram(List<SpanRecord> spans) => new([
+        .. spans.GroupBy(s => Math.Round(s.Duration.TotalSeconds, 3)).OrderBy(g => g.Key).Select(bucket => new JsonObject { ["Value"] = bucket.Key, ["Count"] = bucket.Count() }),
+    ]);
 
     /// <summary>The spans grouped by trace; a trace's roots are its spans whose parent is not in it.</summary>
     private static List<Trace> Traces(IReadOnlyList<SpanRecord> spans)

@@ -100,7 +100,6 @@ public sealed class CloudWatchMetricsApiTests : IAsyncDisposable
 
     [Theory]
     [InlineData("""[{"Id":"m","MetricStat":{"Metric":{"Namespace":"N","MetricName":"M"},"Period":45,"Stat":"Sum"}}]""")]
-    [InlineData("""[{"Id":"m","MetricStat":{"Metric":{"Namespace":"N","MetricName":"M"},"Period":60,"Stat":"Sum","Unit":"Count"}}]""")]
     [InlineData("""[{"Id":"M1","MetricStat":{"Metric":{"Namespace":"N","MetricName":"M"},"Period":60,"Stat":"Sum"}}]""")]
     [InlineData("""[{"Id":"e","Expression":"1 +"}]""")]
     [InlineData("""[{"Id":"e","Expression":"2 * nothing"}]""")]
@@ -151,7 +150,6 @@ public sealed class CloudWatchMetricsApiTests : IAsyncDisposable
     [Theory]
     [InlineData("AWS/Lambda", """[{"MetricName":"M","Value":1}]""", "InvalidParameterValue")]
     [InlineData(Namespace, """[{"MetricName":"M","StatisticValues":{"SampleCount":2,"Sum":3,"Minimum":1,"Maximum":2}}]""", "InvalidParameterValue")]
-    [InlineData(Namespace, """[{"MetricName":"M","Value":1,"Unit":"Count"}]""", "InvalidParameterValue")]
     [InlineData(Namespace, """[{"MetricName":"M","Value":1,"Values":[1]}]""", "InvalidParameterCombination")]
     [InlineData(Namespace, """[{"MetricName":"M","Value":1,"Timestamp":"2026-11-26T06:00:00Z"}]""", "InvalidParameterValue")]
     [InlineData(Namespace, """[{"MetricName":"M","Value":1,"StorageResolution":5}]""", "InvalidParameterValue")]

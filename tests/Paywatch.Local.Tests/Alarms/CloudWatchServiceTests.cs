@@ -205,16 +205,45 @@ public sealed class CloudWatchServiceTests : IAsyncDisposable
         Assert.Equal(5, tenSeconds.GetProperty("Datapoints").EnumerateArray().Sum(d => d.GetProperty("Sum").GetDouble()));
     }
 
+    /// <summary>
+    /// PutMetricData keeps the datum's Unit; "If you specify a unit that does not match the data collected, the results
+    /// of the operation are null" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html),
+    /// and each datapoint carries its unit.
+    /// </summary>
     [Fact]
-    public async Task GetMetricStatistics_refuses_a_Unit_the_store_does_not_keep()
+    public async Task PutMetricData_keeps_the_Unit_and_a_statistic_in_another_unit_returns_nothing()
     {
-        var service = new CloudWatchService(_scheduler, new MetricStore(TimeSpan.FromHours(3)));
+        var service = new CloudWatchService(_scheduler, new MetricStore(TimeSpan.FromHours(3)), time: _time);
+        await service.HandleAsync("PutMetricData", Encoding.UTF8.GetBytes(
+            """{"Namespace":"N","MetricData":[{"MetricName":"M","Value":250,"Unit":"Milliseconds","Timestamp":1795694340}]}"""), CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await service.HandleAsync("GetMetricStatistics", Encoding.UTF8.GetBytes(
-            """{"Namespace":"N","MetricName":"M","Statistics":["Sum"],"Period":60,"StartTime":1795690800,"EndTime":1795694400,"Unit":"Count"}"""), CancellationToken.None));
+        async Task<JsonElement> StatisticsAsync(string unit) => JsonDocument.Parse(await service.HandleAsync("GetMetricStatistics", Encoding.UTF8.GetBytes(
+            $$"""{"Namespace":"N","MetricName":"M","Statistics":["Sum"],"Period":60,"StartTime":1795690800,"EndTime":1795694400{{unit}}}"""), CancellationToken.None)).RootElement;
 
-        Assert.Equal("InvalidParameterValue", error.ErrorType);
-        Assert.Contains("Unit", error.Message, StringComparison.Ordinal);
+        var milliseconds = (await StatisticsAsync(""","Unit":"Milliseconds" """)).GetProperty("Datapoints");
+        var anyUnit = (await StatisticsAsync("")).GetProperty("Datapoints");
+        var seconds = (await StatisticsAsync(""","Unit":"Seconds" """)).GetProperty("Datapoints");
+
+        Assert.Equal(250, Assert.Single(milliseconds.EnumerateArray()).GetProperty("Sum").GetDouble());
+        Assert.Equal("Milliseconds", Assert.Single(anyUnit.EnumerateArray()).GetProperty("Unit").GetString());
+        Assert.Empty(seconds.EnumerateArray());
+    }
+
+    /// <summary>The query protocol writes Datapoint.Timestamp as ISO 8601, as its model's timestamp shape says (was epoch seconds).</summary>
+    [Fact]
+    public async Task GetMetricStatistics_over_the_query_protocol_answers_ISO_8601_timestamps()
+    {
+        var store = new MetricStore(TimeSpan.FromHours(3));
+        store.Put(new MetricKey("N", "M", []), new DateTimeOffset(2026, 11, 26, 11, 59, 0, TimeSpan.Zero), 5);
+        await using var server = await AwsApiServer.StartAsync(0, [], [new CloudWatchService(_scheduler, store)]);
+        XNamespace ns = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+
+        var xml = await QueryAsync(server.Url, "Action=GetMetricStatistics&Version=2010-08-01&Namespace=N&MetricName=M&Statistics.member.1=Sum&Period=60&StartTime=2026-11-26T11%3A00%3A00Z&EndTime=2026-11-26T12%3A00%3A00Z");
+
+        var datapoint = Assert.Single(xml.Descendants(ns + "Datapoints").Elements(ns + "member"));
+        Assert.Equal("2026-11-26T11:59:00.000Z", datapoint.Element(ns + "Timestamp")!.Value);
+        Assert.Equal("5", datapoint.Element(ns + "Sum")!.Value);
+        Assert.Equal("GetMetricStatisticsResult", xml.Root!.Elements().First().Name.LocalName);
     }
 
     private static async Task<XDocument> QueryAsync(Uri url, string form)

@@ -1,0 +1,3 @@
+namespace Paywatch.Local.Api.Sns;
+
+internal sealed record GetTopicAttributesResponse(IReadOnlyDictionary<string, string> Attributes);
