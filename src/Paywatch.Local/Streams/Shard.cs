@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using Paywatch.Local.Storage;
 
 namespace Paywatch.Local.Streams;
 
@@ -15,6 +16,9 @@ internal sealed class Shard : IAsyncDisposable
     private static readonly UInt128 SequenceBase = 49 * UInt128.Parse("1" + new string('0', 36), CultureInfo.InvariantCulture);
     private static readonly UInt128 ShardStride = UInt128.Parse("1" + new string('0', 30), CultureInfo.InvariantCulture);
     private const int MaxFlushBytes = 8 * 1024 * 1024;
+
+    /// <summary>Sequence numbers reserved per high-water-mark write: at 1,000 records a second, one write in about 17 minutes.</summary>
+    private static readonly UInt128 ReservationBlock = 1 << 20;
 
     private readonly Lock _lock = new();
     private readonly ShardRecordIndex _records = new();
@@ -34,7 +38,7 @@ internal sealed class Shard : IAsyncDisposable
     private byte[] _buffer = new byte[64 * 1024];
     private readonly List<(StoredRecord Record, int Size)> _framed = [];
 
-    public Shard(int index, HashKeyRange range, string directory, DurableStreamOptions options, TimeProvider time)
+    public Shard(int index, HashKeyRange range, string directory, DurableStreamOptions options, TimeProvider time, DataFolderReport report)
     {
         Index = index;
         ShardId = "shardId-" + index.ToString("D12", CultureInfo.InvariantCulture);
@@ -46,15 +50,18 @@ internal sealed class Shard : IAsyncDisposable
         _log = new ShardSegmentLog(Path.Combine(directory, ShardId), options.SegmentBytes);
         _lastAssigned = StartingSequenceNumber;
         _memoryBytes = options.MemoryBytesPerShard;
-        _log.Recover(record =>
-        {
-            // A copy: the recovered record is a slice of its whole segment file, which it would otherwise keep alive.
-            _records.Append(record with { Data = record.Data.ToArray() });
-            _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
-            _lastAssigned = record.SequenceNumber;
-        });
-
+        _log.Recover(
+            record =>
+            {
+                // A copy: the recovered record is a slice of its whole segment file, which it would otherwise keep alive.
+                _records.Append(record with { Data = record.Data.ToArray() });
+                _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
+                _lastAssigned = record.SequenceNumber;
+            },
+            report);
+        ResumeNumbering(report);
         _lastDurable = _lastAssigned;
+        _log.Reserve(_lastAssigned + ReservationBlock);
         _records.TrimBefore(time.GetUtcNow() - _retention);
         // A thread of its own, not the thread pool's: fsync blocks, and five shards blocking pool threads on two cores
         // would starve the request handlers until the pool grows.
@@ -62,6 +69,8 @@ internal sealed class Shard : IAsyncDisposable
     }
 
     public int Index { get; }
+
+    private string Folder => Path.GetDirectoryName(_log.HighWaterMarkPath)!;
 
     public string ShardId { get; }
 
@@ -77,8 +86,32 @@ internal sealed class Shard : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _records.Last?.SequenceNumber ?? _lastDurable;
+                return _lastDurable;
             }
+        }
+    }
+
+    /// <summary>
+    /// Makes sure no record is numbered at or below <paramref name="floor"/> (a checkpoint past the shard's last
+    /// sequence number: the segments and high-water mark holding it were lost).
+    /// </summary>
+    /// <returns>Whether numbering had to move up.</returns>
+    public bool RaiseFloor(UInt128 floor)
+    {
+        lock (_lock)
+        {
+            if (floor <= _lastAssigned)
+            {
+                return false;
+            }
+
+            _lastAssigned = floor;
+            if (_pending.Reader.Count == 0 && _lastDurable < floor)
+            {
+                _lastDurable = floor;
+            }
+
+            return true;
         }
     }
 
@@ -232,6 +265,11 @@ internal sealed class Shard : IAsyncDisposable
     {
         _pending.Writer.TryComplete();
         await _flusherStopped.Task.ConfigureAwait(false);
+        if (_failure is null)
+        {
+            _log.CloseCleanly(_lastDurable);
+        }
+
         _log.Dispose();
     }
 
@@ -270,6 +308,12 @@ internal sealed class Shard : IAsyncDisposable
 
             try
             {
+                // The numbers are reserved durably before the records that carry them are acknowledged.
+                if (_framed[^1].Record.SequenceNumber > _log.Reserved)
+                {
+                    _log.Reserve(_framed[^1].Record.SequenceNumber + ReservationBlock);
+                }
+
                 _log.Append(_buffer.AsSpan(0, length), _framed);
                 _log.Sync();
             }
@@ -307,6 +351,33 @@ internal sealed class Shard : IAsyncDisposable
             {
                 pending.Durable.TrySetResult();
             }
+        }
+    }
+
+    /// <summary>Numbering resumes above every number the shard may have acknowledged: the high-water mark decides.</summary>
+    private void ResumeNumbering(DataFolderReport report)
+    {
+        var lastFound = _lastAssigned;
+        if (_log.RecoveredHighWaterMark is not { } mark)
+        {
+            if (lastFound > StartingSequenceNumber && !File.Exists(_log.HighWaterMarkPath))
+            {
+                report.Add(_log.HighWaterMarkPath,
+                    $"missing (a folder of an earlier release, or deleted): sequence numbers continue above the last record found, {lastFound}, and above the checkpoints");
+            }
+
+            return;
+        }
+
+        if (mark.Clean && mark.Reserved > lastFound)
+        {
+            report.Add(Folder,
+                $"the last clean stop had acknowledged sequence numbers up to {mark.Reserved}, the segment files end at {lastFound}: {mark.Reserved - lastFound} acknowledged records are lost with deleted or damaged segment data; numbering continues above {mark.Reserved}");
+        }
+
+        if (mark.Reserved > _lastAssigned)
+        {
+            _lastAssigned = mark.Reserved;
         }
     }
 
