@@ -138,6 +138,12 @@ internal static class UpCommand
             {
                 twin = await LocalTwin.StartAsync(settings, configDirectory, subscriptions, TimeProvider.System, routes: (app, t) => WebUi.Map(app, t, configDirectory)).ConfigureAwait(false);
             }
+            catch (Paywatch.Local.Storage.DataFolderException e)
+            {
+                // The data folder is refused (a newer format, or past rebuilding): the message names the file.
+                await console.Error.WriteLineAsync($"paywatch up: cannot start: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
             catch (IOException e)
             {
                 await console.Error.WriteLineAsync($"paywatch up: cannot start: {e.Message}").ConfigureAwait(false);
@@ -153,6 +159,11 @@ internal static class UpCommand
                     await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"paywatch up: redelivering {recovered.Redelivered:N0} notifications left undelivered by the last run; {recovered.PossibleDuplicateCount:N0} of the deliveries may be duplicates (under way when it stopped: {string.Join(", ", recovered.PossibleDuplicates.Where(p => p.Value > 0).Select(p => $"{p.Key} {p.Value}"))})")).ConfigureAwait(false);
                 }
+                foreach (var repair in twin.DataFolderReport.Lines)
+                {
+                    await console.Error.WriteLineAsync($"paywatch up: data folder: {repair}").ConfigureAwait(false);
+                }
+
                 var demoRun = result.GetValue(demo) is { } rate ? RunDemoAsync(twin, http, rate, cancellationToken) : Task.CompletedTask;
                 await summary.RunAsync(cancellationToken).ConfigureAwait(false);
                 await demoRun.ConfigureAwait(false);

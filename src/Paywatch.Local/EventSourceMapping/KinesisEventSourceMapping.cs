@@ -37,6 +37,7 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     /// idle or the mapping stops; zero writes after every batch. A crash makes the mapping process again at most the
     /// records of the last interval.
     /// </param>
+    /// <param name="report">Where repairs of the checkpoints are reported (at <see cref="Start"/>); null to drop them.</param>
     public KinesisEventSourceMapping(
         EventSourceMappingOptions options,
         IShardSource source,
@@ -46,7 +47,8 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         TimeProvider time,
         IStreamReadMetrics? readObserver = null,
         bool flushCheckpointsToDisk = true,
-        TimeSpan? checkpointInterval = null)
+        TimeSpan? checkpointInterval = null,
+        Storage.DataFolderReport? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -56,7 +58,7 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         _time = time ?? throw new ArgumentNullException(nameof(time));
         LastModified = time.GetUtcNow();
         Uuid = Local.Uuid.FromName($"{function.Options.FunctionArn} {source.StreamArn}");
-        var checkpoints = new ShardCheckpointStore(checkpointDirectory, flushCheckpointsToDisk);
+        var checkpoints = new ShardCheckpointStore(checkpointDirectory, flushCheckpointsToDisk, report ?? new Storage.DataFolderReport());
         var interval = checkpointInterval ?? TimeSpan.FromMilliseconds(100);
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero, nameof(checkpointInterval));
         _shards = [.. source.ShardIds.Select(id => new ShardPoller(id, source, function, onFailure, () => Options, checkpoints, readObserver, interval, time))];

@@ -103,11 +103,24 @@ internal sealed class ShardPoller : IDisposable
     /// <summary>The last fault outside the function (the on-failure destination failing, or the twin itself), if any.</summary>
     public Exception? LastError { get; private set; }
 
-    /// <summary>Resumes from the checkpoint, or fixes the starting position and checkpoints it at once (so a restart before the first batch does not move LATEST on).</summary>
+    /// <summary>
+    /// Resumes from the checkpoint, or fixes the starting position and checkpoints it at once (so a restart before the
+    /// first batch does not move LATEST on). A checkpoint missing from a mapping that existed, or unreadable, falls
+    /// back to the oldest retained record, as TRIM_HORIZON would: records may be processed again, none is skipped.
+    /// A checkpoint past the shard's numbering moves the numbering above it.
+    /// </summary>
     public void Initialize()
     {
-        var (found, after) = _checkpoints.Load(ShardId);
-        if (!found)
+        var (state, after) = _checkpoints.Load(ShardId);
+        var path = _checkpoints.PathOf(ShardId);
+        if (state == CheckpointState.Unreadable || (state == CheckpointState.Missing && _checkpoints.MappingExisted))
+        {
+            after = null;
+            _checkpoints.Report.Add(path,
+                $"{(state == CheckpointState.Missing ? "missing" : "unreadable")}; the shard is processed again from its oldest retained record (TRIM_HORIZON): records done before may be processed again, none is skipped");
+            _checkpoints.Save(ShardId, after);
+        }
+        else if (state == CheckpointState.Missing)
         {
             after = null;
             if (Options.StartingPosition == StartingPosition.Latest)
@@ -120,6 +133,12 @@ internal sealed class ShardPoller : IDisposable
             }
 
             _checkpoints.Save(ShardId, after);
+        }
+
+        if (after is { } done && _source.EnsureNumberingAbove(ShardId, done))
+        {
+            _checkpoints.Report.Add(path,
+                $"the checkpoint ({done}) is past the shard's last sequence number: the stream lost the records up to it; new records are numbered above it");
         }
 
         _readAfter = _checkpoint = _saved = after;

@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
+using Paywatch.Local.Storage;
 
 namespace Paywatch.Local.Notifications;
 
 /// <summary>
-/// The topic's durable outbox: a JSON-lines file in the data folder holding every notification until each subscription
+/// The topic's durable outbox: a journal (<see cref="JournalFile"/>: framed JSON records) in the data folder holding every notification until each subscription
 /// has had it. A published notification is written and fsynced before <see cref="WhenDurableAsync"/> completes (the bus
 /// acknowledges PutEvents only then); one flusher thread writes whatever was staged meanwhile with one fsync (group
-/// commit), as the stream's shards do. Each delivery adds a line: <c>try</c> before the attempt, <c>done</c> after it
+/// commit), as the stream's shards do. Each delivery adds a record: <c>try</c> before the attempt, <c>done</c> after it
 /// succeeded or the policy gave up, <c>fail</c> after a failed attempt; these reach the operating system before the
 /// next step (so a killed process never loses them) but are not fsynced (a power cut can only repeat deliveries).
 /// Reopening delivers again what some subscription has not had, and counts the <c>try</c>s without an outcome as
@@ -15,13 +16,17 @@ namespace Paywatch.Local.Notifications;
 /// it has grown past <see cref="CompactBytes"/> and is mostly delivered.
 /// </summary>
 /// <remarks>
-/// Lines: <c>{"op":"run","subs":[keys]}</c> names the subscriptions (<c>protocol:endpoint</c>) the lines after it
+/// Records: <c>{"op":"run","subs":[keys]}</c> names the subscriptions (<c>protocol:endpoint</c>) the records after it
 /// index; <c>{"op":"pub","seq":n,"id":..,"time":ms,"subject":..,"origin":..,"message":..}</c>;
-/// <c>{"op":"try"|"done"|"fail","sub":i,"seq":n}</c>. A torn last line (a write the crash cut short) is ignored.
+/// <c>{"op":"try"|"done"|"fail","sub":i,"seq":n}</c>. Opening reads it by the data folder's rule: a torn tail is cut,
+/// a damaged record skipped (never the records after it), and each repair reported.
 /// </remarks>
 public sealed class NotificationOutbox : IDisposable
 {
-    public const string FileName = "outbox.jsonl";
+    public const string FileName = "outbox.journal";
+
+    /// <summary>The outbox of earlier releases (JSON lines), read once and replaced by <see cref="FileName"/>.</summary>
+    private const string LegacyFileName = "outbox.jsonl";
 
     private readonly string _path;
     private readonly string[] _keys;
@@ -43,7 +48,7 @@ public sealed class NotificationOutbox : IDisposable
     private IOException? _failure;
     private bool _closing;
 
-    private NotificationOutbox(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes)
+    private NotificationOutbox(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes, DataFolderReport report)
     {
         if (subscriptionKeys.Count > 64)
         {
@@ -55,9 +60,16 @@ public sealed class NotificationOutbox : IDisposable
         _keys = [.. subscriptionKeys];
         _allSubscriptions = _keys.Length == 64 ? ulong.MaxValue : (1UL << _keys.Length) - 1;
         CompactBytes = compactBytes;
-        Recovered = Load(out var recovered);
+        var legacy = Path.Combine(directory, LegacyFileName);
+        var source = !File.Exists(_path) && File.Exists(legacy) ? legacy : _path;
+        Recovered = Load(source, report, out var recovered);
         Pending = recovered;
         _file = Rewrite();
+        if (source == legacy)
+        {
+            File.Delete(legacy);
+        }
+
         _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "notification outbox flusher" };
     }
 
@@ -74,11 +86,13 @@ public sealed class NotificationOutbox : IDisposable
     public long FileBytes => Interlocked.Read(ref _fileBytes);
 
     /// <summary>Opens (or creates) the outbox in <paramref name="directory"/> for these subscriptions, by key.</summary>
-    public static NotificationOutbox Open(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes = 4 * 1024 * 1024)
+    /// <param name="report">Where repairs of the file are reported; null to drop them.</param>
+    /// <exception cref="DataFolderException">The outbox is of a newer format version.</exception>
+    public static NotificationOutbox Open(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes = 4 * 1024 * 1024, DataFolderReport? report = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(subscriptionKeys);
-        return new NotificationOutbox(directory, subscriptionKeys, compactBytes);
+        return new NotificationOutbox(directory, subscriptionKeys, compactBytes, report ?? new DataFolderReport());
     }
 
     /// <summary>Starts the flusher; <paramref name="onDurable"/> gets each flushed group, in order, once it is on disk.</summary>
@@ -157,11 +171,19 @@ public sealed class NotificationOutbox : IDisposable
         Mark("done", subscription, entry.Sequence);
     }
 
-    /// <summary>Writes what is staged, stops the flusher and closes the file; undelivered notifications stay in it.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Takes no more notifications, writes what is staged and hands it to the subscriptions, then stops the flusher.
+    /// Delivery marks are still recorded until <see cref="Dispose"/>: the topic stops its deliveries in between.
+    /// </summary>
+    public void StopStaging()
     {
         lock (_lock)
         {
+            if (_closing)
+            {
+                return;
+            }
+
             _closing = true;
         }
 
@@ -170,7 +192,12 @@ public sealed class NotificationOutbox : IDisposable
         {
             _flusher.Join();
         }
+    }
 
+    /// <summary>Stops staging (<see cref="StopStaging"/>) and closes the file; undelivered notifications stay in it.</summary>
+    public void Dispose()
+    {
+        StopStaging();
         lock (_fileLock)
         {
             _file.Dispose();
@@ -212,7 +239,7 @@ public sealed class NotificationOutbox : IDisposable
             }
             catch (IOException e)
             {
-                // What reached the file is unknown, and a later line behind a torn one would be lost on reopening:
+                // What reached the file is unknown, and a later record behind torn bytes would be read only by luck:
                 // every later publish fails too, and the bus reports the entries as failed.
                 _failure = e;
             }
@@ -307,7 +334,6 @@ public sealed class NotificationOutbox : IDisposable
     // Writes the undelivered notifications to a new file and moves it over the old one, so a crash leaves one or the other.
     private FileStream Rewrite()
     {
-        var temporary = _path + ".tmp";
         var lines = new ArrayBufferWriter<byte>(64 * 1024);
         lock (_lock)
         {
@@ -336,34 +362,23 @@ public sealed class NotificationOutbox : IDisposable
             }
         }
 
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(lines.WrittenSpan);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, _path, overwrite: true);
+        DurableFile.Replace(_path, lines.WrittenSpan);
         _fileBytes = lines.WrittenCount;
         return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
     }
 
-    private static void WriteMark(ArrayBufferWriter<byte> output, string op, int subscription, long sequence)
-    {
-        using (var writer = new Utf8JsonWriter(output))
+    private static void WriteMark(ArrayBufferWriter<byte> output, string op, int subscription, long sequence) =>
+        JournalFile.Append(output, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("op", op);
             writer.WriteNumber("sub", subscription);
             writer.WriteNumber("seq", sequence);
             writer.WriteEndObject();
-        }
+        });
 
-        output.Write("\n"u8);
-    }
-
-    private void WriteRun(ArrayBufferWriter<byte> output)
-    {
-        using (var writer = new Utf8JsonWriter(output))
+    private void WriteRun(ArrayBufferWriter<byte> output) =>
+        JournalFile.Append(output, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("op", "run");
@@ -375,15 +390,12 @@ public sealed class NotificationOutbox : IDisposable
 
             writer.WriteEndArray();
             writer.WriteEndObject();
-        }
-
-        output.Write("\n"u8);
-    }
+        });
 
     private static void WritePublished(ArrayBufferWriter<byte> output, OutboxEntry entry)
     {
         var notification = entry.Notification;
-        using (var writer = new Utf8JsonWriter(output))
+        JournalFile.Append(output, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("op", "pub");
@@ -402,15 +414,13 @@ public sealed class NotificationOutbox : IDisposable
 
             writer.WriteString("message", notification.Message);
             writer.WriteEndObject();
-        }
-
-        output.Write("\n"u8);
+        });
     }
 
-    private OutboxRecovery Load(out List<OutboxEntry> pending)
+    private OutboxRecovery Load(string path, DataFolderReport report, out List<OutboxEntry> pending)
     {
         pending = [];
-        if (!File.Exists(_path))
+        if (!File.Exists(path))
         {
             return OutboxRecovery.None;
         }
@@ -418,8 +428,7 @@ public sealed class NotificationOutbox : IDisposable
         // By sequence: the keys still to deliver to and those with an attempt under way.
         var found = new Dictionary<long, (TopicNotification Notification, HashSet<string> Pending, HashSet<string> Tried)>();
         string[] run = [];
-        // Up to a torn last line: the write that made it never completed.
-        foreach (var document in JsonLinesFile.ReadUntilTorn(_path))
+        foreach (var document in JournalFile.Read(path, report, "notifications published in them are lost, deliveries recorded in them are made again"))
         {
             using (document)
             {
@@ -439,12 +448,13 @@ public sealed class NotificationOutbox : IDisposable
                     continue;
                 }
 
-                var key = run[root.GetProperty("sub").GetInt32()];
-                if (!found.TryGetValue(sequence, out var entry))
+                var subscription = root.GetProperty("sub").GetInt32();
+                if (subscription >= run.Length || !found.TryGetValue(sequence, out var entry))
                 {
                     continue;
                 }
 
+                var key = run[subscription];
                 switch (op)
                 {
                     case "try":

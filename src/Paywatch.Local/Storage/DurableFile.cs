@@ -12,17 +12,21 @@ internal static partial class DurableFile
     private const int ReadOnly = 0;
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/>, durably and atomically.</summary>
-    public static void Replace(string path, ReadOnlySpan<byte> content)
+    /// <param name="sync">False skips both fsyncs: still atomic against a killed process, not against a power cut (tests).</param>
+    public static void Replace(string path, ReadOnlySpan<byte> content, bool sync = true)
     {
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
             file.Write(content);
-            file.Flush(flushToDisk: true);
+            file.Flush(flushToDisk: sync);
         }
 
         File.Move(temporary, path, overwrite: true);
-        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (sync)
+        {
+            SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
     }
 
     /// <summary>

@@ -102,7 +102,7 @@ public sealed class DurableStreamTests : IDisposable
             shard = (await stream.PutRecordsAsync([Entry("k", "one"), Entry("k", "two"), Entry("k", "three")]))[0].ShardId;
         }
 
-        var segment = Directory.GetFiles(Path.Combine(_folder.Path, shard)).Single();
+        var segment = Directory.GetFiles(Path.Combine(_folder.Path, shard), "*.seg").Single();
         var bytes = File.ReadAllBytes(segment);
         if (damage == "short frame")
         {
@@ -149,12 +149,12 @@ public sealed class DurableStreamTests : IDisposable
         var first = await stream.PutRecordAsync(Entry("k", new string('a', 200)));
         await stream.PutRecordAsync(Entry("k", new string('b', 200)));
         var shardFolder = Path.Combine(_folder.Path, first.ShardId);
-        Assert.Equal(2, Directory.GetFiles(shardFolder).Length);
+        Assert.Equal(2, Directory.GetFiles(shardFolder, "*.seg").Length);
 
         _time.Advance(TimeSpan.FromHours(25));
         await stream.PutRecordAsync(Entry("k", "c"));
 
-        Assert.Single(Directory.GetFiles(shardFolder));
+        Assert.Single(Directory.GetFiles(shardFolder, "*.seg"));
     }
 
     [Fact]
