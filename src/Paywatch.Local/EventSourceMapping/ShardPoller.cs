@@ -215,9 +215,12 @@ internal sealed class ShardPoller : IDisposable
         return done.Any(d => d);
     }
 
-    /// <summary>The shard's reader and its lanes, until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll([ReadLoopAsync(cancellationToken), .. _lanes.Select(lane => LaneLoopAsync(lane, cancellationToken))]);
+    /// <summary>
+    /// The shard's reader and its lanes until <paramref name="drain"/>: then the reader stops and each lane ends after
+    /// the invocation it has under way; <paramref name="abort"/> cuts that invocation short.
+    /// </summary>
+    public Task RunAsync(CancellationToken drain, CancellationToken abort) =>
+        Task.WhenAll([ReadLoopAsync(drain), .. _lanes.Select(lane => LaneLoopAsync(lane, drain, abort))]);
 
     /// <summary>Marks records complete (processed, or given up on) and moves the checkpoint over every complete prefix.</summary>
     public void Complete(ReadOnlySpan<StoredRecord> records)
@@ -374,18 +377,18 @@ internal sealed class ShardPoller : IDisposable
         }
     }
 
-    private async Task LaneLoopAsync(ShardLane lane, CancellationToken cancellationToken)
+    private async Task LaneLoopAsync(ShardLane lane, CancellationToken drain, CancellationToken abort)
     {
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!drain.IsCancellationRequested)
             {
                 bool progressed;
                 try
                 {
-                    progressed = await lane.StepAsync(cancellationToken).ConfigureAwait(false);
+                    progressed = await lane.StepAsync(abort).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !abort.IsCancellationRequested)
                 {
                     // Not the function's error (those are results): a fault of the twin itself. Back off and go on.
                     LastError = e;
@@ -401,10 +404,10 @@ internal sealed class ShardPoller : IDisposable
                 FlushCheckpoint();
 
                 var due = lane.NextDeadline();
-                await lane.Signal.WaitAsync(due is { } at ? at - _time.GetUtcNow() : null, _time, cancellationToken).ConfigureAwait(false);
+                await lane.Signal.WaitAsync(due is { } at ? at - _time.GetUtcNow() : null, _time, drain).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (drain.IsCancellationRequested || abort.IsCancellationRequested)
         {
         }
     }

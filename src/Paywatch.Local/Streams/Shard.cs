@@ -105,11 +105,13 @@ internal sealed class Shard : IAsyncDisposable
                 return false;
             }
 
-            _lastAssigned = floor;
-            if (_pending.Reader.Count == 0 && _lastDurable < floor)
+            // Nothing under way (every number assigned is durable): LATEST moves up with the numbering.
+            if (_lastDurable == _lastAssigned)
             {
                 _lastDurable = floor;
             }
+
+            _lastAssigned = floor;
 
             return true;
         }
