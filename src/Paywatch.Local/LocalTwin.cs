@@ -121,6 +121,7 @@ public sealed class LocalTwin : IAsyncDisposable
                     Retention = TimeSpan.FromHours(settings.RetentionHours),
                     Region = settings.Region,
                     AccountId = LocalTwinSettings.AccountId,
+                    EnforceShardWriteLimits = settings.EnforceKinesisLimits,
                 },
                 time,
                 metrics,

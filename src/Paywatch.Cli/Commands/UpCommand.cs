@@ -55,6 +55,10 @@ internal static class UpCommand
                 r.AddError("--alerts-per-window must be from 0 to 10000.");
             }
         });
+        var kinesisLimits = new Option<bool>("--kinesis-limits")
+        {
+            Description = "Refuse PutRecord(s) past a shard's write limits, 1,000 records or 1 MiB a second, with ProvisionedThroughputExceededException as Kinesis does, to test a producer's retries. Off by default: the twin is not capacity-bound, and load tests should measure the pipeline, not a throttle.",
+        };
         var logMax = new Option<int>("--log-max-mib")
         {
             Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
@@ -70,7 +74,7 @@ internal static class UpCommand
         });
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
-            data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode, alertsPerWindow,
+            data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode, alertsPerWindow, kinesisLimits,
         };
         command.Validators.Add(r =>
         {
@@ -113,6 +117,7 @@ internal static class UpCommand
                 LogMaxBytes = result.GetValue(logMax) * 1024L * 1024,
                 TraceMode = mode,
                 AlertsPerWindow = result.GetValue(alertsPerWindow),
+                EnforceKinesisLimits = result.GetValue(kinesisLimits),
             };
             var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
             using var http = new HttpClient();
