@@ -18,6 +18,8 @@ resource "aws_ecr_lifecycle_policy" "processor" {
   repository = aws_ecr_repository.processor.name
   policy = jsonencode({
     rules = [
+      # Safe only because every image is pushed as one manifest (--provenance=false --sbom=false, README): the untagged
+      # children of an OCI image index would match this rule and be expired under their tagged index.
       {
         rulePriority = 1
         description  = "Untagged layers left by rebuilt images go after a day."
@@ -43,7 +45,7 @@ resource "aws_ecr_repository_policy" "processor" {
 
 data "aws_iam_policy_document" "repository" {
   statement {
-    sid       = "LambdaPullsTheProcessorImage"
+    sid = "LambdaPullsTheProcessorImage"
     # A repository policy applies to its repository: ECR statements name no Resource.
     actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 

@@ -97,17 +97,47 @@ data "aws_iam_policy_document" "processor" {
     resources = ["*"]
   }
 
-  # Metrics go out as EMF log lines; PutMetricData (no resource type) is allowed for the processor's
-  # namespace only, for a direct writer.
-  statement {
-    sid       = "PutMetricsInOwnNamespace"
-    actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"]
+  # In a VPC (network.tf), Lambda creates and manages the function's network interfaces with this role: the actions of
+  # AWSLambdaVPCAccessExecutionRole (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions,
+  # https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html), each scoped
+  # as far as EC2 allows (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+  # The Describe actions have no resource type: "*" is the only resource they accept.
+  dynamic "statement" {
+    for_each = local.network
+    content {
+      sid       = "DescribeNetworkInterfacesAndSubnets"
+      actions   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
+      resources = ["*"]
+    }
+  }
 
-    condition {
-      test     = "StringEquals"
-      variable = "cloudwatch:namespace"
-      values   = [local.metric_namespace]
+  # CreateNetworkInterface authorizes the new interface, the subnet and the security groups: only the function's.
+  dynamic "statement" {
+    for_each = local.network
+    content {
+      sid     = "CreateNetworkInterfacesInTheFunctionSubnets"
+      actions = ["ec2:CreateNetworkInterface"]
+      resources = concat(
+        ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"],
+        local.function_subnet_arns,
+        local.function_security_group_arns,
+      )
+    }
+  }
+
+  # Interfaces Lambda manages are in the function's subnets: ec2:Subnet holds the others out.
+  dynamic "statement" {
+    for_each = local.network
+    content {
+      sid       = "ManageNetworkInterfacesInTheFunctionSubnets"
+      actions   = ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+      resources = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"]
+
+      condition {
+        test     = "ArnEquals"
+        variable = "ec2:Subnet"
+        values   = local.function_subnet_arns
+      }
     }
   }
 }

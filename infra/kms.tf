@@ -50,7 +50,7 @@ data "aws_iam_policy_document" "key" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["${local.alarm_arn_prefix}paywatch-*"]
+      values   = ["${local.alarm_arn_prefix}paywatch-*-${local.environment}"]
     }
   }
 

@@ -6,14 +6,15 @@ resource "aws_cloudwatch_log_group" "processor" {
 
 # Constraint #3: the processor is a container image (src/Paywatch.Lambda/Dockerfile).
 resource "aws_lambda_function" "processor" {
-  function_name                  = local.function_name
-  description                    = "Paywatch transaction processor: Kinesis to EventBridge, EMF metrics, X-Ray segments"
-  package_type                   = "Image"
-  image_uri                      = local.image_uri
-  architectures                  = ["x86_64"]
-  role                           = aws_iam_role.processor.arn
-  memory_size                    = var.lambda_memory_mb
-  timeout                        = var.lambda_timeout_seconds
+  function_name = local.function_name
+  description   = "Paywatch transaction processor: Kinesis to EventBridge, EMF metrics, X-Ray segments"
+  package_type  = "Image"
+  image_uri     = local.image_uri
+  architectures = ["x86_64"]
+  role          = aws_iam_role.processor.arn
+  memory_size   = var.lambda_memory_mb
+  timeout       = var.lambda_timeout_seconds
+  # null leaves the function unreserved (the provider's -1): reserving needs an account quota of N + 100.
   reserved_concurrent_executions = var.lambda_reserved_concurrency
   kms_key_arn                    = aws_kms_key.main.arn
 
@@ -33,13 +34,24 @@ resource "aws_lambda_function" "processor" {
     }
   }
 
+  # In a VPC only (network.tf): your subnets and security groups, or the stack's own; none while the option is off.
+  dynamic "vpc_config" {
+    for_each = local.network
+    content {
+      subnet_ids         = local.function_subnet_ids
+      security_group_ids = values(local.function_security_groups)
+    }
+  }
+
   # The log group exists (with its retention and key) before the function can create it unencrypted.
   logging_config {
     log_format = "Text"
     log_group  = aws_cloudwatch_log_group.processor.name
   }
 
-  depends_on = [aws_iam_role_policy.processor]
+  # The role may read what the function needs (and, in a VPC, create its network interfaces), Lambda may pull the
+  # image, and in a VPC the endpoints exist, before the function is created: its first PutEvents has a way out.
+  depends_on = [aws_iam_role_policy.processor, aws_ecr_repository_policy.processor, aws_vpc_endpoint.service]
 }
 
 # https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html

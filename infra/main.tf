@@ -44,6 +44,8 @@ locals {
     region           = local.region
     stream_name      = local.stream_name
     dlq_name         = local.processor_dlq_name
+    routing_dlq_name = local.routing_dlq_name
+    event_bus_name   = local.bus_name
     log_group        = local.log_group_name
     alarm_arn_prefix = local.alarm_arn_prefix
   }

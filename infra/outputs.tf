@@ -82,3 +82,68 @@ output "aws_region" {
   description = "Region the stack is in (for the AWS CLI commands of the runbook)."
   value       = local.region
 }
+
+# What 'paywatch verify --terraform-output' reads besides the names above (docs/verify.md).
+output "environment" {
+  description = "The environment suffix every name carries (environment_suffix)."
+  value       = local.environment
+}
+
+output "kinesis_shard_count" {
+  description = "Open shards the stream is meant to have."
+  value       = aws_kinesis_stream.transactions.shard_count
+}
+
+output "routing_rule_names" {
+  description = "The routing rules on the custom bus (config/rules)."
+  value       = [for rule in aws_cloudwatch_event_rule.routing : rule.name]
+}
+
+output "alarm_names" {
+  description = "Every alarm of the stack, metric and composite (config/alarms)."
+  value = concat(
+    [for alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_name],
+    [for alarm in aws_cloudwatch_composite_alarm.this : alarm.alarm_name],
+  )
+}
+
+output "event_source_mapping" {
+  description = "The event source mapping from the stream to the function, and the settings it was given."
+  value = {
+    uuid                               = aws_lambda_event_source_mapping.transactions.uuid
+    batch_size                         = aws_lambda_event_source_mapping.transactions.batch_size
+    parallelization_factor             = aws_lambda_event_source_mapping.transactions.parallelization_factor
+    maximum_batching_window_in_seconds = aws_lambda_event_source_mapping.transactions.maximum_batching_window_in_seconds
+    tumbling_window_in_seconds         = aws_lambda_event_source_mapping.transactions.tumbling_window_in_seconds
+  }
+}
+
+output "function_vpc_id" {
+  description = "VPC the processor runs in (yours, or the one create_vpc made); null in Lambda's own network."
+  value       = local.vpc_id
+
+  # Terraform 1.5 validations cannot compare two variables; a failed precondition stops the plan all the same.
+  precondition {
+    condition     = (length(var.vpc_subnet_ids) == 0) == (length(var.vpc_security_group_ids) == 0)
+    error_message = "Set vpc_subnet_ids and vpc_security_group_ids together (your VPC), or neither."
+  }
+  precondition {
+    condition     = !(var.create_vpc && local.use_existing_vpc)
+    error_message = "create_vpc makes a VPC of the stack's own: leave vpc_subnet_ids and vpc_security_group_ids empty with it."
+  }
+}
+
+output "function_subnet_ids" {
+  description = "Subnets the processor and its interface endpoints are in; empty in Lambda's own network."
+  value       = local.function_subnet_ids
+}
+
+output "function_security_group_ids" {
+  description = "Security groups of the processor; empty in Lambda's own network."
+  value       = values(local.function_security_groups)
+}
+
+output "vpc_endpoint_ids" {
+  description = "The interface endpoints the processor reaches AWS through, by service (events, xray); empty in Lambda's own network."
+  value       = { for service, endpoint in aws_vpc_endpoint.service : service => endpoint.id }
+}

@@ -49,11 +49,15 @@ data "aws_iam_policy_document" "alerts" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["${local.alarm_arn_prefix}paywatch-*"]
+      values   = ["${local.alarm_arn_prefix}paywatch-*-${local.environment}"]
     }
   }
 
-  # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+  # No condition: "You can't use Condition blocks in Amazon SNS topic policies for EventBridge"
+  # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions). EventBridge
+  # sets no aws:SourceArn or aws:SourceAccount on its SNS publish requests, so a statement conditioned on them never
+  # allows, and every rule's delivery fails with only FailedInvocations to show for it (now alarmed: Delivery Health).
+  # The grant is bounded by the topic it names; what another account's rule could do with it is publish to this topic.
   statement {
     sid       = "EventBridgeRulesPublish"
     actions   = ["sns:Publish"]
@@ -62,12 +66,6 @@ data "aws_iam_policy_document" "alerts" {
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [for rule in aws_cloudwatch_event_rule.routing : rule.arn]
     }
   }
 }

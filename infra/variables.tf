@@ -63,9 +63,9 @@ variable "log_retention_days" {
 }
 
 variable "image_tag" {
-  description = "Tag of the processor image in the ECR repository. Tags are immutable: push every build under a new tag (e.g. the git commit) and apply with it."
+  description = "Tag of the processor image in the ECR repository, required: the tag the image was pushed under (tags are immutable, so a new one per build, e.g. the git commit). The runbook keeps it in image.auto.tfvars, so every plain `terraform apply` runs the image last pushed. No default: a tag nobody pushed would stop the apply. Ignored when image_uri is set."
   type        = string
-  default     = "v1"
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
@@ -129,13 +129,14 @@ variable "alerts_per_window" {
 }
 
 variable "lambda_reserved_concurrency" {
-  description = "Reserved concurrency of the processor. Kinesis needs one concurrent execution per shard and parallelization factor: keep it at least kinesis_shard_count x event_source_parallelization_factor, or the Throttles alarm fires."
+  description = "Reserved concurrency of the processor; null (the default) leaves it unreserved. Reserving takes from the account's pool, and Lambda keeps 100 unreserved, so reserving N needs an account concurrency quota of at least N + 100 (new accounts may have 10 or 50: see infra/README.md). When set, keep it at least kinesis_shard_count x event_source_parallelization_factor, or the Throttles alarm fires."
   type        = number
-  default     = 20
+  default     = null
 
   validation {
-    condition     = var.lambda_reserved_concurrency >= 1 && var.lambda_reserved_concurrency <= 1000
-    error_message = "lambda_reserved_concurrency must be from 1 to 1000 (unreserved, -1, is not allowed: the stack bounds its own concurrency)."
+    # coalesce: Terraform's || does not short-circuit, and a comparison with null is an error.
+    condition     = var.lambda_reserved_concurrency == null || (coalesce(var.lambda_reserved_concurrency, 1) >= 1 && coalesce(var.lambda_reserved_concurrency, 1) <= 1000 && floor(coalesce(var.lambda_reserved_concurrency, 1)) == coalesce(var.lambda_reserved_concurrency, 1))
+    error_message = "lambda_reserved_concurrency must be null (unreserved) or a whole number from 1 to 1000."
   }
 }
 
@@ -224,5 +225,69 @@ variable "kms_deletion_window_days" {
   validation {
     condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
     error_message = "kms_deletion_window_days must be from 7 to 30."
+  }
+}
+
+# Private networking (infra/README.md, "Private networking"): the function in your VPC (vpc_subnet_ids with
+# vpc_security_group_ids), or in a VPC of the stack's own (create_vpc), reaching AWS only through interface endpoints.
+# All unset, the function runs in Lambda's own network, as before.
+
+variable "vpc_subnet_ids" {
+  description = "Private subnets of your VPC to run the processor in: two or more, each in its own Availability Zone (an interface endpoint takes one subnet per zone), in one VPC with DNS support and DNS hostnames on. Set together with vpc_security_group_ids, or leave both empty; not with create_vpc."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.vpc_subnet_ids) == 0 || (length(var.vpc_subnet_ids) >= 2 && length(var.vpc_subnet_ids) <= 16 && length(distinct(var.vpc_subnet_ids)) == length(var.vpc_subnet_ids) && alltrue([for id in var.vpc_subnet_ids : can(regex("^subnet-[0-9a-f]{8}([0-9a-f]{9})?$", id))]))
+    error_message = "vpc_subnet_ids must be empty or 2 to 16 distinct subnet ids (subnet-0123456789abcdef0), each in its own Availability Zone."
+  }
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups of your VPC for the processor (1 to 5, Lambda's limit): each must allow outbound HTTPS (443) to the stack's endpoint security group or the VPC's CIDR; the endpoints admit HTTPS from each of them. Set together with vpc_subnet_ids, or leave both empty."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.vpc_security_group_ids) <= 5 && length(distinct(var.vpc_security_group_ids)) == length(var.vpc_security_group_ids) && alltrue([for id in var.vpc_security_group_ids : can(regex("^sg-[0-9a-f]{8}([0-9a-f]{9})?$", id))])
+    error_message = "vpc_security_group_ids must be at most 5 distinct security group ids (sg-0123456789abcdef0)."
+  }
+}
+
+variable "create_vpc" {
+  description = "Create a VPC for the processor: private subnets in vpc_availability_zone_count Availability Zones, no internet gateway, no NAT, no route out of the VPC; AWS is reached only through the stack's interface endpoints. Not with vpc_subnet_ids."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = contains([true, false], var.create_vpc)
+    error_message = "create_vpc must be true or false."
+  }
+}
+
+variable "vpc_cidr_block" {
+  description = "IPv4 range of the VPC create_vpc makes, /16 to /24; each private subnet gets a sixteenth of it. Pick one that does not overlap networks you may peer with."
+  type        = string
+  default     = "10.42.0.0/16"
+  nullable    = false
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr_block, 0)) && tonumber(try(split("/", var.vpc_cidr_block)[1], "0")) >= 16 && tonumber(try(split("/", var.vpc_cidr_block)[1], "0")) <= 24 && try(cidrhost(var.vpc_cidr_block, 0) == split("/", var.vpc_cidr_block)[0], false)
+    error_message = "vpc_cidr_block must be an IPv4 network address with a prefix from /16 to /24, such as 10.42.0.0/16."
+  }
+}
+
+variable "vpc_availability_zone_count" {
+  description = "Availability Zones (one private subnet and one endpoint interface each) of the VPC create_vpc makes: two or more, so the function keeps running when one zone fails. Each zone adds an hourly charge per endpoint (docs/cost.md)."
+  type        = number
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = var.vpc_availability_zone_count >= 2 && var.vpc_availability_zone_count <= 6 && floor(var.vpc_availability_zone_count) == var.vpc_availability_zone_count
+    error_message = "vpc_availability_zone_count must be a whole number from 2 to 6."
   }
 }

@@ -52,8 +52,7 @@ internal static class TwinStagesBenchmark
             using var logs = new LogStore(Path.Combine(data, "logs"), "/aws/lambda/bench");
             var targets = RuleTargets.Load(
                 new Paywatch.Monitoring.ConfigDirectory(Path.Combine(Repository.Root, "config")),
-                new Dictionary<string, string>(StringComparer.Ordinal) { ["environment"] = "local", ["alerts_topic_arn"] = topic.TopicArn },
-                topic.TopicArn);
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["environment"] = "local", ["alerts_topic_arn"] = topic.TopicArn });
             var bus = new LocalEventBus(options.EventBusName, targets, rules, topic, time, metrics);
             var compiled = RuleSet.Compile(rules);
             var stages = new (string Name, IEventPublisher Publisher, IMetricsWriter Metrics, ILogWriter Logs, Tracing Tracing)[]

@@ -9,12 +9,12 @@ const configuration = await loadConfiguration();
 const alarmFiles = readdirSync(path.join(configDir, 'alarms')).sort();
 const readJson = (...parts) => JSON.parse(readFileSync(path.join(configDir, ...parts), 'utf8'));
 
-test('#1 composite alarms with multi-metric evaluation: two composites, each over alarms on different metrics', () => {
+test('#1 composite alarms with multi-metric evaluation: the spec\'s two composites and Delivery Health, each over alarms on different metrics', () => {
   const composite = find(configuration, 'aws_cloudwatch_composite_alarm', 'this');
   assert.equal(composite.body.for_each, '${local.composite_alarms}');
   assert.equal(composite.body.alarm_rule, '${each.value.AlarmRule}');
   const composites = alarmFiles.filter(f => f.endsWith('.composite.json'));
-  assert.deepEqual(composites, ['processing-health.composite.json', 'system-capacity.composite.json']);
+  assert.deepEqual(composites, ['delivery-health.composite.json', 'processing-health.composite.json', 'system-capacity.composite.json']);
   const metricOf = new Map(alarmFiles.filter(f => !f.endsWith('.composite.json')).map(f => {
     const alarm = readJson('alarms', f);
     const metrics = alarm.Metrics ? alarm.Metrics.filter(m => m.MetricStat).map(m => m.MetricStat.Metric.MetricName) : [alarm.MetricName];
@@ -22,7 +22,7 @@ test('#1 composite alarms with multi-metric evaluation: two composites, each ove
   }));
   for (const file of composites) {
     const children = [...readJson('alarms', file).AlarmRule.matchAll(/ALARM\("([^"]+)"\)/g)].map(m => m[1]);
-    assert.equal(children.length, 2, file);
+    assert.ok(children.length >= 2, file);
     const metrics = new Set(children.flatMap(child => metricOf.get(child) ?? assert.fail(`${file}: ${child} is not a metric alarm`)));
     assert.ok(metrics.size >= 2, `${file} evaluates only ${[...metrics]}`);
   }
@@ -55,8 +55,9 @@ test('#5 custom namespace with dimensions: the processor\'s namespace reaches th
   assert.equal(configuration.locals.get('metric_namespace').value, 'Paywatch/Transactions');
   const lambda = find(configuration, 'aws_lambda_function', 'processor').body;
   assert.equal(lambda.environment[0].variables.PAYWATCH_METRIC_NAMESPACE, '${local.metric_namespace}');
-  const putMetricData = find(configuration, 'aws_iam_policy_document', 'processor', 'data').body.statement.find(s => s.actions.includes('cloudwatch:PutMetricData'));
-  assert.deepEqual(putMetricData.condition[0].values, ['${local.metric_namespace}']);
+  // Metrics leave as EMF log lines (docs/telemetry.md): the role needs no cloudwatch:PutMetricData.
+  const statements = find(configuration, 'aws_iam_policy_document', 'processor', 'data').body.statement;
+  assert.ok(!statements.some(s => s.actions.some(a => a.startsWith('cloudwatch:'))));
   const latency = readJson('alarms', 'latency.json');
   assert.equal(latency.Namespace, 'Paywatch/Transactions');
   assert.deepEqual(latency.Dimensions.map(d => d.Name), ['Environment']);

@@ -63,6 +63,9 @@ test('the spec variables and outputs exist, with the spec defaults', async () =>
   }
 });
 
+// image_tag has no default and is not in the example: the runbook writes it to image.auto.tfvars with each push.
+const writtenByTheRunbook = new Set(['image_tag']);
+
 test('terraform.tfvars.example sets every variable without a default and only declared ones', async () => {
   const configuration = await loadConfiguration();
   const example = await parse('terraform.tfvars', readFileSync(path.join(infraDir, 'terraform.tfvars.example'), 'utf8'));
@@ -70,7 +73,7 @@ test('terraform.tfvars.example sets every variable without a default and only de
     assert.ok(configuration.variables.has(name), `${name} is not a variable`);
   }
   for (const [name, { body }] of configuration.variables) {
-    if (!('default' in body)) {
+    if (!('default' in body) && !writtenByTheRunbook.has(name)) {
       assert.ok(name in example, `${name} has no default and is missing from the example`);
     }
   }

@@ -106,8 +106,8 @@ function dynamicLabels(value, labels = new Set()) {
   return labels;
 }
 
-/** Why a reference does not resolve, or null when it does. */
-function unresolved(reference, iterators) {
+/** Why a reference does not resolve, or null when it does; `self` (a postcondition's) is the block at `where`. */
+function unresolved(reference, iterators, where = '') {
   // An instance key (aws_sqs_queue.dead_letter["routing"].arn) comes as a quoted or numeric segment.
   const [head, ...rest] = reference.split('.').filter(segment => !/^("[^"]*"|\d+)$/.test(segment));
   switch (head) {
@@ -116,6 +116,12 @@ function unresolved(reference, iterators) {
     case 'each': return ['key', 'value'].includes(rest[0]) ? null : 'each has only key and value';
     case 'count': return rest[0] === 'index' ? null : 'count has only index';
     case 'path': return ['module', 'root', 'cwd'].includes(rest[0]) ? null : 'unknown path';
+    case 'self': {
+      const [kind, type] = where.startsWith('data.') ? ['data', where.split('.')[1]] : ['resource', where.split('.')[0]];
+      const schema = /\.lifecycle\[\d+\]\.postcondition\[/.test(where) ? schemaOf(kind, type) : null;
+      if (!schema) return 'self outside a postcondition';
+      return !rest[0] || schema.attributes.has(toCamel(rest[0])) ? null : `no attribute ${rest[0]}`;
+    }
     case 'data': {
       const block = configuration.data.find(d => d.type === rest[0] && d.name === rest[1]);
       if (!block) return 'no such data source';
@@ -135,7 +141,7 @@ test('every reference resolves: variables, locals, resources, data sources and t
   const problems = [];
   for (const { where, expression } of await allExpressions()) {
     for (const reference of await referencesIn(expression)) {
-      const why = unresolved(reference, iterators);
+      const why = unresolved(reference, iterators, where);
       if (why) problems.push(`${where}: ${reference}: ${why}`);
     }
   }
@@ -149,6 +155,9 @@ test('the reference check finds a misspelt variable, resource and attribute', ()
   assert.equal(unresolved('aws_sns_topic.alerts.url', none), 'no attribute url');
   assert.equal(unresolved('aws_sns_topic.alerts.arn', none), null);
   assert.equal(unresolved('aws_sqs_queue.dead_letter."routing".urn', none), 'no attribute urn');
+  assert.equal(unresolved('self.enable_dns_support', none, 'data.aws_vpc.existing.lifecycle[0].postcondition[0].condition'), null);
+  assert.equal(unresolved('self.enable_dns', none, 'data.aws_vpc.existing.lifecycle[0].postcondition[0].condition'), 'no attribute enable_dns');
+  assert.equal(unresolved('self.arn', none, 'aws_sns_topic.alerts.policy'), 'self outside a postcondition');
 });
 
 test('every variable and local is used', async () => {

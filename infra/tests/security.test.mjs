@@ -61,23 +61,40 @@ export function policyProblems(name, statements) {
     for (const principal of s.principals ?? []) {
       if (allow && principal.identifiers.includes('*')) problems.push(`${at}: public principal`);
     }
-    if (allow && (s.resources ?? []).includes('*') && !resourceStarAllowed(name, s)) problems.push(`${at}: Resource "*"`);
+    if (allow && grantsEveryResource(s.resources) && !resourceStarAllowed(name, s)) problems.push(`${at}: Resource "*"`);
   }
   return problems;
 }
+
+// EC2's Describe actions take no resource: "*" is the only resource they accept
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html). Only these two, the ones
+// Lambda needs to manage a VPC function's network interfaces, and only in the execution role.
+const describeForVpcAccess = new Set(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
 
 // "*" where AWS requires it: X-Ray's trace APIs and PutMetricData have no resource type (the latter is narrowed
 // by namespace); a key policy's Resource "*" means this key.
 function resourceStarAllowed(name, statement) {
   if (name === 'key') return true;
   const actions = statement.actions ?? [];
-  if (actions.every(a => a.startsWith('xray:Put'))) return true;
-  return actions.every(a => a === 'cloudwatch:PutMetricData') && (statement.condition ?? []).some(c => c.variable === 'cloudwatch:namespace');
+  if (actions.length && actions.every(a => a.startsWith('xray:Put'))) return true;
+  return name === 'processor' && actions.length > 0 && actions.every(a => describeForVpcAccess.has(a));
+}
+
+/** Resource "*": an element of a list as written, or a "*" literal inside an expression (concat(["*"], ...)). */
+function grantsEveryResource(resources) {
+  if (resources === undefined) return false;
+  return Array.isArray(resources) ? resources.includes('*') : /"\*"/.test(resources);
+}
+
+/** A policy document's statements: those written out and the content of each `dynamic "statement"`. */
+export function allStatements(body) {
+  return [...(body.statement ?? []), ...(body.dynamic?.statement ?? []).flatMap(d => d.content ?? [])];
 }
 
 test('no IAM action *, no service wildcards, no public principals, Resource "*" only where AWS requires it', () => {
-  assert.ok(documents.length >= 6);
-  const problems = documents.flatMap(d => policyProblems(d.name, d.body.statement ?? []));
+  assert.ok(documents.length >= 8);
+  assert.ok(allStatements(find(configuration, 'aws_iam_policy_document', 'processor', 'data').body).some(s => s.actions.includes('ec2:CreateNetworkInterface')), 'dynamic statements are checked');
+  const problems = documents.flatMap(d => policyProblems(d.name, allStatements(d.body)));
   assert.deepEqual(problems, []);
 });
 
@@ -89,11 +106,26 @@ test('the policy check flags action *, a public principal and an unscoped resour
   ]), ['processor[a]: action *', 'processor[b]: public principal', 'processor[b]: Resource "*"', 'processor[c]: action s3:*']);
 });
 
-test('service principals that publish are held to this account where AWS carries the condition', () => {
+test('Resource "*" for EC2 only for the two Describe actions, only in the execution role', () => {
+  assert.deepEqual(policyProblems('processor', [
+    { sid: 'describe', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] },
+    { sid: 'create', actions: ['ec2:CreateNetworkInterface'], resources: ['*'] },
+    { sid: 'mixed', actions: ['ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface'], resources: ['*'] },
+    { sid: 'other', actions: ['ec2:DescribeInstances'], resources: ['*'] },
+    { sid: 'scoped', actions: ['ec2:CreateNetworkInterface'], resources: '${concat(["arn:aws:ec2:r:1:network-interface/*"], local.subnets)}' },
+    { sid: 'hidden', actions: ['ec2:CreateNetworkInterface'], resources: '${concat(["*"], local.subnets)}' },
+  ]), ['processor[create]: Resource "*"', 'processor[mixed]: Resource "*"', 'processor[other]: Resource "*"', 'processor[hidden]: Resource "*"']);
+  assert.deepEqual(policyProblems('events_endpoint', [{ sid: 'd', actions: ['ec2:DescribeSubnets'], resources: ['*'] }]), ['events_endpoint[d]: Resource "*"']);
+});
+
+// "You can't use Condition blocks in Amazon SNS topic policies for EventBridge":
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+test('service principals that publish are held to this account where AWS carries the condition, and EventBridge\'s topic grant has none (eb-use-resource-based)', () => {
   const topic = find(configuration, 'aws_iam_policy_document', 'alerts', 'data').body.statement;
-  for (const s of topic.filter(s => s.principals?.[0]?.type === 'Service')) {
-    assert.ok((s.condition ?? []).some(c => c.variable === 'aws:SourceArn'), `topic ${s.sid}`);
-  }
+  const byService = service => topic.find(s => s.principals?.[0]?.type === 'Service' && s.principals[0].identifiers.includes(service));
+  const cloudwatchPublish = byService('cloudwatch.amazonaws.com');
+  assert.ok(cloudwatchPublish.condition.some(c => c.variable === 'aws:SourceArn' && c.values.every(v => v.endsWith('-${local.environment}'))));
+  assert.equal(byService('events.amazonaws.com').condition, undefined);
   const key = find(configuration, 'aws_iam_policy_document', 'key', 'data').body.statement;
   const cloudwatch = key.find(s => s.principals[0].identifiers.includes('cloudwatch.amazonaws.com'));
   assert.deepEqual(cloudwatch.actions.sort(), ['kms:Decrypt', 'kms:GenerateDataKey*']);

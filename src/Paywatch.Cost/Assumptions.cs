@@ -58,5 +58,11 @@ public sealed record Assumptions
     /// </summary>
     public double UnmeasuredLogCompressionRatio { get; init; } = 0.09;
 
+    /// <summary>
+    /// Bytes of each X-Ray segment document through the X-Ray endpoint, in a VPC: the exporter's largest datagram
+    /// (<see cref="Paywatch.Aws.XRay.XRayExporter.MaxDatagramBytes"/>), the stricter reading; the documents are not weighed.
+    /// </summary>
+    public int SegmentDocumentBytes { get; init; } = Paywatch.Aws.XRay.XRayExporter.MaxDatagramBytes;
+
     public double DaysPerMonth => HoursPerMonth / 24;
 }

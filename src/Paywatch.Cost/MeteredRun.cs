@@ -38,4 +38,10 @@ public sealed record MeteredRun
 
     /// <summary>X-Ray traces recorded (root spans).</summary>
     public required double Traces { get; init; }
+
+    /// <summary>
+    /// Bytes the function sends to AWS over the network (PutEvents entries, X-Ray segment documents): what interface endpoints
+    /// process when it runs in a VPC. 0 where not counted (the twin's meter: the twin deploys no VPC).
+    /// </summary>
+    public double AwsRequestBytes { get; init; }
 }

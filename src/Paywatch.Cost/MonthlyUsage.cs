@@ -29,6 +29,7 @@ public static class MonthlyUsage
             LogBytes = (footprint.LogBytes + footprint.EmfBytes) * lanes,
             LogCompressionRatio = footprint.LogCompressionRatio,
             Traces = footprint.Traces * lanes,
+            AwsRequestBytes = (footprint.EventEntryBytes + (footprint.SegmentDocuments * (double)assumptions.SegmentDocumentBytes)) * lanes,
         };
     }
 
@@ -77,6 +78,8 @@ public static class MonthlyUsage
                 + (deployment.Shards * assumptions.KinesisKmsRequestsPerShardHour * assumptions.HoursPerMonth),
             SqsRequests = 0,
             EcrStorageGbMonths = assumptions.ImageGb * assumptions.ImagesKept,
+            VpcEndpointHours = deployment.VpcEndpointServices * deployment.VpcAvailabilityZones * assumptions.HoursPerMonth,
+            VpcEndpointGb = deployment.VpcAvailabilityZones > 0 ? run.AwsRequestBytes * month / 1e9 : 0,
         };
     }
 

@@ -62,6 +62,12 @@ public sealed record Usage
 
     public double EcrStorageGbMonths { get; init; }
 
+    /// <summary>Interface endpoint-hours: endpoints × Availability Zones × hours (infra/network.tf); 0 outside a VPC.</summary>
+    public double VpcEndpointHours { get; init; }
+
+    /// <summary>GB (10^9 bytes) through the interface endpoints: PutEvents requests and X-Ray segments.</summary>
+    public double VpcEndpointGb { get; init; }
+
     /// <summary>Each quantity with the id of its price in a <see cref="Prices.PriceTable"/>.</summary>
     public IEnumerable<(string PriceId, double Quantity)> Quantities()
     {
@@ -88,5 +94,11 @@ public sealed record Usage
         yield return ("kms.requests", KmsRequests);
         yield return ("sqs.requests", SqsRequests);
         yield return ("ecr.storage", EcrStorageGbMonths);
+        if (VpcEndpointHours > 0)
+        {
+            // Only with private networking on: a deployment without endpoints has no such line.
+            yield return ("vpc.interface_endpoint_hours", VpcEndpointHours);
+            yield return ("vpc.interface_endpoint_data", VpcEndpointGb);
+        }
     }
 }

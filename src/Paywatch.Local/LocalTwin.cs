@@ -129,7 +129,7 @@ public sealed class LocalTwin : IAsyncDisposable
             // Notifications wait in the outbox until each subscription has had them: the bus acknowledges only once they are there.
             var topic = Own(new LocalTopic(
                 settings.TopicName, settings.Region, LocalTwinSettings.AccountId, subscriptions, time, outboxDirectory: Path.Combine(data, "outbox"), metrics: metrics, report: report));
-            var targets = RuleTargets.Load(new Paywatch.Monitoring.ConfigDirectory(configDirectory), settings.TemplateValues, topic.TopicArn);
+            var targets = RuleTargets.Load(new Paywatch.Monitoring.ConfigDirectory(configDirectory), settings.TemplateValues);
             var bus = new LocalEventBus(settings.EventBusName, targets, rules, topic, time, metrics, settings.Region, LocalTwinSettings.AccountId);
             var dlq = Own(new DurableQueue(settings.DeadLetterQueueName, Path.Combine(data, "queues"), time, metrics, region: settings.Region, accountId: LocalTwinSettings.AccountId, report: report));
             // The function Lambda runs, composed by itself; the twin gives it its ports and a tracing pipeline whose
@@ -153,7 +153,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 new LocalFunctionOptions
                 {
                     FunctionName = settings.FunctionName,
-                    ReservedConcurrency = settings.ReservedConcurrency,
+                    ReservedConcurrency = settings.ReservedConcurrency ?? LocalTwinSettings.AccountConcurrency,
                     Timeout = TimeSpan.FromSeconds(settings.FunctionTimeoutSeconds),
                     Region = settings.Region,
                     AccountId = LocalTwinSettings.AccountId,

@@ -38,11 +38,14 @@ public sealed record LocalTwinSettings
     /// <summary><c>lambda_memory_mb</c>: reported by the Lambda API (the twin runs the function in its own process).</summary>
     public int FunctionMemoryMb { get; init; } = 512;
 
-    /// <summary><c>image_tag</c>: the tag of the function's image in its repository.</summary>
+    /// <summary>The tag of the function's image the Lambda API reports (Terraform's <c>image_tag</c> has no default: each deploy sets it).</summary>
     public string ImageTag { get; init; } = "v1";
 
-    /// <summary><c>lambda_reserved_concurrency</c>.</summary>
-    public int ReservedConcurrency { get; init; } = 20;
+    /// <summary><c>lambda_reserved_concurrency</c>: null (Terraform's default) leaves the function unreserved, bounded only by the account's concurrency (<see cref="AccountConcurrency"/>).</summary>
+    public int? ReservedConcurrency { get; init; }
+
+    /// <summary>The account's concurrent executions, Lambda's default quota: what an unreserved function may use.</summary>
+    public const int AccountConcurrency = 1000;
 
     /// <summary><c>alerts_per_window</c> (<c>PAYWATCH_ALERTS_PER_WINDOW</c>): incidents of a kind a window notifies one by one (docs/alerting.md).</summary>
     public int AlertsPerWindow { get; init; } = 10;
@@ -82,6 +85,13 @@ public sealed record LocalTwinSettings
 
     public string DeadLetterQueueName => $"transaction-processor-dlq-{Environment}";
 
+    /// <summary>
+    /// Terraform's routing dead-letter queue, named for the alarm on its depth. The twin's bus delivers to the topic in
+    /// process and has no retries to exhaust, so this queue is never created: an undeliverable event counts
+    /// FailedInvocations instead (docs/local-twin.md).
+    /// </summary>
+    public string RoutingDeadLetterQueueName => $"paywatch-routing-dlq-{Environment}";
+
     public string StreamArn => $"arn:aws:kinesis:{Region}:{AccountId}:stream/{StreamName}";
 
     public string FunctionArn => $"arn:aws:lambda:{Region}:{AccountId}:function:{FunctionName}";
@@ -97,6 +107,8 @@ public sealed record LocalTwinSettings
         ["region"] = Region,
         ["stream_name"] = StreamName,
         ["dlq_name"] = DeadLetterQueueName,
+        ["routing_dlq_name"] = RoutingDeadLetterQueueName,
+        ["event_bus_name"] = EventBusName,
         ["log_group"] = LogGroupName,
         ["alarm_arn_prefix"] = $"arn:aws:cloudwatch:{Region}:{AccountId}:alarm:",
     };

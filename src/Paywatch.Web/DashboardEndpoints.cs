@@ -19,13 +19,15 @@ internal static class DashboardEndpoints
 {
     public static void Map(WebApplication app, LocalTwin twin, string configDirectory)
     {
+        // The routes are mapped as the twin starts: the dashboard's first range fits the run while it is young.
+        var startedAt = twin.Time.GetUtcNow();
         app.MapGet("/api/dashboard", () => WebJson.Guard(() =>
         {
             // The same filled body and name GetDashboard serves (LocalDashboard).
             var dashboard = LocalDashboard.Load(configDirectory, twin.Settings)
                 ?? throw new FileNotFoundException("config/ has no dashboard/dashboard.json.");
             using var body = JsonDocument.Parse(dashboard.DashboardBody);
-            return Task.FromResult(WebJson.Ok(new { name = dashboard.DashboardName, body = body.RootElement.Clone() }));
+            return Task.FromResult(WebJson.Ok(new { name = dashboard.DashboardName, body = body.RootElement.Clone(), startedAt }));
         }));
 
         app.MapPost("/api/widgets/metric", (HttpRequest request) => WebJson.Guard(async () =>

@@ -50,7 +50,17 @@ internal static class ServiceMap
             },
             edges = new object[]
             {
-                Edge("kinesis", "processor", Sum("Paywatch/Transactions", MetricNames.TransactionsProcessed, environment), Sum("Paywatch/Transactions", MetricNames.TransactionsErrored, environment)),
+                // Counted in transactions, not invocations: a transaction the processor errors (a bad record) is
+                // reported in a batch that succeeds, so the edge has errors while both nodes have none. Said where drawn.
+                new
+                {
+                    from = "kinesis",
+                    to = "processor",
+                    requests = Sum("Paywatch/Transactions", MetricNames.TransactionsProcessed, environment),
+                    errors = Sum("Paywatch/Transactions", MetricNames.TransactionsErrored, environment),
+                    unit = "tx",
+                    errorsMeaning = "transactions the processor errored (TransactionsErrored: records it could not read; their invocations succeeded, so the nodes show no errors)",
+                },
                 Edge("processor", "eventbridge", published, publishFailures),
                 Edge("eventbridge", "sns", ruleInvocations, ruleFailures),
                 Edge("processor", "sqs", deadLetters, 0),

@@ -16,6 +16,8 @@ public static class WebUi
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(twin);
         WebAssets.Load().Map(app);
+        Favicon.Map(app);
+        HealthEndpoints.Map(app, twin);
         StatusEndpoints.Map(app, twin);
         CostEndpoints.Map(app, twin);
         DashboardEndpoints.Map(app, twin, configDirectory);

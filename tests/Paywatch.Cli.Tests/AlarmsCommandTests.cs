@@ -68,7 +68,7 @@ public sealed class AlarmsCommandTests
 
     [Theory]
     [InlineData("--initial-state", "PENDING", "--initial-state must be OK, ALARM or INSUFFICIENT_DATA.")]
-    [InlineData("--var", "environment=prod", "No value for the placeholder ${alerts_topic_arn}.")]
+    [InlineData("--var", "function_name=f", "No value for the placeholder ${environment}.")]
     public async Task Bad_input_exits_2_with_the_reason(string option, string value, string message)
     {
         var data = WriteTemp("1795000000,1");

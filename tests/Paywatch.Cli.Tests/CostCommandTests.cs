@@ -28,6 +28,21 @@ public sealed class CostCommandTests
     }
 
     [Fact]
+    public async Task Without_a_region_it_prices_the_twins_and_each_row_names_its_component_once()
+    {
+        var result = await CliRunner.RunAsync(string.Empty, "cost", "--tps", "100", "--sample-minutes", "1");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        // infra/variables.tf has no default aws_region; the twin runs as us-east-1 (its ARNs, its "on AWS" line).
+        Assert.Contains(" on us-east-1, prices of ", result.Stdout, StringComparison.Ordinal);
+        var rows = result.Lines.SkipWhile(l => !l.StartsWith("component", StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("total:", StringComparison.Ordinal)).ToList();
+        var components = rows.Select(r => r[..r.IndexOf("  ", StringComparison.Ordinal)]).ToList();
+        Assert.Contains("CloudWatch Logs: log data ingested (standard class; EMF included)", components);
+        Assert.Equal(components.Count, components.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(components, c => Assert.Contains(": ", c, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Json_has_every_line_and_a_total_that_adds_up()
     {
         var report = await CostJsonAsync("--tps", "100", "--sample-minutes", "2", "--region", "us-east-1");

@@ -14,6 +14,51 @@ public sealed class GenerateCommandTests
     }
 
     [Fact]
+    public async Task A_kinesis_event_carries_the_same_transactions_and_round_trips_through_process_event()
+    {
+        var lines = (await CliRunner.RunAsync("", "generate", "--count", "25", "--seed", "5")).Lines;
+        var generated = await CliRunner.RunAsync("", "generate", "--kinesis-event", "--count", "25", "--seed", "5");
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(path, generated.Stdout);
+            var processed = await CliRunner.RunAsync("", "process", "--event", path);
+
+            Assert.Equal(0, generated.ExitCode);
+            // The members of the "Example Kinesis record event" (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), data in base64.
+            var records = JsonDocument.Parse(generated.Stdout).RootElement.GetProperty("Records").EnumerateArray().ToList();
+            Assert.Equal(lines, records.Select(r => System.Text.Encoding.UTF8.GetString(r.GetProperty("kinesis").GetProperty("data").GetBytesFromBase64())));
+            Assert.All(records, r =>
+            {
+                Assert.Equal("aws:kinesis", r.GetProperty("eventSource").GetString());
+                Assert.Equal("aws:kinesis:record", r.GetProperty("eventName").GetString());
+                Assert.Equal("arn:aws:kinesis:us-east-1:000000000000:stream/transaction-stream-local", r.GetProperty("eventSourceARN").GetString());
+                Assert.Equal("1.0", r.GetProperty("kinesis").GetProperty("kinesisSchemaVersion").GetString());
+            });
+            Assert.Equal(0, processed.ExitCode);
+            // One log line a transaction, in order, each from the event's shard.
+            Assert.Equal(25, processed.JsonLines.Count);
+            Assert.All(processed.JsonLines, l => Assert.Equal("shardId-000000000000", l.GetProperty("shard_id").GetString()));
+            Assert.Contains("response {\"batchItemFailures\":[]", processed.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_kinesis_event_without_a_count_has_ten_records_and_more_than_Lambdas_batch_is_refused()
+    {
+        var small = await CliRunner.RunAsync("", "generate", "--kinesis-event");
+        var huge = await CliRunner.RunAsync("", "generate", "--kinesis-event", "--count", "10001");
+
+        Assert.Equal(10, JsonDocument.Parse(small.Stdout).RootElement.GetProperty("Records").GetArrayLength());
+        Assert.Equal(2, huge.ExitCode);
+        Assert.StartsWith("paywatch generate: --count must be from 1 to 10000 with --kinesis-event", huge.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_same_seed_gives_the_same_bytes_and_another_seed_does_not()
     {
         var first = await CliRunner.RunAsync("", "generate", "--count", "300", "--seed", "42");

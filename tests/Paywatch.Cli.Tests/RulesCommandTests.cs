@@ -12,7 +12,7 @@ public sealed class RulesCommandTests
     [InlineData("""{"detail":{"amount":"20000"}}""", "{\"Result\": false}")]
     public async Task Test_prints_the_result_as_test_event_pattern_does(string eventJson, string expected)
     {
-        var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", """{"detail":{"amount":[{"numeric":[">",10000]}]}}""", "--event", eventJson);
+        var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", """{"detail":{"amount":[{"numeric":[">",10000]}]}}""", "--event", eventJson, "--fragment");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(expected, result.Stdout.TrimEnd());
@@ -27,7 +27,7 @@ public sealed class RulesCommandTests
         {
             File.WriteAllText(pattern, """{"source":[{"prefix":"paywatch."}]}""");
             File.WriteAllText(eventFile, """{"source":"paywatch.transactions"}""");
-            var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", pattern, "--event", eventFile);
+            var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", pattern, "--event", eventFile, "--fragment");
 
             Assert.Equal("{\"Result\": true}", result.Stdout.TrimEnd());
         }
@@ -36,6 +36,29 @@ public sealed class RulesCommandTests
             File.Delete(pattern);
             File.Delete(eventFile);
         }
+    }
+
+    [Theory]
+    [InlineData("""{"detail":{"amount":15000}}""", "Provided Event must have mandatory field id")]
+    [InlineData("""{"id":"1","account":"1","source":"s","time":"2026-01-01T00:00:00Z","region":"us-east-1","detail":{}}""", "Provided Event must have mandatory field detail-type")]
+    [InlineData("[1]", "it must be a JSON object.")]
+    public async Task An_event_test_event_pattern_refuses_is_refused_with_its_reason_and_exit_2(string eventJson, string reason)
+    {
+        var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", """{"detail":{"amount":[{"numeric":[">",10000]}]}}""", "--event", eventJson);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Contains($"Parameter Event is not valid. Reason: {reason}", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_with_the_envelope_is_tested()
+    {
+        var result = await CliRunner.RunAsync("", "rules", "test", "--pattern", """{"detail":{"amount":[{"numeric":[">",10000]}]}}""",
+            "--event", """{"id":"1","account":"123456789012","source":"paywatch.transactions","time":"2026-01-01T00:00:00Z","region":"us-east-1","detail-type":"Transaction","resources":[],"detail":{"amount":15000}}""");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("{\"Result\": true}", result.Stdout.TrimEnd());
     }
 
     [Fact]

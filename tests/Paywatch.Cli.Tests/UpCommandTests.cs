@@ -30,6 +30,6 @@ public sealed class UpCommandTests
         var result = await CliRunner.RunAsync("", "up", "--trace-mode", "sometimes", "--port", "0", "--data", Path.Combine(Path.GetTempPath(), "paywatch-up-" + Guid.NewGuid().ToString("N")));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("PAYWATCH_TRACE_MODE must be 'invocation', 'transaction' or 'off', not 'sometimes'.", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("paywatch up: --trace-mode must be invocation, transaction or off, not 'sometimes'.", result.Stderr, StringComparison.Ordinal);
     }
 }

@@ -85,7 +85,7 @@ public sealed class HclReaderTests
         var deployment = DeploymentSettings.BuiltIn();
 
         Assert.Equal(
-            (5, 512, "x86_64", 100, 2, 1.0, 300.0, 30, Paywatch.Core.Telemetry.TraceMode.Invocation, 10, 20),
+            (5, 512, "x86_64", 100, 2, 1.0, 300.0, 30, Paywatch.Core.Telemetry.TraceMode.Invocation, 10, (int?)null),
             (deployment.Shards, deployment.LambdaMemoryMb, deployment.Architecture, deployment.BatchSize, deployment.ParallelizationFactor,
              deployment.BatchingWindow.TotalSeconds, deployment.TumblingWindow.TotalSeconds, deployment.LogRetentionDays, deployment.TraceMode,
              deployment.AlertsPerWindow, deployment.ReservedConcurrency));

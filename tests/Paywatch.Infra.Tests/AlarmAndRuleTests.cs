@@ -1,5 +1,6 @@
 using System.Text;
 using Paywatch.Monitoring.Alarms;
+using Paywatch.Monitoring.Metrics;
 using Paywatch.Patterns;
 
 namespace Paywatch.Infra.Tests;
@@ -19,7 +20,7 @@ public sealed class AlarmAndRuleTests
         // AlarmSet refuses, as PutCompositeAlarm does, a rule naming an alarm that does not exist.
         var set = new AlarmSet(metricAlarms, composites);
 
-        Assert.Equal(2, set.CompositeAlarms.Count());
+        Assert.Equal(3, set.CompositeAlarms.Count());
         Assert.All(composites, c => Assert.All(c.AlarmRule.AlarmNames, n => Assert.Contains(n, metricAlarms.Select(a => a.AlarmName))));
     }
 
@@ -32,22 +33,52 @@ public sealed class AlarmAndRuleTests
     }
 
     [Fact]
-    public void The_composites_are_processing_health_over_error_rate_and_latency_and_system_capacity_over_throttles_and_iterator_age()
+    public void The_composites_are_processing_health_system_capacity_and_delivery_health()
     {
         var rules = CompositeAlarms().ToDictionary(c => c.AlarmName, c => c.AlarmRule.AlarmNames.Order(StringComparer.Ordinal).ToList());
 
         Assert.Equal(["paywatch-error-rate-prod", "paywatch-latency-prod"], rules["paywatch-processing-health-prod"]);
         Assert.Equal(["paywatch-iterator-age-prod", "paywatch-throttles-prod"], rules["paywatch-system-capacity-prod"]);
+        Assert.Equal(
+            ["paywatch-processor-dlq-depth-prod", "paywatch-publish-failures-prod", "paywatch-routing-dead-letters-prod", "paywatch-routing-dlq-depth-prod", "paywatch-routing-failures-prod"],
+            rules["paywatch-delivery-health-prod"]);
     }
 
+    // One notification per incident and per recovery: the composites notify, the alarms they combine keep their state
+    // and history but send nothing (each would otherwise mail every change a second time).
     [Fact]
-    public void Every_alarm_notifies_the_alerts_topic()
+    public void Only_the_composites_notify_and_every_metric_alarm_is_in_one()
     {
         var topic = Repository.TemplateValues["alerts_topic_arn"];
-        var actions = MetricAlarms().Select(a => a.Actions).Concat(CompositeAlarms().Select(c => c.Actions)).ToList();
+        var composites = CompositeAlarms();
+        var combined = composites.SelectMany(c => c.AlarmRule.AlarmNames).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(6, actions.Count);
-        Assert.All(actions, a => Assert.Equal([topic], a.Alarm));
+        Assert.All(composites, c => Assert.Equal([topic, topic], c.Actions.Alarm.Concat(c.Actions.Ok)));
+        Assert.All(MetricAlarms(), a =>
+        {
+            Assert.Contains(a.AlarmName, combined);
+            Assert.Equal((0, 0, 0), (a.Actions.Alarm.Count, a.Actions.Ok.Count, a.Actions.InsufficientData.Count));
+        });
+    }
+
+    // "Alarms based on metric math expressions can reference a maximum of 10 metrics. This is a hard limit"
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html). EventBridge reports
+    // FailedInvocations and InvocationsSentToDlq per rule only (EventBusName and RuleName for a custom bus:
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html), so each routing alarm names every rule.
+    [Theory]
+    [InlineData("paywatch-routing-failures-prod", "FailedInvocations")]
+    [InlineData("paywatch-routing-dead-letters-prod", "InvocationsSentToDlq")]
+    public void A_routing_alarm_watches_every_rule_of_config_within_the_metric_math_limit(string alarmName, string metricName)
+    {
+        var alarm = MetricAlarms().Single(a => a.AlarmName == alarmName);
+        var rules = RuleDefinition.LoadDirectory(Path.Combine(Repository.Config.Root, "rules")).Select(r => r.Name).Order(StringComparer.Ordinal);
+        var metrics = alarm.Metrics.Where(q => q.Metric is not null).Select(q => q.Metric!).ToList();
+        string Dimension(MetricKey m, string name) => m.Dimensions.Single(d => d.Key == name).Value;
+
+        Assert.InRange(metrics.Count, 1, 10);
+        Assert.All(metrics, m => Assert.Equal(("AWS/Events", metricName), (m.Namespace, m.Name)));
+        Assert.All(metrics, m => Assert.Equal("paywatch-transactions-prod", Dimension(m, "EventBusName")));
+        Assert.Equal(rules, metrics.Select(m => Dimension(m, "RuleName")).Order(StringComparer.Ordinal));
     }
 
     // The spec's samples as the processor publishes them (docs/transactions.md, "The event"), with the alert the

@@ -20,14 +20,14 @@ public sealed class ConfigSetTests
     }
 
     [Fact]
-    public void The_config_set_is_the_spec_s_four_rules_and_the_window_summary_with_a_target_each_six_alarms_four_queries_and_a_dashboard()
+    public void The_config_set_is_the_spec_s_four_rules_and_the_window_summary_with_a_target_each_twelve_alarms_four_queries_and_a_dashboard()
     {
         var config = Repository.Config;
 
         Assert.Equal(["rules/failed.json", "rules/fraud.json", "rules/high-value.json", "rules/velocity.json", "rules/window-summary.json"], config.Rules);
         Assert.Equal(config.Rules.Select(r => r.Replace("rules/", "targets/", StringComparison.Ordinal)), config.Targets);
-        Assert.Equal(4, config.MetricAlarms.Count);
-        Assert.Equal(["alarms/processing-health.composite.json", "alarms/system-capacity.composite.json"], config.CompositeAlarms);
+        Assert.Equal(9, config.MetricAlarms.Count);
+        Assert.Equal(["alarms/delivery-health.composite.json", "alarms/processing-health.composite.json", "alarms/system-capacity.composite.json"], config.CompositeAlarms);
         Assert.Equal(["queries/Error-Analysis.query", "queries/Latency-Trends.query", "queries/Success-Rate.query", "queries/Transaction-Types.query"], config.Queries);
         Assert.Equal(["dashboard/dashboard.json"], config.Dashboard);
     }

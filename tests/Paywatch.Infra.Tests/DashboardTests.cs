@@ -48,7 +48,7 @@ public sealed class DashboardTests
     }
 
     [Fact]
-    public void The_alarm_widget_shows_the_two_composite_alarms_defined_in_config()
+    public void The_alarm_widget_shows_the_composite_alarms_defined_in_config()
     {
         var alarmWidget = Assert.Single(Widgets().EnumerateArray(), w => w.GetProperty("type").GetString() == "alarm");
         var shown = alarmWidget.GetProperty("properties").GetProperty("alarms").EnumerateArray().Select(a => a.GetString()!).ToList();

@@ -15,12 +15,16 @@ public sealed class MetricContractTests
     // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
     // https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
-    private static readonly Dictionary<string, (string Dimension, string Value, string[] Names)> AwsMetrics = new(StringComparer.Ordinal)
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html (a custom bus's rule: EventBusName and RuleName)
+    private static readonly Dictionary<string, (string[] Names, (string Name, string[] Values)[] Dimensions)> AwsMetrics = new(StringComparer.Ordinal)
     {
-        ["AWS/Lambda"] = ("FunctionName", "transaction-processor-prod", ["Invocations", "Errors", "Throttles", "Duration", "IteratorAge", "ConcurrentExecutions"]),
-        ["AWS/Kinesis"] = ("StreamName", "transaction-stream-prod", ["IncomingRecords", "IncomingBytes", "GetRecords.IteratorAgeMilliseconds", "ReadProvisionedThroughputExceeded", "WriteProvisionedThroughputExceeded"]),
-        ["AWS/SQS"] = ("QueueName", "transaction-processor-dlq-prod", ["ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"]),
+        ["AWS/Lambda"] = (["Invocations", "Errors", "Throttles", "Duration", "IteratorAge", "ConcurrentExecutions"], [("FunctionName", ["transaction-processor-prod"])]),
+        ["AWS/Kinesis"] = (["IncomingRecords", "IncomingBytes", "GetRecords.IteratorAgeMilliseconds", "ReadProvisionedThroughputExceeded", "WriteProvisionedThroughputExceeded"], [("StreamName", ["transaction-stream-prod"])]),
+        ["AWS/SQS"] = (["ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"], [("QueueName", ["transaction-processor-dlq-prod", "paywatch-routing-dlq-prod"])]),
+        ["AWS/Events"] = (["FailedInvocations", "InvocationsSentToDlq"], [("EventBusName", ["paywatch-transactions-prod"]), ("RuleName", RuleNames())]),
     };
+
+    private static string[] RuleNames() => [.. Paywatch.Patterns.RuleDefinition.LoadDirectory(Path.Combine(Repository.Config.Root, "rules")).Select(r => r.Name)];
 
     private static readonly HashSet<string> ProcessorMetrics = typeof(MetricNames)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -47,6 +51,9 @@ public sealed class MetricContractTests
         Assert.NotNull(Problem(new(ProcessorNamespace, MetricNames.ProcessingLatency, [("MerchantCountry", "US")])));
         Assert.NotNull(Problem(new("AWS/Lambda", "Errors", [("FunctionName", "someone-else")])));
         Assert.NotNull(Problem(new("AWS/Lambda", "Errorz", [("FunctionName", "transaction-processor-prod")])));
+        Assert.NotNull(Problem(new("AWS/Events", "FailedInvocations", [("RuleName", "paywatch-failed")])));
+        Assert.NotNull(Problem(new("AWS/Events", "FailedInvocations", [("EventBusName", "paywatch-transactions-prod"), ("RuleName", "someone-else")])));
+        Assert.Null(Problem(new("AWS/Events", "FailedInvocations", [("EventBusName", "paywatch-transactions-prod"), ("RuleName", "paywatch-failed")])));
         Assert.Null(Problem(new(ProcessorNamespace, MetricNames.ProcessingLatency, [("Environment", "prod"), ("TransactionType", "PURCHASE")])));
     }
 
@@ -76,8 +83,10 @@ public sealed class MetricContractTests
             return $"namespace {metric.Namespace} is neither the processor's nor one used here";
         }
 
+        var identifiesThisStack = metric.Dimensions.Length == aws.Dimensions.Length
+            && metric.Dimensions.Zip(aws.Dimensions).All(d => d.First.Name == d.Second.Name && d.Second.Values.Contains(d.First.Value));
         return !aws.Names.Contains(metric.Name) ? $"{metric.Namespace} {metric.Name} is not a metric used here"
-            : metric.Dimensions is not [var only] || only.Name != aws.Dimension || only.Value != aws.Value ? $"{metric.Namespace} {metric.Name} has dimensions [{dimensions}]"
+            : !identifiesThisStack ? $"{metric.Namespace} {metric.Name} has dimensions [{dimensions}]"
             : null;
     }
 

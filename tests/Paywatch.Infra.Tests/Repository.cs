@@ -21,6 +21,8 @@ internal static class Repository
         ["region"] = "eu-west-1",
         ["stream_name"] = "transaction-stream-prod",
         ["dlq_name"] = "transaction-processor-dlq-prod",
+        ["routing_dlq_name"] = "paywatch-routing-dlq-prod",
+        ["event_bus_name"] = "paywatch-transactions-prod",
         ["log_group"] = "/aws/lambda/transaction-processor-prod",
         ["alarm_arn_prefix"] = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:",
     };

@@ -14,7 +14,6 @@ public sealed class TwinSettingsTests
     [InlineData("kinesis_shard_count", nameof(LocalTwinSettings.ShardCount))]
     [InlineData("kinesis_retention_hours", nameof(LocalTwinSettings.RetentionHours))]
     [InlineData("lambda_timeout_seconds", nameof(LocalTwinSettings.FunctionTimeoutSeconds))]
-    [InlineData("lambda_reserved_concurrency", nameof(LocalTwinSettings.ReservedConcurrency))]
     [InlineData("lambda_memory_mb", nameof(LocalTwinSettings.FunctionMemoryMb))]
     [InlineData("log_retention_days", nameof(LocalTwinSettings.LogRetentionDays))]
     [InlineData("alerts_per_window", nameof(LocalTwinSettings.AlertsPerWindow))]
@@ -50,6 +49,7 @@ public sealed class TwinSettingsTests
     [InlineData("bus_name", nameof(LocalTwinSettings.EventBusName))]
     [InlineData("topic_name", nameof(LocalTwinSettings.TopicName))]
     [InlineData("processor_dlq_name", nameof(LocalTwinSettings.DeadLetterQueueName))]
+    [InlineData("routing_dlq_name", nameof(LocalTwinSettings.RoutingDeadLetterQueueName))]
     public async Task A_name_is_Terraform_s_for_environment_local(string local, string setting)
     {
         var terraform = await Terraform.Value;
@@ -62,11 +62,12 @@ public sealed class TwinSettingsTests
     }
 
     [Fact]
-    public async Task The_image_tag_is_the_default_of_its_Terraform_variable()
+    public async Task The_function_is_unreserved_as_Terraform_leaves_it_by_default()
     {
         var terraform = await Terraform.Value;
 
-        Assert.Equal(terraform.GetProperty("variables").GetProperty("image_tag").GetString(), new LocalTwinSettings().ImageTag);
+        Assert.Equal(JsonValueKind.Null, terraform.GetProperty("variables").GetProperty("lambda_reserved_concurrency").ValueKind);
+        Assert.Null(new LocalTwinSettings().ReservedConcurrency);
     }
 
     [Fact]

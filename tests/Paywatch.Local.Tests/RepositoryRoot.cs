@@ -12,8 +12,7 @@ internal static class RepositoryRoot
     /// <summary>config/targets for environment <c>local</c>, delivering to <paramref name="topic"/>.</summary>
     public static IReadOnlyDictionary<string, Paywatch.Local.Bus.RuleTarget> Targets(Paywatch.Local.Notifications.LocalTopic topic) => Paywatch.Local.Bus.RuleTargets.Load(
         new Paywatch.Monitoring.ConfigDirectory(Config),
-        new Dictionary<string, string>(StringComparer.Ordinal) { ["environment"] = "local", ["alerts_topic_arn"] = topic.TopicArn },
-        topic.TopicArn);
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["environment"] = "local", ["alerts_topic_arn"] = topic.TopicArn });
 
     private static string Find()
     {

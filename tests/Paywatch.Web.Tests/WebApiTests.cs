@@ -121,6 +121,10 @@ public sealed class WebApiTests
         Assert.Equal(9, drawn.Count);
         var volume = drawn["Transaction volume"].GetProperty("series").EnumerateArray().ToDictionary(s => s.GetProperty("label").GetString()!, s => Values(s).Sum(v => v ?? 0));
         Assert.Equal(new Dictionary<string, double> { ["Approved"] = 7, ["Failed"] = 2, ["Errored"] = 0 }, volume);
+        // Not stacked, failures on their own axis: 2.5 % failures on top of the approved area were invisible.
+        var axes = drawn["Transaction volume"].GetProperty("series").EnumerateArray().ToDictionary(s => s.GetProperty("label").GetString()!, s => s.GetProperty("yAxis").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["Approved"] = "left", ["Failed"] = "right", ["Errored"] = "right" }, axes);
+        Assert.False(widgets[0].GetProperty("properties").GetProperty("stacked").GetBoolean());
     }
 
     [Fact]
@@ -276,7 +280,7 @@ public sealed class WebApiTests
     }
 
     [Fact]
-    public async Task The_alarms_are_configs_six_and_a_composites_rule_tree_shows_its_childrens_states()
+    public async Task The_alarms_are_configs_twelve_and_a_composites_rule_tree_shows_its_childrens_states()
     {
         await using var web = await WebTwin.StartAsync();
         // Throttled in 2 minutes of 5 (config/alarms/throttles.json): the throttles alarm goes to ALARM at 12:02, and
@@ -291,13 +295,16 @@ public sealed class WebApiTests
 
         var alarms = (await web.GetOkAsync("/api/alarms")).GetProperty("alarms").EnumerateArray().ToList();
 
-        Assert.Equal(6, Directory.GetFiles(Path.Combine(Local.Tests.RepositoryRoot.Config, "alarms"), "*.json").Length);
+        Assert.Equal(12, Directory.GetFiles(Path.Combine(Local.Tests.RepositoryRoot.Config, "alarms"), "*.json").Length);
         Assert.Equal(
-            ["paywatch-error-rate-local", "paywatch-iterator-age-local", "paywatch-latency-local", "paywatch-processing-health-local", "paywatch-system-capacity-local", "paywatch-throttles-local"],
+            Directory.GetFiles(Path.Combine(Local.Tests.RepositoryRoot.Config, "alarms"), "*.json").Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("AlarmName").GetString()!.Replace("${environment}", "local", StringComparison.Ordinal)).Order(StringComparer.Ordinal),
             alarms.Select(a => a.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         var states = alarms.ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("state").GetString());
-        var composites = alarms.Where(a => a.GetProperty("type").GetString() == "CompositeAlarm").ToList();
-        Assert.Equal(2, composites.Count);
+        var all = alarms.Where(a => a.GetProperty("type").GetString() == "CompositeAlarm").ToList();
+        Assert.Equal(3, all.Count);
+        // Delivery Health's five children make a deeper tree; the spec's two composites are one OR of two alarms each.
+        Assert.False(all.Single(a => a.GetProperty("name").GetString() == "paywatch-delivery-health-local").GetProperty("ruleTree").GetProperty("value").GetBoolean());
+        var composites = all.Where(a => a.GetProperty("name").GetString() != "paywatch-delivery-health-local").ToList();
         var health = composites.Single(a => a.GetProperty("name").GetString() == "paywatch-processing-health-local");
         Assert.Equal("ALARM(\"paywatch-error-rate-local\") OR ALARM(\"paywatch-latency-local\")", health.GetProperty("rule").GetString());
         foreach (var composite in composites)

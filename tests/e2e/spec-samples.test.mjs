@@ -69,10 +69,10 @@ test('the spec samples are routed by the right rules, notified, logged and measu
     assert.equal(await statistics('AWS/Kinesis', 'IncomingRecords', [{ Name: 'StreamName', Value: 'transaction-stream-local' }]), 3);
     assert.ok(await statistics('AWS/Lambda', 'Invocations', [{ Name: 'FunctionName', Value: 'transaction-processor-local' }]) >= 1);
 
-    // The alarms of config/alarms, both composites among them.
+    // The alarms of config/alarms: nine metric alarms under the three composites.
     const alarms = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] }));
-    assert.equal(alarms.MetricAlarms.length, 4);
-    assert.equal(alarms.CompositeAlarms.length, 2);
+    assert.equal(alarms.MetricAlarms.length, 9);
+    assert.equal(alarms.CompositeAlarms.length, 3);
   } finally {
     const code = await twin.stop();
     hook.close();

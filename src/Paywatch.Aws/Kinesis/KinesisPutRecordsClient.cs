@@ -59,6 +59,7 @@ public sealed class KinesisPutRecordsClient
         var pending = Enumerable.Range(0, records.Count).ToList();
         var lastErrors = new Dictionary<int, string>();
         int acknowledged = 0, retried = 0, requests = 0;
+        AwsJsonError? lastRequestError = null;
         for (var attempt = 1; pending.Count > 0 && attempt <= MaxAttempts; attempt++)
         {
             if (attempt > 1)
@@ -77,6 +78,7 @@ public sealed class KinesisPutRecordsClient
                 }
 
                 pending.ForEach(i => lastErrors[i] = error.Type);
+                lastRequestError = error;
                 continue;
             }
 
@@ -100,7 +102,10 @@ public sealed class KinesisPutRecordsClient
             pending = still;
         }
 
-        return new PutRecordsOutcome(acknowledged, [.. pending.Select(i => (i, lastErrors.GetValueOrDefault(i, "Unknown")))], retried, requests);
+        return new PutRecordsOutcome(acknowledged, [.. pending.Select(i => (i, lastErrors.GetValueOrDefault(i, "Unknown")))], retried, requests)
+        {
+            LastRequestError = lastRequestError,
+        };
     }
 
     /// <summary>What counts towards the 5 MiB request limit: each record's data and partition key.</summary>

@@ -17,12 +17,12 @@ internal static class AlarmsCommand
 
     private static Command CreateReplay(CliConsole console)
     {
-        var alarmFile = new Option<FileInfo>("--alarm") { Description = "The alarm: PutMetricAlarm JSON (config/alarms/*.json).", Required = true };
+        var alarmFile = new Option<FileInfo>("--alarm") { Description = "The alarm: PutMetricAlarm JSON (config/alarms/*.json).", Required = true }.AcceptExistingFile();
         var dataFile = new Option<FileInfo>("--data")
         {
             Description = "The data: CSV 'timestamp,value' (one value per period; empty = no datapoint), or EMF JSON lines.",
             Required = true,
-        };
+        }.AcceptExistingFile();
         var initialState = new Option<string>("--initial-state")
         {
             Description = "The alarm's state before the first evaluation: OK, ALARM or INSUFFICIENT_DATA (a new alarm's).",

@@ -28,7 +28,7 @@ internal static class CostCommand
         var file = new Option<string?>("--file") { Description = "Recorded transactions (JSON lines, as 'generate' writes) to replay at --tps instead of generated traffic." };
         var varFile = new Option<string?>("--var-file") { Description = "A .tfvars file over infra/variables.tf's defaults." };
         var variables = new Option<string[]>("--var") { Description = "NAME=VALUE over the variables, as terraform's -var (e.g. trace_mode=off).", AllowMultipleArgumentsPerToken = false };
-        var region = new Option<string?>("--region") { Description = "Price table: " + string.Join(", ", PriceTable.BuiltInRegions) + ". Default: aws_region of the variables, else eu-west-1." };
+        var region = new Option<string?>("--region") { Description = "Price table: " + string.Join(", ", PriceTable.BuiltInRegions) + ". Default: aws_region of the variables, else the local twin's (" + new Paywatch.Local.LocalTwinSettings().Region + ")." };
         var architecture = new Option<string?>("--architecture") { Description = "x86_64 or arm64. Default: infra/lambda.tf's." };
         var config = new Option<string?>("--config") { Description = "A config/ folder to count alarms, dashboards and queries in. Default: the built-in config/." };
         var minutes = new Option<double>("--sample-minutes") { Description = "Simulated stream time the footprint is measured over.", DefaultValueFactory = _ => 10 };
@@ -129,6 +129,9 @@ internal static class CostCommand
             tfvars.Append(CultureInfo.InvariantCulture, $"{assignment[..equals].Trim()} = {literal}\n");
         }
 
+        // infra/variables.tf gives aws_region no default: without one, price the Region the twin runs as, so that
+        // 'paywatch cost' and 'paywatch up' (its header's "on AWS" line) quote the same table.
+        var regionGiven = System.Text.RegularExpressions.Regex.IsMatch(tfvars.ToString(), @"^\s*aws_region\s*=", System.Text.RegularExpressions.RegexOptions.Multiline);
         ConfigCounts counts;
         if (configFolder is not null)
         {
@@ -147,7 +150,8 @@ internal static class CostCommand
             }
         }
 
-        return DeploymentSettings.BuiltIn(tfvars.Length == 0 ? null : tfvars.ToString(), counts);
+        var settings = DeploymentSettings.BuiltIn(tfvars.Length == 0 ? null : tfvars.ToString(), counts);
+        return regionGiven ? settings : settings with { Region = new Paywatch.Local.LocalTwinSettings().Region };
     }
 
     private static string MixText(TrafficMix mix) => string.Create(CultureInfo.InvariantCulture,

@@ -19,13 +19,15 @@ internal static class CostReportWriter
         Line($"deployment: {deployment.Shards} shards, Lambda {deployment.Architecture} {deployment.LambdaMemoryMb} MB, batch {deployment.BatchSize} or {deployment.BatchingWindow.TotalSeconds:0.###} s, parallelization {deployment.ParallelizationFactor}, tumbling window {deployment.TumblingWindow.TotalSeconds:0} s, alerts_per_window {deployment.AlertsPerWindow}, trace mode {deployment.TraceMode.ToWireName()}, logs kept {deployment.LogRetentionDays} days; {deployment.Config}");
         Line($"footprint: {footprint.SampleDuration.TotalSeconds:N0} s of stream time, {footprint.Records:N0} records ({(double)footprint.RecordBytes / footprint.Records:N0} bytes on average); the processor ran {footprint.SimulatedRecords:N0} of them on {footprint.LaneFraction:P0} of the lanes in {estimate.MeasuredIn.TotalSeconds:N1} s: {footprint.Invocations:N0} invocations, {footprint.EventEntries:N0} events published, {footprint.Matches:N0} notifications, {footprint.Metrics.Count} custom metrics, {footprint.Traces:N0} traces");
         text.Append('\n');
-        Line($"{"service",-22} {"usage a month",-52} {"unit price",-30} {"$/month",12} {"share",7}");
+        // A row per priced component, named as infracost's table names them: the service, then what is charged.
+        var componentWidth = Math.Max("component".Length, report.Lines.Max(l => Component(l.Price).Length));
+        Line($"{"component".PadRight(componentWidth)} {"usage a month",-34} {"unit price",-30} {"$/month",12} {"share",7}");
         foreach (var line in report.Lines)
         {
             var price = line.Price;
             var unitPrice = price.Tiers is { Count: > 0 } ? $"${price.Usd:0.######} first tier" : $"${price.Usd:0.########}";
             var per = price.Per == 1 ? price.Unit : $"{price.Per:N0} {price.Unit}s";
-            Line($"{price.Service,-22} {$"{line.Quantity:N2} {price.Unit}",-52} {$"{unitPrice}/{per}",-30} {line.MonthlyUsd,12:N2} {report.ShareOf(line),7:P1}");
+            Line($"{Component(price).PadRight(componentWidth)} {$"{line.Quantity:N2} {price.Unit}",-34} {$"{unitPrice}/{per}",-30} {line.MonthlyUsd,12:N2} {report.ShareOf(line),7:P1}");
         }
 
         text.Append('\n');
@@ -50,6 +52,8 @@ internal static class CostReportWriter
         return text.ToString();
     }
 
+    private static string Component(Paywatch.Cost.Prices.Price price) => $"{price.Service}: {price.Item}";
+
     public static string Json(CostEstimate estimate, double tps)
     {
         var (deployment, footprint, report) = (estimate.Deployment, estimate.Footprint, estimate.Report);
@@ -71,7 +75,14 @@ internal static class CostReportWriter
             json.WriteNumber("log_retention_days", deployment.LogRetentionDays);
             json.WriteString("trace_mode", deployment.TraceMode.ToWireName());
             json.WriteNumber("alerts_per_window", deployment.AlertsPerWindow);
-            json.WriteNumber("reserved_concurrency", deployment.ReservedConcurrency);
+            if (deployment.ReservedConcurrency is { } reserved)
+            {
+                json.WriteNumber("reserved_concurrency", reserved);
+            }
+            else
+            {
+                json.WriteNull("reserved_concurrency");
+            }
             json.WriteEndObject();
             json.WriteStartObject("footprint");
             json.WriteNumber("sample_seconds", footprint.SampleDuration.TotalSeconds);

@@ -29,7 +29,7 @@ internal static class ProcessCommand
         var lambdaEvent = new Option<FileInfo?>("--event")
         {
             Description = "Process a Lambda Kinesis event (JSON) instead; its response goes to stderr.",
-        };
+        }.AcceptExistingFile();
         var generate = new Option<int?>("--generate")
         {
             Description = "Process this many generated transactions instead of reading input (see 'paywatch generate').",

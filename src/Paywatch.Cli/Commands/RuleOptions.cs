@@ -7,10 +7,10 @@ namespace Paywatch.Cli.Commands;
 /// <summary>The options that choose the routing rules: <c>--rules DIR</c> and <c>--publish</c>.</summary>
 internal sealed class RuleOptions
 {
-    public Option<DirectoryInfo?> Rules { get; } = new("--rules")
+    public Option<DirectoryInfo?> Rules { get; } = new Option<DirectoryInfo?>("--rules")
     {
         Description = "A directory of rule files (PutRule JSON). Default: the rules built into paywatch, a copy of config/rules.",
-    };
+    }.AcceptExistingFolder();
 
     public Option<PublishMode> Publish { get; } = new("--publish")
     {

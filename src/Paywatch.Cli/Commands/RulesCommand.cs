@@ -34,10 +34,14 @@ internal static class RulesCommand
         var cases = new Option<FileInfo?>("--cases")
         {
             Description = "JSON lines of {\"pattern\": ..., \"event\": ...}; prints true, false or 'error: <reason>' per line.",
+        }.AcceptExistingFile();
+        var fragment = new Option<bool>("--fragment")
+        {
+            Description = "Accept any JSON object as --event (e.g. a detail fragment); without it the event needs EventBridge's envelope, as test-event-pattern requires.",
         };
         var command = new Command("test", "Test whether an event matches a pattern, as 'aws events test-event-pattern' does.")
         {
-            pattern, eventOption, cases,
+            pattern, eventOption, cases, fragment,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -57,7 +61,7 @@ internal static class RulesCommand
 
                 try
                 {
-                    var matches = Test(ReadArgument(patternArgument), ReadArgument(eventArgument));
+                    var matches = Test(ReadArgument(patternArgument), ReadArgument(eventArgument), requireEnvelope: !result.GetValue(fragment));
                     await output.WriteLineAsync(matches ? "{\"Result\": true}" : "{\"Result\": false}").ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
@@ -96,7 +100,7 @@ internal static class RulesCommand
                     throw new InvalidDataException("a case is an object with \"pattern\" and \"event\"");
                 }
 
-                verdict = Test(Embedded(p), Embedded(e)) ? "true" : "false";
+                verdict = Test(Embedded(p), Embedded(e), requireEnvelope: false) ? "true" : "false";
             }
             catch (Exception e) when (e is JsonException or InvalidDataException or InvalidEventPatternException or InvalidEventException)
             {
@@ -109,9 +113,14 @@ internal static class RulesCommand
         return ExitCodes.Success;
     }
 
-    private static bool Test(string pattern, string eventJson)
+    private static bool Test(string pattern, string eventJson, bool requireEnvelope)
     {
         var rules = RuleSet.Compile([KeyValuePair.Create("test", EventPattern.Parse(pattern))]);
+        if (requireEnvelope && TestEventEnvelope.Problem(eventJson) is { } problem)
+        {
+            throw new InvalidEventException($"Parameter Event is not valid. Reason: {problem} (--fragment accepts any JSON object)");
+        }
+
         return rules.CreateMatcher().Match(Encoding.UTF8.GetBytes(eventJson), new List<string>(1)) > 0;
     }
 
@@ -129,7 +138,7 @@ internal static class RulesCommand
         {
             Description = "The directory of rule files to check.",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("config", "rules")),
-        };
+        }.AcceptExistingFolder();
         var format = new Option<OutputFormat>("--output") { Description = "table or json.", DefaultValueFactory = _ => OutputFormat.Table };
         var command = new Command("check", "Validate every rule file, then route the spec's sample transactions through the processor with them.")
         {

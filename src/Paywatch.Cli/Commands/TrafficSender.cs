@@ -16,6 +16,7 @@ internal sealed record SendPlan(int? Count, TimeSpan? Duration, int RecordsPerSe
 internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan plan, int concurrency, CliConsole console)
 {
     private readonly ConcurrentBag<double> _latencies = [];
+    private readonly ConcurrentDictionary<string, int> _failureCauses = new(StringComparer.Ordinal);
     private int _acknowledged;
     private int _failed;
     private int _retried;
@@ -63,8 +64,14 @@ internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan pla
             await console.Error.WriteLineAsync(Progress(sent, stopwatch.Elapsed)).ConfigureAwait(false);
         }
 
-        return SendReport.Create(sent, _acknowledged, _failed, _retried, _requests, stopwatch.Elapsed, [.. _latencies]);
+        return SendReport.Create(sent, _acknowledged, _failed, _retried, _requests, stopwatch.Elapsed, [.. _latencies])
+            with { FailureCauses = new SortedDictionary<string, int>(_failureCauses, StringComparer.Ordinal) };
     }
+
+    /// <summary>A record's error code, with the request's message and HTTP status when the whole request failed with it.</summary>
+    private static string Cause(string errorCode, Paywatch.Aws.Json11.AwsJsonError? requestError) => requestError is { } e && e.Type == errorCode
+        ? e.StatusCode > 0 ? $"{e.Type} (HTTP {e.StatusCode}): {e.Message}" : $"{e.Type}: {e.Message}"
+        : errorCode;
 
     private bool Finished(int sent, TimeSpan elapsed) =>
         plan.Count is { } count ? sent >= count : elapsed >= plan.Duration!.Value;
@@ -78,6 +85,11 @@ internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan pla
             _latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             Interlocked.Add(ref _acknowledged, outcome.Acknowledged);
             Interlocked.Add(ref _failed, outcome.Failed.Count);
+            foreach (var (_, errorCode) in outcome.Failed)
+            {
+                _failureCauses.AddOrUpdate(Cause(errorCode, outcome.LastRequestError), 1, (_, n) => n + 1);
+            }
+
             Interlocked.Add(ref _retried, outcome.Retried);
             Interlocked.Add(ref _requests, outcome.Requests);
         }
@@ -109,6 +121,9 @@ internal sealed record SendReport(
     double LatencyP99Ms,
     double LatencyMaxMs)
 {
+    /// <summary>Why records failed: each cause (error code, and the request's message when the whole request failed) with its count.</summary>
+    public IReadOnlyDictionary<string, int> FailureCauses { get; init; } = new Dictionary<string, int>();
+
     public static SendReport Create(int sent, int acknowledged, int failed, int retried, int requests, TimeSpan elapsed, double[] latencies)
     {
         Array.Sort(latencies);
@@ -119,7 +134,10 @@ internal sealed record SendReport(
     }
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"paywatch send: {Acknowledged:N0} of {Sent:N0} records acknowledged in {Seconds:N1} s ({RecordsPerSecond:N0}/s), {Failed:N0} failed, {Retried:N0} resent; {Requests:N0} PutRecords calls, latency p50 {LatencyP50Ms:N1} ms, p99 {LatencyP99Ms:N1} ms, max {LatencyMaxMs:N1} ms");
+        $"paywatch send: {Acknowledged:N0} of {Sent:N0} records acknowledged in {Seconds:N1} s ({RecordsPerSecond:N0}/s), {Failed:N0} failed, {Retried:N0} resent; {Requests:N0} PutRecords calls, latency p50 {LatencyP50Ms:N1} ms, p99 {LatencyP99Ms:N1} ms, max {LatencyMaxMs:N1} ms{Causes()}");
+
+    private string Causes() => FailureCauses.Count == 0 ? ""
+        : string.Create(CultureInfo.InvariantCulture, $"; failed because: {string.Join("; ", FailureCauses.Select(c => $"{c.Key} ({c.Value:N0} records)"))}");
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

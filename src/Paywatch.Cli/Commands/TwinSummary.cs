@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Paywatch.Core.Telemetry;
 using Paywatch.Local;
 using Paywatch.Monitoring.Alarms;
@@ -9,19 +8,18 @@ namespace Paywatch.Cli.Commands;
 
 /// <summary>
 /// What <c>paywatch up</c> prints: where everything is, then once a second the live state — throughput, statuses,
-/// alarms, routed events, DLQ depth, what the run would cost on AWS — redrawn in place on a terminal, or a line every ten seconds otherwise.
+/// alarms, routed events, DLQ depth, what the run would cost on AWS — redrawn in place when stdout is a terminal
+/// (<see cref="LiveScreen"/>), or plain lines every ten seconds otherwise.
 /// </summary>
-internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposable
+internal sealed class TwinSummary(LocalTwin twin, LiveScreen screen)
 {
-    private readonly StreamWriter _out = new(console.Out, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
-    private int _linesDrawn;
+    /// <summary>The line users wait for (<c>paywatch up | grep -m1 '^Ready\.'</c>, as LocalStack's "Ready."): printed once, when every service answers.</summary>
+    public const string ReadyPrefix = "Ready.";
 
-    public void Dispose() => _out.Dispose();
-
-    public async Task WriteHeaderAsync(string configDirectory)
+    public void WriteHeader(string configDirectory)
     {
         var s = twin.Settings;
-        await _out.WriteAsync(string.Create(CultureInfo.InvariantCulture, $$"""
+        screen.WriteOnce(string.Create(CultureInfo.InvariantCulture, $$"""
             Paywatch local twin (environment {{s.Environment}}, region {{s.Region}})
               endpoint   {{twin.Api.Url.ToString().TrimEnd('/')}}
               web UI     {{twin.Api.Url}}  (dashboard, alarms, traces, events, DLQ)
@@ -29,16 +27,19 @@ internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposa
               DLQ        {{s.DeadLetterQueueName}}
               data       {{Path.GetFullPath(s.DataDirectory)}}
               config     {{configDirectory}}
-              try        aws --endpoint-url {{twin.Api.Url.ToString().TrimEnd('/')}} kinesis put-record --stream-name {{s.StreamName}} --partition-key test-key --data '{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US"}'
+              try        aws --endpoint-url {{twin.Api.Url.ToString().TrimEnd('/')}} kinesis put-record --cli-binary-format raw-in-base64-out --stream-name {{s.StreamName}} --partition-key test-key --data '{"transaction_id":"txn-001","amount":1500,"type":"PURCHASE","merchant_id":"merch-123","merchant_country":"US"}'
+              health     {{twin.Api.Url}}_paywatch/health
               stop       Ctrl-C
 
-            """)).ConfigureAwait(false);
+            {{ReadyPrefix}} {{twin.Api.Url.ToString().TrimEnd('/')}}
+
+            """));
     }
 
     /// <summary>Draws until <paramref name="cancellationToken"/> is cancelled (Ctrl-C).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var interval = console.ErrorIsTerminal ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
+        var interval = screen.Redraws ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
         var lastCompleted = twin.Mapping.RecordsCompleted;
         var lastTime = DateTimeOffset.UtcNow;
         try
@@ -50,7 +51,7 @@ internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposa
                 var completed = twin.Mapping.RecordsCompleted;
                 var perSecond = (completed - lastCompleted) / Math.Max((now - lastTime).TotalSeconds, 0.001);
                 (lastCompleted, lastTime) = (completed, now);
-                await DrawAsync(Lines(perSecond, now)).ConfigureAwait(false);
+                screen.Draw(Lines(perSecond, now));
             }
         }
         catch (OperationCanceledException)
@@ -86,23 +87,5 @@ internal sealed class TwinSummary(LocalTwin twin, CliConsole console) : IDisposa
     {
         var end = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(1);
         return store.GetStatistics(key, end - store.Retention, end, store.Retention, Statistic.Sum).Sum(d => d.Value);
-    }
-
-    private async Task DrawAsync(List<string> lines)
-    {
-        var text = new StringBuilder();
-        if (console.ErrorIsTerminal && _linesDrawn > 0)
-        {
-            // Back to the top of the last drawing, clearing each line (ANSI: cursor up, erase line).
-            text.Append(CultureInfo.InvariantCulture, $"\u001b[{_linesDrawn}A");
-        }
-
-        foreach (var line in lines)
-        {
-            text.Append(console.ErrorIsTerminal ? "\u001b[2K" : "").Append(line).Append('\n');
-        }
-
-        _linesDrawn = lines.Count;
-        await _out.WriteAsync(text.ToString()).ConfigureAwait(false);
     }
 }

@@ -15,12 +15,25 @@ namespace Paywatch.Cli.Commands;
 /// </summary>
 internal static class UpCommand
 {
+    /// <summary>The environment variables that stand in for <c>--port</c> and <c>--data</c>, as LocalStack's <c>GATEWAY_LISTEN</c> does for its port.</summary>
+    public const string PortVariable = "PAYWATCH_PORT";
+
+    public const string DataVariable = "PAYWATCH_DATA";
+
     public static Command Create(CliConsole console)
     {
         var defaults = new LocalTwinSettings();
-        var data = new Option<DirectoryInfo>("--data") { Description = "Data folder: stream, checkpoints, DLQ, logs, notifications. Restarting with the same folder resumes.", DefaultValueFactory = _ => new DirectoryInfo(defaults.DataDirectory) };
-        var port = new Option<int>("--port") { Description = "Port of the AWS-compatible endpoint on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => defaults.Port };
-        var config = new Option<DirectoryInfo?>("--config") { Description = "config/ folder to run (rules, alarms, dashboard, queries). Default: the one built into paywatch." };
+        var data = new Option<DirectoryInfo>("--data")
+        {
+            Description = $"Data folder: stream, checkpoints, DLQ, logs, notifications. Restarting with the same folder resumes. Default: {DataVariable}, else {defaults.DataDirectory}.",
+            DefaultValueFactory = _ => new DirectoryInfo(Environment.GetEnvironmentVariable(DataVariable) is { Length: > 0 } folder ? folder : defaults.DataDirectory),
+        }.AcceptWritableFolder();
+        var port = new Option<int>("--port")
+        {
+            Description = $"Port of the AWS-compatible endpoint on 127.0.0.1 (0: any free port). Default: {PortVariable}, else {defaults.Port}.",
+            DefaultValueFactory = r => PortFromEnvironment(r, defaults.Port),
+        }.AcceptPort();
+        var config = new Option<DirectoryInfo?>("--config") { Description = "config/ folder to run (rules, alarms, dashboard, queries). Default: the one built into paywatch." }.AcceptExistingFolder();
         var demo = new Option<int?>("--demo")
         {
             Description = "Feed generated traffic at this many transactions per second (100 when no number is given).",
@@ -31,12 +44,23 @@ internal static class UpCommand
         };
         var webhook = new Option<string?>("--notify-webhook") { Description = "Also POST every notification, in SNS's HTTP shape, to this URL." };
         var email = new Option<string?>("--notify-email") { Description = "Also email every notification to this address (needs --smtp)." };
-        var smtp = new Option<string?>("--smtp") { Description = "SMTP server for --notify-email, host[:port] (default port 25)." };
+        var smtp = new Option<string?>("--smtp") { Description = "SMTP server for --notify-email, host[:port] (default port 25)." }.AcceptHostAndPort();
         var traceMode = new Option<string>("--trace-mode")
         {
             Description = "How the function's spans form traces, as PAYWATCH_TRACE_MODE on Lambda: invocation (one per batch; the default), transaction (one per transaction) or off.",
             DefaultValueFactory = _ => defaults.TraceMode.ToWireName(),
         };
+        traceMode.Validators.Add(r =>
+        {
+            try
+            {
+                TraceModes.Parse(r.GetValueOrDefault<string>());
+            }
+            catch (ArgumentException)
+            {
+                r.AddError($"--trace-mode must be invocation, transaction or off, not '{r.GetValueOrDefault<string>()}'.");
+            }
+        });
         var allowHost = new Option<string[]>("--allow-host")
         {
             Description = "Also answer requests that name this host (e.g. a name in /etc/hosts for 127.0.0.1); repeatable. Only loopback names are served otherwise, against DNS rebinding.",
@@ -47,14 +71,7 @@ internal static class UpCommand
         {
             Description = "Incidents of each kind (high-value, fraud, velocity, failed) a shard lane's window notifies one by one, as Terraform's alerts_per_window; the rest go in the window's summary (docs/alerting.md).",
             DefaultValueFactory = _ => defaults.AlertsPerWindow,
-        };
-        alertsPerWindow.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 10_000)
-            {
-                r.AddError("--alerts-per-window must be from 0 to 10000.");
-            }
-        });
+        }.AcceptRange(0, 10_000);
         var kinesisLimits = new Option<bool>("--kinesis-limits")
         {
             Description = "Refuse PutRecord(s) past a shard's write limits, 1,000 records or 1 MiB a second, with ProvisionedThroughputExceededException as Kinesis does, to test a producer's retries. Off by default: the twin is not capacity-bound, and load tests should measure the pipeline, not a throttle.",
@@ -63,15 +80,7 @@ internal static class UpCommand
         {
             Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
             DefaultValueFactory = _ => (int)(defaults.LogMaxBytes / (1024 * 1024)),
-        };
-        // On the option, not the command: a command validator reads an option left out as 0, not as its default.
-        logMax.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--log-max-mib must be at least 1.");
-            }
-        });
+        }.AcceptRange(1);
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
             data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode, alertsPerWindow, kinesisLimits,
@@ -98,17 +107,7 @@ internal static class UpCommand
         });
         command.SetAction(async (result, cancellationToken) =>
         {
-            TraceMode mode;
-            try
-            {
-                mode = TraceModes.Parse(result.GetValue(traceMode));
-            }
-            catch (ArgumentException e)
-            {
-                await console.Error.WriteLineAsync($"paywatch up: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.InvalidInput;
-            }
-
+            var mode = TraceModes.Parse(result.GetValue(traceMode));
             var settings = defaults with
             {
                 DataDirectory = result.GetValue(data)!.FullName,
@@ -119,12 +118,23 @@ internal static class UpCommand
                 AlertsPerWindow = result.GetValue(alertsPerWindow),
                 EnforceKinesisLimits = result.GetValue(kinesisLimits),
             };
-            var configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
+            string configDirectory;
+            try
+            {
+                configDirectory = result.GetValue(config)?.FullName ?? BuiltInConfig.ExtractTo(Path.Combine(settings.DataDirectory, "config"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await console.Error.WriteLineAsync($"paywatch up: --data: cannot write under '{settings.DataDirectory}': {e.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
+
             using var http = new HttpClient();
+            using var screen = new LiveScreen(console);
             var subscriptions = new List<ITopicSubscription>
             {
                 // A line a notification while they are few, then per-rule counts: every second on a terminal, every ten otherwise.
-                new ConsoleSubscription(console.Error, interval: console.ErrorIsTerminal ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10)),
+                new ConsoleSubscription(screen.Above, interval: console.ErrorIsTerminal ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10)),
                 new JsonLinesFileSubscription(Path.Combine(settings.DataDirectory, "notifications.jsonl")),
             };
             if (result.GetValue(webhook) is { } hook)
@@ -134,7 +144,7 @@ internal static class UpCommand
 
             if (result.GetValue(email) is { } to && result.GetValue(smtp) is { } server)
             {
-                var (host, smtpPort) = server.Split(':') is [var h, var p] ? (h, int.Parse(p, CultureInfo.InvariantCulture)) : (server, 25);
+                OptionChecks.TryParseHostAndPort(server, 25, out var host, out var smtpPort);
                 subscriptions.Add(new EmailSubscription(new SmtpSettings(host, smtpPort, $"paywatch@{Environment.MachineName}", to)));
             }
 
@@ -149,6 +159,11 @@ internal static class UpCommand
                 await console.Error.WriteLineAsync($"paywatch up: cannot start: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.InvalidInput;
             }
+            catch (UnauthorizedAccessException e)
+            {
+                await console.Error.WriteLineAsync($"paywatch up: --data: cannot write under '{settings.DataDirectory}': {e.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
             catch (IOException e)
             {
                 await console.Error.WriteLineAsync($"paywatch up: cannot start: {e.Message}").ConfigureAwait(false);
@@ -157,16 +172,16 @@ internal static class UpCommand
 
             await using (twin.ConfigureAwait(false))
             {
-                using var summary = new TwinSummary(twin, console);
-                await summary.WriteHeaderAsync(configDirectory).ConfigureAwait(false);
+                var summary = new TwinSummary(twin, screen);
+                summary.WriteHeader(configDirectory);
                 if (twin.Topic.Recovered is { Redelivered: > 0 } recovered)
                 {
-                    await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    await screen.Above.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"paywatch up: redelivering {recovered.Redelivered:N0} notifications left undelivered by the last run; {recovered.PossibleDuplicateCount:N0} of the deliveries may be duplicates (under way when it stopped: {string.Join(", ", recovered.PossibleDuplicates.Where(p => p.Value > 0).Select(p => $"{p.Key} {p.Value}"))})")).ConfigureAwait(false);
                 }
                 foreach (var repair in twin.DataFolderReport.Lines)
                 {
-                    await console.Error.WriteLineAsync($"paywatch up: data folder: {repair}").ConfigureAwait(false);
+                    await screen.Above.WriteLineAsync($"paywatch up: data folder: {repair}").ConfigureAwait(false);
                 }
 
                 var demoRun = result.GetValue(demo) is { } rate ? RunDemoAsync(twin, http, rate, cancellationToken) : Task.CompletedTask;
@@ -195,6 +210,17 @@ internal static class UpCommand
         {
             // Ctrl-C: the demo stops with the twin.
         }
+    }
+
+    private static int PortFromEnvironment(System.CommandLine.Parsing.ArgumentResult result, int fallback)
+    {
+        var port = OptionChecks.IntegerFromEnvironment(result, PortVariable, fallback);
+        if (port > 65_535)
+        {
+            result.AddError($"{PortVariable} must be a port from 0 to 65535 (0: any free port), not {port}.");
+        }
+
+        return port;
     }
 
     private static int? Invalid(System.CommandLine.Parsing.ArgumentResult result, string message)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Paywatch.Core.Alerting;
 using Paywatch.Core.Enrichment;
+using Paywatch.Core.Routing;
 using Paywatch.Core.Transactions;
 
 namespace Paywatch.Core.Processing;
@@ -32,6 +33,10 @@ internal static class TransactionDetailWriter
         [.. Enum.GetValues<TransactionField>().Select(f => JsonEncodedText.Encode(f.ToWireName()))];
 
     private static readonly JsonEncodedText[] AlertNames = [.. AlertKinds.All.Select(k => JsonEncodedText.Encode(k.ToWireName()))];
+
+    // The producer's words a rule's message quotes (config/targets), copied escaped into template_safe.
+    private static readonly (TransactionField Field, JsonEncodedText Name)[] QuotedFields =
+        [.. TextFields.Where(f => f.Field is TransactionField.TransactionId or TransactionField.Type or TransactionField.MerchantId or TransactionField.MerchantCountry)];
 
     public static void Write(
         Utf8JsonWriter writer,
@@ -127,6 +132,7 @@ internal static class TransactionDetailWriter
         }
 
         writer.WriteEndArray();
+        string? description = null;
         if ((alerts & AlertKind.Velocity) != 0)
         {
             writer.WriteString("velocity_entity"u8, velocityEntity);
@@ -139,7 +145,31 @@ internal static class TransactionDetailWriter
                 : "a record without a transaction id";
             var field = transaction.Errors[0].Field is { } f ? $" ({f.ToWireName()})" : "";
             var more = transaction.Errors.Count > 1 ? $", and {transaction.Errors.Count - 1} more" : "";
-            writer.WriteString("error_description"u8, $"{subject}: {primary.Describe()}{field}{more}");
+            description = $"{subject}: {primary.Describe()}{field}{more}";
+            writer.WriteString("error_description"u8, description);
         }
+
+        // What the rules' messages quote, escaped for the input template's JSON string (InputTemplateText): the fields
+        // above stay as the producer sent them (masked), for consumers and for lookups.
+        writer.WriteStartObject("template_safe"u8);
+        foreach (var (quoted, name) in QuotedFields)
+        {
+            if (transaction.HasText(quoted))
+            {
+                writer.WriteString(name, InputTemplateText.Escape(transaction.Text(quoted)));
+            }
+        }
+
+        if ((alerts & AlertKind.Velocity) != 0)
+        {
+            writer.WriteString("velocity_entity"u8, InputTemplateText.Escape(velocityEntity));
+        }
+
+        if (description is not null)
+        {
+            writer.WriteString("error_description"u8, InputTemplateText.Escape(description));
+        }
+
+        writer.WriteEndObject();
     }
 }

@@ -50,11 +50,11 @@ public static class CapacityWarnings
 
         var concurrency = deployment.Shards * deployment.ParallelizationFactor;
         var concurrencySource = table.Quotas.First(q => q.Id == "lambda.concurrent_executions").Source;
-        if (concurrency > deployment.ReservedConcurrency)
+        if (deployment.ReservedConcurrency is { } reserved && concurrency > reserved)
         {
             warnings.Add(new CapacityWarning("lambda.reserved_concurrency", Text(
-                $"Lambda: the mapping runs {concurrency} batches at once (shards × parallelization), reserved concurrency is {deployment.ReservedConcurrency}: invocations are throttled and the iterator age grows."),
-                concurrency, deployment.ReservedConcurrency, concurrencySource));
+                $"Lambda: the mapping runs {concurrency} batches at once (shards × parallelization), reserved concurrency is {reserved}: invocations are throttled and the iterator age grows."),
+                concurrency, reserved, concurrencySource));
         }
 
         var busy = MonthlyUsage.BilledMilliseconds(footprint, deployment, assumptions) / 1000 * lanes / seconds;

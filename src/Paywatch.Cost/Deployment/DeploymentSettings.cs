@@ -35,7 +35,8 @@ public sealed record DeploymentSettings
 
     public int AlertsPerWindow { get; init; } = 10;
 
-    public int ReservedConcurrency { get; init; } = 20;
+    /// <summary><c>lambda_reserved_concurrency</c>; null (Terraform's default) for an unreserved function.</summary>
+    public int? ReservedConcurrency { get; init; }
 
     public int EmailSubscriptions { get; init; } = 1;
 
@@ -43,13 +44,25 @@ public sealed record DeploymentSettings
 
     public ConfigCounts Config { get; init; } = new(0, 0, 0, 0);
 
-    /// <summary>infra/variables.tf and infra/lambda.tf as built into this library.</summary>
-    public static DeploymentSettings BuiltIn(string? tfvars = null, ConfigCounts? config = null) =>
-        FromTerraform(ReadResource("infra/variables.tf"), ReadResource("infra/lambda.tf"), tfvars, config);
+    /// <summary>
+    /// Availability Zones the function's interface endpoints are in (infra/network.tf): <c>vpc_availability_zone_count</c> with
+    /// <c>create_vpc</c>, one per subnet of <c>vpc_subnet_ids</c> (each in its own zone), 0 in Lambda's own network.
+    /// </summary>
+    public int VpcAvailabilityZones { get; init; }
 
-    /// <summary>The variables' defaults, overridden by the .tfvars file's assignments; the architecture from lambda.tf.</summary>
+    /// <summary>Interface endpoints in each of those zones: one per service the function calls (network.tf's <c>vpc_endpoint_services</c>).</summary>
+    public int VpcEndpointServices { get; init; }
+
+    /// <summary>infra/variables.tf, infra/lambda.tf and infra/network.tf as built into this library.</summary>
+    public static DeploymentSettings BuiltIn(string? tfvars = null, ConfigCounts? config = null) =>
+        FromTerraform(ReadResource("infra/variables.tf"), ReadResource("infra/lambda.tf"), tfvars, config, ReadResource("infra/network.tf"));
+
+    /// <summary>
+    /// The variables' defaults, overridden by the .tfvars file's assignments; the architecture from lambda.tf; the interface
+    /// endpoints from network.tf (none without it).
+    /// </summary>
     /// <exception cref="FormatException">A file is outside the HCL subset, or a value has the wrong type.</exception>
-    public static DeploymentSettings FromTerraform(string variablesTf, string lambdaTf, string? tfvars, ConfigCounts? config)
+    public static DeploymentSettings FromTerraform(string variablesTf, string lambdaTf, string? tfvars, ConfigCounts? config, string? networkTf = null)
     {
         var values = TerraformValues(variablesTf, tfvars);
         var function = HclReader.Read(lambdaTf).Block("resource", "aws_lambda_function", "processor")
@@ -72,8 +85,39 @@ public sealed record DeploymentSettings
             LogRetentionDays = Number(values, "log_retention_days"),
             TraceMode = TraceModes.Parse(values.GetValueOrDefault("trace_mode") as string),
             AlertsPerWindow = Number(values, "alerts_per_window"),
-            ReservedConcurrency = Number(values, "lambda_reserved_concurrency"),
+            ReservedConcurrency = values.GetValueOrDefault("lambda_reserved_concurrency") is null ? null : Number(values, "lambda_reserved_concurrency"),
             Config = config ?? defaults.Config,
+            VpcAvailabilityZones = AvailabilityZonesOfTheEndpoints(values),
+            VpcEndpointServices = networkTf is null ? 0 : EndpointServices(networkTf).Count,
+        };
+    }
+
+    /// <summary>network.tf's <c>vpc_endpoint_services</c>: the services the function reaches through interface endpoints.</summary>
+    /// <exception cref="FormatException">network.tf has no such list of names.</exception>
+    public static IReadOnlyList<string> EndpointServices(string networkTf)
+    {
+        var list = HclReader.Read(networkTf).Blocks
+            .Where(b => b.Type == "locals")
+            .Select(b => b.Body.Attributes.GetValueOrDefault("vpc_endpoint_services"))
+            .OfType<List<object?>>()
+            .FirstOrDefault();
+        return list is not null && list.All(s => s is string)
+            ? [.. list.Cast<string>()]
+            : throw new FormatException("network.tf has no locals { vpc_endpoint_services = [\"...\"] }.");
+    }
+
+    private static int AvailabilityZonesOfTheEndpoints(Dictionary<string, object?> values)
+    {
+        if (values.GetValueOrDefault("create_vpc") is true)
+        {
+            return Number(values, "vpc_availability_zone_count");
+        }
+
+        return values.GetValueOrDefault("vpc_subnet_ids") switch
+        {
+            null => 0,
+            List<object?> subnets => subnets.Count,
+            var other => throw new FormatException($"Terraform variable vpc_subnet_ids must be a list of subnet ids, not {other}."),
         };
     }
 

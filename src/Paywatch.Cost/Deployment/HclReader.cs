@@ -131,6 +131,13 @@ public sealed class HclReader
 
         if (c == '{')
         {
+            if (StartsForExpression(_at + 1))
+            {
+                // { for k, v in x : k => v }: an expression, kept as text.
+                isLiteral = false;
+                return null;
+            }
+
             _at++;
             var map = new Dictionary<string, object?>(StringComparer.Ordinal);
             while (true)
@@ -175,6 +182,16 @@ public sealed class HclReader
 
         isLiteral = false;
         return null;
+    }
+
+    private bool StartsForExpression(int at)
+    {
+        while (at < _text.Length && char.IsWhiteSpace(_text[at]))
+        {
+            at++;
+        }
+
+        return _text.AsSpan(at).StartsWith("for ", StringComparison.Ordinal);
     }
 
     /// <summary>An expression outside the subset, as text: up to the end of the line, a ',' or an unmatched closing bracket.</summary>

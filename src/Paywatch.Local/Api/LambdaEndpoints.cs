@@ -96,9 +96,13 @@ public static class LambdaEndpoints
         writer.WriteString("RepositoryType", "ECR");
         writer.WriteString("ImageUri", function.Settings.ImageUri);
         writer.WriteEndObject();
-        writer.WriteStartObject("Concurrency");
-        writer.WriteNumber("ReservedConcurrentExecutions", function.Options.ReservedConcurrency);
-        writer.WriteEndObject();
+        // An unreserved function has no Concurrency (https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html).
+        if (function.Settings.ReservedConcurrency is { } reserved)
+        {
+            writer.WriteStartObject("Concurrency");
+            writer.WriteNumber("ReservedConcurrentExecutions", reserved);
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
     }
 

@@ -10,7 +10,9 @@ namespace Paywatch.Local.Bus;
 /// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html. Each path (dot notation
 /// and array indices, as EventBridge supports) picks a value from the event; each <c>&lt;name&gt;</c> of the
 /// template is replaced by its value. Inside a JSON string of the template a string value goes in without its
-/// quotes (escaped, so the result stays valid JSON); outside one every value goes in as JSON. The predefined
+/// quotes and without escaping, as EventBridge inserts it: a quote, backslash or control character in the value ends
+/// up raw in the output, so whatever writes the event must make the fields a template uses safe (the processor does:
+/// <c>detail.template_safe</c>, docs/alerting.md). Outside a string every value goes in as JSON. The predefined
 /// variables <c>aws.events.rule-arn</c>, <c>aws.events.rule-name</c>, <c>aws.events.event.ingestion-time</c>,
 /// <c>aws.events.event</c> and <c>aws.events.event.json</c> are available too.
 /// </summary>
@@ -207,9 +209,11 @@ public sealed class InputTransformer
 
         public static Value OfJson(string json) => new(json, false);
 
-        // Relaxed escaping: a message is text for people, '<' and '&' stay as they are.
-        public string InString() => Text is null ? "" : IsString ? JsonEncodedText.Encode(Text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() : Text;
+        // As EventBridge inserts a string inside the template's quotes: as it is, unescaped
+        // ("its contents are not escaped", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
+        public string InString() => Text ?? "";
 
-        public string AsJson() => Text is null ? "null" : IsString ? $"\"{InString()}\"" : Text;
+        // A whole value outside quotes is JSON: a string keeps its quotes and its escapes.
+        public string AsJson() => Text is null ? "null" : IsString ? $"\"{JsonEncodedText.Encode(Text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"" : Text;
     }
 }

@@ -38,6 +38,8 @@ public sealed class LocalEventBus : IEventPublisher
     private readonly ConcurrentBag<RuleMatcher> _matchers = [];
     private readonly Dictionary<string, int> _ruleIndex;
     private readonly RuleTarget?[] _targets;
+    // Per rule: its target names this topic (the only one the twin reaches), decided once.
+    private readonly bool[] _reachable;
     private readonly LocalTopic _topic;
     private readonly MetricStore? _metrics;
     private readonly TimeProvider _time;
@@ -91,6 +93,7 @@ public sealed class LocalEventBus : IEventPublisher
         _targets = [.. _ruleSet.RuleNames.Select(targets.GetValueOrDefault)];
         _ruleArns = [.. _ruleSet.RuleNames.Select(RuleArn)];
         _topic = topic;
+        _reachable = [.. _targets.Select(t => t?.Arn == topic.TopicArn)];
         _metrics = metrics;
         _time = timeProvider;
         _recentPerRule = recentEventsPerRule;
@@ -307,6 +310,15 @@ public sealed class LocalEventBus : IEventPublisher
             Metric(i, 1, ingestion);
             if (_targets[i] is not { } target)
             {
+                continue;
+            }
+
+            // The only target the twin can reach is its topic: another ARN fails as a deleted topic does on AWS
+            // (where retries and the routing DLQ follow; the twin counts the failure at once).
+            if (!_reachable[i])
+            {
+                Interlocked.Increment(ref _failedInvocations[i]);
+                Metric(i, 3, ingestion);
                 continue;
             }
 

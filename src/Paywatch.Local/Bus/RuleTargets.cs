@@ -11,19 +11,19 @@ namespace Paywatch.Local.Bus;
 public static class RuleTargets
 {
     /// <summary>Reads every target file of <paramref name="config"/>; returns each rule's target by rule name.</summary>
-    /// <exception cref="InvalidDataException">A file is not that shape, names a rule twice, or targets other than the alerts topic.</exception>
-    public static IReadOnlyDictionary<string, RuleTarget> Load(ConfigDirectory config, IReadOnlyDictionary<string, string> templateValues, string topicArn)
+    /// <remarks>
+    /// A target may name any ARN, as PutTargets allows; the twin's bus delivers only to its alerts topic, so a target
+    /// naming another (a topic since deleted, a typo) fails each invocation as EventBridge's would, counted in
+    /// FailedInvocations and watched by the routing-failures alarm.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">A file is not that shape or names a rule twice.</exception>
+    public static IReadOnlyDictionary<string, RuleTarget> Load(ConfigDirectory config, IReadOnlyDictionary<string, string> templateValues)
     {
         ArgumentNullException.ThrowIfNull(config);
         var targets = new Dictionary<string, RuleTarget>(StringComparer.Ordinal);
         foreach (var path in config.Targets.Select(config.PathOf))
         {
             var (rule, target) = Parse(ConfigTemplate.Fill(File.ReadAllText(path), templateValues), Path.GetFileName(path));
-            if (target.Arn != topicArn)
-            {
-                throw new InvalidDataException($"{Path.GetFileName(path)}: the twin delivers to the alerts topic ({topicArn}) only, not to {target.Arn}.");
-            }
-
             if (!targets.TryAdd(rule, target))
             {
                 throw new InvalidDataException($"{Path.GetFileName(path)}: rule {rule} already has a target in another file.");

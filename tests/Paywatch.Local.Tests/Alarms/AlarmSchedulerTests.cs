@@ -22,10 +22,14 @@ public sealed partial class AlarmSchedulerTests
         var alarms = AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues);
 
         Assert.Equal(
-            ["paywatch-error-rate-local", "paywatch-iterator-age-local", "paywatch-latency-local", "paywatch-throttles-local"],
+            [
+                "paywatch-error-rate-local", "paywatch-iterator-age-local", "paywatch-latency-local", "paywatch-processor-dlq-depth-local", "paywatch-publish-failures-local",
+                "paywatch-routing-dead-letters-local", "paywatch-routing-dlq-depth-local", "paywatch-routing-failures-local", "paywatch-throttles-local",
+            ],
             alarms.MetricAlarms.Select(a => a.Definition.AlarmName).Order(StringComparer.Ordinal));
-        Assert.Equal(["paywatch-processing-health-local", "paywatch-system-capacity-local"], alarms.CompositeAlarms.Select(a => a.AlarmName).Order(StringComparer.Ordinal));
-        Assert.All(alarms.MetricAlarms, a => Assert.Contains(TopicArn, a.Definition.Actions.Alarm));
+        Assert.Equal(["paywatch-delivery-health-local", "paywatch-processing-health-local", "paywatch-system-capacity-local"], alarms.CompositeAlarms.Select(a => a.AlarmName).Order(StringComparer.Ordinal));
+        Assert.All(alarms.MetricAlarms, a => Assert.Empty(a.Definition.Actions.Alarm));
+        Assert.All(alarms.CompositeAlarms, a => Assert.Equal([TopicArn], a.Actions.Alarm));
         Assert.Contains(
             alarms.MetricAlarms.Single(a => a.Definition.AlarmName == "paywatch-error-rate-local").Definition.Metrics,
             q => q.Metric is { } m && m.Dimensions.Contains(KeyValuePair.Create("FunctionName", "transaction-processor-local")));
@@ -70,7 +74,7 @@ public sealed partial class AlarmSchedulerTests
     }
 
     [Fact]
-    public async Task A_metric_alarm_notification_carries_the_trigger_of_its_metric_math()
+    public async Task A_metric_alarm_transition_carries_the_trigger_of_its_metric_math_and_notifies_nobody()
     {
         await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
         using var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues), _store, topic, _time);
@@ -78,9 +82,9 @@ public sealed partial class AlarmSchedulerTests
 
         scheduler.EvaluateNow();
 
-        // notBreaching with no data: the error-rate alarm leaves INSUFFICIENT_DATA for OK, and its OKActions notify.
-        var notification = Assert.Single(topic.Recent, n => n.Subject == "OK: \"paywatch-error-rate-local\" in US East (N. Virginia)");
-        var message = JsonDocument.Parse(notification.Message).RootElement;
+        // notBreaching with no data: the error-rate alarm leaves INSUFFICIENT_DATA for OK; it has no actions of its own.
+        Assert.DoesNotContain(topic.Recent, n => n.Subject == "OK: \"paywatch-error-rate-local\" in US East (N. Virginia)");
+        var message = AlarmMessages.OfTransition(scheduler, "paywatch-error-rate-local", AlarmState.Ok);
         Assert.Equal("INSUFFICIENT_DATA", message.GetProperty("OldStateValue").GetString());
         Assert.Matches(CloudWatchTimestamp(), message.GetProperty("AlarmConfigurationUpdatedTimestamp").GetString());
         var trigger = message.GetProperty("Trigger");
@@ -123,7 +127,7 @@ public sealed partial class AlarmSchedulerTests
         Assert.Equal(
             ["ALARM: \"paywatch-system-capacity-local\" in US East (N. Virginia)", "OK: \"paywatch-system-capacity-local\" in US East (N. Virginia)"],
             topic.Recent.Where(n => n.Subject!.Contains("system-capacity", StringComparison.Ordinal) && !n.Subject.Contains("INSUFFICIENT", StringComparison.Ordinal)).Select(n => n.Subject).Skip(1));
-        var trigger = JsonDocument.Parse(topic.Recent.First(n => n.Subject == "ALARM: \"paywatch-throttles-local\" in US East (N. Virginia)").Message).RootElement.GetProperty("Trigger");
+        var trigger = AlarmMessages.OfTransition(scheduler, "paywatch-throttles-local", AlarmState.Alarm).GetProperty("Trigger");
         Assert.Equal("Throttles", trigger.GetProperty("MetricName").GetString());
         Assert.Equal("AWS/Lambda", trigger.GetProperty("Namespace").GetString());
         Assert.Equal("SUM", trigger.GetProperty("Statistic").GetString());

@@ -221,13 +221,13 @@ public sealed class CloudWatchMetricsApiTests : IAsyncDisposable
         Assert.Equal("Alarm updated from INSUFFICIENT_DATA to OK", item.GetProperty("HistorySummary").GetString());
         var data = JsonDocument.Parse(item.GetProperty("HistoryData").GetString()!).RootElement;
         Assert.Equal("OK", data.GetProperty("newState").GetProperty("stateValue").GetString());
-        Assert.Equal(6, all.GetProperty("AlarmHistoryItems").GetArrayLength());
-        Assert.Equal(6, all.GetProperty("AlarmHistoryItems").EnumerateArray().Select(i => i.GetProperty("AlarmName").GetString()).Distinct().Count());
+        Assert.Equal(12, all.GetProperty("AlarmHistoryItems").GetArrayLength());
+        Assert.Equal(12, all.GetProperty("AlarmHistoryItems").EnumerateArray().Select(i => i.GetProperty("AlarmName").GetString()).Distinct().Count());
         Assert.Equal(2, firstTwo.GetProperty("AlarmHistoryItems").GetArrayLength());
         Assert.True(firstTwo.TryGetProperty("NextToken", out _));
         Assert.Empty(configuration.GetProperty("AlarmHistoryItems").EnumerateArray());
         Assert.Equal(
-            ["paywatch-processing-health-local", "paywatch-system-capacity-local"],
+            ["paywatch-delivery-health-local", "paywatch-processing-health-local", "paywatch-system-capacity-local"],
             composites.GetProperty("AlarmHistoryItems").EnumerateArray().Select(i => i.GetProperty("AlarmName").GetString()).Order(StringComparer.Ordinal));
     }
 

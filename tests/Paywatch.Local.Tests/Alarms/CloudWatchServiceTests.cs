@@ -41,7 +41,7 @@ public sealed class CloudWatchServiceTests : IAsyncDisposable
         var both = JsonDocument.Parse(await service.HandleAsync("DescribeAlarms", """{"AlarmTypes":["CompositeAlarm","MetricAlarm"],"StateValue":"OK"}"""u8.ToArray(), CancellationToken.None)).RootElement;
 
         Assert.False(metricOnly.TryGetProperty("CompositeAlarms", out _));
-        Assert.Equal(4, metricOnly.GetProperty("MetricAlarms").GetArrayLength());
+        Assert.Equal(9, metricOnly.GetProperty("MetricAlarms").GetArrayLength());
         var errorRate = metricOnly.GetProperty("MetricAlarms").EnumerateArray().Single(a => a.GetProperty("AlarmName").GetString() == "paywatch-error-rate-local");
         Assert.Equal("OK", errorRate.GetProperty("StateValue").GetString());
         Assert.Equal(_time.GetUtcNow().ToUnixTimeSeconds(), errorRate.GetProperty("StateUpdatedTimestamp").GetDouble());
@@ -60,9 +60,9 @@ public sealed class CloudWatchServiceTests : IAsyncDisposable
         var output = await AwsCli.JsonAsync(server.Url, "cloudwatch", "describe-alarms", "--alarm-types", "CompositeAlarm", "MetricAlarm", "--alarm-name-prefix", "paywatch-");
 
         Assert.Equal(
-            ["paywatch-processing-health-local", "paywatch-system-capacity-local"],
+            ["paywatch-delivery-health-local", "paywatch-processing-health-local", "paywatch-system-capacity-local"],
             output.GetProperty("CompositeAlarms").EnumerateArray().Select(a => a.GetProperty("AlarmName").GetString()));
-        Assert.Equal(4, output.GetProperty("MetricAlarms").GetArrayLength());
+        Assert.Equal(9, output.GetProperty("MetricAlarms").GetArrayLength());
         var errorRate = output.GetProperty("MetricAlarms").EnumerateArray().Single(a => a.GetProperty("AlarmName").GetString() == "paywatch-error-rate-local");
         Assert.Equal("OK", errorRate.GetProperty("StateValue").GetString());
         Assert.Equal("GreaterThanThreshold", errorRate.GetProperty("ComparisonOperator").GetString());
@@ -116,9 +116,9 @@ public sealed class CloudWatchServiceTests : IAsyncDisposable
         }
         while (token is not null);
 
-        // config/alarms: four metric alarms and two composites, six in two pages of at most four.
-        Assert.Equal(2, pages);
-        Assert.Equal(6, names.Distinct().Count());
+        // config/alarms: nine metric alarms and three composites, twelve in three pages of at most four.
+        Assert.Equal(3, pages);
+        Assert.Equal(12, names.Distinct().Count());
     }
 
     [Theory]
@@ -145,8 +145,8 @@ public sealed class CloudWatchServiceTests : IAsyncDisposable
 
         Assert.Equal(2, firstTwo.GetProperty("MetricAlarms").GetArrayLength());
         Assert.True(firstTwo.TryGetProperty("NextToken", out _));
-        Assert.Equal(4, all.GetProperty("MetricAlarms").GetArrayLength());
-        Assert.Equal(4, all.GetProperty("MetricAlarms").EnumerateArray().Select(a => a.GetProperty("AlarmName").GetString()).Distinct().Count());
+        Assert.Equal(9, all.GetProperty("MetricAlarms").GetArrayLength());
+        Assert.Equal(9, all.GetProperty("MetricAlarms").EnumerateArray().Select(a => a.GetProperty("AlarmName").GetString()).Distinct().Count());
     }
 
     /// <summary>The query protocol's MaxRecords and NextToken, as older SDKs send them.</summary>
@@ -156,12 +156,13 @@ public sealed class CloudWatchServiceTests : IAsyncDisposable
         await using var server = await AwsApiServer.StartAsync(0, [], [new CloudWatchService(_scheduler)]);
         XNamespace ns = "http://monitoring.amazonaws.com/doc/2010-08-01/";
 
-        var first = await QueryAsync(server.Url, "Action=DescribeAlarms&Version=2010-08-01&MaxRecords=3");
+        var first = await QueryAsync(server.Url, "Action=DescribeAlarms&Version=2010-08-01&MaxRecords=6");
         var token = first.Descendants(ns + "NextToken").Single().Value;
-        var second = await QueryAsync(server.Url, $"Action=DescribeAlarms&Version=2010-08-01&MaxRecords=3&NextToken={Uri.EscapeDataString(token)}");
+        var second = await QueryAsync(server.Url, $"Action=DescribeAlarms&Version=2010-08-01&MaxRecords=6&NextToken={Uri.EscapeDataString(token)}");
 
-        Assert.Equal(3, first.Descendants(ns + "MetricAlarms").Elements(ns + "member").Count());
-        Assert.Single(second.Descendants(ns + "MetricAlarms").Elements(ns + "member"));
+        // Nine metric alarms: six, then three.
+        Assert.Equal(6, first.Descendants(ns + "MetricAlarms").Elements(ns + "member").Count());
+        Assert.Equal(3, second.Descendants(ns + "MetricAlarms").Elements(ns + "member").Count());
         Assert.Empty(second.Descendants(ns + "NextToken"));
     }
 

@@ -58,7 +58,7 @@ public sealed class LambdaApiTests
     [InlineData("transaction-processor-local")]
     [InlineData("arn:aws:lambda:us-east-1:000000000000:function:transaction-processor-local")]
     [InlineData("000000000000:function:transaction-processor-local:$LATEST")]
-    public async Task GetFunction_takes_each_of_Lambda_s_name_forms_and_gives_the_image_and_concurrency(string name)
+    public async Task GetFunction_takes_each_of_Lambda_s_name_forms_and_gives_the_image_of_an_unreserved_function(string name)
     {
         using var folder = new TemporaryDirectory();
         await using var twin = await StartAsync(folder);
@@ -69,7 +69,8 @@ public sealed class LambdaApiTests
         Assert.Equal(twin.Settings.FunctionArn, function.GetProperty("Configuration").GetProperty("FunctionArn").GetString());
         Assert.Equal("ECR", function.GetProperty("Code").GetProperty("RepositoryType").GetString());
         Assert.Equal("000000000000.dkr.ecr.us-east-1.amazonaws.com/transaction-processor-local:v1", function.GetProperty("Code").GetProperty("ImageUri").GetString());
-        Assert.Equal(20, function.GetProperty("Concurrency").GetProperty("ReservedConcurrentExecutions").GetInt32());
+        // Unreserved, as Terraform leaves it by default: GetFunction has no Concurrency (API_GetFunction.html).
+        Assert.False(function.TryGetProperty("Concurrency", out _));
         Assert.True(JsonElement.DeepEquals(function.GetProperty("Configuration"), configuration));
     }
 

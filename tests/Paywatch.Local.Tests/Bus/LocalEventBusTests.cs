@@ -21,7 +21,7 @@ public sealed class LocalEventBusTests
         await using var topic = Topic();
         var bus = new LocalEventBus(BusName, RepositoryRoot.Targets(topic), Rules(), topic, _time);
 
-        var result = await bus.PublishAsync(new[] { Entry("""{"transaction_id":"txn-002","status":"APPROVED","type":"PAYMENT","amount":15000,"merchant_id":"merch-456","merchant_country":"US","risk_score":35,"transaction_count":1,"alert":["high-value"],"shard_id":"shardId-000000000000","sequence_number":"49590338271490256608559692538361571095921575989136580002"}""") }, CancellationToken.None);
+        var result = await bus.PublishAsync(new[] { Entry("""{"transaction_id":"txn-002","status":"APPROVED","type":"PAYMENT","amount":15000,"merchant_id":"merch-456","merchant_country":"US","risk_score":35,"transaction_count":1,"alert":["high-value"],"template_safe":{"transaction_id":"txn-002","type":"PAYMENT","merchant_id":"merch-456","merchant_country":"US"},"shard_id":"shardId-000000000000","sequence_number":"49590338271490256608559692538361571095921575989136580002"}""") }, CancellationToken.None);
 
         Assert.True(result.AllPublished);
         var notification = Assert.Single(topic.Recent);

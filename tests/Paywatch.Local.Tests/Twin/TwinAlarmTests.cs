@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Paywatch.Local.Tests.Alarms;
 using Paywatch.Local.Functions;
 using Paywatch.Local.Notifications;
 using Paywatch.Local.Streams;
@@ -26,6 +27,8 @@ public sealed class TwinAlarmTests
     private const string Throttles = "paywatch-throttles-local";
     private const string IteratorAge = "paywatch-iterator-age-local";
     private const string SystemCapacity = "paywatch-system-capacity-local";
+    private const string RoutingFailures = "paywatch-routing-failures-local";
+    private const string DeliveryHealth = "paywatch-delivery-health-local";
     private const string AlarmArnPrefix = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:";
 
     /// <summary>12:00:00: the scheduler's first evaluation is at 12:01, every minute after on the minute.</summary>
@@ -56,7 +59,9 @@ public sealed class TwinAlarmTests
 
         await clock.AdvanceUntilAsync(() => subscription.Find(ProcessingHealth, "ALARM") is not null, TimeSpan.FromMinutes(5), "Processing Health notified ALARM");
 
-        var child = Message(subscription.Find(ErrorRate, "ALARM")!);
+        // The metric alarm itself notifies nobody: its composite does. Its state change is in its history.
+        Assert.Null(subscription.Find(ErrorRate, "ALARM"));
+        var child = AlarmMessages.OfTransition(twin.Alarms, ErrorRate, AlarmState.Alarm);
         Assert.Equal(ErrorRate, child.GetProperty("AlarmName").GetString());
         Assert.Equal("ALARM", child.GetProperty("NewStateValue").GetString());
         Assert.Equal("OK", child.GetProperty("OldStateValue").GetString());
@@ -108,9 +113,9 @@ public sealed class TwinAlarmTests
         await twin.Stream.PutRecordsAsync([.. Enumerable.Range(0, 20).Select(i => new PutRecordEntry($"card-{i}", Transaction($"txn-{i}")))]);
 
         await clock.AdvanceUntilAsync(
-            () => subscription.Find(Throttles, "ALARM") is not null && subscription.Find(IteratorAge, "ALARM") is not null,
+            () => InAlarm(twin, Throttles) && InAlarm(twin, IteratorAge),
             TimeSpan.FromMinutes(8),
-            "both halves of System Capacity notified ALARM");
+            "both halves of System Capacity in ALARM");
 
         var composite = Message(subscription.Find(SystemCapacity, "ALARM")!);
         Assert.Equal(SystemCapacity, composite.GetProperty("AlarmName").GetString());
@@ -123,11 +128,13 @@ public sealed class TwinAlarmTests
             composite.GetProperty("NewStateReason").GetString());
         Assert.Equal([AlarmArnPrefix + Throttles], composite.GetProperty("TriggeringChildren").EnumerateArray().Select(c => c.GetProperty("Arn").GetString()));
 
-        var throttles = Message(subscription.Find(Throttles, "ALARM")!);
+        Assert.Null(subscription.Find(Throttles, "ALARM"));
+        Assert.Null(subscription.Find(IteratorAge, "ALARM"));
+        var throttles = AlarmMessages.OfTransition(twin.Alarms, Throttles, AlarmState.Alarm);
         Assert.Equal("OK", throttles.GetProperty("OldStateValue").GetString());
         Assert.Equal("2026-11-26T12:02:00.000+0000", throttles.GetProperty("StateChangeTime").GetString());
         Assert.StartsWith("Threshold Crossed: 2 out of the last 2 datapoints", throttles.GetProperty("NewStateReason").GetString(), StringComparison.Ordinal);
-        var age = Message(subscription.Find(IteratorAge, "ALARM")!);
+        var age = AlarmMessages.OfTransition(twin.Alarms, IteratorAge, AlarmState.Alarm);
         Assert.Equal("OK", age.GetProperty("OldStateValue").GetString());
         Assert.Equal("2026-11-26T12:04:00.000+0000", age.GetProperty("StateChangeTime").GetString());
         Assert.StartsWith("Threshold Crossed: 3 out of the last", age.GetProperty("NewStateReason").GetString(), StringComparison.Ordinal);
@@ -144,6 +151,50 @@ public sealed class TwinAlarmTests
         await AssertDescribedInAlarmAsync(twin, SystemCapacity, Throttles, IteratorAge);
     }
 
+    /// <summary>
+    /// A rule whose target names a topic that does not exist (deleted, or a typo in config/targets) fails every
+    /// invocation: EventBridge counts FailedInvocations for the rule
+    /// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html), the routing-failures alarm goes to
+    /// ALARM at the next minute's evaluation, and Delivery Health notifies, through the topic that still works. The
+    /// alarm it combines sends nothing of its own.
+    /// </summary>
+    [Fact]
+    public async Task A_rule_that_cannot_deliver_turns_delivery_health_to_ALARM_and_notifies()
+    {
+        using var folder = new TemporaryDirectory();
+        using var config = new TemporaryDirectory();
+        CopyDirectory(RepositoryRoot.Config, config.Path);
+        var highValue = Path.Combine(config.Path, "targets", "high-value.json");
+        File.WriteAllText(highValue, File.ReadAllText(highValue).Replace("\"${alerts_topic_arn}\"", "\"${alerts_topic_arn}-deleted\"", StringComparison.Ordinal));
+        var clock = new SteppedClock(Noon);
+        var subscription = new RecordingSubscription();
+        await using var twin = await LocalTwin.StartAsync(Settings(folder), config.Path, [subscription], clock.Time);
+
+        await clock.AdvanceToAsync(Noon.AddSeconds(10));
+        await twin.Stream.PutRecordsAsync([new PutRecordEntry("card-1", Encoding.UTF8.GetBytes(
+            """{"transaction_id":"txn-002","amount":15000,"type":"PURCHASE","merchant_id":"merch-456","merchant_country":"US"}"""))]);
+        await clock.AdvanceUntilAsync(() => subscription.Find(DeliveryHealth, "ALARM") is not null, TimeSpan.FromMinutes(3), "Delivery Health notified ALARM");
+
+        var composite = Message(subscription.Find(DeliveryHealth, "ALARM")!);
+        Assert.Equal("2026-11-26T12:01:00.000+0000", composite.GetProperty("StateChangeTime").GetString());
+        Assert.Equal([AlarmArnPrefix + RoutingFailures], composite.GetProperty("TriggeringChildren").EnumerateArray().Select(c => c.GetProperty("Arn").GetString()));
+        Assert.Null(subscription.Find(RoutingFailures, "ALARM"));
+        var rule = new MetricKey("AWS/Events", "FailedInvocations", [new("EventBusName", "paywatch-transactions-local"), new("RuleName", "paywatch-high-value")]);
+        Assert.Equal(1, twin.Metrics.GetStatistics(rule, Noon, Noon.AddMinutes(1), TimeSpan.FromMinutes(1), Statistic.Sum).Single().Value);
+        Assert.DoesNotContain(twin.Topic.Recent, n => n.Message.Contains("txn-002", StringComparison.Ordinal));
+        await AssertDescribedInAlarmAsync(twin, DeliveryHealth, RoutingFailures);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     private static LocalTwinSettings Settings(TemporaryDirectory folder) => new() { DataDirectory = folder.Path, Port = 0 };
 
     private static byte[] Transaction(string id) => Encoding.UTF8.GetBytes(
@@ -152,6 +203,10 @@ public sealed class TwinAlarmTests
     private static MetricKey Lambda(string metric) => new("AWS/Lambda", metric, [new("FunctionName", "transaction-processor-local")]);
 
     private static JsonElement Message(TopicNotification notification) => JsonDocument.Parse(notification.Message).RootElement;
+
+    private static bool InAlarm(LocalTwin twin, string alarmName) =>
+        twin.Alarms.DescribeAlarms().Single(a => a.AlarmName == alarmName).StateValue == AlarmState.Alarm;
+
 
     /// <summary>The alarms are in ALARM as the twin's CloudWatch DescribeAlarms (JSON 1.0) reports them.</summary>
     private static async Task AssertDescribedInAlarmAsync(LocalTwin twin, string composite, params string[] children)

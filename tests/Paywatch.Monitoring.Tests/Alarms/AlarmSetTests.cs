@@ -6,15 +6,14 @@ namespace Paywatch.Monitoring.Tests.Alarms;
 /// <summary>The shipped alarms of config/alarms running together on a metric store, as the local twin will run them.</summary>
 public sealed class AlarmSetTests
 {
-    private const string Function = "transaction-processor-prod";
-    private const string Topic = "arn:aws:sns:us-east-1:111122223333:paywatch-alerts-prod";
+    private const string Function = ShippedTemplateValues.Function;
+    private const string Topic = ShippedTemplateValues.Topic;
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
 
     private static AlarmSet Shipped()
     {
-        var values = new Dictionary<string, string> { ["environment"] = "prod", ["function_name"] = Function, ["alerts_topic_arn"] = Topic };
         var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config", "alarms"), "*.json")
-            .Select(f => (f, ConfigTemplate.Fill(File.ReadAllText(f), values))).ToList();
+            .Select(f => (f, ConfigTemplate.Fill(File.ReadAllText(f), ShippedTemplateValues.Prod))).ToList();
         return new AlarmSet(
             files.Where(f => !f.f.EndsWith(".composite.json", StringComparison.Ordinal)).Select(f => MetricAlarmDefinition.Parse(f.Item2)),
             files.Where(f => f.f.EndsWith(".composite.json", StringComparison.Ordinal)).Select(f => CompositeAlarmDefinition.Parse(f.Item2)));
@@ -27,8 +26,8 @@ public sealed class AlarmSetTests
     {
         var alarms = Shipped();
 
-        Assert.Equal(4, alarms.MetricAlarms.Count());
-        Assert.Equal(["paywatch-processing-health-prod", "paywatch-system-capacity-prod"], alarms.CompositeAlarms.Select(c => c.AlarmName).Order());
+        Assert.Equal(9, alarms.MetricAlarms.Count());
+        Assert.Equal(["paywatch-delivery-health-prod", "paywatch-processing-health-prod", "paywatch-system-capacity-prod"], alarms.CompositeAlarms.Select(c => c.AlarmName).Order());
     }
 
     [Fact]

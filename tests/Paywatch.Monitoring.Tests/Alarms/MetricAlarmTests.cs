@@ -4,12 +4,7 @@ namespace Paywatch.Monitoring.Tests.Alarms;
 
 public sealed class MetricAlarmTests
 {
-    private static readonly IReadOnlyDictionary<string, string> Values = new Dictionary<string, string>
-    {
-        ["environment"] = "prod",
-        ["function_name"] = "transaction-processor-prod",
-        ["alerts_topic_arn"] = "arn:aws:sns:us-east-1:111122223333:paywatch-alerts-prod",
-    };
+    private static readonly IReadOnlyDictionary<string, string> Values = ShippedTemplateValues.Prod;
 
     private const string Latency = """
         {"AlarmName": "latency", "Namespace": "Paywatch/Transactions", "MetricName": "ProcessingLatency",
@@ -29,7 +24,8 @@ public sealed class MetricAlarmTests
         var alarm = MetricAlarmDefinition.Parse(text);
 
         Assert.EndsWith("-prod", alarm.AlarmName, StringComparison.Ordinal);
-        Assert.Equal(["arn:aws:sns:us-east-1:111122223333:paywatch-alerts-prod"], alarm.Actions.Alarm);
+        // A shipped metric alarm notifies nobody itself: the composite it is part of does.
+        Assert.Empty(alarm.Actions.Alarm.Concat(alarm.Actions.Ok));
         Assert.Equal(60, alarm.Period);
     }
 

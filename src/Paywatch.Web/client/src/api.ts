@@ -87,6 +87,8 @@ export interface Widget {
 export interface Dashboard {
   name: string;
   body: DashboardBody;
+  /** When the twin started (ISO time on its clock): a young twin's dashboard opens on a range that shows its run. */
+  startedAt?: string;
 }
 
 export const getDashboard = () => call<Dashboard>('/api/dashboard');
@@ -205,6 +207,10 @@ export interface ServiceEdge {
   to: ServiceNode['id'];
   requests: number;
   errors: number;
+  /** What the edge counts, drawn after its numbers ("tx"; requests when absent). */
+  unit?: string;
+  /** What its errors are, where they differ from the nodes' (shown on hover and after the count). */
+  errorsMeaning?: string;
 }
 
 export interface ServiceMap {

@@ -12,7 +12,7 @@ test('defaults: a line chart (timeSeries), not stacked, legend at the bottom', (
   });
 });
 
-test('the config\'s transaction widget: stacked time series with its title', () => {
+test('a stacked time series with its title', () => {
   const drawing = readMetricDrawing({ title: 'Transaction volume', view: 'timeSeries', stacked: true, metrics: [] });
   assert.equal(drawing.title, 'Transaction volume');
   assert.equal(drawing.stacked, true);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fromUtcMinute, parseIsoDuration, parseRangeParam, rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, toUtcMinute,
+  firstOpenRange, fromUtcMinute, parseIsoDuration, parseRangeParam, rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, toUtcMinute,
 } from '../src/dashboard/time-range';
 
 const MINUTE = 60_000;
@@ -59,4 +59,20 @@ test('datetime-local values are read and written in UTC', () => {
   assert.equal(fromUtcMinute('2026-11-26T14:05:30'), Date.UTC(2026, 10, 26, 14, 5, 30));
   assert.equal(fromUtcMinute('2026-11-26 14:05'), null);
   assert.equal(toUtcMinute(Date.UTC(2026, 10, 26, 14, 5, 59)), '2026-11-26T14:05');
+});
+
+test('a twin younger than the body\'s range opens on its age rounded up to 5m, 15m, 1h; an older one on the body\'s', () => {
+  const threeHours = { kind: 'relative', durationMs: 3 * HOUR } as const;
+  assert.deepEqual(firstOpenRange(threeHours, 1 * MINUTE), { kind: 'relative', durationMs: 5 * MINUTE });
+  assert.deepEqual(firstOpenRange(threeHours, 5 * MINUTE), { kind: 'relative', durationMs: 5 * MINUTE });
+  assert.deepEqual(firstOpenRange(threeHours, 5 * MINUTE + 1), { kind: 'relative', durationMs: 15 * MINUTE });
+  assert.deepEqual(firstOpenRange(threeHours, 50 * MINUTE), { kind: 'relative', durationMs: HOUR });
+  assert.deepEqual(firstOpenRange(threeHours, 2 * HOUR), threeHours);
+  assert.deepEqual(firstOpenRange(threeHours, 4 * HOUR), threeHours);
+  // No start time known, or an absolute body range: the body's.
+  assert.deepEqual(firstOpenRange(threeHours, NaN), threeHours);
+  const absolute = { kind: 'absolute', startMs: 0, endMs: HOUR } as const;
+  assert.deepEqual(firstOpenRange(absolute, MINUTE), absolute);
+  // A body range of 15 minutes is never widened past itself.
+  assert.deepEqual(firstOpenRange({ kind: 'relative', durationMs: 15 * MINUTE }, 10 * MINUTE), { kind: 'relative', durationMs: 15 * MINUTE });
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TwinClock } from '../src/shell/clock';
+import { costLabel } from '../src/shell/header';
 import { formatRoute, parseRoute, refreshSecondsFrom, samePage } from '../src/shell/route';
 import { effectiveTheme, nextThemeChoice, readThemeChoice } from '../src/shell/theme';
 
@@ -44,4 +45,12 @@ test('the theme toggle cycles auto, light, dark; auto follows the system', () =>
   assert.equal(effectiveTheme('auto', true), 'dark');
   assert.equal(effectiveTheme('auto', false), 'light');
   assert.equal(effectiveTheme('light', true), 'light');
+});
+
+test('the header\'s cost: no rate before a minute of data, then the rate with the window it was measured over', () => {
+  assert.equal(costLabel(5, '$1.12', '$818'), 'on AWS: estimating (after a minute of data)');
+  assert.equal(costLabel(59.9, '$1.12', '$818'), 'on AWS: estimating (after a minute of data)');
+  assert.equal(costLabel(60, '$0.91', '$664'), 'on AWS $0.91/h · $664/month (rate over the run\'s 1 min)');
+  assert.equal(costLabel(25 * 60 + 30, '$0.91', '$664'), 'on AWS $0.91/h · $664/month (rate over the run\'s 25 min)');
+  assert.equal(costLabel(3 * 3600, '$0.91', '$664'), 'on AWS $0.91/h · $664/month (rate over the run\'s 3 h)');
 });

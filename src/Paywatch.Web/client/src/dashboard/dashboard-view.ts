@@ -5,7 +5,7 @@ import { h, replace } from '../dom';
 import type { PageContext } from '../page';
 import { formatRoute, parseRoute } from '../shell/route';
 import { placeWidgets, readingOrder } from './layout';
-import { rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, type TimeRange } from './time-range';
+import { firstOpenRange, rangeFromBody, rangeFromQuery, rangeToQuery, resolveRange, type TimeRange } from './time-range';
 import { buildToolbar, type Toolbar } from './toolbar';
 import { errorMessage, WidgetFrame } from './widget-frame';
 import { createWidget } from './widgets';
@@ -57,7 +57,8 @@ export function mountDashboard(root: HTMLElement, context: PageContext): () => v
   function build(loaded: Dashboard): void {
     dashboard = loaded;
     const bodyRange = rangeFromBody(loaded.body.start, loaded.body.end, THREE_HOURS);
-    range = rangeFromQuery(parseRoute(location.hash).query) ?? bodyRange;
+    const ageMs = loaded.startedAt === undefined ? NaN : context.nowMs() - Date.parse(loaded.startedAt);
+    range = rangeFromQuery(parseRoute(location.hash).query) ?? firstOpenRange(bodyRange, ageMs);
     toolbar = buildToolbar(loaded.name, bodyRange, context.refreshSeconds, {
       onRange: setRange,
       onRefresh: () => void refreshWidgets(),

@@ -45,6 +45,16 @@ export function rangeFromBody(start: string | undefined, end: string | undefined
   return fallback;
 }
 
+/**
+ * The range the dashboard opens on: the body's, unless the twin is younger than it, when the twin's age rounded up to
+ * the next preset (5m, 15m, 1h, 3h) so that a fresh run fills the charts instead of a sliver at their right edge.
+ */
+export function firstOpenRange(bodyRange: TimeRange, ageMs: number): TimeRange {
+  if (bodyRange.kind !== 'relative' || !Number.isFinite(ageMs) || ageMs < 0 || ageMs >= bodyRange.durationMs) return bodyRange;
+  const preset = PRESETS.find(p => p.durationMs >= ageMs && p.durationMs < bodyRange.durationMs);
+  return preset ? { kind: 'relative', durationMs: preset.durationMs } : bodyRange;
+}
+
 /** The range's bounds in ms, a relative range ending at the twin's now. */
 export function resolveRange(range: TimeRange, nowMs: number): { startMs: number; endMs: number } {
   return range.kind === 'relative' ? { startMs: nowMs - range.durationMs, endMs: nowMs } : { startMs: range.startMs, endMs: range.endMs };

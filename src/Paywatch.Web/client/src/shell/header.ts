@@ -40,7 +40,7 @@ export function buildHeader(pages: readonly Page[]): Header {
       cost.hidden = reading === null;
       if (reading === null) return;
       const usd = (value: number, digits: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
-      cost.textContent = `on AWS ${usd(reading.usdPerHour, 2)}/h · ${usd(reading.usdPerMonth, 0)}/month`;
+      cost.textContent = costLabel(reading.elapsedSeconds, usd(reading.usdPerHour, 2), usd(reading.usdPerMonth, 0));
       cost.title = `What this run would cost on AWS (${reading.region} prices of ${reading.pricesVersion}): ${usd(reading.usdSoFar, 4)} so far, `
         + `${reading.run.records.toLocaleString('en-US')} records; the month at this rate. docs/cost.md`;
     },
@@ -59,4 +59,15 @@ export function buildHeader(pages: readonly Page[]): Header {
       banner.textContent = message === null ? '' : `${message} Retrying every few seconds…`;
     },
   };
+}
+
+/** Seconds of run the header waits for before it extrapolates an hourly rate: a few seconds swung it by half. */
+export const COST_MIN_SECONDS = 60;
+
+/** The header's cost: nothing extrapolated before a minute of data, then the window the rate was measured over (the whole run, TwinCostMeter). */
+export function costLabel(elapsedSeconds: number, perHour: string, perMonth: string): string {
+  if (!(elapsedSeconds >= COST_MIN_SECONDS)) return 'on AWS: estimating (after a minute of data)';
+  const minutes = Math.floor(elapsedSeconds / 60);
+  const window = minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h`;
+  return `on AWS ${perHour}/h · ${perMonth}/month (rate over the run's ${window})`;
 }

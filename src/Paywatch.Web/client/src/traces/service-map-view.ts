@@ -22,10 +22,10 @@ function renderEdge(edge: ServiceEdge): SVGGElement {
   // Requests above a horizontal edge and errors under it (beside a vertical one): the gaps are narrow.
   const errorsBelow = g.anchor === 'middle' ? 22 : 16;
   return s('g', { class: `sm-edge lvl-${level}`, 'data-edge': `${edge.from}-${edge.to}` },
-    s('title', {}, `${edge.requests} requests, ${edge.errors} errors`),
+    s('title', {}, `${edge.requests} ${edge.unit ?? 'requests'}, ${edge.errors} ${edge.errorsMeaning ?? 'errors'}`),
     s('line', { x1: g.x1, y1: g.y1, x2: g.x2 - (g.x1 === g.x2 ? 0 : 2), y2: g.y2 - (g.x1 === g.x2 ? 2 : 0), 'marker-end': 'url(#sm-arrow)' }),
-    s('text', { x: g.labelX, y: g.labelY, 'text-anchor': g.anchor, class: 'sm-edge-label' }, `${formatCount(edge.requests)} req`),
-    edge.errors > 0 ? s('text', { x: g.labelX, y: g.labelY + errorsBelow, 'text-anchor': g.anchor, class: 'sm-edge-label sm-edge-errors' }, `${formatCount(edge.errors)} err`) : null);
+    s('text', { x: g.labelX, y: g.labelY, 'text-anchor': g.anchor, class: 'sm-edge-label' }, `${formatCount(edge.requests)} ${edge.unit ?? 'req'}`),
+    edge.errors > 0 ? s('text', { x: g.labelX, y: g.labelY + errorsBelow, 'text-anchor': g.anchor, class: 'sm-edge-label sm-edge-errors' }, `${formatCount(edge.errors)} ${edge.unit ? `${edge.unit} errored` : 'err'}`) : null);
 }
 
 function renderNode(id: NodeId, node: ServiceNode | null): SVGGElement {

@@ -12,7 +12,14 @@ import { readMetricDrawing } from '../metric-properties';
 import { errorMessage, type WidgetFrame } from '../widget-frame';
 import type { RefreshContext, WidgetRenderer } from './types';
 
-export const NO_METRIC_DATA = 'No data in this range. Send transactions with `paywatch send`, or start the twin with `--demo`.';
+/**
+ * What an empty metric widget says: true whether the twin has traffic or not. A quiet metric (throttles, DLQ depth) has
+ * no datapoints on a healthy run with --demo, so "start the twin with --demo" would be wrong there.
+ */
+export function noMetricData(title: string): string {
+  const what = title.trim() === '' ? 'these metrics' : `“${title.trim()}”`;
+  return `No datapoints for ${what} in this range: none were reported, which is what a healthy run shows for throttles and the DLQ. No traffic yet? Send some with \`paywatch send\`, or start the twin with \`--demo\`.`;
+}
 
 export function metricWidget(frame: WidgetFrame, properties: Record<string, unknown>): WidgetRenderer {
   const drawing = readMetricDrawing(properties);
@@ -45,7 +52,7 @@ export function metricWidget(frame: WidgetFrame, properties: Record<string, unkn
           draw(data, context);
           hasData = true;
         }
-        frame.settle(points > 0 ? 'ready' : 'empty', NO_METRIC_DATA);
+        frame.settle(points > 0 ? 'ready' : 'empty', noMetricData(drawing.title));
         if (data.messages.length > 0) frame.setNote('warning', data.messages.join(' · '));
       } catch (error) {
         if (request === latestRequest) frame.fail(errorMessage(error), hasData);
