@@ -171,7 +171,8 @@ public sealed class LocalTwin : IAsyncDisposable
                 stream,
                 report: report));
             var alarms = Own(new AlarmScheduler(
-                AlarmScheduler.Load(configDirectory, settings.TemplateValues), metrics, topic, time, settings.Region, LocalTwinSettings.AccountId));
+                AlarmScheduler.Load(configDirectory, settings.TemplateValues), metrics, topic, time, settings.Region, LocalTwinSettings.AccountId,
+                dataDirectory: Path.Combine(data, "alarms"), report: report));
 
             var twin = new LocalTwin(settings, owned, time, report)
             {

@@ -7,8 +7,8 @@ namespace Paywatch.Local.Notifications;
 /// <summary>
 /// The topic's durable outbox: a journal (<see cref="JournalFile"/>: framed JSON records) in the data folder holding every notification until each subscription
 /// has had it. A published notification is written and fsynced before <see cref="WhenDurableAsync"/> completes (the bus
-/// acknowledges PutEvents only then); one flusher thread writes whatever was staged meanwhile with one fsync (group
-/// commit), as the stream's shards do. Each delivery adds a record: <c>try</c> before the attempt, <c>done</c> after it
+/// acknowledges PutEvents only then); the data folder's group commit (<see cref="GroupCommit{T}"/>, as the stream's
+/// shards use) writes whatever was staged meanwhile with one fsync. Each delivery adds a record: <c>try</c> before the attempt, <c>done</c> after it
 /// succeeded or the policy gave up, <c>fail</c> after a failed attempt; these reach the operating system before the
 /// next step (so a killed process never loses them) but are not fsynced (a power cut can only repeat deliveries).
 /// Reopening delivers again what some subscription has not had, and counts the <c>try</c>s without an outcome as
@@ -34,18 +34,13 @@ public sealed class NotificationOutbox : IDisposable
     private readonly Lock _lock = new();
     private readonly Lock _fileLock = new();
     private readonly Dictionary<long, OutboxEntry> _live = [];
-    private readonly AutoResetEvent _wake = new(false);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private readonly Thread _flusher;
+    private readonly GroupCommit<OutboxEntry> _groupCommit;
     private Action<IReadOnlyList<OutboxEntry>> _onDurable = _ => { };
-    private List<OutboxEntry> _staged = [];
-    private TaskCompletionSource _nextFlush = NewSignal();
-    private TaskCompletionSource? _flushing;
     private FileStream _file;
     private long _fileBytes;
     private long _liveBytes;
     private long _lastSequence;
-    private IOException? _failure;
     private bool _closing;
 
     private NotificationOutbox(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes, DataFolderReport report)
@@ -70,7 +65,7 @@ public sealed class NotificationOutbox : IDisposable
             File.Delete(legacy);
         }
 
-        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "notification outbox flusher" };
+        _groupCommit = new GroupCommit<OutboxEntry>("notification outbox group commit", Write, Committed);
     }
 
     /// <summary>The file grows to at least this before delivered notifications are cut out of it.</summary>
@@ -95,11 +90,11 @@ public sealed class NotificationOutbox : IDisposable
         return new NotificationOutbox(directory, subscriptionKeys, compactBytes, report ?? new DataFolderReport());
     }
 
-    /// <summary>Starts the flusher; <paramref name="onDurable"/> gets each flushed group, in order, once it is on disk.</summary>
+    /// <summary>Starts the group commit; <paramref name="onDurable"/> gets each group, in order, once it is on disk.</summary>
     internal void Start(Action<IReadOnlyList<OutboxEntry>> onDurable)
     {
         _onDurable = onDurable;
-        _flusher.Start();
+        _groupCommit.Start();
     }
 
     /// <summary>Adds a notification to the next group commit; null once the outbox is closed.</summary>
@@ -113,24 +108,14 @@ public sealed class NotificationOutbox : IDisposable
             }
 
             var entry = new OutboxEntry(++_lastSequence, notification, _allSubscriptions);
-            _staged.Add(entry);
-            if (_staged.Count == 1)
-            {
-                _wake.Set();
-            }
-
+            // Its task faults if the write fails; publishers learn it from WhenDurableAsync.
+            _ = _groupCommit.Stage(entry);
             return entry;
         }
     }
 
     /// <summary>Completes once everything staged before the call is on disk; faults if it could not be written.</summary>
-    public Task WhenDurableAsync()
-    {
-        lock (_lock)
-        {
-            return _staged.Count > 0 ? _nextFlush.Task : _flushing?.Task ?? Task.CompletedTask;
-        }
-    }
+    public Task WhenDurableAsync() => _groupCommit.WhenDurable();
 
     /// <summary>Records that subscription <paramref name="subscription"/> starts an attempt at the entry.</summary>
     internal void MarkTried(int subscription, OutboxEntry entry)
@@ -172,7 +157,7 @@ public sealed class NotificationOutbox : IDisposable
     }
 
     /// <summary>
-    /// Takes no more notifications, writes what is staged and hands it to the subscriptions, then stops the flusher.
+    /// Takes no more notifications, writes what is staged and hands it to the subscriptions, then stops the group commit.
     /// Delivery marks are still recorded until <see cref="Dispose"/>: the topic stops its deliveries in between.
     /// </summary>
     public void StopStaging()
@@ -187,11 +172,8 @@ public sealed class NotificationOutbox : IDisposable
             _closing = true;
         }
 
-        _wake.Set();
-        if (_flusher.ThreadState != ThreadState.Unstarted)
-        {
-            _flusher.Join();
-        }
+        _groupCommit.Complete();
+        _groupCommit.Stopped.GetAwaiter().GetResult();
     }
 
     /// <summary>Stops staging (<see cref="StopStaging"/>) and closes the file; undelivered notifications stay in it.</summary>
@@ -203,81 +185,28 @@ public sealed class NotificationOutbox : IDisposable
             _file.Dispose();
         }
 
-        _wake.Dispose();
+        _groupCommit.Dispose();
     }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private void FlushLoop()
+    /// <summary>Makes a durable group deliverable (the group commit's thread).</summary>
+    private void Committed(IReadOnlyList<OutboxEntry> group)
     {
-        while (true)
+        lock (_lock)
         {
-            _wake.WaitOne();
-            List<OutboxEntry> group;
-            TaskCompletionSource flushed;
-            lock (_lock)
+            foreach (var entry in group.Where(e => e.Pending != 0))
             {
-                if (_staged.Count == 0)
-                {
-                    if (_closing)
-                    {
-                        return;
-                    }
-
-                    continue;
-                }
-
-                group = _staged;
-                _staged = [];
-                flushed = _flushing = _nextFlush;
-                _nextFlush = NewSignal();
+                _live.Add(entry.Sequence, entry);
+                _liveBytes += entry.Bytes;
             }
-
-            try
-            {
-                Write(group);
-            }
-            catch (IOException e)
-            {
-                // What reached the file is unknown, and a later record behind torn bytes would be read only by luck:
-                // every later publish fails too, and the bus reports the entries as failed.
-                _failure = e;
-            }
-
-            lock (_lock)
-            {
-                _flushing = null;
-                if (_failure is null)
-                {
-                    foreach (var entry in group.Where(e => e.Pending != 0))
-                    {
-                        _live.Add(entry.Sequence, entry);
-                        _liveBytes += entry.Bytes;
-                    }
-                }
-
-                _wake.Set(); // Whatever was staged while this group was written.
-            }
-
-            if (_failure is not null)
-            {
-                flushed.TrySetException(_failure);
-                continue;
-            }
-
-            flushed.TrySetResult();
-            _onDurable(group);
-            CompactIfWorthIt();
         }
+
+        _onDurable(group);
+        CompactIfWorthIt();
     }
 
-    private void Write(List<OutboxEntry> group)
+    /// <summary>Writes a group and fsyncs it (the group commit's thread); an IOException fails it and every later one.</summary>
+    private void Write(IReadOnlyList<OutboxEntry> group)
     {
-        if (_failure is not null)
-        {
-            throw _failure;
-        }
-
         _buffer.ResetWrittenCount();
         foreach (var entry in group)
         {
@@ -301,7 +230,7 @@ public sealed class NotificationOutbox : IDisposable
         WriteMark(line, op, subscription, sequence);
         lock (_fileLock)
         {
-            if (_failure is not null || !_file.CanWrite)
+            if (_groupCommit.Failure is not null || !_file.CanWrite)
             {
                 return; // Closed or failed: the notification stays undelivered in the file and is delivered again.
             }

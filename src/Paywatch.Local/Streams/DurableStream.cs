@@ -47,6 +47,9 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
     /// <summary>Records refused by the shard write limits since the stream was opened.</summary>
     public long WriteThrottledRecords => Interlocked.Read(ref _writeThrottledRecords);
 
+    /// <summary>Records deleted by the size cap (<see cref="DurableStreamOptions.MaxBytesPerShard"/>) since the stream was opened.</summary>
+    public long RecordsDeletedBySizeCap => _shardsById.Values.Sum(s => s.DeletedBySizeCap);
+
     /// <summary>Records accepted since the stream was opened.</summary>
     public long IncomingRecords => Interlocked.Read(ref _incomingRecords);
 

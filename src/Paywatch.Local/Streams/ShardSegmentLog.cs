@@ -157,6 +157,36 @@ internal sealed class ShardSegmentLog : IDisposable
     }
 
     /// <summary>
+    /// Deletes the oldest closed segments while the shard's segment files hold more than <paramref name="maxBytes"/>
+    /// (the newest is always kept).
+    /// </summary>
+    /// <returns>The last sequence number deleted, and how many records went; null when none did.</returns>
+    public (UInt128 LastDeleted, long Records)? DeleteSegmentsOver(long maxBytes)
+    {
+        (UInt128 LastDeleted, long Records)? deleted = null;
+        while (true)
+        {
+            ShardSegment oldest;
+            lock (_lock)
+            {
+                if (_segments.Count < 2 || _segments.Sum(s => s.Length) <= maxBytes)
+                {
+                    return deleted;
+                }
+
+                oldest = _segments[0];
+                _segments.RemoveAt(0);
+            }
+
+            File.Delete(oldest.Path);
+            if (oldest.LastSequenceNumber is { } last)
+            {
+                deleted = (last, (deleted?.Records ?? 0) + oldest.Records);
+            }
+        }
+    }
+
+    /// <summary>
     /// Records after <paramref name="after"/> from the first segment that has any, read from disk: at most
     /// <paramref name="maxRecords"/> and about <paramref name="maxBytes"/>, none that arrived before <paramref name="cutoff"/>.
     /// </summary>
