@@ -13,6 +13,7 @@ using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
 using Paywatch.Local.Notifications;
 using Paywatch.Local.Queues;
+using Paywatch.Local.Storage;
 using Paywatch.Local.Streams;
 using Paywatch.Local.Telemetry;
 using Paywatch.Monitoring.Metrics;
@@ -33,12 +34,19 @@ public sealed class LocalTwin : IAsyncDisposable
 
     private readonly List<object> _owned;
 
-    private LocalTwin(LocalTwinSettings settings, List<object> owned, TimeProvider time)
+    private LocalTwin(LocalTwinSettings settings, List<object> owned, TimeProvider time, DataFolderReport report)
     {
         Settings = settings;
         _owned = owned;
         Time = time;
+        DataFolderReport = report;
     }
+
+    /// <summary>
+    /// What the start found wrong in the data folder and did about it, a plain line per repair (empty for a sound
+    /// folder): the command line prints them with its start-up lines.
+    /// </summary>
+    public DataFolderReport DataFolderReport { get; }
 
     public LocalTwinSettings Settings { get; }
 
@@ -88,6 +96,7 @@ public sealed class LocalTwin : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var data = Path.GetFullPath(settings.DataDirectory);
         var owned = new List<object>();
+        var report = new DataFolderReport();
         T Own<T>(T part)
             where T : notnull
         {
@@ -112,15 +121,17 @@ public sealed class LocalTwin : IAsyncDisposable
                     Retention = TimeSpan.FromHours(settings.RetentionHours),
                     Region = settings.Region,
                     AccountId = LocalTwinSettings.AccountId,
+                    EnforceShardWriteLimits = settings.EnforceKinesisLimits,
                 },
                 time,
-                metrics));
+                metrics,
+                report));
             // Notifications wait in the outbox until each subscription has had them: the bus acknowledges only once they are there.
             var topic = Own(new LocalTopic(
-                settings.TopicName, settings.Region, LocalTwinSettings.AccountId, subscriptions, time, outboxDirectory: Path.Combine(data, "outbox"), metrics: metrics));
+                settings.TopicName, settings.Region, LocalTwinSettings.AccountId, subscriptions, time, outboxDirectory: Path.Combine(data, "outbox"), metrics: metrics, report: report));
             var targets = RuleTargets.Load(new Paywatch.Monitoring.ConfigDirectory(configDirectory), settings.TemplateValues);
             var bus = new LocalEventBus(settings.EventBusName, targets, rules, topic, time, metrics, settings.Region, LocalTwinSettings.AccountId);
-            var dlq = Own(new DurableQueue(settings.DeadLetterQueueName, Path.Combine(data, "queues"), time, metrics, region: settings.Region, accountId: LocalTwinSettings.AccountId));
+            var dlq = Own(new DurableQueue(settings.DeadLetterQueueName, Path.Combine(data, "queues"), time, metrics, region: settings.Region, accountId: LocalTwinSettings.AccountId, report: report));
             // The function Lambda runs, composed by itself; the twin gives it its ports and a tracing pipeline whose
             // exporter is the trace store.
             var mappingOptions = new EventSourceMappingOptions { Region = settings.Region, AccountId = LocalTwinSettings.AccountId };
@@ -160,11 +171,13 @@ public sealed class LocalTwin : IAsyncDisposable
                 dlq,
                 Path.Combine(data, "checkpoints"),
                 time,
-                stream));
+                stream,
+                report: report));
             var alarms = Own(new AlarmScheduler(
-                AlarmScheduler.Load(configDirectory, settings.TemplateValues), metrics, topic, time, settings.Region, LocalTwinSettings.AccountId));
+                AlarmScheduler.Load(configDirectory, settings.TemplateValues), metrics, topic, time, settings.Region, LocalTwinSettings.AccountId,
+                dataDirectory: Path.Combine(data, "alarms"), report: report));
 
-            var twin = new LocalTwin(settings, owned, time)
+            var twin = new LocalTwin(settings, owned, time, report)
             {
                 Stream = stream,
                 Mapping = mapping,

@@ -54,6 +54,14 @@ public sealed record LocalTwinSettings
     /// <summary><c>trace_mode</c> (<c>PAYWATCH_TRACE_MODE</c>): a trace per invocation, per transaction, or none.</summary>
     public Paywatch.Core.Telemetry.TraceMode TraceMode { get; init; } = Paywatch.Core.Telemetry.TraceMode.Invocation;
 
+    /// <summary>
+    /// <c>paywatch up --kinesis-limits</c>: the stream refuses records past a provisioned shard's write limits (1,000
+    /// records and 1 MiB a second) with <c>ProvisionedThroughputExceededException</c>
+    /// (https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html). Off by default: the twin is not
+    /// capacity-bound, and a load test of the pipeline should not measure a throttle.
+    /// </summary>
+    public bool EnforceKinesisLimits { get; init; }
+
     /// <summary><c>log_retention_days</c>: the log group's lines older than this are dropped.</summary>
     public int LogRetentionDays { get; init; } = 30;
 

@@ -20,6 +20,8 @@ internal static class StatusEndpoints
                 counts = new
                 {
                     recordsProcessed = twin.Mapping.RecordsCompleted,
+                    // Deleted with whole segment files past the stream's size cap (docs/twin-kinesis.md): read or not.
+                    recordsDeletedBySizeCap = twin.Stream.RecordsDeletedBySizeCap,
                     eventsRouted = twin.Bus.Statistics.EventsMatched,
                     notifications = twin.Topic.PublishedCount,
                     notificationsDelivered = twin.Topic.DeliveredCount,

@@ -31,6 +31,7 @@ public sealed class WebApiTests
         Assert.Equal("transaction-processor-dlq-local", names.GetProperty("deadLetterQueue").GetString());
         Assert.Equal(LogGroup, names.GetProperty("logGroup").GetString());
         Assert.Equal(0, status.GetProperty("counts").GetProperty("recordsProcessed").GetInt64());
+        Assert.Equal(0, status.GetProperty("counts").GetProperty("recordsDeletedBySizeCap").GetInt64());
     }
 
     [Fact]

@@ -72,6 +72,10 @@ internal static class UpCommand
             Description = "Incidents the whole stream notifies one by one in a tumbling window, all kinds and lanes together, paced, as Terraform's alerts_per_window; the rest go in the window summaries (docs/alerting.md).",
             DefaultValueFactory = _ => defaults.AlertsPerWindow,
         }.AcceptRange(0, 10_000);
+        var kinesisLimits = new Option<bool>("--kinesis-limits")
+        {
+            Description = "Refuse PutRecord(s) past a shard's write limits, 1,000 records or 1 MiB a second, with ProvisionedThroughputExceededException as Kinesis does, to test a producer's retries. Off by default: the twin is not capacity-bound, and load tests should measure the pipeline, not a throttle.",
+        };
         var logMax = new Option<int>("--log-max-mib")
         {
             Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
@@ -79,7 +83,7 @@ internal static class UpCommand
         }.AcceptRange(1);
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
-            data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode, alertsPerWindow,
+            data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode, alertsPerWindow, kinesisLimits,
         };
         command.Validators.Add(r =>
         {
@@ -112,6 +116,7 @@ internal static class UpCommand
                 LogMaxBytes = result.GetValue(logMax) * 1024L * 1024,
                 TraceMode = mode,
                 AlertsPerWindow = result.GetValue(alertsPerWindow),
+                EnforceKinesisLimits = result.GetValue(kinesisLimits),
             };
             string configDirectory;
             try
@@ -148,6 +153,12 @@ internal static class UpCommand
             {
                 twin = await LocalTwin.StartAsync(settings, configDirectory, subscriptions, TimeProvider.System, routes: (app, t) => WebUi.Map(app, t, configDirectory)).ConfigureAwait(false);
             }
+            catch (Paywatch.Local.Storage.DataFolderException e)
+            {
+                // The data folder is refused (a newer format, or past rebuilding): the message names the file.
+                await console.Error.WriteLineAsync($"paywatch up: cannot start: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidInput;
+            }
             catch (UnauthorizedAccessException e)
             {
                 await console.Error.WriteLineAsync($"paywatch up: --data: cannot write under '{settings.DataDirectory}': {e.Message}").ConfigureAwait(false);
@@ -168,6 +179,11 @@ internal static class UpCommand
                     await screen.Above.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"paywatch up: redelivering {recovered.Redelivered:N0} notifications left undelivered by the last run; {recovered.PossibleDuplicateCount:N0} of the deliveries may be duplicates (under way when it stopped: {string.Join(", ", recovered.PossibleDuplicates.Where(p => p.Value > 0).Select(p => $"{p.Key} {p.Value}"))})")).ConfigureAwait(false);
                 }
+                foreach (var repair in twin.DataFolderReport.Lines)
+                {
+                    await screen.Above.WriteLineAsync($"paywatch up: data folder: {repair}").ConfigureAwait(false);
+                }
+
                 var demoRun = result.GetValue(demo) is { } rate ? RunDemoAsync(twin, http, rate, cancellationToken) : Task.CompletedTask;
                 await summary.RunAsync(cancellationToken).ConfigureAwait(false);
                 await demoRun.ConfigureAwait(false);

@@ -9,7 +9,8 @@ namespace Paywatch.Local.Alarms;
 /// Runs the alarms of <c>config/alarms</c> as CloudWatch does: every minute, on the minute, the metric alarms are
 /// evaluated over the shared metric store and the composites re-evaluated; each transition whose actions name the
 /// alerts topic is published to it with CloudWatch's alarm-notification subject and message. Keeps each alarm's
-/// state, reason and timestamps for DescribeAlarms. Thread-safe.
+/// state, reason and timestamps for DescribeAlarms, and, given a data folder, keeps them and the recent transitions
+/// there (<see cref="AlarmStateStore"/>), so a restart finds every alarm as it was. Thread-safe.
 /// </summary>
 public sealed class AlarmScheduler : IDisposable
 {
@@ -17,17 +18,24 @@ public sealed class AlarmScheduler : IDisposable
     private readonly MetricStore _store;
     private readonly LocalTopic _topic;
     private readonly TimeProvider _time;
+    private const int MaxRecent = 100;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (string Reason, DateTimeOffset Updated)> _compositeStates = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _configured;
     private readonly List<AlarmTransition> _recent = [];
+    private readonly AlarmStateStore? _stateStore;
     private ITimer? _timer;
 
     /// <param name="alarms">The alarms (see <see cref="Load"/>).</param>
     /// <param name="store">The metric store the processor's EMF and the AWS/* metrics feed.</param>
     /// <param name="topic">The alerts topic: transitions whose actions name its ARN are published to it.</param>
     /// <param name="timeProvider">The clock of the evaluations.</param>
-    public AlarmScheduler(AlarmSet alarms, MetricStore store, LocalTopic topic, TimeProvider timeProvider, string region = "us-east-1", string accountId = "000000000000")
+    /// <param name="dataDirectory">Where the states and history are kept across restarts; null keeps them in memory only.</param>
+    /// <param name="report">Where a repair of the kept states is reported.</param>
+    /// <exception cref="Storage.DataFolderException">The kept states are of a newer format version.</exception>
+    public AlarmScheduler(
+        AlarmSet alarms, MetricStore store, LocalTopic topic, TimeProvider timeProvider, string region = "us-east-1", string accountId = "000000000000",
+        string? dataDirectory = null, Storage.DataFolderReport? report = null)
     {
         ArgumentNullException.ThrowIfNull(alarms);
         _alarms = alarms;
@@ -40,6 +48,12 @@ public sealed class AlarmScheduler : IDisposable
         foreach (var composite in alarms.CompositeAlarms)
         {
             _compositeStates[composite.AlarmName] = ("Unchecked: Initial alarm creation", _configured);
+        }
+
+        if (dataDirectory is not null)
+        {
+            _stateStore = new AlarmStateStore(Path.Combine(dataDirectory, AlarmStateStore.FileName));
+            Restore(_stateStore.Load(report ?? new Storage.DataFolderReport()));
         }
     }
 
@@ -99,7 +113,7 @@ public sealed class AlarmScheduler : IDisposable
                 }
 
                 _recent.Add(transition);
-                if (_recent.Count > 100)
+                if (_recent.Count > MaxRecent)
                 {
                     _recent.RemoveAt(0);
                 }
@@ -112,6 +126,11 @@ public sealed class AlarmScheduler : IDisposable
                         AlarmNotification.Subject(transition.AlarmName, transition.NewState, Region),
                         transition.AlarmName);
                 }
+            }
+
+            if (transitions.Count > 0)
+            {
+                Save();
             }
 
             return transitions;
@@ -136,6 +155,41 @@ public sealed class AlarmScheduler : IDisposable
     }
 
     public void Dispose() => _timer?.Dispose();
+
+    private void Restore(SavedAlarms saved)
+    {
+        foreach (var alarm in saved.States)
+        {
+            if (_alarms.Restore(alarm.AlarmName, alarm.State, alarm.Reason, alarm.Updated) && _compositeStates.ContainsKey(alarm.AlarmName))
+            {
+                _compositeStates[alarm.AlarmName] = (alarm.Reason, alarm.Updated);
+            }
+        }
+
+        _recent.AddRange(saved.History.TakeLast(MaxRecent));
+    }
+
+    private void Save()
+    {
+        if (_stateStore is null)
+        {
+            return;
+        }
+
+        var alarms = _alarms.MetricAlarms.Select(a => a.Definition.AlarmName)
+            .Concat(_alarms.CompositeAlarms.Select(c => c.AlarmName))
+            .Select(DescribeLocked)
+            .OfType<AlarmSnapshot>();
+        try
+        {
+            _stateStore.Save(alarms, _recent);
+        }
+        catch (IOException)
+        {
+            // The evaluation stands and notifications went out; the file keeps the previous states until the next
+            // change is written. Throwing here would end the process from the timer's thread.
+        }
+    }
 
     private AlarmSnapshot? DescribeLocked(string name)
     {

@@ -20,6 +20,7 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     private readonly Lock _updateLock = new();
     private EventSourceMappingOptions _options;
     private CancellationTokenSource? _running;
+    private CancellationTokenSource? _draining;
     private Task _run = Task.CompletedTask;
     private bool _initialized;
     private bool _stopped;
@@ -37,6 +38,7 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
     /// idle or the mapping stops; zero writes after every batch. A crash makes the mapping process again at most the
     /// records of the last interval.
     /// </param>
+    /// <param name="report">Where repairs of the checkpoints are reported (at <see cref="Start"/>); null to drop them.</param>
     public KinesisEventSourceMapping(
         EventSourceMappingOptions options,
         IShardSource source,
@@ -46,7 +48,8 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         TimeProvider time,
         IStreamReadMetrics? readObserver = null,
         bool flushCheckpointsToDisk = true,
-        TimeSpan? checkpointInterval = null)
+        TimeSpan? checkpointInterval = null,
+        Storage.DataFolderReport? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -56,7 +59,7 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
         _time = time ?? throw new ArgumentNullException(nameof(time));
         LastModified = time.GetUtcNow();
         Uuid = Local.Uuid.FromName($"{function.Options.FunctionArn} {source.StreamArn}");
-        var checkpoints = new ShardCheckpointStore(checkpointDirectory, flushCheckpointsToDisk);
+        var checkpoints = new ShardCheckpointStore(checkpointDirectory, flushCheckpointsToDisk, report ?? new Storage.DataFolderReport());
         var interval = checkpointInterval ?? TimeSpan.FromMilliseconds(100);
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero, nameof(checkpointInterval));
         _shards = [.. source.ShardIds.Select(id => new ShardPoller(id, source, function, onFailure, () => Options, checkpoints, readObserver, interval, time))];
@@ -146,23 +149,40 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
 
         Initialize();
         _running = new CancellationTokenSource();
-        var token = _running.Token;
-        _run = Task.WhenAll(_shards.Select(shard => Task.Run(() => shard.RunAsync(token), CancellationToken.None)));
+        _draining = new CancellationTokenSource();
+        var abort = _running.Token;
+        var drain = _draining.Token;
+        _run = Task.WhenAll(_shards.Select(shard => Task.Run(() => shard.RunAsync(drain, abort), CancellationToken.None)));
     }
 
-    /// <summary>Stops polling and waits for invocations under way to end (a batch cut short is retried after a restart).</summary>
+    /// <summary>
+    /// Stops the way Lambda lets an invocation finish: no more reads and no new batch, the invocations under way run to
+    /// their end (at most the function's timeout) and are checkpointed, so a restart processes none of them again.
+    /// Only an invocation still running at the timeout is cut short; its batch is retried after a restart.
+    /// </summary>
     public async Task StopAsync()
     {
-        if (_running is null)
+        if (_running is null || _draining is null)
         {
             return;
         }
 
         _stopped = true;
-        await _running.CancelAsync().ConfigureAwait(false);
-        await _run.ConfigureAwait(false);
+        await _draining.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _run.WaitAsync(Function.Options.Timeout + TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _running.CancelAsync().ConfigureAwait(false);
+            await _run.ConfigureAwait(false);
+        }
+
         _running.Dispose();
+        _draining.Dispose();
         _running = null;
+        _draining = null;
         FlushCheckpoints();
     }
 

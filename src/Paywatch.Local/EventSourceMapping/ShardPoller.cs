@@ -103,11 +103,24 @@ internal sealed class ShardPoller : IDisposable
     /// <summary>The last fault outside the function (the on-failure destination failing, or the twin itself), if any.</summary>
     public Exception? LastError { get; private set; }
 
-    /// <summary>Resumes from the checkpoint, or fixes the starting position and checkpoints it at once (so a restart before the first batch does not move LATEST on).</summary>
+    /// <summary>
+    /// Resumes from the checkpoint, or fixes the starting position and checkpoints it at once (so a restart before the
+    /// first batch does not move LATEST on). A checkpoint missing from a mapping that existed, or unreadable, falls
+    /// back to the oldest retained record, as TRIM_HORIZON would: records may be processed again, none is skipped.
+    /// A checkpoint past the shard's numbering moves the numbering above it.
+    /// </summary>
     public void Initialize()
     {
-        var (found, after) = _checkpoints.Load(ShardId);
-        if (!found)
+        var (state, after) = _checkpoints.Load(ShardId);
+        var path = _checkpoints.PathOf(ShardId);
+        if (state == CheckpointState.Unreadable || (state == CheckpointState.Missing && _checkpoints.MappingExisted))
+        {
+            after = null;
+            _checkpoints.Report.Add(path,
+                $"{(state == CheckpointState.Missing ? "missing" : "unreadable")}; the shard is processed again from its oldest retained record (TRIM_HORIZON): records done before may be processed again, none is skipped");
+            _checkpoints.Save(ShardId, after);
+        }
+        else if (state == CheckpointState.Missing)
         {
             after = null;
             if (Options.StartingPosition == StartingPosition.Latest)
@@ -120,6 +133,12 @@ internal sealed class ShardPoller : IDisposable
             }
 
             _checkpoints.Save(ShardId, after);
+        }
+
+        if (after is { } done && _source.EnsureNumberingAbove(ShardId, done))
+        {
+            _checkpoints.Report.Add(path,
+                $"the checkpoint ({done}) is past the shard's last sequence number: the stream lost the records up to it; new records are numbered above it");
         }
 
         _readAfter = _checkpoint = _saved = after;
@@ -196,9 +215,12 @@ internal sealed class ShardPoller : IDisposable
         return done.Any(d => d);
     }
 
-    /// <summary>The shard's reader and its lanes, until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll([ReadLoopAsync(cancellationToken), .. _lanes.Select(lane => LaneLoopAsync(lane, cancellationToken))]);
+    /// <summary>
+    /// The shard's reader and its lanes until <paramref name="drain"/>: then the reader stops and each lane ends after
+    /// the invocation it has under way; <paramref name="abort"/> cuts that invocation short.
+    /// </summary>
+    public Task RunAsync(CancellationToken drain, CancellationToken abort) =>
+        Task.WhenAll([ReadLoopAsync(drain), .. _lanes.Select(lane => LaneLoopAsync(lane, drain, abort))]);
 
     /// <summary>Marks records complete (processed, or given up on) and moves the checkpoint over every complete prefix.</summary>
     public void Complete(ReadOnlySpan<StoredRecord> records)
@@ -355,18 +377,18 @@ internal sealed class ShardPoller : IDisposable
         }
     }
 
-    private async Task LaneLoopAsync(ShardLane lane, CancellationToken cancellationToken)
+    private async Task LaneLoopAsync(ShardLane lane, CancellationToken drain, CancellationToken abort)
     {
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!drain.IsCancellationRequested)
             {
                 bool progressed;
                 try
                 {
-                    progressed = await lane.StepAsync(cancellationToken).ConfigureAwait(false);
+                    progressed = await lane.StepAsync(abort).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !abort.IsCancellationRequested)
                 {
                     // Not the function's error (those are results): a fault of the twin itself. Back off and go on.
                     LastError = e;
@@ -382,10 +404,10 @@ internal sealed class ShardPoller : IDisposable
                 FlushCheckpoint();
 
                 var due = lane.NextDeadline();
-                await lane.Signal.WaitAsync(due is { } at ? at - _time.GetUtcNow() : null, _time, cancellationToken).ConfigureAwait(false);
+                await lane.Signal.WaitAsync(due is { } at ? at - _time.GetUtcNow() : null, _time, drain).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (drain.IsCancellationRequested || abort.IsCancellationRequested)
         {
         }
     }

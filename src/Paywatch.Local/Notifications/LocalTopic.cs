@@ -49,6 +49,7 @@ public sealed class LocalTopic : IAsyncDisposable
     /// null keeps them in memory only, and a crash loses what is undelivered.
     /// </param>
     /// <param name="metrics">Where AWS/SNS metrics go; null for none.</param>
+    /// <param name="report">Where repairs of the outbox are reported; null to drop them.</param>
     public LocalTopic(
         string topicName,
         string region,
@@ -57,7 +58,8 @@ public sealed class LocalTopic : IAsyncDisposable
         TimeProvider timeProvider,
         int recentLimit = 100,
         string? outboxDirectory = null,
-        MetricStore? metrics = null)
+        MetricStore? metrics = null,
+        Storage.DataFolderReport? report = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(topicName);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(recentLimit);
@@ -71,7 +73,7 @@ public sealed class LocalTopic : IAsyncDisposable
         _time = timeProvider;
         _recentLimit = recentLimit;
         // Subscriptions are tracked by protocol and endpoint, so a restart with other subscriptions drops theirs.
-        var outbox = outboxDirectory is null ? null : NotificationOutbox.Open(outboxDirectory, [.. _subscriptions.Select(s => $"{s.Protocol}:{s.Endpoint}")]);
+        var outbox = outboxDirectory is null ? null : NotificationOutbox.Open(outboxDirectory, [.. _subscriptions.Select(s => $"{s.Protocol}:{s.Endpoint}")], report: report);
         _outbox = outbox;
         _metrics = metrics;
         MetricKey Metric(string name) => new("AWS/SNS", name, [new("TopicName", topicName)]);
@@ -187,6 +189,18 @@ public sealed class LocalTopic : IAsyncDisposable
         }
     }
 
+    /// <summary>How long a stop waits for the subscriptions to deliver what they hold before giving up on them.</summary>
+    public static TimeSpan DeliveryStopTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Subscriptions (<c>protocol:endpoint</c>) that had not finished when the stop gave up on them.</summary>
+    public IReadOnlyList<string> AbandonedAtStop { get; private set; } = [];
+
+    /// <summary>
+    /// Stops in the order that loses nothing and repeats nothing: no more publishes; what is staged reaches the disk and
+    /// the subscriptions' queues; each subscription delivers what it holds, for at most <see cref="DeliveryStopTimeout"/>
+    /// (a hung endpoint is then given up on, its undelivered notifications left in the outbox for the next start); and
+    /// only then the outbox closes, so every delivery made during the stop is recorded and not made again.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         lock (_lock)
@@ -194,12 +208,28 @@ public sealed class LocalTopic : IAsyncDisposable
             _disposed = true;
         }
 
-        // Staged messages reach the disk and the subscriptions' queues first; then each queue is delivered.
-        _outbox?.Dispose();
-        foreach (var delivery in _deliveries)
+        _outbox?.StopStaging();
+        var stops = _deliveries.Select(d => d.StopAsync()).ToArray();
+        try
         {
-            await delivery.StopAsync().ConfigureAwait(false);
+            await Task.WhenAll(stops).WaitAsync(DeliveryStopTimeout, _time).ConfigureAwait(false);
         }
+        catch (TimeoutException)
+        {
+            var abandoned = new List<string>();
+            for (var i = 0; i < stops.Length; i++)
+            {
+                if (!stops[i].IsCompleted)
+                {
+                    _deliveries[i].Abandon();
+                    abandoned.Add($"{_deliveries[i].Subscription.Protocol}:{_deliveries[i].Subscription.Endpoint}");
+                }
+            }
+
+            AbandonedAtStop = abandoned;
+        }
+
+        _outbox?.Dispose();
 
         foreach (var subscription in _subscriptions.OfType<IDisposable>())
         {

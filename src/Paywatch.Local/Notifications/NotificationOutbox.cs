@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
+using Paywatch.Local.Storage;
 
 namespace Paywatch.Local.Notifications;
 
 /// <summary>
-/// The topic's durable outbox: a JSON-lines file in the data folder holding every notification until each subscription
+/// The topic's durable outbox: a journal (<see cref="JournalFile"/>: framed JSON records) in the data folder holding every notification until each subscription
 /// has had it. A published notification is written and fsynced before <see cref="WhenDurableAsync"/> completes (the bus
-/// acknowledges PutEvents only then); one flusher thread writes whatever was staged meanwhile with one fsync (group
-/// commit), as the stream's shards do. Each delivery adds a line: <c>try</c> before the attempt, <c>done</c> after it
+/// acknowledges PutEvents only then); the data folder's group commit (<see cref="GroupCommit{T}"/>, as the stream's
+/// shards use) writes whatever was staged meanwhile with one fsync. Each delivery adds a record: <c>try</c> before the attempt, <c>done</c> after it
 /// succeeded or the policy gave up, <c>fail</c> after a failed attempt; these reach the operating system before the
 /// next step (so a killed process never loses them) but are not fsynced (a power cut can only repeat deliveries).
 /// Reopening delivers again what some subscription has not had, and counts the <c>try</c>s without an outcome as
@@ -15,13 +16,17 @@ namespace Paywatch.Local.Notifications;
 /// it has grown past <see cref="CompactBytes"/> and is mostly delivered.
 /// </summary>
 /// <remarks>
-/// Lines: <c>{"op":"run","subs":[keys]}</c> names the subscriptions (<c>protocol:endpoint</c>) the lines after it
+/// Records: <c>{"op":"run","subs":[keys]}</c> names the subscriptions (<c>protocol:endpoint</c>) the records after it
 /// index; <c>{"op":"pub","seq":n,"id":..,"time":ms,"subject":..,"origin":..,"message":..}</c>;
-/// <c>{"op":"try"|"done"|"fail","sub":i,"seq":n}</c>. A torn last line (a write the crash cut short) is ignored.
+/// <c>{"op":"try"|"done"|"fail","sub":i,"seq":n}</c>. Opening reads it by the data folder's rule: a torn tail is cut,
+/// a damaged record skipped (never the records after it), and each repair reported.
 /// </remarks>
 public sealed class NotificationOutbox : IDisposable
 {
-    public const string FileName = "outbox.jsonl";
+    public const string FileName = "outbox.journal";
+
+    /// <summary>The outbox of earlier releases (JSON lines), read once and replaced by <see cref="FileName"/>.</summary>
+    private const string LegacyFileName = "outbox.jsonl";
 
     private readonly string _path;
     private readonly string[] _keys;
@@ -29,21 +34,16 @@ public sealed class NotificationOutbox : IDisposable
     private readonly Lock _lock = new();
     private readonly Lock _fileLock = new();
     private readonly Dictionary<long, OutboxEntry> _live = [];
-    private readonly AutoResetEvent _wake = new(false);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private readonly Thread _flusher;
+    private readonly GroupCommit<OutboxEntry> _groupCommit;
     private Action<IReadOnlyList<OutboxEntry>> _onDurable = _ => { };
-    private List<OutboxEntry> _staged = [];
-    private TaskCompletionSource _nextFlush = NewSignal();
-    private TaskCompletionSource? _flushing;
     private FileStream _file;
     private long _fileBytes;
     private long _liveBytes;
     private long _lastSequence;
-    private IOException? _failure;
     private bool _closing;
 
-    private NotificationOutbox(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes)
+    private NotificationOutbox(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes, DataFolderReport report)
     {
         if (subscriptionKeys.Count > 64)
         {
@@ -55,10 +55,17 @@ public sealed class NotificationOutbox : IDisposable
         _keys = [.. subscriptionKeys];
         _allSubscriptions = _keys.Length == 64 ? ulong.MaxValue : (1UL << _keys.Length) - 1;
         CompactBytes = compactBytes;
-        Recovered = Load(out var recovered);
+        var legacy = Path.Combine(directory, LegacyFileName);
+        var source = !File.Exists(_path) && File.Exists(legacy) ? legacy : _path;
+        Recovered = Load(source, report, out var recovered);
         Pending = recovered;
         _file = Rewrite();
-        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "notification outbox flusher" };
+        if (source == legacy)
+        {
+            File.Delete(legacy);
+        }
+
+        _groupCommit = new GroupCommit<OutboxEntry>("notification outbox group commit", Write, Committed);
     }
 
     /// <summary>The file grows to at least this before delivered notifications are cut out of it.</summary>
@@ -74,18 +81,20 @@ public sealed class NotificationOutbox : IDisposable
     public long FileBytes => Interlocked.Read(ref _fileBytes);
 
     /// <summary>Opens (or creates) the outbox in <paramref name="directory"/> for these subscriptions, by key.</summary>
-    public static NotificationOutbox Open(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes = 4 * 1024 * 1024)
+    /// <param name="report">Where repairs of the file are reported; null to drop them.</param>
+    /// <exception cref="DataFolderException">The outbox is of a newer format version.</exception>
+    public static NotificationOutbox Open(string directory, IReadOnlyList<string> subscriptionKeys, long compactBytes = 4 * 1024 * 1024, DataFolderReport? report = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(subscriptionKeys);
-        return new NotificationOutbox(directory, subscriptionKeys, compactBytes);
+        return new NotificationOutbox(directory, subscriptionKeys, compactBytes, report ?? new DataFolderReport());
     }
 
-    /// <summary>Starts the flusher; <paramref name="onDurable"/> gets each flushed group, in order, once it is on disk.</summary>
+    /// <summary>Starts the group commit; <paramref name="onDurable"/> gets each group, in order, once it is on disk.</summary>
     internal void Start(Action<IReadOnlyList<OutboxEntry>> onDurable)
     {
         _onDurable = onDurable;
-        _flusher.Start();
+        _groupCommit.Start();
     }
 
     /// <summary>Adds a notification to the next group commit; null once the outbox is closed.</summary>
@@ -99,24 +108,14 @@ public sealed class NotificationOutbox : IDisposable
             }
 
             var entry = new OutboxEntry(++_lastSequence, notification, _allSubscriptions);
-            _staged.Add(entry);
-            if (_staged.Count == 1)
-            {
-                _wake.Set();
-            }
-
+            // Its task faults if the write fails; publishers learn it from WhenDurableAsync.
+            _ = _groupCommit.Stage(entry);
             return entry;
         }
     }
 
     /// <summary>Completes once everything staged before the call is on disk; faults if it could not be written.</summary>
-    public Task WhenDurableAsync()
-    {
-        lock (_lock)
-        {
-            return _staged.Count > 0 ? _nextFlush.Task : _flushing?.Task ?? Task.CompletedTask;
-        }
-    }
+    public Task WhenDurableAsync() => _groupCommit.WhenDurable();
 
     /// <summary>Records that subscription <paramref name="subscription"/> starts an attempt at the entry.</summary>
     internal void MarkTried(int subscription, OutboxEntry entry)
@@ -157,100 +156,57 @@ public sealed class NotificationOutbox : IDisposable
         Mark("done", subscription, entry.Sequence);
     }
 
-    /// <summary>Writes what is staged, stops the flusher and closes the file; undelivered notifications stay in it.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Takes no more notifications, writes what is staged and hands it to the subscriptions, then stops the group commit.
+    /// Delivery marks are still recorded until <see cref="Dispose"/>: the topic stops its deliveries in between.
+    /// </summary>
+    public void StopStaging()
     {
         lock (_lock)
         {
+            if (_closing)
+            {
+                return;
+            }
+
             _closing = true;
         }
 
-        _wake.Set();
-        if (_flusher.ThreadState != ThreadState.Unstarted)
-        {
-            _flusher.Join();
-        }
+        _groupCommit.Complete();
+        _groupCommit.Stopped.GetAwaiter().GetResult();
+    }
 
+    /// <summary>Stops staging (<see cref="StopStaging"/>) and closes the file; undelivered notifications stay in it.</summary>
+    public void Dispose()
+    {
+        StopStaging();
         lock (_fileLock)
         {
             _file.Dispose();
         }
 
-        _wake.Dispose();
+        _groupCommit.Dispose();
     }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private void FlushLoop()
+    /// <summary>Makes a durable group deliverable (the group commit's thread).</summary>
+    private void Committed(IReadOnlyList<OutboxEntry> group)
     {
-        while (true)
+        lock (_lock)
         {
-            _wake.WaitOne();
-            List<OutboxEntry> group;
-            TaskCompletionSource flushed;
-            lock (_lock)
+            foreach (var entry in group.Where(e => e.Pending != 0))
             {
-                if (_staged.Count == 0)
-                {
-                    if (_closing)
-                    {
-                        return;
-                    }
-
-                    continue;
-                }
-
-                group = _staged;
-                _staged = [];
-                flushed = _flushing = _nextFlush;
-                _nextFlush = NewSignal();
+                _live.Add(entry.Sequence, entry);
+                _liveBytes += entry.Bytes;
             }
-
-            try
-            {
-                Write(group);
-            }
-            catch (IOException e)
-            {
-                // What reached the file is unknown, and a later line behind a torn one would be lost on reopening:
-                // every later publish fails too, and the bus reports the entries as failed.
-                _failure = e;
-            }
-
-            lock (_lock)
-            {
-                _flushing = null;
-                if (_failure is null)
-                {
-                    foreach (var entry in group.Where(e => e.Pending != 0))
-                    {
-                        _live.Add(entry.Sequence, entry);
-                        _liveBytes += entry.Bytes;
-                    }
-                }
-
-                _wake.Set(); // Whatever was staged while this group was written.
-            }
-
-            if (_failure is not null)
-            {
-                flushed.TrySetException(_failure);
-                continue;
-            }
-
-            flushed.TrySetResult();
-            _onDurable(group);
-            CompactIfWorthIt();
         }
+
+        _onDurable(group);
+        CompactIfWorthIt();
     }
 
-    private void Write(List<OutboxEntry> group)
+    /// <summary>Writes a group and fsyncs it (the group commit's thread); an IOException fails it and every later one.</summary>
+    private void Write(IReadOnlyList<OutboxEntry> group)
     {
-        if (_failure is not null)
-        {
-            throw _failure;
-        }
-
         _buffer.ResetWrittenCount();
         foreach (var entry in group)
         {
@@ -274,7 +230,7 @@ public sealed class NotificationOutbox : IDisposable
         WriteMark(line, op, subscription, sequence);
         lock (_fileLock)
         {
-            if (_failure is not null || !_file.CanWrite)
+            if (_groupCommit.Failure is not null || !_file.CanWrite)
             {
                 return; // Closed or failed: the notification stays undelivered in the file and is delivered again.
             }
@@ -307,7 +263,6 @@ public sealed class NotificationOutbox : IDisposable
     // Writes the undelivered notifications to a new file and moves it over the old one, so a crash leaves one or the other.
     private FileStream Rewrite()
     {
-        var temporary = _path + ".tmp";
         var lines = new ArrayBufferWriter<byte>(64 * 1024);
         lock (_lock)
         {
@@ -336,34 +291,23 @@ public sealed class NotificationOutbox : IDisposable
             }
         }
 
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(lines.WrittenSpan);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, _path, overwrite: true);
+        DurableFile.Replace(_path, lines.WrittenSpan);
         _fileBytes = lines.WrittenCount;
         return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
     }
 
-    private static void WriteMark(ArrayBufferWriter<byte> output, string op, int subscription, long sequence)
-    {
-        using (var writer = new Utf8JsonWriter(output))
+    private static void WriteMark(ArrayBufferWriter<byte> output, string op, int subscription, long sequence) =>
+        JournalFile.Append(output, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("op", op);
             writer.WriteNumber("sub", subscription);
             writer.WriteNumber("seq", sequence);
             writer.WriteEndObject();
-        }
+        });
 
-        output.Write("\n"u8);
-    }
-
-    private void WriteRun(ArrayBufferWriter<byte> output)
-    {
-        using (var writer = new Utf8JsonWriter(output))
+    private void WriteRun(ArrayBufferWriter<byte> output) =>
+        JournalFile.Append(output, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("op", "run");
@@ -375,15 +319,12 @@ public sealed class NotificationOutbox : IDisposable
 
             writer.WriteEndArray();
             writer.WriteEndObject();
-        }
-
-        output.Write("\n"u8);
-    }
+        });
 
     private static void WritePublished(ArrayBufferWriter<byte> output, OutboxEntry entry)
     {
         var notification = entry.Notification;
-        using (var writer = new Utf8JsonWriter(output))
+        JournalFile.Append(output, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("op", "pub");
@@ -402,15 +343,13 @@ public sealed class NotificationOutbox : IDisposable
 
             writer.WriteString("message", notification.Message);
             writer.WriteEndObject();
-        }
-
-        output.Write("\n"u8);
+        });
     }
 
-    private OutboxRecovery Load(out List<OutboxEntry> pending)
+    private OutboxRecovery Load(string path, DataFolderReport report, out List<OutboxEntry> pending)
     {
         pending = [];
-        if (!File.Exists(_path))
+        if (!File.Exists(path))
         {
             return OutboxRecovery.None;
         }
@@ -418,8 +357,7 @@ public sealed class NotificationOutbox : IDisposable
         // By sequence: the keys still to deliver to and those with an attempt under way.
         var found = new Dictionary<long, (TopicNotification Notification, HashSet<string> Pending, HashSet<string> Tried)>();
         string[] run = [];
-        // Up to a torn last line: the write that made it never completed.
-        foreach (var document in JsonLinesFile.ReadUntilTorn(_path))
+        foreach (var document in JournalFile.Read(path, report, "notifications published in them are lost, deliveries recorded in them are made again"))
         {
             using (document)
             {
@@ -439,12 +377,13 @@ public sealed class NotificationOutbox : IDisposable
                     continue;
                 }
 
-                var key = run[root.GetProperty("sub").GetInt32()];
-                if (!found.TryGetValue(sequence, out var entry))
+                var subscription = root.GetProperty("sub").GetInt32();
+                if (subscription >= run.Length || !found.TryGetValue(sequence, out var entry))
                 {
                     continue;
                 }
 
+                var key = run[subscription];
                 switch (op)
                 {
                     case "try":

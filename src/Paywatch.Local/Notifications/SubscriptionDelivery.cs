@@ -9,6 +9,7 @@ namespace Paywatch.Local.Notifications;
 /// subscription's <see cref="DeliveryPolicy"/> on the topic's clock without holding up the messages behind it, as SNS
 /// delivers each message on its own. Every attempt and outcome is recorded in the outbox when there is one.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Attempts abandoned at a stop may still hold the token; the source is left to the collector.")]
 internal sealed class SubscriptionDelivery
 {
     private readonly Channel<(OutboxEntry Entry, int Retry)> _queue = Channel.CreateUnbounded<(OutboxEntry, int)>(new UnboundedChannelOptions { SingleReader = true });
@@ -18,6 +19,7 @@ internal sealed class SubscriptionDelivery
     private readonly NotificationOutbox? _outbox;
     private readonly TimeProvider _time;
     private readonly Task _loop;
+    private readonly CancellationTokenSource _abandon = new();
 
     public SubscriptionDelivery(int index, ITopicSubscription subscription, LocalTopic topic, NotificationOutbox? outbox, TimeProvider time)
     {
@@ -45,6 +47,16 @@ internal sealed class SubscriptionDelivery
         }
     }
 
+    /// <summary>
+    /// Gives up on the subscription during a stop that waited long enough: no further attempt starts, and those under way
+    /// are cancelled and left unrecorded, so the next start delivers them again and counts them as possible duplicates.
+    /// </summary>
+    public void Abandon()
+    {
+        _queue.Writer.TryComplete();
+        _abandon.Cancel();
+    }
+
     private async Task RunAsync()
     {
         var slots = Math.Max(1, Subscription.MaxConcurrentDeliveries);
@@ -52,6 +64,12 @@ internal sealed class SubscriptionDelivery
         await foreach (var (entry, retry) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             await free.WaitAsync().ConfigureAwait(false);
+            if (_abandon.IsCancellationRequested)
+            {
+                free.Release();
+                continue;
+            }
+
             _ = AttemptAsync(entry, retry).ContinueWith(_ => free.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
@@ -66,7 +84,7 @@ internal sealed class SubscriptionDelivery
         try
         {
             _outbox?.MarkTried(_index, entry);
-            await Subscription.DeliverAsync(entry.Notification, CancellationToken.None).ConfigureAwait(false);
+            await Subscription.DeliverAsync(entry.Notification, _abandon.Token).ConfigureAwait(false);
             _outbox?.MarkDone(_index, entry);
             _topic.Delivered();
         }
@@ -74,7 +92,11 @@ internal sealed class SubscriptionDelivery
         catch (Exception)
 #pragma warning restore CA1031
         {
-            Failed(entry, retry);
+            // Abandoned at a stop: the attempt stays "tried" in the outbox, delivered again at the next start.
+            if (!_abandon.IsCancellationRequested)
+            {
+                Failed(entry, retry);
+            }
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Paywatch.Local.Storage;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Queues;
@@ -18,9 +19,10 @@ namespace Paywatch.Local.Queues;
 /// kept with the body.
 /// </summary>
 /// <remarks>
-/// The file is JSON lines, one per send (<c>{"op":"send",...}</c>) and per delete (<c>{"op":"delete","id":...}</c>);
-/// opening replays it, drops a torn last line (a crash mid-append: that send had not returned), and rewrites it
-/// with only the live messages. AWS/SQS metrics (NumberOfMessagesSent, NumberOfMessagesReceived,
+/// The file is a journal (<see cref="JournalFile"/>: framed JSON records), one record per send
+/// (<c>{"op":"send",...}</c>) and per delete (<c>{"op":"delete","id":...}</c>); opening replays it by the data folder's
+/// rule (a torn tail cut: a crash mid-append, that send had not returned; a damaged record skipped, never the records
+/// after it; each repair reported) and rewrites it with only the live messages. AWS/SQS metrics (NumberOfMessagesSent, NumberOfMessagesReceived,
 /// NumberOfMessagesDeleted, ApproximateNumberOfMessagesVisible, ApproximateNumberOfMessagesNotVisible,
 /// ApproximateAgeOfOldestMessage; dimension QueueName) go to the metric store when one is given: counts as they
 /// happen, gauges when the queue opens, on every change and once a minute, as SQS reports them.
@@ -48,6 +50,7 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
     /// <param name="timeProvider">The clock of visibility timeouts, long polls and timestamps.</param>
     /// <param name="metrics">Where AWS/SQS metrics go; null for none.</param>
     /// <param name="visibilityTimeout">The queue's default visibility timeout (SQS's default: 30 s).</param>
+    /// <param name="report">Where repairs of the file are reported; null to drop them.</param>
     public DurableQueue(
         string queueName,
         string directory,
@@ -55,7 +58,8 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
         MetricStore? metrics = null,
         TimeSpan? visibilityTimeout = null,
         string region = "us-east-1",
-        string accountId = "000000000000")
+        string accountId = "000000000000",
+        DataFolderReport? report = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(queueName);
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -66,11 +70,18 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
         _metrics = metrics;
         VisibilityTimeout = visibilityTimeout ?? TimeSpan.FromSeconds(30);
         Directory.CreateDirectory(directory);
-        _path = Path.Combine(directory, queueName + ".jsonl");
-        CreatedTimestamp = File.Exists(_path) ? new DateTimeOffset(File.GetCreationTimeUtc(_path), TimeSpan.Zero) : _time.GetUtcNow();
+        _path = Path.Combine(directory, queueName + ".journal");
+        // Earlier releases kept JSON lines under another name: read once, then replaced.
+        var legacy = Path.Combine(directory, queueName + ".jsonl");
+        var source = !File.Exists(_path) && File.Exists(legacy) ? legacy : _path;
+        CreatedTimestamp = File.Exists(source) ? new DateTimeOffset(File.GetCreationTimeUtc(source), TimeSpan.Zero) : _time.GetUtcNow();
         _lastModified = CreatedTimestamp;
-        Load();
+        Load(source, report ?? new DataFolderReport());
         _file = Rewrite();
+        if (source == legacy)
+        {
+            File.Delete(legacy);
+        }
         if (metrics is not null)
         {
             _metricsTimer = _time.CreateTimer(_ => PublishGauges(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -412,15 +423,14 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
         _file.Flush(flushToDisk: true);
     }
 
-    private void Load()
+    private void Load(string path, DataFolderReport report)
     {
-        if (!File.Exists(_path))
+        if (!File.Exists(path))
         {
             return;
         }
 
-        // Up to a torn last line: the append that wrote it never returned.
-        foreach (var document in JsonLinesFile.ReadUntilTorn(_path))
+        foreach (var document in JournalFile.Read(path, report, "messages sent in them are lost, and messages deleted in them come back"))
         {
             using (document)
             {
@@ -447,26 +457,21 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
     // Writes the live messages to a new file and moves it over the old one, so a crash leaves one or the other.
     private FileStream Rewrite()
     {
-        var temporary = _path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        var live = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (var entry in _messages)
         {
-            foreach (var entry in _messages)
-            {
-                file.Write(Line("send", entry));
-            }
-
-            file.Flush(flushToDisk: true);
+            live.Write(Line("send", entry));
         }
 
-        File.Move(temporary, _path, overwrite: true);
+        DurableFile.Replace(_path, live.WrittenSpan);
         _deletesSinceCompaction = 0;
         return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
     }
 
     private static byte[] Line(string op, Entry entry)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        JournalFile.Append(buffer, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("op", op);
@@ -504,10 +509,8 @@ public sealed class DurableQueue : IFailureDestination, IDisposable
             }
 
             writer.WriteEndObject();
-        }
-
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
+        });
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static Dictionary<string, MessageAttributeValue> ReadAttributes(JsonElement line)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
+using Paywatch.Local.Storage;
 using Paywatch.Monitoring.Metrics;
 
 namespace Paywatch.Local.Streams;
@@ -14,7 +13,6 @@ namespace Paywatch.Local.Streams;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "A Kinesis data stream, named as AWS names it; not a System.IO.Stream.")]
 public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisposable
 {
-    private const string MetadataFile = "stream.json";
     private readonly Shard[] _shards;
     private readonly Dictionary<string, Shard> _shardsById;
     private readonly TimeProvider _time;
@@ -49,6 +47,9 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
     /// <summary>Records refused by the shard write limits since the stream was opened.</summary>
     public long WriteThrottledRecords => Interlocked.Read(ref _writeThrottledRecords);
 
+    /// <summary>Records deleted by the size cap (<see cref="DurableStreamOptions.MaxBytesPerShard"/>) since the stream was opened.</summary>
+    public long RecordsDeletedBySizeCap => _shardsById.Values.Sum(s => s.DeletedBySizeCap);
+
     /// <summary>Records accepted since the stream was opened.</summary>
     public long IncomingRecords => Interlocked.Read(ref _incomingRecords);
 
@@ -60,21 +61,39 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
     /// <see cref="DurableStreamOptions.ShardCount"/> shards the first time, recovering its records otherwise.
     /// </summary>
     /// <param name="metrics">Where the AWS/Kinesis metrics go; null for none.</param>
-    public static DurableStream Open(DurableStreamOptions options, TimeProvider? timeProvider = null, MetricStore? metrics = null)
+    /// <param name="report">Where repairs of the folder are reported; null to drop the report.</param>
+    /// <exception cref="DataFolderException">The folder holds files of a newer format version.</exception>
+    public static DurableStream Open(DurableStreamOptions options, TimeProvider? timeProvider = null, MetricStore? metrics = null, DataFolderReport? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var time = timeProvider ?? TimeProvider.System;
+        report ??= new DataFolderReport();
         Directory.CreateDirectory(options.DataDirectory);
-        var (shardCount, created) = ReadOrCreateMetadata(options, time);
-        var ranges = HashKeyRange.Split(shardCount);
-        var shards = new Shard[shardCount];
-        for (var i = 0; i < shardCount; i++)
+        var metadata = StreamMetadata.ReadOrCreate(options, time, report);
+        var ranges = HashKeyRange.Split(metadata.ShardCount);
+        var shards = new Shard[metadata.ShardCount];
+        try
         {
-            shards[i] = new Shard(i, ranges[i], options.DataDirectory, options, time);
+            for (var i = 0; i < metadata.ShardCount; i++)
+            {
+                shards[i] = new Shard(i, ranges[i], options.DataDirectory, options, time, report);
+            }
+        }
+        catch
+        {
+            foreach (var opened in shards.Where(s => s is not null))
+            {
+                opened.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            throw;
         }
 
-        return new DurableStream(options, shards, created, time, metrics);
+        return new DurableStream(options, shards, metadata.Created, time, metrics);
     }
+
+    /// <inheritdoc />
+    public bool EnsureNumberingAbove(string shardId, UInt128 sequenceNumber) => Find(shardId).RaiseFloor(sequenceNumber);
 
     /// <summary>The shard's hash-key range and the sequence number its records start above.</summary>
     public (HashKeyRange HashKeyRange, UInt128 StartingSequenceNumber) DescribeShard(string shardId)
@@ -260,36 +279,5 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
     {
         Interlocked.Add(ref _writeThrottledRecords, records);
         _metrics?.WriteThrottled(shard.ShardId, records);
-    }
-
-    private static (int ShardCount, DateTimeOffset Created) ReadOrCreateMetadata(DurableStreamOptions options, TimeProvider time)
-    {
-        var path = Path.Combine(options.DataDirectory, MetadataFile);
-        if (File.Exists(path))
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = document.RootElement;
-            return (root.GetProperty("ShardCount").GetInt32(),
-                DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("StreamCreationTimestamp").GetInt64()));
-        }
-
-        var created = time.GetUtcNow();
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            using (var writer = new Utf8JsonWriter(file))
-            {
-                writer.WriteStartObject();
-                writer.WriteString(nameof(StreamName), options.StreamName);
-                writer.WriteNumber("ShardCount", options.ShardCount);
-                writer.WriteNumber("StreamCreationTimestamp", created.ToUnixTimeMilliseconds());
-                writer.WriteEndObject();
-            }
-
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path);
-        return (options.ShardCount, created);
     }
 }

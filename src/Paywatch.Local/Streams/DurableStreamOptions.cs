@@ -27,6 +27,14 @@ public sealed record DurableStreamOptions(string StreamName, string DataDirector
     /// </summary>
     public long MemoryBytesPerShard { get; init; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// The most record data each shard keeps on disk; past it the oldest segment files are deleted whole, as past
+    /// <see cref="Retention"/>, so a days-long run at a high rate stays bounded (Kinesis has no such cap: its bound is
+    /// retention alone, and its storage is not a laptop's disk). A consumer lagging further behind than this loses the
+    /// records deleted, as one lagging past retention does; the shard counts them (<see cref="DurableStream.RecordsDeletedBySizeCap"/>).
+    /// </summary>
+    public long MaxBytesPerShard { get; init; } = 1024L * 1024 * 1024;
+
     /// <summary>A segment file is closed and a new one started past this size.</summary>
     public long SegmentBytes { get; init; } = 64 * 1024 * 1024;
 }

@@ -26,6 +26,14 @@ public interface IShardSource
 
     /// <summary>Completes when <paramref name="shardId"/> has a record after <paramref name="after"/>.</summary>
     Task WaitForRecordsAsync(string shardId, UInt128? after, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes sure <paramref name="shardId"/> numbers no new record at or below <paramref name="sequenceNumber"/>: a
+    /// reader's checkpoint there proves it was assigned, even when the segment data and high-water mark that held it
+    /// were lost. A source that cannot lose its numbering ignores it.
+    /// </summary>
+    /// <returns>Whether the shard's numbering had to move up.</returns>
+    bool EnsureNumberingAbove(string shardId, UInt128 sequenceNumber) => false;
 }
 
 /// <summary>One acknowledged record, as GetRecords and the Lambda Kinesis event describe it.</summary>

@@ -1,13 +1,13 @@
 using System.Globalization;
-using System.Threading.Channels;
+using Paywatch.Local.Storage;
 
 namespace Paywatch.Local.Streams;
 
 /// <summary>
-/// One shard of a <see cref="DurableStream"/>: sequence numbers are assigned in arrival order under a lock, and a
-/// single flusher (group commit) writes whatever is queued to the segment log, fsyncs once, then makes those records
-/// readable and completes all their acknowledgements. A record is thus never readable, nor acknowledged, before it is
-/// on disk, and one fsync serves every writer that queued while the previous one ran.
+/// One shard of a <see cref="DurableStream"/>: sequence numbers are assigned in arrival order under a lock, and the
+/// data folder's group commit (<see cref="GroupCommit{T}"/>) writes whatever is staged to the segment log, fsyncs once,
+/// then makes those records readable and completes all their acknowledgements. A record is thus never readable, nor
+/// acknowledged, before it is on disk, and one fsync serves every writer that staged while the previous one ran.
 /// </summary>
 internal sealed class Shard : IAsyncDisposable
 {
@@ -16,25 +16,28 @@ internal sealed class Shard : IAsyncDisposable
     private static readonly UInt128 ShardStride = UInt128.Parse("1" + new string('0', 30), CultureInfo.InvariantCulture);
     private const int MaxFlushBytes = 8 * 1024 * 1024;
 
+    /// <summary>Sequence numbers reserved per high-water-mark write: at 1,000 records a second, one write in about 17 minutes.</summary>
+    private static readonly UInt128 ReservationBlock = 1 << 20;
+
     private readonly Lock _lock = new();
     private readonly ShardRecordIndex _records = new();
     private readonly ShardSegmentLog _log;
-    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly GroupCommit<List<StoredRecord>> _groupCommit;
     private readonly ShardWriteLimiter? _limiter;
     private readonly TimeSpan _retention;
     private readonly TimeProvider _time;
-    private readonly TaskCompletionSource _flusherStopped = NewSignal();
     private TaskCompletionSource _arrived = NewSignal();
     private UInt128 _lastAssigned;
     private UInt128 _lastDurable;
-    private IOException? _failure;
     private readonly long _memoryBytes;
+    private readonly long _maxDiskBytes;
+    private long _deletedBySizeCap;
     /// <summary>Whether some retained records are no longer in memory (read back from the segment files).</summary>
     private bool _onDiskOnly;
     private byte[] _buffer = new byte[64 * 1024];
     private readonly List<(StoredRecord Record, int Size)> _framed = [];
 
-    public Shard(int index, HashKeyRange range, string directory, DurableStreamOptions options, TimeProvider time)
+    public Shard(int index, HashKeyRange range, string directory, DurableStreamOptions options, TimeProvider time, DataFolderReport report)
     {
         Index = index;
         ShardId = "shardId-" + index.ToString("D12", CultureInfo.InvariantCulture);
@@ -46,22 +49,34 @@ internal sealed class Shard : IAsyncDisposable
         _log = new ShardSegmentLog(Path.Combine(directory, ShardId), options.SegmentBytes);
         _lastAssigned = StartingSequenceNumber;
         _memoryBytes = options.MemoryBytesPerShard;
-        _log.Recover(record =>
-        {
-            // A copy: the recovered record is a slice of its whole segment file, which it would otherwise keep alive.
-            _records.Append(record with { Data = record.Data.ToArray() });
-            _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
-            _lastAssigned = record.SequenceNumber;
-        });
-
+        _maxDiskBytes = options.MaxBytesPerShard;
+        _log.Recover(
+            record =>
+            {
+                // A copy: the recovered record is a slice of its whole segment file, which it would otherwise keep alive.
+                _records.Append(record with { Data = record.Data.ToArray() });
+                _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
+                _lastAssigned = record.SequenceNumber;
+            },
+            report);
+        ResumeNumbering(report);
         _lastDurable = _lastAssigned;
+        _log.Reserve(_lastAssigned + ReservationBlock);
         _records.TrimBefore(time.GetUtcNow() - _retention);
-        // A thread of its own, not the thread pool's: fsync blocks, and five shards blocking pool threads on two cores
-        // would starve the request handlers until the pool grows.
-        new Thread(FlushLoop) { IsBackground = true, Name = $"{options.StreamName} {ShardId} flusher" }.Start();
+        // What expired or outgrew the cap while the twin was stopped goes now, not at the first write.
+        _log.DeleteSegmentsBefore(time.GetUtcNow() - _retention);
+        if (ApplySizeCap() is > 0 and var deleted)
+        {
+            report.Add(Folder, $"over its size cap of {_maxDiskBytes:N0} bytes: the oldest segment files deleted whole, {deleted:N0} records with them");
+        }
+        _groupCommit = new GroupCommit<List<StoredRecord>>(
+            $"{options.StreamName} {ShardId} group commit", Commit, Committed, records => records.Sum(r => (long)RecordFrame.Size(r)), MaxFlushBytes);
+        _groupCommit.Start();
     }
 
     public int Index { get; }
+
+    private string Folder => Path.GetDirectoryName(_log.HighWaterMarkPath)!;
 
     public string ShardId { get; }
 
@@ -77,10 +92,39 @@ internal sealed class Shard : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _records.Last?.SequenceNumber ?? _lastDurable;
+                return _lastDurable;
             }
         }
     }
+
+    /// <summary>
+    /// Makes sure no record is numbered at or below <paramref name="floor"/> (a checkpoint past the shard's last
+    /// sequence number: the segments and high-water mark holding it were lost).
+    /// </summary>
+    /// <returns>Whether numbering had to move up.</returns>
+    public bool RaiseFloor(UInt128 floor)
+    {
+        lock (_lock)
+        {
+            if (floor <= _lastAssigned)
+            {
+                return false;
+            }
+
+            // Nothing under way (every number assigned is durable): LATEST moves up with the numbering.
+            if (_lastDurable == _lastAssigned)
+            {
+                _lastDurable = floor;
+            }
+
+            _lastAssigned = floor;
+
+            return true;
+        }
+    }
+
+    /// <summary>Records deleted with their segment files because the shard's segments outgrew <see cref="DurableStreamOptions.MaxBytesPerShard"/>.</summary>
+    public long DeletedBySizeCap => Interlocked.Read(ref _deletedBySizeCap);
 
     public bool Owns(UInt128 sequenceNumber) =>
         sequenceNumber > StartingSequenceNumber && sequenceNumber - StartingSequenceNumber < ShardStride;
@@ -93,7 +137,7 @@ internal sealed class Shard : IAsyncDisposable
     public Task Write(IReadOnlyList<PutRecordEntry> entries, DateTimeOffset now, StoredRecord?[] accepted)
     {
         var records = new List<StoredRecord>(entries.Count);
-        PendingWrite? pending = null;
+        Task? durable = null;
         lock (_lock)
         {
             for (var i = 0; i < entries.Count; i++)
@@ -112,13 +156,12 @@ internal sealed class Shard : IAsyncDisposable
 
             if (records.Count > 0)
             {
-                pending = new PendingWrite(records);
-                // Inside the lock, so the flusher sees writes in sequence-number order.
-                ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(pending), this);
+                // Inside the lock, so the group commit writes records in sequence-number order.
+                durable = _groupCommit.Stage(records);
             }
         }
 
-        return pending?.Durable.Task ?? Task.CompletedTask;
+        return durable ?? Task.CompletedTask;
     }
 
     public List<StoredRecord> Read(UInt128? after, int maxRecords, int maxBytes)
@@ -230,91 +273,106 @@ internal sealed class Shard : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _pending.Writer.TryComplete();
-        await _flusherStopped.Task.ConfigureAwait(false);
+        _groupCommit.Complete();
+        await _groupCommit.Stopped.ConfigureAwait(false);
+        if (_groupCommit.Failure is null)
+        {
+            _log.CloseCleanly(_lastDurable);
+        }
+
         _log.Dispose();
+        _groupCommit.Dispose();
     }
 
-    private void FlushLoop()
+    /// <summary>Writes a group to the segment log and fsyncs it (the group commit's thread).</summary>
+    private void Commit(IReadOnlyList<List<StoredRecord>> group)
     {
-        try
+        _framed.Clear();
+        var length = 0;
+        foreach (var records in group)
         {
-            FlushUntilCompleted();
+            length = Encode(records, length);
         }
-        finally
+
+        // The numbers are reserved durably before the records that carry them are acknowledged.
+        if (_framed[^1].Record.SequenceNumber > _log.Reserved)
         {
-            _flusherStopped.TrySetResult();
+            _log.Reserve(_framed[^1].Record.SequenceNumber + ReservationBlock);
         }
+
+        _log.Append(_buffer.AsSpan(0, length), _framed);
+        _log.Sync();
     }
 
-    private void FlushUntilCompleted()
+    /// <summary>Makes a durable group readable, and applies retention (the group commit's thread).</summary>
+    private void Committed(IReadOnlyList<List<StoredRecord>> group)
     {
-        var batch = new List<PendingWrite>();
-        var reader = _pending.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        TaskCompletionSource arrived;
+        var cutoff = _time.GetUtcNow() - _retention;
+        lock (_lock)
         {
-            batch.Clear();
-            _framed.Clear();
-            var length = 0;
-            while (length < MaxFlushBytes && reader.TryRead(out var pending))
+            foreach (var records in group)
             {
-                batch.Add(pending);
-                length = Encode(pending.Records, length);
-            }
-
-            if (_failure is not null)
-            {
-                Fail(batch, _failure);
-                continue;
-            }
-
-            try
-            {
-                _log.Append(_buffer.AsSpan(0, length), _framed);
-                _log.Sync();
-            }
-            catch (IOException e)
-            {
-                // What reached the file is unknown: writing after it could put acknowledged records behind a torn
-                // frame, which recovery would cut off. The shard refuses every later write instead.
-                _failure = e;
-                Fail(batch, e);
-                continue;
-            }
-
-            TaskCompletionSource arrived;
-            var cutoff = _time.GetUtcNow() - _retention;
-            lock (_lock)
-            {
-                foreach (var pending in batch)
+                foreach (var record in records)
                 {
-                    foreach (var record in pending.Records)
-                    {
-                        _records.Append(record);
-                    }
+                    _records.Append(record);
                 }
-
-                _lastDurable = _records.Last!.SequenceNumber;
-                _records.TrimBefore(cutoff);
-                _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
-                arrived = _arrived;
-                _arrived = NewSignal();
             }
 
-            _log.DeleteSegmentsBefore(cutoff);
-            arrived.TrySetResult();
-            foreach (var pending in batch)
-            {
-                pending.Durable.TrySetResult();
-            }
+            _lastDurable = _records.Last!.SequenceNumber;
+            _records.TrimBefore(cutoff);
+            _onDiskOnly |= _records.TrimToBytes(_memoryBytes);
+            arrived = _arrived;
+            _arrived = NewSignal();
         }
+
+        _log.DeleteSegmentsBefore(cutoff);
+        ApplySizeCap();
+        arrived.TrySetResult();
     }
 
-    private static void Fail(List<PendingWrite> batch, IOException failure)
+    /// <summary>Deletes the oldest segments past the size cap, and their records from memory too.</summary>
+    /// <returns>How many records went.</returns>
+    private long ApplySizeCap()
     {
-        foreach (var pending in batch)
+        if (_log.DeleteSegmentsOver(_maxDiskBytes) is not { } deleted)
         {
-            pending.Durable.TrySetException(failure);
+            return 0;
+        }
+
+        lock (_lock)
+        {
+            _records.TrimThrough(deleted.LastDeleted);
+        }
+
+        Interlocked.Add(ref _deletedBySizeCap, deleted.Records);
+        return deleted.Records;
+    }
+
+    /// <summary>Numbering resumes above every number the shard may have acknowledged: the high-water mark decides.</summary>
+    private void ResumeNumbering(DataFolderReport report)
+    {
+        var lastFound = _lastAssigned;
+        if (_log.RecoveredHighWaterMark is not { } mark)
+        {
+            if (lastFound > StartingSequenceNumber && !File.Exists(_log.HighWaterMarkPath))
+            {
+                report.Add(_log.HighWaterMarkPath,
+                    $"missing (a folder of an earlier release, or deleted): sequence numbers continue above the last record found, {lastFound}, and above the checkpoints");
+            }
+
+            return;
+        }
+
+        if (mark.Clean && mark.Reserved > lastFound)
+        {
+            report.Add(Folder,
+                $"the last clean stop had acknowledged sequence numbers up to {mark.Reserved}, the segment files end at {lastFound}: {mark.Reserved - lastFound} acknowledged records are lost with deleted or damaged segment data; numbering continues above {mark.Reserved}");
+        }
+
+        if (mark.Reserved > _lastAssigned)
+        {
+            _lastAssigned = mark.Reserved;
         }
     }
 
@@ -338,11 +396,4 @@ internal sealed class Shard : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private sealed class PendingWrite(List<StoredRecord> records)
-    {
-        public List<StoredRecord> Records { get; } = records;
-
-        public TaskCompletionSource Durable { get; } = NewSignal();
-    }
 }

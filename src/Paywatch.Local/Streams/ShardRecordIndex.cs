@@ -1,7 +1,7 @@
 namespace Paywatch.Local.Streams;
 
 /// <summary>
-/// The newest of a shard's retained records in sequence-number order, in memory: appended at the tail by the flusher,
+/// The newest of a shard's retained records in sequence-number order, in memory: appended at the tail by the group commit,
 /// trimmed at the head by retention and by a memory limit, searched by sequence number. Older records are read back
 /// from the segment files. Not thread-safe; <see cref="Shard"/> locks around it.
 /// </summary>
@@ -59,6 +59,16 @@ internal sealed class ShardRecordIndex
     public void TrimBefore(DateTimeOffset cutoff)
     {
         while (_head < _tail && _items[_head].ApproximateArrivalTimestamp < cutoff)
+        {
+            _bytes -= _items[_head].Data.Length;
+            _items[_head++] = null!;
+        }
+    }
+
+    /// <summary>Drops records numbered at or below <paramref name="last"/> (their segment files were deleted).</summary>
+    public void TrimThrough(UInt128 last)
+    {
+        while (_head < _tail && _items[_head].SequenceNumber <= last)
         {
             _bytes -= _items[_head].Data.Length;
             _items[_head++] = null!;

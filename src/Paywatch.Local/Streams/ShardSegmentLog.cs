@@ -1,4 +1,5 @@
 using System.Globalization;
+using Paywatch.Local.Storage;
 
 namespace Paywatch.Local.Streams;
 
@@ -24,45 +25,50 @@ internal sealed class ShardSegmentLog : IDisposable
         Directory.CreateDirectory(directory);
     }
 
+    public string HighWaterMarkPath => Path.Combine(_directory, ShardHighWaterMark.FileName);
+
+    /// <summary>The high-water mark found on recovery; null for a new shard, a folder of an earlier release, or a damaged one.</summary>
+    public ShardHighWaterMark? RecoveredHighWaterMark { get; private set; }
+
+    /// <summary>The highest sequence number reserved so far (none at or below it may be assigned again).</summary>
+    public UInt128 Reserved { get; private set; }
+
     /// <summary>
-    /// Reads every segment in order and opens the newest for appending. A frame that is short or fails its checksum ends
-    /// the log: it and anything after it were never acknowledged (an acknowledgement waits for the fsync of the whole
-    /// batch), so the file is truncated there and later segments, which cannot exist after a torn write, are removed.
+    /// Reads every segment in order and opens the newest for appending, by rule: damaged bytes in the middle of a segment
+    /// are skipped up to the next whole record, bytes after a segment's last whole record are cut, each segment on its
+    /// own (a damaged segment never costs the segments after it), and a file of an earlier release is upgraded. Every
+    /// repair is reported.
     /// </summary>
     /// <param name="keep">Called with every record recovered, oldest first.</param>
-    public void Recover(Action<StoredRecord> keep)
+    public void Recover(Action<StoredRecord> keep, DataFolderReport report)
     {
+        RecoveredHighWaterMark = ShardHighWaterMark.Load(_directory, out var damagedMark);
+        if (damagedMark)
+        {
+            report.Add(Path.Combine(_directory, ShardHighWaterMark.FileName), "damaged; sequence numbers continue above the last record found and the checkpoints");
+        }
+
         var paths = Directory.GetFiles(_directory, "*" + Extension).Order(StringComparer.Ordinal).ToList();
-        var torn = false;
         foreach (var path in paths)
         {
-            if (torn)
-            {
-                File.Delete(path);
-                continue;
-            }
-
             var segment = new ShardSegment(path, long.Parse(System.IO.Path.GetFileNameWithoutExtension(path), CultureInfo.InvariantCulture));
-            var bytes = (ReadOnlyMemory<byte>)File.ReadAllBytes(path);
-            var offset = 0;
-            while (offset < bytes.Length)
+            var recovered = ShardSegmentRecovery.Recover(path, report, out var length);
+            foreach (var (record, offset) in recovered)
             {
-                if (!RecordFrame.TryRead(bytes[offset..], out var record, out var consumed))
-                {
-                    torn = true;
-                    using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
-                    file.SetLength(offset);
-                    file.Flush(flushToDisk: true);
-                    break;
-                }
-
-                segment.Add(record!, offset);
-                keep(record!);
-                offset += consumed;
+                segment.Add(record, offset);
+                keep(record);
             }
 
-            segment.Length = offset;
+            segment.Length = length;
             _segments.Add(segment);
+        }
+
+        if (RecoveredHighWaterMark is { } mark && (_segments.Count == 0 || _segments[^1].Number < mark.NewestSegment))
+        {
+            var newest = _segments.Count == 0 ? 0 : _segments[^1].Number;
+            report.Add(
+                Path.Combine(_directory, mark.NewestSegment.ToString("D20", CultureInfo.InvariantCulture) + Extension),
+                $"missing (the newest segment file was {mark.NewestSegment}, the newest found is {newest}): the records it held are lost; sequence numbers continue above {mark.Reserved}");
         }
 
         if (_segments.Count > 0)
@@ -71,8 +77,22 @@ internal sealed class ShardSegmentLog : IDisposable
         }
         else
         {
-            StartSegment(1);
+            StartSegment(Math.Max(1, (RecoveredHighWaterMark?.NewestSegment ?? 0) + 1));
         }
+    }
+
+    /// <summary>Reserves sequence numbers up to <paramref name="reserved"/>: durable before any of them is acknowledged.</summary>
+    public void Reserve(UInt128 reserved)
+    {
+        Reserved = reserved;
+        SaveHighWaterMark(clean: false);
+    }
+
+    /// <summary>Records a clean stop: <paramref name="last"/> is exactly the last sequence number assigned.</summary>
+    public void CloseCleanly(UInt128 last)
+    {
+        Reserved = last;
+        SaveHighWaterMark(clean: true);
     }
 
     /// <summary>Writes whole frames to the active segment (not yet durable: see <see cref="Sync"/>).</summary>
@@ -133,6 +153,36 @@ internal sealed class ShardSegmentLog : IDisposable
             }
 
             File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the oldest closed segments while the shard's segment files hold more than <paramref name="maxBytes"/>
+    /// (the newest is always kept).
+    /// </summary>
+    /// <returns>The last sequence number deleted, and how many records went; null when none did.</returns>
+    public (UInt128 LastDeleted, long Records)? DeleteSegmentsOver(long maxBytes)
+    {
+        (UInt128 LastDeleted, long Records)? deleted = null;
+        while (true)
+        {
+            ShardSegment oldest;
+            lock (_lock)
+            {
+                if (_segments.Count < 2 || _segments.Sum(s => s.Length) <= maxBytes)
+                {
+                    return deleted;
+                }
+
+                oldest = _segments[0];
+                _segments.RemoveAt(0);
+            }
+
+            File.Delete(oldest.Path);
+            if (oldest.LastSequenceNumber is { } last)
+            {
+                deleted = (last, (deleted?.Records ?? 0) + oldest.Records);
+            }
         }
     }
 
@@ -250,6 +300,21 @@ internal sealed class ShardSegmentLog : IDisposable
         {
             _segments.Add(new ShardSegment(path, number));
         }
+
+        // The new file's name is durable before a record in it is acknowledged, so a deleted newest segment is noticed.
+        DurableFile.SyncDirectory(_directory);
+        SaveHighWaterMark(clean: false);
+    }
+
+    private void SaveHighWaterMark(bool clean)
+    {
+        long newest;
+        lock (_lock)
+        {
+            newest = _segments.Count == 0 ? 0 : _segments[^1].Number;
+        }
+
+        new ShardHighWaterMark(Reserved, newest, clean).Save(_directory);
     }
 
     private static FileStream Open(string path)

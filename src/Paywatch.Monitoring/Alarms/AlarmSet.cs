@@ -66,6 +66,30 @@ public sealed class AlarmSet
         : null;
 
     /// <summary>
+    /// Puts an alarm back in the state a previous run left it in (not a transition: no actions run). A composite's state
+    /// is restored as it was, not re-derived, so its next change is judged from it, as in a CloudWatch that never stopped.
+    /// </summary>
+    /// <returns>False when there is no such alarm (the config has changed since).</returns>
+    public bool Restore(string name, AlarmState state, string reason, DateTimeOffset updated)
+    {
+        if (_metricAlarms.TryGetValue(name, out var metric))
+        {
+            metric.Restore(state, reason, updated);
+        }
+        else if (_composites.TryGetValue(name, out var composite))
+        {
+            composite.State = state;
+        }
+        else
+        {
+            return false;
+        }
+
+        Record(name, state, updated);
+        return true;
+    }
+
+    /// <summary>
     /// Evaluates every metric alarm over its evaluation range of periods complete by <paramref name="now"/>, then
     /// the composites their changes affect. CloudWatch evaluates alarms about once a minute; callers do the same.
     /// </summary>

@@ -32,6 +32,17 @@ public sealed class MetricAlarm
 
     public IReadOnlyList<AlarmTransition> History => _history;
 
+    /// <summary>
+    /// Puts the alarm back in the state a previous run left it in (CloudWatch keeps an alarm's state; a restarted twin
+    /// should too). Not a transition: nothing is recorded or acted on.
+    /// </summary>
+    public void Restore(AlarmState state, string reason, DateTimeOffset updated)
+    {
+        State = state;
+        StateReason = reason;
+        StateUpdated = updated;
+    }
+
     /// <param name="at">When the evaluation happens (the end of the newest period in the range).</param>
     /// <param name="range">The evaluation range, oldest first, <see cref="AlarmEvaluation.RangeLength"/> periods; null = no datapoint.</param>
     /// <returns>The transition, when the state changed.</returns>

@@ -136,6 +136,69 @@ public sealed partial class AlarmSchedulerTests
         Assert.Equal("FunctionName", trigger.GetProperty("Dimensions")[0].GetProperty("name").GetString());
     }
 
+    /// <summary>CloudWatch keeps an alarm's state and history; a restarted twin does too, and does not notify again.</summary>
+    [Fact]
+    public async Task An_alarm_in_ALARM_before_a_restart_is_in_ALARM_after_it_with_its_history_and_is_not_notified_again()
+    {
+        using var folder = new TemporaryDirectory();
+        IReadOnlyList<AlarmTransition> history;
+        AlarmSnapshot before;
+        await using (var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time))
+        using (var scheduler = new AlarmScheduler(AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues), _store, topic, _time, dataDirectory: folder.Path))
+        {
+            scheduler.Start();
+            _store.Put(Lambda("Throttles"), new DateTimeOffset(2026, 11, 26, 12, 0, 10, TimeSpan.Zero), 4);
+            _store.Put(Lambda("Throttles"), new DateTimeOffset(2026, 11, 26, 12, 1, 10, TimeSpan.Zero), 7);
+            _time.Advance(TimeSpan.FromSeconds(30)); // 12:00
+            _time.Advance(TimeSpan.FromMinutes(1)); // 12:01
+            _time.Advance(TimeSpan.FromMinutes(1)); // 12:02: two throttled minutes, ALARM
+            before = scheduler.DescribeAlarms().Single(a => a.AlarmName == "paywatch-system-capacity-local");
+            Assert.Equal(AlarmState.Alarm, before.StateValue);
+            history = scheduler.RecentTransitions;
+        }
+
+        await using var restartedTopic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
+        var report = new Paywatch.Local.Storage.DataFolderReport();
+        using var restarted = new AlarmScheduler(
+            AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues), _store, restartedTopic, _time, dataDirectory: folder.Path, report: report);
+
+        Assert.Empty(report.Lines);
+        foreach (var name in new[] { "paywatch-system-capacity-local", "paywatch-throttles-local" })
+        {
+            var after = restarted.DescribeAlarms().Single(a => a.AlarmName == name);
+            Assert.Equal(AlarmState.Alarm, after.StateValue);
+            Assert.Equal(new DateTimeOffset(2026, 11, 26, 12, 2, 0, TimeSpan.Zero), after.StateUpdatedTimestamp);
+        }
+
+        Assert.Equal(before.StateReason, restarted.DescribeAlarms().Single(a => a.AlarmName == before.AlarmName).StateReason);
+        Assert.Equal(
+            history.Select(t => (t.AlarmName, t.OldState, t.NewState, t.Reason, t.Timestamp, string.Join(",", t.Actions))),
+            restarted.RecentTransitions.Select(t => (t.AlarmName, t.OldState, t.NewState, t.Reason, t.Timestamp, string.Join(",", t.Actions))));
+        Assert.Contains(history, t => t.AlarmName == "paywatch-system-capacity-local" && t.NewState == AlarmState.Alarm);
+
+        // Both throttled minutes are still in the range at 12:03: no transition, so no second ALARM notification (a
+        // restart that forgot the state would go INSUFFICIENT_DATA -> ALARM and notify again).
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.DoesNotContain(restarted.EvaluateNow(), t => t.AlarmName is "paywatch-system-capacity-local" or "paywatch-throttles-local");
+        Assert.DoesNotContain(restartedTopic.Recent, n => n.Subject!.Contains("system-capacity", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unreadable_kept_alarm_states_are_reported_and_the_alarms_start_from_INSUFFICIENT_DATA()
+    {
+        using var folder = new TemporaryDirectory();
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "alarm-state"), "garbage");
+        await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], _time);
+        var report = new Paywatch.Local.Storage.DataFolderReport();
+
+        using var scheduler = new AlarmScheduler(
+            AlarmScheduler.Load(RepositoryRoot.Config, new LocalTwinSettings().TemplateValues), _store, topic, _time, dataDirectory: folder.Path, report: report);
+
+        var line = Assert.Single(report.Lines);
+        Assert.StartsWith(Path.Combine(folder.Path, "alarm-state") + ": unreadable", line, StringComparison.Ordinal);
+        Assert.All(scheduler.DescribeAlarms(), a => Assert.Equal(AlarmState.InsufficientData, a.StateValue));
+    }
+
     private static MetricKey Lambda(string metric) => new("AWS/Lambda", metric, [new("FunctionName", "transaction-processor-local")]);
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$")]

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using Paywatch.Local.EventSourceMapping;
+using Paywatch.Local.Storage;
 
 namespace Paywatch.Local.Tests.EventSourceMapping;
 
@@ -19,10 +19,9 @@ public sealed class CheckpointTests
         await fixture.Mapping.PollUntilIdleAsync();
 
         Assert.Equal(["old0", "old1", "old2", "old3", "old4", "new0", "new1"], fixture.Function.EventList.SelectMany(ScriptedFunction.Data));
-        var file = Path.Combine(fixture.Directory, MappingFixture.Shard0 + ".checkpoint.json");
-        using var checkpoint = JsonDocument.Parse(File.ReadAllText(file));
-        Assert.Equal(MappingFixture.Shard0, checkpoint.RootElement.GetProperty("shardId").GetString());
-        Assert.Equal(fixture.Mapping.CheckpointOf(MappingFixture.Shard0), checkpoint.RootElement.GetProperty("sequenceNumber").GetString());
+        var (state, onDisk) = new ShardCheckpointStore(fixture.Directory, false, new DataFolderReport()).Load(MappingFixture.Shard0);
+        Assert.Equal(CheckpointState.Found, state);
+        Assert.Equal(fixture.Mapping.CheckpointOf(MappingFixture.Shard0), onDisk?.ToString(CultureInfo.InvariantCulture));
         Assert.Empty(Directory.GetFiles(fixture.Directory, "*.tmp"));
         Assert.True(UInt128.Parse(fixture.Mapping.CheckpointOf(MappingFixture.Shard0)!, CultureInfo.InvariantCulture) > first[^1].SequenceNumber);
     }
@@ -74,7 +73,7 @@ public sealed class CheckpointTests
         await using var fixture = new MappingFixture();
         fixture.Source.Put(MappingFixture.Shard0, "key", "a");
         await fixture.Mapping.PollUntilIdleAsync();
-        await File.WriteAllTextAsync(Path.Combine(fixture.Directory, MappingFixture.Shard0 + ".checkpoint.json"), "{\"shardId\":");
+        await File.WriteAllTextAsync(Path.Combine(fixture.Directory, MappingFixture.Shard0 + ".checkpoint"), "{\"shardId\":");
 
         await fixture.RestartAsync();
         await fixture.Mapping.PollUntilIdleAsync();
@@ -90,8 +89,8 @@ public sealed class CheckpointTests
             fixture.Options, fixture.Source, fixture.Host, fixture.Destination, Path.Combine(fixture.Directory, "interval"), fixture.Time,
             checkpointInterval: TimeSpan.FromSeconds(1));
         var records = Enumerable.Range(0, 6).Select(i => fixture.Source.Put(MappingFixture.Shard0, "key", $"r{i}")).ToList();
-        string? OnDisk() => JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.Directory, "interval", MappingFixture.Shard0 + ".checkpoint.json")))
-            .RootElement.GetProperty("sequenceNumber").GetString();
+        string? OnDisk() => new ShardCheckpointStore(Path.Combine(fixture.Directory, "interval"), false, new DataFolderReport())
+            .Load(MappingFixture.Shard0).After?.ToString(CultureInfo.InvariantCulture);
         string Seq(int i) => records[i].SequenceNumber.ToString(CultureInfo.InvariantCulture);
 
         Assert.True(await mapping.PollOnceAsync());

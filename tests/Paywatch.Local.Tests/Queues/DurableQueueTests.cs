@@ -97,14 +97,15 @@ public sealed class DurableQueueTests : IDisposable
     }
 
     [Fact]
-    public void A_torn_last_line_from_a_crash_is_dropped_and_earlier_messages_kept()
+    public void A_torn_tail_from_a_crash_is_cut_and_earlier_messages_kept()
     {
         using (var queue = new DurableQueue(QueueName, _folder.Path, _time))
         {
             queue.SendMessage("acknowledged");
         }
 
-        File.AppendAllText(Path.Combine(_folder.Path, QueueName + ".jsonl"), """{"op":"send","id":"x","sent":1,"bo""");
+        // A frame's header and the start of its payload: the append a crash cut short.
+        File.AppendAllText(Path.Combine(_folder.Path, QueueName + ".journal"), "PW\u0001\u0002\u0003\u0004\u0001\u0000\u00ff\u0000\u0000\u0000{\"op\":\"send\",\"id\":\"x\"");
 
         using var reopened = new DurableQueue(QueueName, _folder.Path, _time);
         Assert.Equal(1, reopened.Count);

@@ -102,7 +102,7 @@ public sealed class DurableStreamTests : IDisposable
             shard = (await stream.PutRecordsAsync([Entry("k", "one"), Entry("k", "two"), Entry("k", "three")]))[0].ShardId;
         }
 
-        var segment = Directory.GetFiles(Path.Combine(_folder.Path, shard)).Single();
+        var segment = Directory.GetFiles(Path.Combine(_folder.Path, shard), "*.seg").Single();
         var bytes = File.ReadAllBytes(segment);
         if (damage == "short frame")
         {
@@ -149,12 +149,75 @@ public sealed class DurableStreamTests : IDisposable
         var first = await stream.PutRecordAsync(Entry("k", new string('a', 200)));
         await stream.PutRecordAsync(Entry("k", new string('b', 200)));
         var shardFolder = Path.Combine(_folder.Path, first.ShardId);
-        Assert.Equal(2, Directory.GetFiles(shardFolder).Length);
+        Assert.Equal(2, Directory.GetFiles(shardFolder, "*.seg").Length);
 
         _time.Advance(TimeSpan.FromHours(25));
         await stream.PutRecordAsync(Entry("k", "c"));
 
-        Assert.Single(Directory.GetFiles(shardFolder));
+        Assert.Single(Directory.GetFiles(shardFolder, "*.seg"));
+    }
+
+    [Fact]
+    public async Task Segments_past_retention_are_deleted_at_the_next_start_without_a_write()
+    {
+        string shardId;
+        await using (var stream = Open(o => o with { SegmentBytes = 100 }))
+        {
+            shardId = (await stream.PutRecordAsync(Entry("k", new string('a', 200)))).ShardId;
+            await stream.PutRecordAsync(Entry("k", new string('b', 200)));
+        }
+
+        var shardFolder = Path.Combine(_folder.Path, shardId);
+        Assert.Equal(2, Directory.GetFiles(shardFolder, "*.seg").Length);
+        _time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+
+        await using var reopened = Open(o => o with { SegmentBytes = 100 });
+
+        Assert.Single(Directory.GetFiles(shardFolder, "*.seg"));
+        Assert.Empty(reopened.Read(shardId, null, 10, 1 << 20));
+    }
+
+    [Fact]
+    public async Task The_size_cap_deletes_the_oldest_whole_segments_and_their_records()
+    {
+        // A 200-byte record is a 239-byte frame (12-byte header, 16 + 8 + 2 + 1 bytes of sequence number, arrival
+        // time and key): with 100-byte segments each record has a segment of its own, and 500 bytes hold two.
+        await using var stream = Open(o => o with { SegmentBytes = 100, MaxBytesPerShard = 500 });
+        var written = new List<PutRecordResult>();
+        for (var i = 0; i < 10; i++)
+        {
+            written.Add(await stream.PutRecordAsync(Entry("k", i + new string('x', 199))));
+        }
+
+        var shardId = written[0].ShardId;
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_folder.Path, shardId), "*.seg").Length);
+        Assert.Equal(8, stream.RecordsDeletedBySizeCap);
+        var kept = stream.Read(shardId, null, 100, 1 << 20);
+        Assert.Equal(written.Skip(8).Select(r => r.SequenceNumber!.Value), kept.Select(r => r.SequenceNumber));
+        // A reader that was behind what the cap deleted moves on to the oldest record kept, as past retention.
+        Assert.Equal(written[8].SequenceNumber, stream.Read(shardId, written[1].SequenceNumber, 100, 1 << 20)[0].SequenceNumber);
+        Assert.Equal(written[9].SequenceNumber, stream.LatestSequenceNumber(shardId));
+    }
+
+    [Fact]
+    public async Task A_folder_over_the_size_cap_is_cut_at_the_start_and_the_start_says_so()
+    {
+        await using (var stream = Open(o => o with { SegmentBytes = 100 }))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await stream.PutRecordAsync(Entry("k", new string('a', 200)));
+            }
+        }
+
+        var report = new Paywatch.Local.Storage.DataFolderReport();
+        await using var reopened = DurableStream.Open(
+            new DurableStreamOptions("transaction-stream-local", _folder.Path) { SegmentBytes = 100, MaxBytesPerShard = 500 }, _time, report: report);
+
+        var line = Assert.Single(report.Lines);
+        Assert.Contains("size cap of 500 bytes", line, StringComparison.Ordinal);
+        Assert.Contains("2 records", line, StringComparison.Ordinal);
+        Assert.Equal(2, reopened.RecordsDeletedBySizeCap);
     }
 
     [Fact]

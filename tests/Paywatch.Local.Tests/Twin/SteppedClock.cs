@@ -55,6 +55,18 @@ internal sealed class SteppedClock(DateTimeOffset start)
         }
     }
 
+    /// <summary>
+    /// Stops <paramref name="twin"/> while moving the clock: a stop lets the invocations under way run to their end, for
+    /// at most the function's timeout of clock time (docs/local-twin.md, "Stopping"), so a twin with a hung invocation
+    /// stops only as its clock moves.
+    /// </summary>
+    public async Task StopAsync(IAsyncDisposable twin, TimeSpan bound)
+    {
+        var stopping = twin.DisposeAsync().AsTask();
+        await AdvanceUntilAsync(() => stopping.IsCompleted, bound, "the twin stopping");
+        await stopping;
+    }
+
     /// <summary>Waits until <paramref name="settled"/> holds twice running, or the bound passes.</summary>
     /// <returns>False when <paramref name="condition"/> came true meanwhile (the caller is done).</returns>
     private static async Task<bool> SettleAsync(Func<bool> settled, Func<bool> condition)

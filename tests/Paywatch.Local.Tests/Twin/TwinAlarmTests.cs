@@ -106,49 +106,56 @@ public sealed class TwinAlarmTests
         var subscription = new RecordingSubscription();
         // The default of 20 can never be reached by this mapping: 5 shards × parallelization 2 is 10 invocations at most.
         var settings = Settings(folder) with { ReservedConcurrency = 1 };
-        await using var twin = await LocalTwin.StartAsync(settings, RepositoryRoot.Config, [subscription], clock.Time, _ => new HangingFunction());
+        var twin = await LocalTwin.StartAsync(settings, RepositoryRoot.Config, [subscription], clock.Time, _ => new HangingFunction());
+        try
+        {
+            await clock.AdvanceToAsync(Noon.AddSeconds(10));
+            // Twenty partition keys spread the records over the shards and their lanes: one lane takes the only slot.
+            await twin.Stream.PutRecordsAsync([.. Enumerable.Range(0, 20).Select(i => new PutRecordEntry($"card-{i}", Transaction($"txn-{i}")))]);
 
-        await clock.AdvanceToAsync(Noon.AddSeconds(10));
-        // Twenty partition keys spread the records over the shards and their lanes: one lane takes the only slot.
-        await twin.Stream.PutRecordsAsync([.. Enumerable.Range(0, 20).Select(i => new PutRecordEntry($"card-{i}", Transaction($"txn-{i}")))]);
+            await clock.AdvanceUntilAsync(
+                () => InAlarm(twin, Throttles) && InAlarm(twin, IteratorAge),
+                TimeSpan.FromMinutes(8),
+                "both halves of System Capacity in ALARM");
 
-        await clock.AdvanceUntilAsync(
-            () => InAlarm(twin, Throttles) && InAlarm(twin, IteratorAge),
-            TimeSpan.FromMinutes(8),
-            "both halves of System Capacity in ALARM");
+            var composite = Message(subscription.Find(SystemCapacity, "ALARM")!);
+            Assert.Equal(SystemCapacity, composite.GetProperty("AlarmName").GetString());
+            Assert.Equal("ALARM", composite.GetProperty("NewStateValue").GetString());
+            Assert.Equal("OK", composite.GetProperty("OldStateValue").GetString());
+            Assert.Equal("2026-11-26T12:02:00.000+0000", composite.GetProperty("StateChangeTime").GetString());
+            Assert.Equal("ALARM(\"paywatch-throttles-local\") OR ALARM(\"paywatch-iterator-age-local\")", composite.GetProperty("AlarmRule").GetString());
+            Assert.Equal(
+                "alarm rule ALARM(\"paywatch-throttles-local\") OR ALARM(\"paywatch-iterator-age-local\") is TRUE: paywatch-throttles-local is ALARM, paywatch-iterator-age-local is OK",
+                composite.GetProperty("NewStateReason").GetString());
+            Assert.Equal([AlarmArnPrefix + Throttles], composite.GetProperty("TriggeringChildren").EnumerateArray().Select(c => c.GetProperty("Arn").GetString()));
 
-        var composite = Message(subscription.Find(SystemCapacity, "ALARM")!);
-        Assert.Equal(SystemCapacity, composite.GetProperty("AlarmName").GetString());
-        Assert.Equal("ALARM", composite.GetProperty("NewStateValue").GetString());
-        Assert.Equal("OK", composite.GetProperty("OldStateValue").GetString());
-        Assert.Equal("2026-11-26T12:02:00.000+0000", composite.GetProperty("StateChangeTime").GetString());
-        Assert.Equal("ALARM(\"paywatch-throttles-local\") OR ALARM(\"paywatch-iterator-age-local\")", composite.GetProperty("AlarmRule").GetString());
-        Assert.Equal(
-            "alarm rule ALARM(\"paywatch-throttles-local\") OR ALARM(\"paywatch-iterator-age-local\") is TRUE: paywatch-throttles-local is ALARM, paywatch-iterator-age-local is OK",
-            composite.GetProperty("NewStateReason").GetString());
-        Assert.Equal([AlarmArnPrefix + Throttles], composite.GetProperty("TriggeringChildren").EnumerateArray().Select(c => c.GetProperty("Arn").GetString()));
+            Assert.Null(subscription.Find(Throttles, "ALARM"));
+            Assert.Null(subscription.Find(IteratorAge, "ALARM"));
+            var throttles = AlarmMessages.OfTransition(twin.Alarms, Throttles, AlarmState.Alarm);
+            Assert.Equal("OK", throttles.GetProperty("OldStateValue").GetString());
+            Assert.Equal("2026-11-26T12:02:00.000+0000", throttles.GetProperty("StateChangeTime").GetString());
+            Assert.StartsWith("Threshold Crossed: 2 out of the last 2 datapoints", throttles.GetProperty("NewStateReason").GetString(), StringComparison.Ordinal);
+            var age = AlarmMessages.OfTransition(twin.Alarms, IteratorAge, AlarmState.Alarm);
+            Assert.Equal("OK", age.GetProperty("OldStateValue").GetString());
+            Assert.Equal("2026-11-26T12:04:00.000+0000", age.GetProperty("StateChangeTime").GetString());
+            Assert.StartsWith("Threshold Crossed: 3 out of the last", age.GetProperty("NewStateReason").GetString(), StringComparison.Ordinal);
 
-        Assert.Null(subscription.Find(Throttles, "ALARM"));
-        Assert.Null(subscription.Find(IteratorAge, "ALARM"));
-        var throttles = AlarmMessages.OfTransition(twin.Alarms, Throttles, AlarmState.Alarm);
-        Assert.Equal("OK", throttles.GetProperty("OldStateValue").GetString());
-        Assert.Equal("2026-11-26T12:02:00.000+0000", throttles.GetProperty("StateChangeTime").GetString());
-        Assert.StartsWith("Threshold Crossed: 2 out of the last 2 datapoints", throttles.GetProperty("NewStateReason").GetString(), StringComparison.Ordinal);
-        var age = AlarmMessages.OfTransition(twin.Alarms, IteratorAge, AlarmState.Alarm);
-        Assert.Equal("OK", age.GetProperty("OldStateValue").GetString());
-        Assert.Equal("2026-11-26T12:04:00.000+0000", age.GetProperty("StateChangeTime").GetString());
-        Assert.StartsWith("Threshold Crossed: 3 out of the last", age.GetProperty("NewStateReason").GetString(), StringComparison.Ordinal);
-
-        // The age grows minute by minute while the records wait. The twin reports it at every attempt, throttled ones
-        // included (docs/twin-event-source-mapping.md), so the throttled lanes' retries give a datapoint every minute
-        // from 12:00 on; were it reported only for invocations that ran, the hung lane's retries after each 60 s
-        // timeout would still pass 60 s, one minute later (checked: the alarm then comes at 12:05).
-        var maxima = twin.Metrics.GetStatistics(Lambda("IteratorAge"), Noon, Noon.AddMinutes(4), TimeSpan.FromMinutes(1), Statistic.Maximum).Select(p => p.Value).ToList();
-        Assert.Equal(4, maxima.Count);
-        Assert.Equal(maxima.Order(), maxima);
-        Assert.True(maxima[0] < 60_000 && maxima[1] > 60_000, $"IteratorAge maxima {string.Join(", ", maxima)}");
-        Assert.True(twin.Function.Throttles > 0);
-        await AssertDescribedInAlarmAsync(twin, SystemCapacity, Throttles, IteratorAge);
+            // The age grows minute by minute while the records wait. The twin reports it at every attempt, throttled ones
+            // included (docs/twin-event-source-mapping.md), so the throttled lanes' retries give a datapoint every minute
+            // from 12:00 on; were it reported only for invocations that ran, the hung lane's retries after each 60 s
+            // timeout would still pass 60 s, one minute later (checked: the alarm then comes at 12:05).
+            var maxima = twin.Metrics.GetStatistics(Lambda("IteratorAge"), Noon, Noon.AddMinutes(4), TimeSpan.FromMinutes(1), Statistic.Maximum).Select(p => p.Value).ToList();
+            Assert.Equal(4, maxima.Count);
+            Assert.Equal(maxima.Order(), maxima);
+            Assert.True(maxima[0] < 60_000 && maxima[1] > 60_000, $"IteratorAge maxima {string.Join(", ", maxima)}");
+            Assert.True(twin.Function.Throttles > 0);
+            await AssertDescribedInAlarmAsync(twin, SystemCapacity, Throttles, IteratorAge);
+        }
+        finally
+        {
+            // The hung invocation holds the stop for up to the function's timeout (60 s) of clock time.
+            await clock.StopAsync(twin, TimeSpan.FromMinutes(2));
+        }
     }
 
     /// <summary>
