@@ -90,9 +90,16 @@ public sealed class AlarmScheduler : IDisposable
     /// <summary>The alarm's ARN: <c>arn:aws:cloudwatch:{region}:{account}:alarm:{name}</c>.</summary>
     public string AlarmArn(string alarmName) => $"arn:aws:cloudwatch:{Region}:{AccountId}:alarm:{alarmName}";
 
-    /// <summary>Starts evaluating at every minute boundary of the clock.</summary>
+    /// <summary>
+    /// Evaluates the alarms once now, as CloudWatch does when it creates them ("the alarm state is immediately set to
+    /// INSUFFICIENT_DATA. The alarm is then evaluated and its state is set appropriately. Any actions associated with
+    /// the new state are then executed", https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html),
+    /// then at every minute boundary of the clock. So a fresh twin's OK actions run as it starts, not in the second a
+    /// tumbling window closes and the lanes send their summaries.
+    /// </summary>
     public void Start()
     {
+        EvaluateNow();
         var now = _time.GetUtcNow();
         var next = TimeSpan.FromSeconds(60 - (now.ToUnixTimeMilliseconds() / 1000.0 % 60));
         _timer = _time.CreateTimer(_ => EvaluateNow(), null, next, TimeSpan.FromMinutes(1));
