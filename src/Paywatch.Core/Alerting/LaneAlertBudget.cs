@@ -6,8 +6,8 @@ namespace Paywatch.Core.Alerting;
 /// <summary>
 /// One shard lane's share of the stream's alert budget, paced over the tumbling window: a token bucket whose tokens
 /// come at fixed instants of the window, different for each shard, so that the lanes together notify at most
-/// <see cref="AlertsPerWindow"/> incidents one by one in a window, at most <see cref="StreamAlertsPerSecond"/> in a
-/// second, and a quiet stream's first incident at once.
+/// <see cref="AlertsPerWindow"/> incidents one by one in a window, spread over it, and at most
+/// <see cref="StreamAlertsPerSecond"/> in a second while the stream has at most ten lanes.
 /// </summary>
 /// <remarks>
 /// <para>Lanes share no state (each is its own Lambda invocation chain, https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html),
