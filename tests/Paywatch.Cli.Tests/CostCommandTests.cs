@@ -52,8 +52,10 @@ public sealed class CostCommandTests
         Assert.Equal(report.GetProperty("total_usd").GetDouble(), lines.Sum(l => l.GetProperty("monthly_usd").GetDouble()), 1);
         // 5 shards x 730 h x $0.015 = $54.75 in us-east-1, whatever the traffic
         Assert.Equal(54.75, lines.Single(l => l.GetProperty("price").GetString() == "kinesis.shard_hours").GetProperty("monthly_usd").GetDouble(), 4);
-        // 100 tx/s fits 5 shards and the email limit on average; only the window-opening bursts of alerts may exceed it
-        Assert.All(WarningIds(report), id => Assert.Equal("sns.email_messages_per_second.burst", id));
+        // 100 tx/s fits 5 shards and the email limit on average; only the window-opening bursts of alerts may exceed it.
+        // (lambda.lanes_busy is modelled from the processor's duration measured on this machine, which a shared test
+        // machine under load cannot hold steady: CapacityWarningsTests checks it on fixed footprints.)
+        Assert.All(WarningIds(report).Where(id => id != "lambda.lanes_busy"), id => Assert.Equal("sns.email_messages_per_second.burst", id));
     }
 
     [Fact]
