@@ -10,6 +10,8 @@ public static class VerifyProbe
     /// <summary>How a probe's transaction id begins: <c>verify-{run}-001</c>.</summary>
     public const string TransactionIdPrefix = "verify-";
 
+    private static readonly byte[] Utf8Prefix = System.Text.Encoding.UTF8.GetBytes(TransactionIdPrefix);
+
     /// <summary>Whether <paramref name="transactionId"/> (UTF-8) is a probe's.</summary>
-    public static bool IsProbe(ReadOnlySpan<byte> transactionId) => transactionId.StartsWith("verify-"u8);
+    public static bool IsProbe(ReadOnlySpan<byte> transactionId) => transactionId.StartsWith(Utf8Prefix);
 }

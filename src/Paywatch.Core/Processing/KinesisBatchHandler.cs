@@ -398,36 +398,37 @@ public sealed class KinesisBatchHandler : IDisposable
     private AlertKind DecideAlerts(int index, KinesisEventRecord record, DateTimeOffset now, ref TransactionOutcome outcome)
     {
         var alerts = AlertKind.None;
-        var probe = _transaction.HasText(TransactionField.TransactionId) && VerifyProbe.IsProbe(_transaction.Text(TransactionField.TransactionId));
         if (outcome.Status == TransactionStatus.Approved)
         {
             if (outcome.IsHighValue)
             {
-                alerts |= Incident(index, record, now, AlertKind.HighValue, notify: true, probe);
+                alerts |= Incident(index, record, now, AlertKind.HighValue, notify: true);
             }
 
             if (outcome.IsSuspectedFraud)
             {
-                alerts |= Incident(index, record, now, AlertKind.Fraud, notify: true, probe);
+                alerts |= Incident(index, record, now, AlertKind.Fraud, notify: true);
             }
         }
 
         if (outcome.IsVelocityExceeded && _velocity.TryMarkAlerted(outcome.EntityHash))
         {
             outcome.VelocityExceedRecorded = true;
-            alerts |= Incident(index, record, now, AlertKind.Velocity, notify: true, probe);
+            alerts |= Incident(index, record, now, AlertKind.Velocity, notify: true);
         }
 
         if (outcome.Status != TransactionStatus.Approved && _transaction.PrimaryError is { } code)
         {
-            alerts |= Incident(index, record, now, AlertKind.Failed, notify: probe || !_incidents.IsCodeAlerted(code), probe, code);
+            alerts |= Incident(index, record, now, AlertKind.Failed, notify: !_incidents.IsCodeAlerted(code), code);
         }
 
         return alerts;
     }
 
-    private AlertKind Incident(int index, KinesisEventRecord record, DateTimeOffset now, AlertKind kind, bool notify, bool probe, ValidationErrorCode? code = null)
+    private AlertKind Incident(int index, KinesisEventRecord record, DateTimeOffset now, AlertKind kind, bool notify, ValidationErrorCode? code = null)
     {
+        // Only records with an incident pay for the probe check; a probe is notified even when its code was alerted.
+        var probe = _transaction.HasText(TransactionField.TransactionId) && VerifyProbe.IsProbe(_transaction.Text(TransactionField.TransactionId));
         string? id = null, sequence = null, entity = null;
         if (kind != AlertKind.Velocity && _incidents.WantsExample(kind))
         {
@@ -440,7 +441,7 @@ public sealed class KinesisBatchHandler : IDisposable
             entity = Encoding.UTF8.GetString(EntityKey(record.PartitionKey.Span));
         }
 
-        return _incidents.Raise(index, kind, notify, probe, now, code, id, sequence, entity) ? kind : AlertKind.None;
+        return _incidents.Raise(index, kind, notify || probe, probe, now, code, id, sequence, entity) ? kind : AlertKind.None;
     }
 
     private void Read(ReadOnlySpan<byte> base64)
