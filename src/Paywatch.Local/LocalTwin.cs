@@ -173,6 +173,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 time,
                 stream,
                 report: report));
+            stream.KeepUnprocessed(mapping.Checkpoint, report);
             var alarms = Own(new AlarmScheduler(
                 AlarmScheduler.Load(configDirectory, settings.TemplateValues), metrics, topic, time, settings.Region, LocalTwinSettings.AccountId,
                 dataDirectory: Path.Combine(data, "alarms"), report: report));

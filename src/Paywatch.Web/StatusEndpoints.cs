@@ -20,8 +20,10 @@ internal static class StatusEndpoints
                 counts = new
                 {
                     recordsProcessed = twin.Mapping.RecordsCompleted,
-                    // Deleted with whole segment files past the stream's size cap (docs/twin-kinesis.md): read or not.
+                    // Deleted with whole segment files past the stream's size cap (docs/twin-kinesis.md): processed ones only.
                     recordsDeletedBySizeCap = twin.Stream.RecordsDeletedBySizeCap,
+                    // Past the size cap, kept because the function has not processed them yet.
+                    bytesHeldOverSizeCap = twin.Stream.BytesHeldOverSizeCap,
                     eventsRouted = twin.Bus.Statistics.EventsMatched,
                     notifications = twin.Topic.PublishedCount,
                     notificationsDelivered = twin.Topic.DeliveredCount,

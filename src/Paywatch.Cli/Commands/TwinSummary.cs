@@ -67,7 +67,7 @@ internal sealed class TwinSummary(LocalTwin twin, LiveScreen screen)
         var alarms = twin.Alarms.DescribeAlarms().Select(a => $"{a.AlarmName.Replace($"-{twin.Settings.Environment}", "", StringComparison.Ordinal)} {a.StateValue.ToApiName()}");
         var routed = twin.Bus.Statistics.Rules.Select(r => $"{r.RuleName} {r.MatchedEvents:N0}");
         var cost = twin.Cost.Read();
-        return
+        List<string> lines =
         [
             string.Create(CultureInfo.InvariantCulture,
                 $"{now:HH:mm:ss}  {perSecond,8:N0} tx/s   processed {Total(MetricNames.TransactionsProcessed):N0}  approved {Total(MetricNames.TransactionsApproved):N0}  failed {Total(MetricNames.TransactionsFailed):N0}  error {Total(MetricNames.TransactionsErrored):N0}   (last 3 h)"),
@@ -80,6 +80,13 @@ internal sealed class TwinSummary(LocalTwin twin, LiveScreen screen)
             string.Create(CultureInfo.InvariantCulture,
                 $"  on AWS     ${cost.UsdSoFar:N4} so far   ${cost.UsdPerHour:N2}/h   ${cost.UsdPerMonth:N0}/month at this rate   ({cost.Report.Table.Region} prices; docs/cost.md)"),
         ];
+        if (twin.Stream.BytesHeldOverSizeCap is > 0 and var held)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  stream     {held / (1024.0 * 1024):N0} MiB past its size cap of {twin.Stream.Options.MaxBytesPerShard / (1024 * 1024):N0} MiB a shard, kept: the function has not processed those records yet"));
+        }
+
+        return lines;
     }
 
     /// <summary>The metric's sum over the store's whole retention.</summary>

@@ -102,9 +102,12 @@ public sealed class KinesisEventSourceMapping : IAsyncDisposable
 
     /// <summary>The shard's checkpoint: the sequence number of the last record completed with all before it, null when none yet.</summary>
     /// <exception cref="ArgumentException">The stream has no such shard.</exception>
-    public string? CheckpointOf(string shardId) =>
+    public string? CheckpointOf(string shardId) => Checkpoint(shardId)?.ToString(CultureInfo.InvariantCulture);
+
+    /// <inheritdoc cref="CheckpointOf"/>
+    internal UInt128? Checkpoint(string shardId) =>
         Array.Find(_shards, s => s.ShardId == shardId) is { } shard
-            ? shard.Checkpoint?.ToString(CultureInfo.InvariantCulture)
+            ? shard.Checkpoint
             : throw new ArgumentException($"The stream has no shard {shardId}.", nameof(shardId));
 
     /// <summary>

@@ -50,6 +50,9 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
     /// <summary>Records deleted by the size cap (<see cref="DurableStreamOptions.MaxBytesPerShard"/>) since the stream was opened.</summary>
     public long RecordsDeletedBySizeCap => _shardsById.Values.Sum(s => s.DeletedBySizeCap);
 
+    /// <summary>Bytes of segment files past the size cap, kept because the consumer has not processed their records.</summary>
+    public long BytesHeldOverSizeCap => _shards.Sum(s => s.BytesHeldOverSizeCap);
+
     /// <summary>Records accepted since the stream was opened.</summary>
     public long IncomingRecords => Interlocked.Read(ref _incomingRecords);
 
@@ -90,6 +93,19 @@ public sealed class DurableStream : IShardSource, IStreamReadMetrics, IAsyncDisp
         }
 
         return new DurableStream(options, shards, metadata.Created, time, metrics);
+    }
+
+    /// <summary>
+    /// Tells the stream its consumer's checkpoints, so that the size cap never deletes a record not yet processed (only
+    /// retention does, as on Kinesis); applies the cap at once and reports what it deleted or holds.
+    /// </summary>
+    public void KeepUnprocessed(Func<string, UInt128?> checkpointOf, DataFolderReport report)
+    {
+        ArgumentNullException.ThrowIfNull(checkpointOf);
+        foreach (var shard in _shards)
+        {
+            shard.KeepUnprocessed(() => checkpointOf(shard.ShardId), report);
+        }
     }
 
     /// <inheritdoc />

@@ -32,6 +32,8 @@ internal sealed class Shard : IAsyncDisposable
     private readonly long _memoryBytes;
     private readonly long _maxDiskBytes;
     private long _deletedBySizeCap;
+    /// <summary>The consumer's checkpoint, once known: the size cap keeps what it has not processed.</summary>
+    private Func<UInt128?>? _processedThrough;
     /// <summary>Whether some retained records are no longer in memory (read back from the segment files).</summary>
     private bool _onDiskOnly;
     private byte[] _buffer = new byte[64 * 1024];
@@ -63,12 +65,9 @@ internal sealed class Shard : IAsyncDisposable
         _lastDurable = _lastAssigned;
         _log.Reserve(_lastAssigned + ReservationBlock);
         _records.TrimBefore(time.GetUtcNow() - _retention);
-        // What expired or outgrew the cap while the twin was stopped goes now, not at the first write.
+        // What expired while the twin was stopped goes now; what outgrew the size cap goes once the consumer is known
+        // (KeepUnprocessed), so that the cap never takes a record the function has not processed.
         _log.DeleteSegmentsBefore(time.GetUtcNow() - _retention);
-        if (ApplySizeCap() is > 0 and var deleted)
-        {
-            report.Add(Folder, $"over its size cap of {_maxDiskBytes:N0} bytes: the oldest segment files deleted whole, {deleted:N0} records with them");
-        }
         _groupCommit = new GroupCommit<List<StoredRecord>>(
             $"{options.StreamName} {ShardId} group commit", Commit, Committed, records => records.Sum(r => (long)RecordFrame.Size(r)), MaxFlushBytes);
         _groupCommit.Start();
@@ -125,6 +124,28 @@ internal sealed class Shard : IAsyncDisposable
 
     /// <summary>Records deleted with their segment files because the shard's segments outgrew <see cref="DurableStreamOptions.MaxBytesPerShard"/>.</summary>
     public long DeletedBySizeCap => Interlocked.Read(ref _deletedBySizeCap);
+
+    /// <summary>Bytes of segment files past the size cap, kept because their records are not yet processed.</summary>
+    public long BytesHeldOverSizeCap => Math.Max(0, _log.Bytes - _maxDiskBytes);
+
+    /// <summary>
+    /// From now on the size cap deletes no segment holding a record after <paramref name="processedThrough"/>'s answer
+    /// (the consumer's checkpoint; null: nothing processed yet), so only retention can take an unprocessed record, as
+    /// on Kinesis; then applies the cap.
+    /// </summary>
+    public void KeepUnprocessed(Func<UInt128?> processedThrough, DataFolderReport report)
+    {
+        Volatile.Write(ref _processedThrough, processedThrough);
+        if (ApplySizeCap() is > 0 and var deleted)
+        {
+            report.Add(Folder, $"over its size cap of {_maxDiskBytes:N0} bytes: the oldest processed segment files deleted whole, {deleted:N0} records with them");
+        }
+
+        if (BytesHeldOverSizeCap is > 0 and var held)
+        {
+            report.Add(Folder, $"over its size cap of {_maxDiskBytes:N0} bytes by {held:N0}: kept, because the function has not processed those records yet; they go once processed, or past retention");
+        }
+    }
 
     public bool Owns(UInt128 sequenceNumber) =>
         sequenceNumber > StartingSequenceNumber && sequenceNumber - StartingSequenceNumber < ShardStride;
@@ -335,7 +356,10 @@ internal sealed class Shard : IAsyncDisposable
     /// <returns>How many records went.</returns>
     private long ApplySizeCap()
     {
-        if (_log.DeleteSegmentsOver(_maxDiskBytes) is not { } deleted)
+        var deletableThrough = Volatile.Read(ref _processedThrough) is { } processedThrough
+            ? processedThrough() ?? StartingSequenceNumber
+            : UInt128.MaxValue;
+        if (_log.DeleteSegmentsOver(_maxDiskBytes, deletableThrough) is not { } deleted)
         {
             return 0;
         }

@@ -156,12 +156,24 @@ internal sealed class ShardSegmentLog : IDisposable
         }
     }
 
+    /// <summary>The bytes of every segment file.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _segments.Sum(s => s.Length);
+            }
+        }
+    }
+
     /// <summary>
     /// Deletes the oldest closed segments while the shard's segment files hold more than <paramref name="maxBytes"/>
-    /// (the newest is always kept).
+    /// (the newest is always kept), but none holding a record after <paramref name="deletableThrough"/>.
     /// </summary>
     /// <returns>The last sequence number deleted, and how many records went; null when none did.</returns>
-    public (UInt128 LastDeleted, long Records)? DeleteSegmentsOver(long maxBytes)
+    public (UInt128 LastDeleted, long Records)? DeleteSegmentsOver(long maxBytes, UInt128 deletableThrough)
     {
         (UInt128 LastDeleted, long Records)? deleted = null;
         while (true)
@@ -169,7 +181,7 @@ internal sealed class ShardSegmentLog : IDisposable
             ShardSegment oldest;
             lock (_lock)
             {
-                if (_segments.Count < 2 || _segments.Sum(s => s.Length) <= maxBytes)
+                if (_segments.Count < 2 || _segments.Sum(s => s.Length) <= maxBytes || _segments[0].LastSequenceNumber > deletableThrough)
                 {
                     return deleted;
                 }

@@ -200,24 +200,61 @@ public sealed class DurableStreamTests : IDisposable
     }
 
     [Fact]
-    public async Task A_folder_over_the_size_cap_is_cut_at_the_start_and_the_start_says_so()
+    public async Task A_folder_over_the_size_cap_is_cut_once_the_consumer_is_known_and_the_start_says_so()
     {
+        var written = new List<PutRecordResult>();
         await using (var stream = Open(o => o with { SegmentBytes = 100 }))
         {
             for (var i = 0; i < 4; i++)
             {
-                await stream.PutRecordAsync(Entry("k", new string('a', 200)));
+                written.Add(await stream.PutRecordAsync(Entry("k", new string('a', 200))));
             }
         }
 
         var report = new Paywatch.Local.Storage.DataFolderReport();
         await using var reopened = DurableStream.Open(
             new DurableStreamOptions("transaction-stream-local", _folder.Path) { SegmentBytes = 100, MaxBytesPerShard = 500 }, _time, report: report);
+        Assert.Empty(report.Lines);
+
+        // The consumer has processed all four: the two oldest go, as 500 bytes hold two 239-byte segments.
+        reopened.KeepUnprocessed(_ => written[^1].SequenceNumber, report);
 
         var line = Assert.Single(report.Lines);
         Assert.Contains("size cap of 500 bytes", line, StringComparison.Ordinal);
         Assert.Contains("2 records", line, StringComparison.Ordinal);
         Assert.Equal(2, reopened.RecordsDeletedBySizeCap);
+        Assert.Equal(0, reopened.BytesHeldOverSizeCap);
+    }
+
+    [Fact]
+    public async Task The_size_cap_keeps_what_the_consumer_has_not_processed_and_deletes_it_once_processed()
+    {
+        await using var stream = Open(o => o with { SegmentBytes = 100, MaxBytesPerShard = 500 });
+        var written = new List<PutRecordResult>();
+        UInt128? checkpoint = null;
+        var report = new Paywatch.Local.Storage.DataFolderReport();
+        stream.KeepUnprocessed(_ => checkpoint, report);
+
+        // Nothing processed: ten 239-byte segments, 2,390 bytes, all kept past the 500-byte cap.
+        for (var i = 0; i < 10; i++)
+        {
+            written.Add(await stream.PutRecordAsync(Entry("k", i + new string('x', 199))));
+        }
+
+        var shardId = written[0].ShardId;
+        Assert.Equal(0, stream.RecordsDeletedBySizeCap);
+        Assert.Equal(10, Directory.GetFiles(Path.Combine(_folder.Path, shardId), "*.seg").Length);
+        Assert.Equal(2390 - 500, stream.BytesHeldOverSizeCap);
+        Assert.Equal(written.Select(r => r.SequenceNumber!.Value), stream.Read(shardId, null, 100, 1 << 20).Select(r => r.SequenceNumber));
+
+        // Five processed: the next write's cap deletes those five segments and no more (the sixth holds an unprocessed record).
+        checkpoint = written[4].SequenceNumber;
+        written.Add(await stream.PutRecordAsync(Entry("k", "10" + new string('x', 198))));
+
+        Assert.Equal(5, stream.RecordsDeletedBySizeCap);
+        Assert.Equal(written.Skip(5).Select(r => r.SequenceNumber!.Value), stream.Read(shardId, null, 100, 1 << 20).Select(r => r.SequenceNumber));
+        Assert.Equal((6 * 239) - 500, stream.BytesHeldOverSizeCap);
+        Assert.Empty(report.Lines);
     }
 
     [Fact]
