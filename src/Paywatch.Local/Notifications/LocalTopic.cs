@@ -189,17 +189,22 @@ public sealed class LocalTopic : IAsyncDisposable
         }
     }
 
-    /// <summary>How long a stop waits for the subscriptions to deliver what they hold before giving up on them.</summary>
+    /// <summary>How long a stop waits for the subscriptions to deliver what they hold before it starts no more attempts.</summary>
     public static TimeSpan DeliveryStopTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a stop then waits for the attempts under way to finish before giving up on them.</summary>
+    public static TimeSpan AttemptStopTimeout { get; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Subscriptions (<c>protocol:endpoint</c>) that had not finished when the stop gave up on them.</summary>
     public IReadOnlyList<string> AbandonedAtStop { get; private set; } = [];
 
     /// <summary>
     /// Stops in the order that loses nothing and repeats nothing: no more publishes; what is staged reaches the disk and
-    /// the subscriptions' queues; each subscription delivers what it holds, for at most <see cref="DeliveryStopTimeout"/>
-    /// (a hung endpoint is then given up on, its undelivered notifications left in the outbox for the next start); and
-    /// only then the outbox closes, so every delivery made during the stop is recorded and not made again.
+    /// the subscriptions' queues; each subscription delivers what it holds, for at most <see cref="DeliveryStopTimeout"/>;
+    /// past it no further attempt starts (the rest stays in the outbox for the next start) and the attempts under way
+    /// get <see cref="AttemptStopTimeout"/> more to finish, so a slow endpoint that answers is not sent anything twice;
+    /// a hung one is then given up on. Only then the outbox closes, so every delivery made during the stop is recorded
+    /// and not made again.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -210,23 +215,15 @@ public sealed class LocalTopic : IAsyncDisposable
 
         _outbox?.StopStaging();
         var stops = _deliveries.Select(d => d.StopAsync()).ToArray();
-        try
+        if (!await FinishWithinAsync(stops, DeliveryStopTimeout).ConfigureAwait(false))
         {
-            await Task.WhenAll(stops).WaitAsync(DeliveryStopTimeout, _time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            var abandoned = new List<string>();
-            for (var i = 0; i < stops.Length; i++)
+            Unfinished(stops).ForEach(d => d.StartNoMore());
+            if (!await FinishWithinAsync(stops, AttemptStopTimeout).ConfigureAwait(false))
             {
-                if (!stops[i].IsCompleted)
-                {
-                    _deliveries[i].Abandon();
-                    abandoned.Add($"{_deliveries[i].Subscription.Protocol}:{_deliveries[i].Subscription.Endpoint}");
-                }
+                var abandoned = Unfinished(stops);
+                abandoned.ForEach(d => d.Abandon());
+                AbandonedAtStop = [.. abandoned.Select(d => $"{d.Subscription.Protocol}:{d.Subscription.Endpoint}")];
             }
-
-            AbandonedAtStop = abandoned;
         }
 
         _outbox?.Dispose();
@@ -236,6 +233,21 @@ public sealed class LocalTopic : IAsyncDisposable
             subscription.Dispose();
         }
     }
+
+    private async Task<bool> FinishWithinAsync(Task[] stops, TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(stops).WaitAsync(timeout, _time).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private List<SubscriptionDelivery> Unfinished(Task[] stops) => [.. _deliveries.Where((_, i) => !stops[i].IsCompleted)];
 
     internal void Delivered()
     {

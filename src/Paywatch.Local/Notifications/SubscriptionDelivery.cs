@@ -20,6 +20,7 @@ internal sealed class SubscriptionDelivery
     private readonly TimeProvider _time;
     private readonly Task _loop;
     private readonly CancellationTokenSource _abandon = new();
+    private volatile bool _startNoMore;
 
     public SubscriptionDelivery(int index, ITopicSubscription subscription, LocalTopic topic, NotificationOutbox? outbox, TimeProvider time)
     {
@@ -48,12 +49,23 @@ internal sealed class SubscriptionDelivery
     }
 
     /// <summary>
-    /// Gives up on the subscription during a stop that waited long enough: no further attempt starts, and those under way
-    /// are cancelled and left unrecorded, so the next start delivers them again and counts them as possible duplicates.
+    /// During a stop that has waited long enough for the queue: no further attempt starts (what is queued stays in the
+    /// outbox for the next start), and those under way go on, so that an endpoint that is slow but answers gets each
+    /// of them once, recorded; <see cref="StopAsync"/> then completes when they have.
+    /// </summary>
+    public void StartNoMore()
+    {
+        _startNoMore = true;
+        _queue.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// Gives up on the subscription during a stop that waited long enough for the attempts under way too: they are
+    /// cancelled and left unrecorded, so the next start delivers them again and counts them as possible duplicates.
     /// </summary>
     public void Abandon()
     {
-        _queue.Writer.TryComplete();
+        StartNoMore();
         _abandon.Cancel();
     }
 
@@ -63,8 +75,13 @@ internal sealed class SubscriptionDelivery
         using var free = new SemaphoreSlim(slots, slots);
         await foreach (var (entry, retry) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            if (_startNoMore)
+            {
+                continue;
+            }
+
             await free.WaitAsync().ConfigureAwait(false);
-            if (_abandon.IsCancellationRequested)
+            if (_startNoMore)
             {
                 free.Release();
                 continue;

@@ -6,8 +6,9 @@ namespace Paywatch.Local.Tests.Storage;
 
 /// <summary>
 /// A stop that finishes: deliveries made during the stop are recorded before the outbox closes (so none is made again
-/// under the same MessageId), a hung subscriber is given up on after <see cref="LocalTopic.DeliveryStopTimeout"/>, and
-/// the mapping lets the invocation under way finish and checkpoints it.
+/// under the same MessageId), a slow subscriber finishes the attempts under way and a hung one is given up on after
+/// <see cref="LocalTopic.DeliveryStopTimeout"/> and <see cref="LocalTopic.AttemptStopTimeout"/>, and the mapping lets the
+/// invocation under way finish and checkpoints it.
 /// </summary>
 public sealed class GracefulStopTests : IDisposable
 {
@@ -75,6 +76,42 @@ public sealed class GracefulStopTests : IDisposable
     }
 
     [Fact]
+    public async Task A_slow_subscriber_past_the_wait_finishes_the_attempt_under_way_and_is_sent_nothing_twice()
+    {
+        var outbox = Path.Combine(_folder.Path, "outbox");
+        var slow = new Webhook { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var topic = new LocalTopic("alerts", "us-east-1", "000000000000", [slow], _time, outboxDirectory: outbox);
+        var published = Enumerable.Range(0, 3).Select(i => topic.Publish($"notification {i}")).ToList();
+        await topic.WhenDurableAsync();
+        await slow.Started.Task;
+
+        // Past the delivery wait (5 s) the stop starts no more attempts; the one under way then answers within the
+        // attempt wait (3 s more).
+        var stop = topic.DisposeAsync().AsTask();
+        for (var second = 0; second < 7; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(stop, Task.Delay(20));
+        }
+
+        Assert.False(stop.IsCompleted);
+        slow.Gate.SetResult();
+        await stop;
+        Assert.Empty(topic.AbandonedAtStop);
+        Assert.Equal([published[0].MessageId], slow.Delivered.Select(n => n.MessageId));
+
+        var again = new Webhook();
+        await using (var restarted = new LocalTopic("alerts", "us-east-1", "000000000000", [again], _time, outboxDirectory: outbox))
+        {
+            await restarted.FlushAsync();
+            Assert.Equal(2, restarted.Recovered.Redelivered);
+            Assert.Equal(0, restarted.Recovered.PossibleDuplicateCount);
+        }
+
+        Assert.Equal(published.Skip(1).Select(n => n.MessageId), again.Delivered.Select(n => n.MessageId));
+    }
+
+    [Fact]
     public async Task A_stopping_mapping_lets_the_invocation_under_way_finish_and_checkpoints_it()
     {
         await using var fixture = new MappingFixture(MappingFixture.Defaults with { BatchSize = 5 });
@@ -111,6 +148,9 @@ public sealed class GracefulStopTests : IDisposable
 
         public bool Hang { get; init; }
 
+        /// <summary>When set, every delivery waits for it (a slow endpoint that does answer).</summary>
+        public TaskCompletionSource? Gate { get; init; }
+
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public List<TopicNotification> Delivered { get; } = [];
@@ -121,6 +161,11 @@ public sealed class GracefulStopTests : IDisposable
             if (Hang)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            if (Gate is not null)
+            {
+                await Gate.Task.WaitAsync(cancellationToken);
             }
 
             if (Delay > TimeSpan.Zero)
