@@ -122,6 +122,7 @@ public sealed class LocalTwin : IAsyncDisposable
                     Region = settings.Region,
                     AccountId = LocalTwinSettings.AccountId,
                     EnforceShardWriteLimits = settings.EnforceKinesisLimits,
+                    MaxBytesPerShard = settings.StreamMaxBytes / settings.ShardCount,
                 },
                 time,
                 metrics,

@@ -68,6 +68,12 @@ public sealed record LocalTwinSettings
     /// <summary>The most the log group keeps on disk (no Terraform counterpart: CloudWatch has no cap); the oldest lines go first.</summary>
     public long LogMaxBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// The most the stream keeps on disk, shared evenly by its shards (no Terraform counterpart: Kinesis has no cap); the
+    /// oldest segments go first, once processed (docs/twin-kinesis.md).
+    /// </summary>
+    public long StreamMaxBytes { get; init; } = 5L * 1024 * 1024 * 1024;
+
     public string StreamName => $"transaction-stream-{Environment}";
 
     public string FunctionName => $"transaction-processor-{Environment}";

@@ -28,6 +28,7 @@ public sealed class BadFlagTests : IDisposable
         { ["up", "--config", "{file}"], "paywatch up: --config: '{file}' is a file, not a folder." },
         { ["up", "--demo", "0"], "paywatch up: --demo takes a positive number of transactions per second." },
         { ["up", "--log-max-mib", "0"], "paywatch up: --log-max-mib must be at least 1, not 0." },
+        { ["up", "--stream-max-mib", "0"], "paywatch up: --stream-max-mib must be at least 1, not 0." },
         { ["up", "--no-such-flag"], "paywatch up: Unrecognized command or argument '--no-such-flag'." },
         { ["generate", "--count", "-1"], "paywatch generate: --count must be at least 0, not -1." },
         { ["generate", "--count", "many"], "paywatch generate: Cannot parse argument 'many' for option '--count'" },

@@ -81,9 +81,14 @@ internal static class UpCommand
             Description = "The most the log group keeps on disk, in MiB; the oldest lines go first. Lines older than infra's log_retention_days go too.",
             DefaultValueFactory = _ => (int)(defaults.LogMaxBytes / (1024 * 1024)),
         }.AcceptRange(1);
+        var streamMax = new Option<int>("--stream-max-mib")
+        {
+            Description = "The most the stream keeps on disk, in MiB, shared by its shards; the oldest records go first, once processed (never one the function has not processed). Records older than infra's kinesis_retention_hours go too.",
+            DefaultValueFactory = _ => (int)(defaults.StreamMaxBytes / (1024 * 1024)),
+        }.AcceptRange(1);
         var command = new Command("up", "Run the local twin: stream, processor, rules, alarms, dashboard and queries on this machine, with AWS-compatible endpoints.")
         {
-            data, port, config, demo, webhook, email, smtp, allowHost, logMax, traceMode, alertsPerWindow, kinesisLimits,
+            data, port, config, demo, webhook, email, smtp, allowHost, logMax, streamMax, traceMode, alertsPerWindow, kinesisLimits,
         };
         command.Validators.Add(r =>
         {
@@ -114,6 +119,7 @@ internal static class UpCommand
                 Port = result.GetValue(port),
                 AllowedHosts = result.GetValue(allowHost) ?? [],
                 LogMaxBytes = result.GetValue(logMax) * 1024L * 1024,
+                StreamMaxBytes = result.GetValue(streamMax) * 1024L * 1024,
                 TraceMode = mode,
                 AlertsPerWindow = result.GetValue(alertsPerWindow),
                 EnforceKinesisLimits = result.GetValue(kinesisLimits),
