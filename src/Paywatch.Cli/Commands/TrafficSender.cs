@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Serialization;
+using HdrHistogram;
 using Paywatch.Aws.Kinesis;
 
 namespace Paywatch.Cli.Commands;
@@ -11,24 +12,26 @@ internal sealed record SendPlan(int? Count, TimeSpan? Duration, int RecordsPerSe
 
 /// <summary>
 /// Sends records with PutRecords at a steady rate: each call carries the records due since the last one (at most
-/// 500), with a bounded number of calls in flight, and draws a progress bar on a terminal.
+/// 500), with a bounded number of calls in flight, and draws a progress bar on a terminal. Its memory is bounded however
+/// long it runs (<c>paywatch up --demo</c> runs for days): latencies go to a histogram, and only the calls in flight are held.
 /// </summary>
 internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan plan, int concurrency, CliConsole console)
 {
-    private readonly ConcurrentBag<double> _latencies = [];
-    private readonly ConcurrentDictionary<string, int> _failureCauses = new(StringComparer.Ordinal);
-    private int _acknowledged;
-    private int _failed;
-    private int _retried;
-    private int _requests;
+    /// <summary>Call latencies in microseconds, to three significant digits, up to an hour.</summary>
+    private readonly LongHistogram _latencies = new(TimeSpan.FromHours(1).Ticks / TimeSpan.TicksPerMicrosecond, 3);
+    private readonly ConcurrentDictionary<string, long> _failureCauses = new(StringComparer.Ordinal);
+    private long _acknowledged;
+    private long _failed;
+    private long _retried;
+    private long _requests;
 
     public async Task<SendReport> RunAsync(IEnumerable<KinesisRecord> records, CancellationToken cancellationToken)
     {
         using var inFlight = new SemaphoreSlim(concurrency);
-        var calls = new List<Task>();
+        var calls = new List<Task>(concurrency + 1);
         var stopwatch = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
-        var sent = 0;
+        var sent = 0L;
         using var source = records.GetEnumerator();
         while (!cancellationToken.IsCancellationRequested && !Finished(sent, stopwatch.Elapsed))
         {
@@ -49,6 +52,8 @@ internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan pla
             }
 
             await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Calls done well are let go; a failed one is kept, for WhenAll below to throw.
+            calls.RemoveAll(call => call.IsCompletedSuccessfully);
             calls.Add(SendAsync(batch, inFlight, cancellationToken));
             sent += batch.Count;
             if (console.ErrorIsTerminal && stopwatch.Elapsed - lastProgress > TimeSpan.FromMilliseconds(250))
@@ -64,8 +69,8 @@ internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan pla
             await console.Error.WriteLineAsync(Progress(sent, stopwatch.Elapsed)).ConfigureAwait(false);
         }
 
-        return SendReport.Create(sent, _acknowledged, _failed, _retried, _requests, stopwatch.Elapsed, [.. _latencies])
-            with { FailureCauses = new SortedDictionary<string, int>(_failureCauses, StringComparer.Ordinal) };
+        return SendReport.Create(sent, _acknowledged, _failed, _retried, _requests, stopwatch.Elapsed, _latencies)
+            with { FailureCauses = new SortedDictionary<string, long>(_failureCauses, StringComparer.Ordinal) };
     }
 
     /// <summary>A record's error code, with the request's message and HTTP status when the whole request failed with it.</summary>
@@ -73,7 +78,7 @@ internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan pla
         ? e.StatusCode > 0 ? $"{e.Type} (HTTP {e.StatusCode}): {e.Message}" : $"{e.Type}: {e.Message}"
         : errorCode;
 
-    private bool Finished(int sent, TimeSpan elapsed) =>
+    private bool Finished(long sent, TimeSpan elapsed) =>
         plan.Count is { } count ? sent >= count : elapsed >= plan.Duration!.Value;
 
     private async Task SendAsync(List<KinesisRecord> batch, SemaphoreSlim inFlight, CancellationToken cancellationToken)
@@ -82,7 +87,12 @@ internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan pla
         {
             var started = Stopwatch.GetTimestamp();
             var outcome = await client.PutRecordsAsync(batch, cancellationToken).ConfigureAwait(false);
-            _latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var microseconds = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            lock (_latencies)
+            {
+                _latencies.RecordValue(Math.Min(microseconds, _latencies.HighestTrackableValue));
+            }
+
             Interlocked.Add(ref _acknowledged, outcome.Acknowledged);
             Interlocked.Add(ref _failed, outcome.Failed.Count);
             foreach (var (_, errorCode) in outcome.Failed)
@@ -99,7 +109,7 @@ internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan pla
         }
     }
 
-    private string Progress(int sent, TimeSpan elapsed)
+    private string Progress(long sent, TimeSpan elapsed)
     {
         var done = plan.Count is { } count ? (double)sent / Math.Max(1, count) : elapsed / plan.Duration!.Value;
         var filled = (int)Math.Round(Math.Clamp(done, 0, 1) * 30);
@@ -110,11 +120,11 @@ internal sealed class TrafficSender(KinesisPutRecordsClient client, SendPlan pla
 
 /// <summary>The final report of <c>paywatch send</c>.</summary>
 internal sealed record SendReport(
-    int Sent,
-    int Acknowledged,
-    int Failed,
-    int Retried,
-    int Requests,
+    long Sent,
+    long Acknowledged,
+    long Failed,
+    long Retried,
+    long Requests,
     double Seconds,
     double RecordsPerSecond,
     double LatencyP50Ms,
@@ -122,15 +132,15 @@ internal sealed record SendReport(
     double LatencyMaxMs)
 {
     /// <summary>Why records failed: each cause (error code, and the request's message when the whole request failed) with its count.</summary>
-    public IReadOnlyDictionary<string, int> FailureCauses { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, long> FailureCauses { get; init; } = new Dictionary<string, long>();
 
-    public static SendReport Create(int sent, int acknowledged, int failed, int retried, int requests, TimeSpan elapsed, double[] latencies)
+    /// <param name="latencies">Call latencies in microseconds.</param>
+    public static SendReport Create(long sent, long acknowledged, long failed, long retried, long requests, TimeSpan elapsed, HistogramBase latencies)
     {
-        Array.Sort(latencies);
-        double Percentile(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
+        double Milliseconds(long microseconds) => latencies.TotalCount == 0 ? 0 : Math.Round(microseconds / 1000.0, 2);
         return new SendReport(sent, acknowledged, failed, retried, requests, Math.Round(elapsed.TotalSeconds, 3),
-            Math.Round(acknowledged / Math.Max(elapsed.TotalSeconds, 0.001), 1), Math.Round(Percentile(0.50), 2), Math.Round(Percentile(0.99), 2),
-            Math.Round(latencies.Length == 0 ? 0 : latencies[^1], 2));
+            Math.Round(acknowledged / Math.Max(elapsed.TotalSeconds, 0.001), 1),
+            Milliseconds(latencies.GetValueAtPercentile(50)), Milliseconds(latencies.GetValueAtPercentile(99)), Milliseconds(latencies.GetMaxValue()));
     }
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
