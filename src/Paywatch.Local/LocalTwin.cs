@@ -32,7 +32,7 @@ public sealed class LocalTwin : IAsyncDisposable
     /// <summary>
     /// How long metrics are kept, in memory and in the data folder: the dashboard's default range and every alarm's
     /// evaluation range fit in it. CloudWatch keeps 1-second data this long, and coarser data longer
-    /// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#metrics-retention);
+    /// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html);
     /// the twin keeps no coarser tiers (docs/local-twin.md).
     /// </summary>
     private static readonly TimeSpan MetricRetention = TimeSpan.FromHours(3);

@@ -7,7 +7,7 @@ namespace Paywatch.Local.Telemetry;
 /// <summary>
 /// The metric store in the data folder (<c>metrics/metrics.journal</c>), so that GetMetricStatistics, GetMetricData,
 /// the dashboard and the alarms read the same after a restart, as CloudWatch keeps its metrics
-/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#metrics-retention).
+/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
 /// Every few seconds the buckets that changed are appended whole, one framed JSON record each
 /// (<see cref="MetricBucketRecord"/>), with one fsync: the metric writes themselves (thousands a second) only mark
 /// their bucket changed. A bucket's later record replaces its earlier one. The journal is rewritten with just the

@@ -4,8 +4,8 @@ namespace Paywatch.Local.Telemetry;
 
 /// <summary>
 /// The trace store's ring in the data folder (<c>traces/spans.journal</c>, and <c>spans.previous</c> before it), so that
-/// GetTraceSummaries, BatchGetTraces and the web UI's traces read the same after a restart. X-Ray keeps traces 30 days
-/// (https://docs.aws.amazon.com/xray/latest/devguide/xray-concepts.html); the twin keeps what its ring keeps, the
+/// GetTraceSummaries, BatchGetTraces and the web UI's traces read the same after a restart. X-Ray keeps traces for 30 days;
+/// the twin keeps what its ring keeps, the
 /// most recent <see cref="TraceStore.Capacity"/> spans, and so does the folder.
 /// </summary>
 /// <remarks>
