@@ -11,7 +11,7 @@ namespace Paywatch.Local.Telemetry;
 /// Every few seconds the buckets that changed are appended whole, one framed JSON record each
 /// (<see cref="MetricBucketRecord"/>), with one fsync: the metric writes themselves (thousands a second) only mark
 /// their bucket changed. A bucket's later record replaces its earlier one. The journal is rewritten with just the
-/// store's buckets at start and whenever it grows past twice that size (and at least <see cref="CompactAfterBytes"/>),
+/// store's buckets at start and whenever it grows past twice that size (and at least 16 MiB),
 /// so on disk it is bounded as the store is in memory: by its retention and series limit.
 /// </summary>
 /// <remarks>
@@ -26,8 +26,7 @@ internal sealed class MetricStateStore : IDisposable
     /// <summary>How often the changed buckets are saved (and so, at most, what a killed process loses).</summary>
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(10);
 
-    private const long CompactAfterBytes = 16 * 1024 * 1024;
-
+    private readonly long _compactAfterBytes;
     private readonly MetricStore _store;
     private readonly AppendJournal _journal;
     private readonly PeriodicSave _saving;
@@ -37,10 +36,12 @@ internal sealed class MetricStateStore : IDisposable
     /// <summary>Reads what the last run kept into <paramref name="store"/>, then saves its changes every <see cref="SaveInterval"/>.</summary>
     /// <param name="directory">The data folder's <c>metrics</c> folder.</param>
     /// <param name="flushToDisk">False skips the fsyncs: safe against a killed process, not a power cut (tests).</param>
+    /// <param name="compactAfterBytes">The journal is never compacted below this size (tests make it small).</param>
     /// <exception cref="DataFolderException">The journal is of a newer format version.</exception>
-    public MetricStateStore(string directory, MetricStore store, TimeProvider time, DataFolderReport report, bool flushToDisk = true)
+    public MetricStateStore(string directory, MetricStore store, TimeProvider time, DataFolderReport report, bool flushToDisk = true, long compactAfterBytes = 16 * 1024 * 1024)
     {
         _store = store;
+        _compactAfterBytes = compactAfterBytes;
         _journal = new AppendJournal(System.IO.Path.Combine(directory, FileName), flushToDisk);
         if (File.Exists(Path))
         {
@@ -102,7 +103,7 @@ internal sealed class MetricStateStore : IDisposable
     private void Save()
     {
         var changed = _store.TakeChangedBuckets();
-        if (_rewriteAll || _journal.Length > Math.Max(2 * _compactedLength, CompactAfterBytes))
+        if (_rewriteAll || _journal.Length > Math.Max(2 * _compactedLength, _compactAfterBytes))
         {
             Compact();
             return;

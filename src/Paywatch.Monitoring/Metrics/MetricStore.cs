@@ -19,6 +19,7 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
     private readonly Lock _lock = new();
     private long _newestSecond = long.MinValue;
     private long _putsSincePrune;
+    private long _nextPruneSecond = long.MinValue;
     private readonly List<Series> _changedSeries = [];
     private bool _trackChanges;
 
@@ -85,7 +86,9 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
             _newestSecond = second;
         }
 
-        if (++_putsSincePrune >= 100_000)
+        // Pruned every 100,000 values, and at least every minute of data, so that a slow trickle of values over days
+        // holds no more than the retention either.
+        if (++_putsSincePrune >= 100_000 || _newestSecond >= _nextPruneSecond)
         {
             Prune();
         }
@@ -237,6 +240,12 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
     private void Prune()
     {
         _putsSincePrune = 0;
+        if (_newestSecond == long.MinValue)
+        {
+            return;
+        }
+
+        _nextPruneSecond = _newestSecond + 60;
         var oldest = _newestSecond - (long)Retention.TotalSeconds;
         foreach (var series in _series.Values)
         {

@@ -83,4 +83,18 @@ public sealed class MetricStoreChangesTests
         Assert.Equal(2, restored.GetStatistics(Latency, T0.AddHours(4), T0.AddHours(4).AddMinutes(1), TimeSpan.FromMinutes(1), Statistic.Sum).Single().Value);
         Assert.Empty(restored.TakeChangedBuckets());
     }
+
+    [Fact]
+    public void A_slow_trickle_over_days_is_held_to_the_retention()
+    {
+        var store = new MetricStore(TimeSpan.FromHours(3));
+        for (var i = 0; i < 2 * 24 * 360; i++)
+        {
+            store.Put(Latency, T0.AddSeconds(10 * i), i);
+        }
+
+        // 17,280 values, far fewer than the 100,000 between count-driven prunes: the minute-driven one holds the bound.
+        var (oldest, newest) = store.TimeRange(Latency)!.Value;
+        Assert.InRange(newest - oldest, TimeSpan.FromHours(3) - TimeSpan.FromMinutes(1), TimeSpan.FromHours(3) + TimeSpan.FromMinutes(1));
+    }
 }
