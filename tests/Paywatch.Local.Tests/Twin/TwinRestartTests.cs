@@ -32,9 +32,6 @@ public sealed class TwinRestartTests
         var settings = new LocalTwinSettings { DataDirectory = folder.Path, Port = 0 };
         var failing = true;
         var twin = await LocalTwin.StartAsync(settings, RepositoryRoot.Config, [], clock.Time, environment => new Switchable(environment, () => failing));
-        IReadOnlyList<MetricDatapoint> errors, p99;
-        List<AlarmTransition> history;
-        List<SpanRecord> trace;
         try
         {
             // An error burst in three minutes turns the error rate, and Processing Health with it, to ALARM at 12:03.
@@ -52,20 +49,20 @@ public sealed class TwinRestartTests
             failing = false;
             await twin.Stream.PutRecordsAsync([new PutRecordEntry("card-1", Transaction("txn-traced"))]);
             await clock.AdvanceUntilAsync(() => Traced(twin, "txn-traced").Count > 0, TimeSpan.FromSeconds(30), "the transaction traced");
-
-            errors = twin.Metrics.GetStatistics(Errors, Noon, Noon.AddMinutes(10), TimeSpan.FromMinutes(1), Statistic.Sum);
-            p99 = twin.Metrics.GetStatistics(Duration, Noon, Noon.AddMinutes(10), TimeSpan.FromMinutes(5), Statistic.Parse("p99"));
-            history = [.. twin.Alarms.RecentTransitions];
-            trace = [.. twin.Traces.Spans(traceId: Traced(twin, "txn-traced")[0].TraceId)];
         }
         finally
         {
             await clock.StopAsync(twin, TimeSpan.FromMinutes(2));
         }
 
+        // Read once the twin has stopped: the stop's own last metrics are in, as they are in what it saved.
+        var errors = twin.Metrics.GetStatistics(Errors, Noon, Noon.AddMinutes(10), TimeSpan.FromMinutes(1), Statistic.Sum);
+        var p99 = twin.Metrics.GetStatistics(Duration, Noon, Noon.AddMinutes(10), TimeSpan.FromMinutes(5), Statistic.Parse("p99"));
+        List<AlarmTransition> history = [.. twin.Alarms.RecentTransitions];
+        List<SpanRecord> trace = [.. twin.Traces.Spans(traceId: Traced(twin, "txn-traced")[0].TraceId)];
+
         // The metric's three minutes of errors (ten records, each tried and bisected) are what the test checks against.
-        Assert.Equal(3, errors.Count);
-        Assert.All(errors, e => Assert.True(e.Value >= 10, $"{e.Value} errors at {e.Timestamp}"));
+        Assert.Equal(3, errors.Count(e => e.Value >= 10));
         Assert.Contains(history, t => t.AlarmName == ErrorRate && t.NewState == AlarmState.Alarm);
         Assert.True(trace.Count > 1, "a trace of more than its root span");
 
