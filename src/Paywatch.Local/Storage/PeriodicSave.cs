@@ -22,9 +22,6 @@ internal sealed class PeriodicSave : IDisposable
     /// <summary>The last save's failure; null once a save succeeds.</summary>
     public IOException? Failure { get; private set; }
 
-    /// <summary>Saves now (e.g. for a test), outside the interval.</summary>
-    public void SaveNow() => Run();
-
     /// <summary>Stops the timer and saves a last time; the final save's failure is thrown.</summary>
     public void Dispose()
     {

@@ -55,12 +55,6 @@ internal sealed class MetricStateStore : IDisposable
 
     public string Path => _journal.Path;
 
-    /// <summary>Why the last save failed, if it did (it is tried again at the next interval).</summary>
-    public IOException? Failure => _saving.Failure;
-
-    /// <summary>Saves the changed buckets now, outside the interval.</summary>
-    public void SaveNow() => _saving.SaveNow();
-
     /// <summary>Saves the last changes and closes the journal.</summary>
     public void Dispose()
     {
@@ -70,29 +64,7 @@ internal sealed class MetricStateStore : IDisposable
 
     private void Load(DataFolderReport report)
     {
-        var records = JournalFile.Read(Path, report, "the metric changes saved in them are lost");
-        var buckets = new List<MetricBucketState>(records.Count);
-        var unreadable = 0;
-        foreach (var record in records)
-        {
-            using (record)
-            {
-                try
-                {
-                    buckets.Add(MetricBucketRecord.Read(record.RootElement));
-                }
-                catch (FormatException)
-                {
-                    unreadable++;
-                }
-            }
-        }
-
-        if (unreadable > 0)
-        {
-            report.Add(Path, $"{unreadable} record(s) that are not metric buckets skipped: the metric changes saved in them are lost; {buckets.Count:N0} kept");
-        }
-
+        var buckets = JournalFile.ReadRecords(Path, report, "metric buckets", "the metric changes saved in them are lost", MetricBucketRecord.Read);
         var refused = _store.Restore(buckets);
         if (refused > 0)
         {

@@ -55,12 +55,6 @@ internal sealed class TraceStateStore : IDisposable
 
     public string Path => _journal.Path;
 
-    /// <summary>Why the last save failed, if it did (it is tried again at the next interval).</summary>
-    public IOException? Failure => _saving.Failure;
-
-    /// <summary>Saves the new spans now, outside the interval.</summary>
-    public void SaveNow() => _saving.SaveNow();
-
     /// <summary>Saves the last spans and closes the journal.</summary>
     public void Dispose()
     {
@@ -68,37 +62,8 @@ internal sealed class TraceStateStore : IDisposable
         _journal.Dispose();
     }
 
-    private static List<SpanRecord> Load(string path, DataFolderReport report)
-    {
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        var spans = new List<SpanRecord>();
-        var unreadable = 0;
-        foreach (var record in JournalFile.Read(path, report, "the spans saved in them are lost"))
-        {
-            using (record)
-            {
-                try
-                {
-                    spans.Add(SpanJournalRecord.Read(record.RootElement));
-                }
-                catch (FormatException)
-                {
-                    unreadable++;
-                }
-            }
-        }
-
-        if (unreadable > 0)
-        {
-            report.Add(path, $"{unreadable} record(s) that are not spans skipped: those spans are lost; {spans.Count:N0} kept");
-        }
-
-        return spans;
-    }
+    private static List<SpanRecord> Load(string path, DataFolderReport report) =>
+        File.Exists(path) ? JournalFile.ReadRecords(path, report, "spans", "the spans saved in them are lost", SpanJournalRecord.Read) : [];
 
     private void Save()
     {
