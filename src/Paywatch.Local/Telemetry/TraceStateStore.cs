@@ -12,7 +12,7 @@ namespace Paywatch.Local.Telemetry;
 /// Every few seconds the spans recorded since the last save are appended, one framed JSON record each
 /// (<see cref="SpanJournalRecord"/>), with one fsync; recording a span (on the processor's path) does no IO. When the
 /// journal holds a ring's worth it becomes <c>spans.previous</c> (replacing the one before) and a new journal starts,
-/// so the folder holds at most two rings' worth, and the last ring is always in the two files. Under more spans than
+/// so each file holds less than two rings' worth (a save adds at most one), and the last ring is always in the two. Under more spans than
 /// the ring holds per interval, only those the ring still has are saved: the folder never writes more than a ring an
 /// interval. At start both files are read (the rule of the data folder: a torn tail cut, a damaged record skipped and
 /// counted, both reported) and rewritten as one journal of the ring's spans.
