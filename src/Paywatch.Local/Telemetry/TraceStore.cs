@@ -66,10 +66,8 @@ public sealed class TraceStore
     /// <summary>Spans recorded since start (the ring keeps the most recent), not counting those the last run left.</summary>
     public long Recorded => Interlocked.Read(ref _recorded) - Interlocked.Read(ref _restored);
 
+    /// <summary>How many of the most recent spans the ring keeps.</summary>
     public int Capacity => _slots.Length;
-
-    /// <summary>Where the next span goes in the sequence of every span the ring has taken, restored ones included.</summary>
-    internal long Position => Interlocked.Read(ref _recorded);
 
     /// <summary>Root spans recorded since start: a trace each, X-Ray's billing unit (as the X-Ray exporter counts them).</summary>
     public long Traces => Interlocked.Read(ref _traces);
@@ -132,8 +130,8 @@ public sealed class TraceStore
     }
 
     /// <summary>
-    /// The spans from <paramref name="position"/> on (see <see cref="Position"/>), oldest first: those the ring still
-    /// keeps. The ring is locked a chunk at a time, so the processor's spans wait for a chunk at most.
+    /// The spans from <paramref name="position"/> on, in the sequence of every span the ring has taken (restored ones
+    /// included, the first at 0), oldest first: those the ring still keeps. The ring is locked a chunk at a time, so the processor's spans wait for a chunk at most.
     /// </summary>
     /// <param name="position">Where to start; set to where the next call starts.</param>
     internal List<SpanRecord> SpansSince(ref long position)
