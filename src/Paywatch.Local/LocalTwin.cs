@@ -29,7 +29,12 @@ namespace Paywatch.Local;
 /// </summary>
 public sealed class LocalTwin : IAsyncDisposable
 {
-    /// <summary>How long metrics are kept: the dashboard's default range and every alarm's evaluation range fit in it.</summary>
+    /// <summary>
+    /// How long metrics are kept, in memory and in the data folder: the dashboard's default range and every alarm's
+    /// evaluation range fit in it. CloudWatch keeps 1-second data this long, and coarser data longer
+    /// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html);
+    /// the twin keeps no coarser tiers (docs/local-twin.md).
+    /// </summary>
     private static readonly TimeSpan MetricRetention = TimeSpan.FromHours(3);
 
     private readonly List<object> _owned;
@@ -108,12 +113,15 @@ public sealed class LocalTwin : IAsyncDisposable
         {
             var rules = RuleDefinition.LoadDirectory(Path.Combine(configDirectory, "rules"));
             var metrics = new MetricStore(MetricRetention);
+            var traces = new TraceStore();
+            // Kept across restarts, and disposed last (created first): their final save follows every part's last metric and span.
+            Own(new MetricStateStore(Path.Combine(data, "metrics"), metrics, time, report));
+            Own(new TraceStateStore(Path.Combine(data, "traces"), traces, time, report));
             var logs = Own(new LogStore(
                 Path.Combine(data, "logs"),
                 settings.LogGroupName,
                 time,
                 new LogStoreOptions { Retention = TimeSpan.FromDays(settings.LogRetentionDays), MaxBytes = settings.LogMaxBytes }));
-            var traces = new TraceStore();
             var stream = Own(DurableStream.Open(
                 new DurableStreamOptions(settings.StreamName, Path.Combine(data, "streams", settings.StreamName))
                 {

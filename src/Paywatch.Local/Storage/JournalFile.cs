@@ -89,6 +89,40 @@ internal static class JournalFile
         return documents;
     }
 
+    /// <summary>
+    /// Each whole record of the journal at <paramref name="path"/>, read by <paramref name="read"/>; a record that is
+    /// JSON but not what <paramref name="read"/> expects (it throws <see cref="FormatException"/>) is skipped, counted
+    /// and reported like a damaged one.
+    /// </summary>
+    /// <param name="what">What a record holds, plural, for the report (e.g. "spans").</param>
+    /// <exception cref="DataFolderException">The journal is of a newer format version.</exception>
+    public static List<T> ReadRecords<T>(string path, DataFolderReport report, string what, string lostWithDamage, Func<JsonElement, T> read)
+    {
+        var records = new List<T>();
+        var unreadable = 0;
+        foreach (var document in Read(path, report, lostWithDamage))
+        {
+            using (document)
+            {
+                try
+                {
+                    records.Add(read(document.RootElement));
+                }
+                catch (FormatException)
+                {
+                    unreadable++;
+                }
+            }
+        }
+
+        if (unreadable > 0)
+        {
+            report.Add(path, $"{unreadable} record(s) that are not {what} skipped: {lostWithDamage}; {records.Count:N0} kept");
+        }
+
+        return records;
+    }
+
     private static List<JsonDocument> ReadJsonLines(string path, byte[] bytes, DataFolderReport report, string lostWithDamage)
     {
         var documents = new List<JsonDocument>();

@@ -51,6 +51,7 @@ public sealed class TraceStore
     private readonly Lock _namesLock = new();
     private readonly Lock _lock = new();
     private long _recorded;
+    private long _restored;
     private long _traces;
     private long _truncated;
 
@@ -62,8 +63,11 @@ public sealed class TraceStore
         _tags = new byte[checked(capacity * TagBytesPerSpan)];
     }
 
-    /// <summary>Spans recorded since start (the ring keeps the most recent).</summary>
-    public long Recorded => Interlocked.Read(ref _recorded);
+    /// <summary>Spans recorded since start (the ring keeps the most recent), not counting those the last run left.</summary>
+    public long Recorded => Interlocked.Read(ref _recorded) - Interlocked.Read(ref _restored);
+
+    /// <summary>How many of the most recent spans the ring keeps.</summary>
+    public int Capacity => _slots.Length;
 
     /// <summary>Root spans recorded since start: a trace each, X-Ray's billing unit (as the X-Ray exporter counts them).</summary>
     public long Traces => Interlocked.Read(ref _traces);
@@ -125,6 +129,61 @@ public sealed class TraceStore
         return spans;
     }
 
+    /// <summary>
+    /// The spans from <paramref name="position"/> on, in the sequence of every span the ring has taken (restored ones
+    /// included, the first at 0), oldest first: those the ring still keeps. The ring is locked a chunk at a time, so the processor's spans wait for a chunk at most.
+    /// </summary>
+    /// <param name="position">Where to start; set to where the next call starts.</param>
+    internal List<SpanRecord> SpansSince(ref long position)
+    {
+        const int Chunk = 1_000;
+        var spans = new List<SpanRecord>();
+        while (true)
+        {
+            lock (_lock)
+            lock (_namesLock)
+            {
+                position = Math.Max(position, _recorded - _slots.Length);
+                var end = Math.Min(_recorded, position + Chunk);
+                for (; position < end; position++)
+                {
+                    spans.Add(ToRecord((int)(position % _slots.Length)));
+                }
+
+                if (position == _recorded)
+                {
+                    return spans;
+                }
+            }
+        }
+    }
+
+    /// <summary>Puts back a span the last run kept (it counts in neither <see cref="Recorded"/> nor <see cref="Traces"/>).</summary>
+    internal void Restore(SpanRecord span)
+    {
+        Span<byte> tags = stackalloc byte[TagBytesPerSpan];
+        var written = 0;
+        foreach (var (key, value) in span.Tags)
+        {
+            _ = TryPutTag(tags, ref written, key, value);
+        }
+
+        var slot = new SpanSlot(
+            NameId(span.Name) ?? NameId("?")!.Value,
+            UInt128.Parse(span.TraceId, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
+            ulong.Parse(span.SpanId, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
+            span.ParentSpanId is { } parent ? ulong.Parse(parent, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) : 0,
+            span.Start.UtcTicks,
+            span.Duration.Ticks,
+            span.IsError,
+            (ushort)written);
+        lock (_lock)
+        {
+            Store(slot, tags[..written]);
+            _restored++;
+        }
+    }
+
     /// <summary>Keeps a finished span (<see cref="TraceStoreProcessor"/> hands them over). Thread-safe.</summary>
     public void Record(Activity activity)
     {
@@ -156,16 +215,22 @@ public sealed class TraceStore
             (ushort)tagBytes);
         lock (_lock)
         {
-            var index = (int)(_recorded % _slots.Length);
-            tags[..tagBytes].CopyTo(_tags.AsSpan(index * TagBytesPerSpan, TagBytesPerSpan));
-            _slots[index] = slot;
-            _recorded++;
+            Store(slot, tags[..tagBytes]);
             _traces += parentSpanId == 0 ? 1 : 0;
             if (!complete)
             {
                 _truncated++;
             }
         }
+    }
+
+    /// <summary>Puts a span in the ring's next slot. Called under the lock.</summary>
+    private void Store(in SpanSlot slot, ReadOnlySpan<byte> tags)
+    {
+        var index = (int)(_recorded % _slots.Length);
+        tags.CopyTo(_tags.AsSpan(index * TagBytesPerSpan, TagBytesPerSpan));
+        _slots[index] = slot;
+        _recorded++;
     }
 
     private (int Written, bool Complete) WriteTags(Activity activity, Span<byte> slot)
@@ -179,20 +244,26 @@ public sealed class TraceStore
                 continue;
             }
 
-            var keyId = NameId(tag.Key);
-            var room = slot[written..];
-            if (keyId is null || room.Length < TagHeaderBytes || !TryFormat(value, room[TagHeaderBytes..], out var length))
-            {
-                complete = false;
-                continue;
-            }
-
-            BinaryPrimitives.WriteUInt16LittleEndian(room, keyId.Value);
-            BinaryPrimitives.WriteUInt16LittleEndian(room[2..], (ushort)length);
-            written += TagHeaderBytes + length;
+            complete &= TryPutTag(slot, ref written, tag.Key, value);
         }
 
         return (written, complete);
+    }
+
+    /// <summary>Appends a tag to a span's slot at <paramref name="written"/>; false when it does not fit (or the name table is full).</summary>
+    private bool TryPutTag(Span<byte> slot, ref int written, string key, object value)
+    {
+        var keyId = NameId(key);
+        var room = slot[written..];
+        if (keyId is null || room.Length < TagHeaderBytes || !TryFormat(value, room[TagHeaderBytes..], out var length))
+        {
+            return false;
+        }
+
+        BinaryPrimitives.WriteUInt16LittleEndian(room, keyId.Value);
+        BinaryPrimitives.WriteUInt16LittleEndian(room[2..], (ushort)length);
+        written += TagHeaderBytes + length;
+        return true;
     }
 
     /// <summary>Tag values as text, invariant, as the trace list and the waterfall show them.</summary>

@@ -8,8 +8,10 @@ public readonly record struct MetricDatapoint(DateTimeOffset Timestamp, double V
 /// second buckets for high-resolution metrics, as CloudWatch keeps them), each holding count, sum, minimum,
 /// maximum and a <see cref="QuantileSketch"/>. Statistics for any period that is a multiple of the bucket are
 /// merged from the buckets. Memory is bounded: buckets older than the retention are dropped, and a metric
-/// beyond the series limit is refused (counted in <see cref="RejectedDatapoints"/>), never silently mixed in.
-/// Thread-safe.
+/// beyond the series limit is refused (counted in <see cref="RejectedDatapoints"/>), never silently mixed in; so a
+/// store holds at most <c>maxSeries</c> × (retention / bucket width) buckets, however long it runs.
+/// Thread-safe. The store does no IO: whoever keeps it across restarts takes the buckets that changed
+/// (<see cref="TrackChanges"/>, <see cref="TakeChangedBuckets"/>) and gives them back (<see cref="Restore"/>).
 /// </summary>
 public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
 {
@@ -17,6 +19,9 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
     private readonly Lock _lock = new();
     private long _newestSecond = long.MinValue;
     private long _putsSincePrune;
+    private long _nextPruneSecond = long.MinValue;
+    private readonly List<Series> _changedSeries = [];
+    private bool _trackChanges;
 
     public TimeSpan Retention { get; } = retention > TimeSpan.Zero ? retention : throw new ArgumentOutOfRangeException(nameof(retention));
 
@@ -61,17 +66,29 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
                 return false;
             }
 
-            _series[key] = series = new Series();
+            _series[key] = series = new Series(key);
         }
 
         var width = highResolution ? 1 : 60;
-        series.Add(second - Mod(second, width), value, count);
+        var bucketStart = second - Mod(second, width);
+        var bucket = series.Add(bucketStart, value, count);
+        if (_trackChanges && !bucket.Changed)
+        {
+            bucket.Changed = true;
+            if (series.MarkChanged(bucketStart))
+            {
+                _changedSeries.Add(series);
+            }
+        }
+
         if (second > _newestSecond)
         {
             _newestSecond = second;
         }
 
-        if (++_putsSincePrune >= 100_000)
+        // Pruned every 100,000 values, and at least every minute of data, so that a slow trickle of values over days
+        // holds no more than the retention either.
+        if (++_putsSincePrune >= 100_000 || _newestSecond >= _nextPruneSecond)
         {
             Prune();
         }
@@ -135,9 +152,100 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
         }
     }
 
+    /// <summary>
+    /// From now on, remembers which buckets change, for <see cref="TakeChangedBuckets"/>. Off by default: a store nobody
+    /// saves keeps no list of changes.
+    /// </summary>
+    public void TrackChanges()
+    {
+        lock (_lock)
+        {
+            _trackChanges = true;
+        }
+    }
+
+    /// <summary>
+    /// Every bucket that changed since the last call (with <see cref="TrackChanges"/> on), whole: a bucket's state
+    /// replaces what was saved of it before. Costs what changed, not what the store holds.
+    /// </summary>
+    public IReadOnlyList<MetricBucketState> TakeChangedBuckets()
+    {
+        var changed = new List<MetricBucketState>();
+        lock (_lock)
+        {
+            foreach (var series in _changedSeries)
+            {
+                series.TakeChanged(changed);
+            }
+
+            _changedSeries.Clear();
+        }
+
+        return changed;
+    }
+
+    /// <summary>Every bucket the store holds (to write a compact copy of it).</summary>
+    public IReadOnlyList<MetricBucketState> AllBuckets()
+    {
+        var all = new List<MetricBucketState>();
+        lock (_lock)
+        {
+            foreach (var series in _series.Values)
+            {
+                series.AddAll(all);
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Puts saved buckets back, each replacing the bucket of its metric and start (so a later state of a bucket, given
+    /// after an earlier one, wins), then drops what is older than the retention. Restored buckets are not changes.
+    /// </summary>
+    /// <returns>How many buckets were refused: beyond the series limit.</returns>
+    public int Restore(IEnumerable<MetricBucketState> buckets)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        var refused = 0;
+        lock (_lock)
+        {
+            foreach (var state in buckets)
+            {
+                if (!_series.TryGetValue(state.Key, out var series))
+                {
+                    if (_series.Count >= maxSeries)
+                    {
+                        refused++;
+                        continue;
+                    }
+
+                    _series[state.Key] = series = new Series(state.Key);
+                }
+
+                series.Restore(state);
+                _newestSecond = Math.Max(_newestSecond, state.StartSecond);
+            }
+
+            Prune();
+            foreach (var key in _series.Where(s => s.Value.IsEmpty).Select(s => s.Key).ToList())
+            {
+                _series.Remove(key);
+            }
+        }
+
+        return refused;
+    }
+
     private void Prune()
     {
         _putsSincePrune = 0;
+        if (_newestSecond == long.MinValue)
+        {
+            return;
+        }
+
+        _nextPruneSecond = _newestSecond + 60;
         var oldest = _newestSecond - (long)Retention.TotalSeconds;
         foreach (var series in _series.Values)
         {
@@ -148,14 +256,17 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
     private static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
 
     /// <summary>One metric's buckets, by start second.</summary>
-    private sealed class Series
+    private sealed class Series(MetricKey key)
     {
         private readonly Dictionary<long, Bucket> _buckets = [];
+        private readonly List<long> _changed = [];
 
         // Buckets start on whole minutes unless the metric ever had high-resolution data (whole seconds).
         private int _step = 60;
 
-        public void Add(long bucketStart, double value, long count)
+        public bool IsEmpty => _buckets.Count == 0;
+
+        public Bucket Add(long bucketStart, double value, long count)
         {
             if (bucketStart % 60 != 0)
             {
@@ -168,6 +279,47 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
             }
 
             bucket.Add(value, count);
+            return bucket;
+        }
+
+        /// <returns>True when this is the series' first change since it was last taken.</returns>
+        public bool MarkChanged(long bucketStart)
+        {
+            _changed.Add(bucketStart);
+            return _changed.Count == 1;
+        }
+
+        public void TakeChanged(List<MetricBucketState> into)
+        {
+            foreach (var start in _changed)
+            {
+                // A bucket dropped by the retention since it changed is not saved.
+                if (_buckets.TryGetValue(start, out var bucket) && bucket.Changed)
+                {
+                    bucket.Changed = false;
+                    into.Add(bucket.ToState(key, start, _step == 1));
+                }
+            }
+
+            _changed.Clear();
+        }
+
+        public void AddAll(List<MetricBucketState> into)
+        {
+            foreach (var (start, bucket) in _buckets)
+            {
+                into.Add(bucket.ToState(key, start, _step == 1));
+            }
+        }
+
+        public void Restore(MetricBucketState state)
+        {
+            if (state.HighResolution)
+            {
+                _step = 1;
+            }
+
+            _buckets[state.StartSecond] = Bucket.FromState(state);
         }
 
         /// <summary>The buckets starting in [from, to), merged: looked up by start, not found by scanning.</summary>
@@ -200,12 +352,27 @@ public sealed class MetricStore(TimeSpan retention, int maxSeries = 10_000)
     /// <summary>Everything CloudWatch can answer for a bucket: count, sum, extremes, and the distribution.</summary>
     private sealed class Bucket
     {
-        private readonly QuantileSketch _sketch = new();
+        private QuantileSketch _sketch = new();
         private double _sum;
         private double _min = double.PositiveInfinity;
         private double _max = double.NegativeInfinity;
 
         public long Count { get; private set; }
+
+        /// <summary>Changed since its state was last taken (only while changes are tracked).</summary>
+        public bool Changed { get; set; }
+
+        public MetricBucketState ToState(MetricKey key, long start, bool highResolution) =>
+            new(key, start, highResolution, Count, _sum, _min, _max, _sketch.ToState());
+
+        public static Bucket FromState(MetricBucketState state) => new()
+        {
+            Count = state.Count,
+            _sum = state.Sum,
+            _min = state.Minimum,
+            _max = state.Maximum,
+            _sketch = QuantileSketch.FromState(state.Sketch),
+        };
 
         public void Add(double value, long count)
         {

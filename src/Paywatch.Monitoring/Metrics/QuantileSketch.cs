@@ -63,6 +63,31 @@ internal sealed class QuantileSketch
         Count += other.Count;
     }
 
+    /// <summary>The counts, as plain data (<see cref="MetricBucketState"/>).</summary>
+    public QuantileSketchState ToState() => new(_zero, [.. _positive], [.. _negative]);
+
+    /// <summary>A sketch holding <paramref name="state"/>'s counts.</summary>
+    public static QuantileSketch FromState(QuantileSketchState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var sketch = new QuantileSketch();
+        foreach (var (index, count) in state.Positive)
+        {
+            Increment(sketch._positive, index, count);
+            sketch.Count += count;
+        }
+
+        foreach (var (index, count) in state.Negative)
+        {
+            Increment(sketch._negative, index, count);
+            sketch.Count += count;
+        }
+
+        sketch._zero = state.Zero;
+        sketch.Count += state.Zero;
+        return sketch;
+    }
+
     /// <summary>The value at <paramref name="quantile"/> (0–1): the sample of rank ⌈q·n⌉ (nearest rank), within 1 %.</summary>
     public double? Quantile(double quantile)
     {
