@@ -46,7 +46,7 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
                 AwsJsonBody.String(e, "DetailType"),
                 AwsJsonBody.String(e, "Detail"),
                 AwsJsonBody.String(e, "EventBusName"),
-                e.TryGetProperty("Time", out var time) && time.TryGetDouble(out var seconds) ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : null,
+                AwsJsonBody.Time(e, "Time"),
                 AwsJsonBody.Strings(e, "Resources"))),
         ]).ConfigureAwait(false);
         return new()

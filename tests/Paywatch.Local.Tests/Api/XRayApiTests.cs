@@ -135,6 +135,27 @@ public sealed class XRayApiTests
         Assert.NotEqual(ok.XRayId, failed.XRayId);
     }
 
+    /// <summary>
+    /// The model's constraints (TimeRangeType's "Valid Values: TraceId | Event | Service", API_GetTraceSummaries.html; a
+    /// trace id's "Maximum length of 35", API_BatchGetTraces.html) in AWS's validation wording, as X-Ray's InvalidRequestException.
+    /// </summary>
+    [Theory]
+    [InlineData("/TraceSummaries", "{\"StartTime\": 1, \"EndTime\": 2, \"TimeRangeType\": \"Segment\"}", "1 validation error detected: Value 'Segment' at 'timeRangeType' failed to satisfy constraint: Member must satisfy enum value set: [TraceId, Event, Service]")]
+    [InlineData("/Traces", "{\"TraceIds\": [\"1-5f000000-000000000000000000000000001\"]}", "1 validation error detected: Value '1-5f000000-000000000000000000000000001' at 'traceIds.1.member' failed to satisfy constraint: Member must have length less than or equal to 35")]
+    [InlineData("/ServiceGraph", "{\"EndTime\": 2}", "1 validation error detected: Value null at 'startTime' failed to satisfy constraint: Member must not be null")]
+    public async Task A_request_that_breaks_the_model_is_refused_in_AWS_validation_words(string path, string body, string message)
+    {
+        using var folder = new TemporaryDirectory();
+        await using var twin = await StartAsync(folder);
+        using var client = new HttpClient();
+
+        using var response = await client.PostAsync(new Uri(twin.Api.Url, path), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("InvalidRequestException", Assert.Single(response.Headers.GetValues("x-amzn-ErrorType")));
+        Assert.Equal(message, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task BatchGetTraces_refuses_more_than_five_trace_ids()
     {
