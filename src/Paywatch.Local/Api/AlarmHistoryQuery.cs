@@ -52,7 +52,7 @@ internal static class AlarmHistoryQuery
             {
                 ["AlarmName"] = item.Transition.AlarmName,
                 ["AlarmType"] = composites.Contains(item.Transition.AlarmName) ? "CompositeAlarm" : "MetricAlarm",
-                ["Timestamp"] = Timestamps.EpochSeconds(item.Transition.Timestamp),
+                ["Timestamp"] = item.Transition.Timestamp,
                 ["HistoryItemType"] = "StateUpdate",
                 ["HistorySummary"] = $"Alarm updated from {item.Transition.OldState.ToApiName()} to {item.Transition.NewState.ToApiName()}",
                 // The HistoryData JSON of a state update: version, old state and new state with their reasons.

@@ -86,7 +86,7 @@ internal static partial class GetMetricDataQuery
                 {
                     ["Id"] = query.Id,
                     ["Label"] = query.Label ?? (query.Metric?.Name ?? query.Id),
-                    ["Timestamps"] = new JsonArray([.. shown.Select(p => JsonValue.Create(p.First.ToUnixTimeSeconds()))]),
+                    ["Timestamps"] = new JsonArray([.. shown.Select(p => JsonValue.Create(p.First))]),
                     ["Values"] = new JsonArray([.. shown.Select(p => JsonValue.Create(p.Second))]),
                     ["StatusCode"] = to < points.Count ? "PartialData" : "Complete",
                 });

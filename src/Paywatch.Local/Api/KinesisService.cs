@@ -131,7 +131,7 @@ public sealed class KinesisService : IAwsJsonService
         ["StreamARN"] = stream.StreamArn,
         ["StreamStatus"] = "ACTIVE",
         ["StreamModeDetails"] = new JsonObject { ["StreamMode"] = "PROVISIONED" },
-        ["StreamCreationTimestamp"] = Timestamps.EpochSeconds(stream.CreationTimestamp),
+        ["StreamCreationTimestamp"] = stream.CreationTimestamp,
     };
 
     private JsonObject ListShards(JsonElement request)
@@ -272,7 +272,7 @@ public sealed class KinesisService : IAwsJsonService
             ["Records"] = new JsonArray([.. records.Select(record => new JsonObject
             {
                 ["SequenceNumber"] = Text(record.SequenceNumber),
-                ["ApproximateArrivalTimestamp"] = Timestamps.EpochSeconds(record.ApproximateArrivalTimestamp),
+                ["ApproximateArrivalTimestamp"] = record.ApproximateArrivalTimestamp,
                 ["Data"] = Convert.ToBase64String(record.Data.Span),
                 ["PartitionKey"] = record.PartitionKey,
             })]),

@@ -160,8 +160,7 @@ public static class LambdaEndpoints
             ["ParallelizationFactor"] = options.ParallelizationFactor,
             ["EventSourceArn"] = mapping.EventSourceArn,
             ["FunctionArn"] = mapping.Function.Options.FunctionArn,
-            // A timestamp in restJson1's default format, epoch seconds (https://smithy.io/2.0/spec/protocol-traits.html#timestampformat-trait).
-            ["LastModified"] = Timestamps.EpochSeconds(mapping.LastModified),
+            ["LastModified"] = mapping.LastModified,
             ["LastProcessingResult"] = mapping.LastError is { } error ? $"PROBLEM: {error.Message}" : mapping.RecordsCompleted > 0 ? "OK" : "No records processed",
             ["State"] = "Enabled",
             ["StateTransitionReason"] = "User action",

@@ -62,7 +62,7 @@ internal static class MetricStatisticsQuery
             ["Label"] = name,
             ["Datapoints"] = new JsonArray([.. byTime.Select(point =>
             {
-                var datapoint = new JsonObject { ["Timestamp"] = point.Key.ToUnixTimeSeconds(), ["Unit"] = unitKept };
+                var datapoint = new JsonObject { ["Timestamp"] = point.Key, ["Unit"] = unitKept };
                 foreach (var (statistic, value) in point.Value.Where(v => !v.Key.StartsWith('p')))
                 {
                     datapoint[statistic] = value;

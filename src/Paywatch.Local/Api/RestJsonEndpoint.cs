@@ -38,9 +38,9 @@ internal static class RestJsonEndpoint
         try
         {
             var body = await RequestBody.ReadAsync(context.Request, errors.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            using var document = JsonDocument.Parse(ReadRequest(binding.Input, context.Request, body, errors).ToJsonString());
+            using var document = JsonDocument.Parse(ReadRequest(binding.Input, context.Request, body, errors));
             ShapeValidator.ValidateRequest(binding.Input, document.RootElement, errors.Validation, typeErrorType: errors.Validation);
-            response = JsonCodec.Write(operation(document.RootElement));
+            response = JsonCodec.Write(operation(document.RootElement), binding.Output);
             ResponseConformance.Check(model, binding.Name, response);
             context.Response.StatusCode = binding.SuccessStatus;
         }
@@ -58,10 +58,9 @@ internal static class RestJsonEndpoint
     }
 
     /// <summary>The body (an empty one is <c>{}</c>) with the members bound to the URI, query string and headers, each typed by its shape.</summary>
-    private static JsonObject ReadRequest(Shape? input, HttpRequest http, byte[] body, RestJsonErrors errors)
+    private static byte[] ReadRequest(Shape? input, HttpRequest http, byte[] body, RestJsonErrors errors)
     {
-        var request = body.Length == 0 ? [] : JsonNode.Parse(body, documentOptions: AwsJsonBody.Options) as JsonObject
-            ?? throw new AwsServiceException(errors.Validation, "The request body must be a JSON object.");
+        var bound = new Dictionary<string, JsonValue>(StringComparer.Ordinal);
         foreach (var member in input?.Members ?? [])
         {
             var text = member.Location switch
@@ -73,11 +72,32 @@ internal static class RestJsonEndpoint
             };
             if (text is not null)
             {
-                request[member.Name] = Scalar(member.Target, text);
+                bound[member.Name] = Scalar(member.Target, text);
             }
         }
 
-        return request;
+        using var document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body, AwsJsonBody.Options);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new AwsServiceException(errors.Validation, "The request body must be a JSON object.");
+        }
+
+        return NeutralValue.Write(writer =>
+        {
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject().Where(p => !bound.ContainsKey(p.Name)))
+            {
+                property.WriteTo(writer);
+            }
+
+            foreach (var (name, value) in bound)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        });
     }
 
     /// <summary>Text as its shape's type; text that is not stays text, for <see cref="ShapeValidator"/> to refuse.</summary>
