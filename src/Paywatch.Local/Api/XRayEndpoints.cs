@@ -132,15 +132,16 @@ public static class XRayEndpoints
     private static JsonObject BatchGetTraces(TraceStore store, Names names, JsonElement request)
     {
         var ids = request.GetProperty("TraceIds");
+        // X-Ray's own words for both (https://github.com/boto/boto3/issues/3924); the model sets no bounds on the list.
         if (ids.GetArrayLength() is < 1 or > MaxTraceIds)
         {
-            throw Invalid($"TraceIds must hold 1 to {MaxTraceIds} trace ids, not {ids.GetArrayLength()}.");
+            throw Invalid(ids.GetArrayLength() == 0 ? "TraceIds must hold at least one trace id." : $"Exceeding maximum query size: {MaxTraceIds}");
         }
 
         if (AwsJsonBody.String(request, "NextToken") is not null)
         {
-            // Every trace asked for is answered in one page: no token is ever issued.
-            throw Invalid("The NextToken is not one this operation issued.");
+            // Every trace asked for is answered in one page: "This pagination token is currently not implemented for BatchGetTraces" (API_BatchGetTraces.html).
+            throw Invalid("NextToken is currently not supported");
         }
 
         var found = new List<Trace>();
