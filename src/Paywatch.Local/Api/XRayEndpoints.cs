@@ -82,7 +82,7 @@ public static class XRayEndpoints
         {
             ["TraceSummaries"] = new JsonArray([.. page.Select(t => Summary(t.Trace, names))]),
             // "The start time of this page of results": the oldest trace on it, the page being newest first.
-            ["ApproximateTime"] = Seconds(page.Count == 0 ? start : page[^1].Time),
+            ["ApproximateTime"] = page.Count == 0 ? start : page[^1].Time,
             ["TracesProcessedCount"] = matching.Count,
             ["NextToken"] = nextToken,
         };
@@ -91,7 +91,7 @@ public static class XRayEndpoints
     private static JsonObject Summary(Trace trace, Names names) => new()
     {
         ["Id"] = XRayId(trace.Id),
-        ["StartTime"] = Seconds(trace.Start),
+        ["StartTime"] = trace.Start,
         // Duration: the whole trace; ResponseTime: the root segment's own time
         // (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html).
         ["Duration"] = (trace.End - trace.Start).TotalSeconds,
@@ -265,8 +265,8 @@ public static class XRayEndpoints
             function["Edges"] = publishes.Count == 0 ? new JsonArray() : new JsonArray(new JsonObject
             {
                 ["ReferenceId"] = 1,
-                ["StartTime"] = Seconds(publishes.Min(s => s.Start)),
-                ["EndTime"] = Seconds(publishes.Max(s => s.Start + s.Duration)),
+                ["StartTime"] = publishes.Min(s => s.Start),
+                ["EndTime"] = publishes.Max(s => s.Start + s.Duration),
                 ["SummaryStatistics"] = Statistics(publishes),
                 ["ResponseTimeHistogram"] = Histogram(publishes),
                 ["Aliases"] = new JsonArray(),
@@ -282,8 +282,8 @@ public static class XRayEndpoints
 
         return new()
         {
-            ["StartTime"] = Seconds(start),
-            ["EndTime"] = Seconds(end),
+            ["StartTime"] = start,
+            ["EndTime"] = end,
             ["Services"] = new JsonArray([.. ((JsonObject?[])[function, events]).OfType<JsonObject>()]),
             ["ContainsOldGroupVersions"] = false,
         };
@@ -297,8 +297,8 @@ public static class XRayEndpoints
         ["AccountId"] = accountId,
         ["Type"] = type,
         ["State"] = "active",
-        ["StartTime"] = Seconds(spans.Min(s => s.Start)),
-        ["EndTime"] = Seconds(spans.Max(s => s.Start + s.Duration)),
+        ["StartTime"] = spans.Min(s => s.Start),
+        ["EndTime"] = spans.Max(s => s.Start + s.Duration),
         ["SummaryStatistics"] = Statistics(spans),
         ["DurationHistogram"] = Histogram(spans),
         ["ResponseTimeHistogram"] = Histogram(spans),
@@ -390,6 +390,7 @@ public static class XRayEndpoints
         return (start, end);
     }
 
+    /// <summary>A segment document's time (a string the model does not type): epoch seconds to the tick, as the X-Ray exporter writes them.</summary>
     private static double Seconds(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
 
     private static AwsServiceException Invalid(string message) => new("InvalidRequestException", message);
