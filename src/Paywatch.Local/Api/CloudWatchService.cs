@@ -30,8 +30,6 @@ public sealed class CloudWatchService(
 
     public string TargetPrefix => Model.TargetPrefix!;
 
-    public string JsonVersion => Model.JsonVersion;
-
     public string SigningName => Model.SigningName;
 
     public string XmlNamespace => Model.XmlNamespace!;

@@ -22,8 +22,6 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
 
     public string TargetPrefix => Model.TargetPrefix!;
 
-    public string JsonVersion => Model.JsonVersion;
-
     public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
         JsonCodec.HandleAsync(Model, operation, requestBody, HandleAsync, cancellationToken);
 
