@@ -28,8 +28,8 @@ internal static class AlarmHistoryQuery
         var itemType = AwsJsonBody.String(request, "HistoryItemType");
         var scanBy = AwsJsonBody.String(request, "ScanBy") ?? "TimestampDescending";
 
-        var startDate = request.TryGetProperty("StartDate", out _) ? MetricStatisticsQuery.Timestamp(request, "StartDate") : DateTimeOffset.MinValue;
-        var endDate = request.TryGetProperty("EndDate", out _) ? MetricStatisticsQuery.Timestamp(request, "EndDate") : DateTimeOffset.MaxValue;
+        var startDate = AwsJsonBody.Time(request, "StartDate") ?? DateTimeOffset.MinValue;
+        var endDate = AwsJsonBody.Time(request, "EndDate") ?? DateTimeOffset.MaxValue;
         var maxRecords = AwsJsonBody.Int(request, "MaxRecords") ?? 100;
         var composites = alarms.DescribeAlarms().Where(a => a.CompositeAlarm is not null).Select(a => a.AlarmName).ToHashSet(StringComparer.Ordinal);
         var transitions = alarms.RecentTransitions;
@@ -52,7 +52,7 @@ internal static class AlarmHistoryQuery
             {
                 ["AlarmName"] = item.Transition.AlarmName,
                 ["AlarmType"] = composites.Contains(item.Transition.AlarmName) ? "CompositeAlarm" : "MetricAlarm",
-                ["Timestamp"] = Timestamps.EpochSeconds(item.Transition.Timestamp),
+                ["Timestamp"] = item.Transition.Timestamp,
                 ["HistoryItemType"] = "StateUpdate",
                 ["HistorySummary"] = $"Alarm updated from {item.Transition.OldState.ToApiName()} to {item.Transition.NewState.ToApiName()}",
                 // The HistoryData JSON of a state update: version, old state and new state with their reasons.

@@ -1,7 +1,7 @@
-using System.Formats.Cbor;
 using System.Security;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using Paywatch.Local.Api.Protocols;
 
 namespace Paywatch.Local.Api;
 
@@ -12,19 +12,7 @@ internal static class AwsErrorBody
     /// AWS JSON 1.0/1.1: <c>{"__type": ..., "message": ...}</c>, with the <c>x-amzn-ErrorType</c> header beside it
     /// (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization).
     /// </summary>
-    public static byte[] Json(string type, string message)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("__type", type);
-            writer.WriteString("message", message);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
+    public static byte[] Json(string type, string message) => JsonCodec.Write(new JsonObject { ["__type"] = type, ["message"] = message });
 
     /// <summary>The query protocol's XML (https://smithy.io/2.0/aws/protocols/aws-query-protocol.html#operation-error-serialization).</summary>
     public static byte[] QueryXml(string type, string message, int statusCode, string requestId, string? xmlNamespace = null)
@@ -35,16 +23,6 @@ internal static class AwsErrorBody
             $"<ErrorResponse{xmlns}><Error><Type>{sender}</Type><Code>{SecurityElement.Escape(type)}</Code><Message>{SecurityElement.Escape(message)}</Message></Error><RequestId>{requestId}</RequestId></ErrorResponse>");
     }
 
-    /// <summary>RPC v2 CBOR: a map of <c>__type</c> and <c>message</c> (https://smithy.io/2.0/additional-specs/protocols/smithy-rpc-v2.html#operation-error-serialization).</summary>
-    public static byte[] Cbor(string type, string message)
-    {
-        var writer = new CborWriter();
-        writer.WriteStartMap(2);
-        writer.WriteTextString("__type");
-        writer.WriteTextString(type);
-        writer.WriteTextString("message");
-        writer.WriteTextString(message);
-        writer.WriteEndMap();
-        return writer.Encode();
-    }
+    /// <summary>RPC v2 CBOR: the same map of <c>__type</c> and <c>message</c> (https://smithy.io/2.0/additional-specs/protocols/smithy-rpc-v2.html#operation-error-serialization).</summary>
+    public static byte[] Cbor(string type, string message) => CborCodec.WriteResponse(null, Json(type, message));
 }

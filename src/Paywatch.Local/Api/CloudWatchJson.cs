@@ -15,9 +15,8 @@ internal static class CloudWatchJson
         }
 
         var dimensions = list.EnumerateArray()
-            .Select(d => KeyValuePair.Create(
-                AwsJsonBody.RequiredString(d, "Name", "InvalidParameterValue"),
-                AwsJsonBody.RequiredString(d, "Value", "InvalidParameterValue")))
+            // The model has required each dimension's Name and Value.
+            .Select(d => KeyValuePair.Create(AwsJsonBody.String(d, "Name")!, AwsJsonBody.String(d, "Value")!))
             .ToList();
         // "You can assign up to 30 dimensions to a metric."
         return dimensions.Count <= 30 ? dimensions : throw new AwsServiceException("InvalidParameterValue", "A metric has at most 30 dimensions.");

@@ -41,8 +41,6 @@ public sealed class CloudWatchLogsService : IAwsJsonService
 
     public string TargetPrefix => Model.TargetPrefix!;
 
-    public string JsonVersion => Model.JsonVersion;
-
     // CloudWatch Logs answers a request that breaks its input shape with InvalidParameterException.
     public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
         JsonCodec.HandleAsync(Model, operation, requestBody, (name, request, _) => ValueTask.FromResult(Handle(name, request)), cancellationToken, "InvalidParameterException");

@@ -30,8 +30,6 @@ public sealed class CloudWatchService(
 
     public string TargetPrefix => Model.TargetPrefix!;
 
-    public string JsonVersion => Model.JsonVersion;
-
     public string SigningName => Model.SigningName;
 
     public string XmlNamespace => Model.XmlNamespace!;
@@ -60,18 +58,26 @@ public sealed class CloudWatchService(
     public ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken) =>
         QueryCodec.HandleAsync(Model, action, parameters, (operation, request, cancel) => HandleAsync(operation, request, cancel), cancellationToken);
 
+    // MaxRecords is 1-100 and defaults to 50 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html);
+    // one page holds the alarms of every requested type, in the order the scheduler lists them.
     private JsonObject DescribeAlarms(JsonElement r)
     {
-        var filter = new Filter(
-            AwsJsonBody.Strings(r, "AlarmNames"),
-            AwsJsonBody.String(r, "AlarmNamePrefix"),
-            AwsJsonBody.Strings(r, "AlarmTypes"),
-            AwsJsonBody.String(r, "StateValue"),
-            AwsJsonBody.String(r, "ActionPrefix"),
-            AwsJsonBody.Int(r, "MaxRecords"),
-            AwsJsonBody.String(r, "NextToken"));
-        var (page, next) = Select(filter);
-        var types = Types(filter);
+        var names = AwsJsonBody.Strings(r, "AlarmNames");
+        var prefix = AwsJsonBody.String(r, "AlarmNamePrefix");
+        var state = AwsJsonBody.String(r, "StateValue");
+        var action = AwsJsonBody.String(r, "ActionPrefix");
+        // "If you omit this parameter, only metric alarms are returned, even if composite alarms exist."
+        var types = AwsJsonBody.Strings(r, "AlarmTypes") is { Count: > 0 } asked ? asked : ["MetricAlarm"];
+        List<AlarmSnapshot> selected =
+        [
+            .. alarms.DescribeAlarms().Where(a =>
+                ((a.MetricAlarm is not null && types.Contains("MetricAlarm")) || (a.CompositeAlarm is not null && types.Contains("CompositeAlarm")))
+                && (names.Count == 0 || names.Contains(a.AlarmName))
+                && (prefix is null || a.AlarmName.StartsWith(prefix, StringComparison.Ordinal))
+                && (state is null || a.StateValue.ToApiName() == state)
+                && (action is null || a.Actions.Alarm.Concat(a.Actions.Ok).Concat(a.Actions.InsufficientData).Any(x => x.StartsWith(action, StringComparison.Ordinal)))),
+        ];
+        var (page, next) = PageToken.Page(selected, AwsJsonBody.Int(r, "MaxRecords") ?? 50, "DescribeAlarms", AwsJsonBody.String(r, "NextToken"), CloudWatchJson.InvalidNextToken);
         return new()
         {
             ["CompositeAlarms"] = types.Contains("CompositeAlarm") ? new JsonArray([.. page.Where(a => a.CompositeAlarm is not null).Select(Composite)]) : null,
@@ -79,30 +85,6 @@ public sealed class CloudWatchService(
             ["NextToken"] = next,
         };
     }
-
-    // MaxRecords is 1-100 and defaults to 50 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html);
-    // one page holds the alarms of every requested type, in the order the scheduler lists them.
-    private (List<AlarmSnapshot> Page, string? NextToken) Select(Filter filter)
-    {
-        var types = Types(filter);
-        List<AlarmSnapshot> selected =
-        [
-            .. alarms.DescribeAlarms().Where(a =>
-                ((a.MetricAlarm is not null && types.Contains("MetricAlarm")) || (a.CompositeAlarm is not null && types.Contains("CompositeAlarm")))
-                &&
-                (filter.AlarmNames.Count == 0 || filter.AlarmNames.Contains(a.AlarmName))
-                && (filter.AlarmNamePrefix is null || a.AlarmName.StartsWith(filter.AlarmNamePrefix, StringComparison.Ordinal))
-                && (filter.StateValue is null || a.StateValue.ToApiName() == filter.StateValue)
-                && (filter.ActionPrefix is null || a.Actions.Alarm.Concat(a.Actions.Ok).Concat(a.Actions.InsufficientData).Any(x => x.StartsWith(filter.ActionPrefix, StringComparison.Ordinal)))),
-        ];
-        var (page, next) = PageToken.Page(selected, filter.MaxRecords ?? 50, "DescribeAlarms", filter.NextToken, InvalidNextToken);
-        return ([.. page], next);
-    }
-
-    private static AwsServiceException InvalidNextToken() => new("InvalidNextToken", "The NextToken is not valid: pass back a NextToken this operation returned.");
-
-    // "If you omit this parameter, only metric alarms are returned, even if composite alarms exist."
-    private static IReadOnlyList<string> Types(Filter filter) => filter.AlarmTypes.Count == 0 ? ["MetricAlarm"] : filter.AlarmTypes;
 
     private static JsonObject Composite(AlarmSnapshot alarm)
     {
@@ -116,15 +98,15 @@ public sealed class CloudWatchService(
         ["AlarmName"] = alarm.AlarmName,
         ["AlarmArn"] = alarm.AlarmArn,
         ["AlarmDescription"] = alarm.AlarmDescription,
-        ["AlarmConfigurationUpdatedTimestamp"] = Timestamps.EpochSeconds(alarm.AlarmConfigurationUpdatedTimestamp),
+        ["AlarmConfigurationUpdatedTimestamp"] = alarm.AlarmConfigurationUpdatedTimestamp,
         ["ActionsEnabled"] = alarm.Actions.Enabled,
         ["OKActions"] = Strings(alarm.Actions.Ok),
         ["AlarmActions"] = Strings(alarm.Actions.Alarm),
         ["InsufficientDataActions"] = Strings(alarm.Actions.InsufficientData),
         ["StateValue"] = alarm.StateValue.ToApiName(),
         ["StateReason"] = alarm.StateReason,
-        ["StateUpdatedTimestamp"] = Timestamps.EpochSeconds(alarm.StateUpdatedTimestamp),
-        ["StateTransitionedTimestamp"] = Timestamps.EpochSeconds(alarm.StateUpdatedTimestamp),
+        ["StateUpdatedTimestamp"] = alarm.StateUpdatedTimestamp,
+        ["StateTransitionedTimestamp"] = alarm.StateUpdatedTimestamp,
     };
 
     private static JsonObject MetricAlarm(AlarmSnapshot alarm)
@@ -165,7 +147,4 @@ public sealed class CloudWatchService(
     }
 
     private static JsonArray Strings(IReadOnlyList<string> values) => new([.. values.Select(v => JsonValue.Create(v))]);
-
-    private sealed record Filter(
-        IReadOnlyList<string> AlarmNames, string? AlarmNamePrefix, IReadOnlyList<string> AlarmTypes, string? StateValue, string? ActionPrefix, int? MaxRecords, string? NextToken);
 }

@@ -22,8 +22,6 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
 
     public string TargetPrefix => Model.TargetPrefix!;
 
-    public string JsonVersion => Model.JsonVersion;
-
     public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
         JsonCodec.HandleAsync(Model, operation, requestBody, HandleAsync, cancellationToken);
 
@@ -46,7 +44,7 @@ public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
                 AwsJsonBody.String(e, "DetailType"),
                 AwsJsonBody.String(e, "Detail"),
                 AwsJsonBody.String(e, "EventBusName"),
-                e.TryGetProperty("Time", out var time) && time.TryGetDouble(out var seconds) ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : null,
+                AwsJsonBody.Time(e, "Time"),
                 AwsJsonBody.Strings(e, "Resources"))),
         ]).ConfigureAwait(false);
         return new()

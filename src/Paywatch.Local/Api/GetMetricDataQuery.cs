@@ -26,8 +26,8 @@ internal static partial class GetMetricDataQuery
             throw new AwsServiceException("InvalidParameterValue", $"LabelOptions.Timezone {zone}: the twin writes labels in UTC only.");
         }
 
-        var start = MetricStatisticsQuery.Timestamp(request, "StartTime");
-        var end = MetricStatisticsQuery.Timestamp(request, "EndTime");
+        var start = AwsJsonBody.Time(request, "StartTime")!.Value;
+        var end = AwsJsonBody.Time(request, "EndTime")!.Value;
         if (start >= end)
         {
             throw new AwsServiceException("ValidationError", "The parameter StartTime must be less than the parameter EndTime.");
@@ -86,7 +86,7 @@ internal static partial class GetMetricDataQuery
                 {
                     ["Id"] = query.Id,
                     ["Label"] = query.Label ?? (query.Metric?.Name ?? query.Id),
-                    ["Timestamps"] = new JsonArray([.. shown.Select(p => JsonValue.Create(p.First.ToUnixTimeSeconds()))]),
+                    ["Timestamps"] = new JsonArray([.. shown.Select(p => JsonValue.Create(p.First))]),
                     ["Values"] = new JsonArray([.. shown.Select(p => JsonValue.Create(p.Second))]),
                     ["StatusCode"] = to < points.Count ? "PartialData" : "Complete",
                 });
@@ -103,7 +103,9 @@ internal static partial class GetMetricDataQuery
 
     private static List<MetricDataQuery> Queries(JsonElement request, string accountId, MetricUnits units, HashSet<string> otherUnit)
     {
-        if (!request.TryGetProperty("MetricDataQueries", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > 500)
+        // The model has required MetricDataQueries, each query's Id, and a MetricStat's Metric, Period and Stat.
+        var list = request.GetProperty("MetricDataQueries");
+        if (list.GetArrayLength() is 0 or > 500)
         {
             throw new AwsServiceException("ValidationError", "MetricDataQueries must hold 1 to 500 queries.");
         }
@@ -111,7 +113,7 @@ internal static partial class GetMetricDataQuery
         var queries = new List<MetricDataQuery>();
         foreach (var item in list.EnumerateArray())
         {
-            var id = AwsJsonBody.RequiredString(item, "Id", "ValidationError");
+            var id = AwsJsonBody.String(item, "Id")!;
             // "The first character must be a lowercase letter."
             if (!IdPattern().IsMatch(id))
             {
@@ -135,8 +137,8 @@ internal static partial class GetMetricDataQuery
 
             if (hasStat)
             {
-                var period = MetricStatisticsQuery.ValidPeriod(AwsJsonBody.Int(stat, "Period") ?? throw new AwsServiceException("ValidationError", $"The query '{id}' has no MetricStat.Period."), "MetricStat.Period");
-                var statText = AwsJsonBody.RequiredString(stat, "Stat", "ValidationError");
+                var period = MetricStatisticsQuery.ValidPeriod(AwsJsonBody.Int(stat, "Period")!.Value, "MetricStat.Period");
+                var statText = AwsJsonBody.String(stat, "Stat")!;
                 Statistic statistic;
                 try
                 {
@@ -147,7 +149,7 @@ internal static partial class GetMetricDataQuery
                     throw new AwsServiceException("ValidationError", e.Message);
                 }
 
-                var metric = stat.TryGetProperty("Metric", out var m) ? CloudWatchJson.Metric(m) : throw new AwsServiceException("ValidationError", $"The query '{id}' has no MetricStat.Metric.");
+                var metric = CloudWatchJson.Metric(stat.GetProperty("Metric"));
                 if (!units.Matches(metric, AwsJsonBody.String(stat, "Unit")))
                 {
                     otherUnit.Add(id);

@@ -10,8 +10,8 @@ public interface IAwsJsonService
     /// <summary>The target prefix, e.g. <c>Kinesis_20131202</c>, <c>AWSEvents</c>, <c>AmazonSQS</c>.</summary>
     string TargetPrefix { get; }
 
-    /// <summary><c>1.0</c> or <c>1.1</c>: the response's <c>application/x-amz-json-</c> content type.</summary>
-    string JsonVersion { get; }
+    /// <summary><c>1.0</c> or <c>1.1</c>: the response's <c>application/x-amz-json-</c> content type; by default the service model's.</summary>
+    string JsonVersion => Shapes.ServiceModels.ByTargetPrefix(TargetPrefix)?.JsonVersion ?? "1.1";
 
     /// <summary>Runs one operation.</summary>
     /// <returns>The response body (a JSON object).</returns>

@@ -51,8 +51,6 @@ public sealed class KinesisService : IAwsJsonService
 
     public string TargetPrefix => Model.TargetPrefix!;
 
-    public string JsonVersion => Model.JsonVersion;
-
     public async ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
     {
         try
@@ -86,7 +84,7 @@ public sealed class KinesisService : IAwsJsonService
     /// </summary>
     private JsonObject ListStreamConsumers(JsonElement request)
     {
-        var arn = AwsJsonBody.RequiredString(request, "StreamARN");
+        var arn = AwsJsonBody.String(request, "StreamARN")!;
         _ = _streams.Values.FirstOrDefault(s => s.StreamArn == arn) ?? throw new AwsServiceException("ResourceNotFoundException", $"Stream {arn} not found.");
         if (AwsJsonBody.String(request, "NextToken") is { } token)
         {
@@ -131,7 +129,7 @@ public sealed class KinesisService : IAwsJsonService
         ["StreamARN"] = stream.StreamArn,
         ["StreamStatus"] = "ACTIVE",
         ["StreamModeDetails"] = new JsonObject { ["StreamMode"] = "PROVISIONED" },
-        ["StreamCreationTimestamp"] = Timestamps.EpochSeconds(stream.CreationTimestamp),
+        ["StreamCreationTimestamp"] = stream.CreationTimestamp,
     };
 
     private JsonObject ListShards(JsonElement request)
@@ -225,28 +223,28 @@ public sealed class KinesisService : IAwsJsonService
     private JsonObject GetShardIterator(JsonElement request)
     {
         var stream = ResolveStream(request);
-        var shardId = AwsJsonBody.RequiredString(request, "ShardId");
+        var shardId = AwsJsonBody.String(request, "ShardId")!;
         if (!stream.HasShard(shardId))
         {
             throw new AwsServiceException("ResourceNotFoundException", $"Shard {shardId} in stream {stream.StreamName} under account {stream.Options.AccountId} does not exist");
         }
 
         // The model has refused any other type.
-        var type = AwsJsonBody.RequiredString(request, "ShardIteratorType");
+        var type = AwsJsonBody.String(request, "ShardIteratorType")!;
         UInt128? after = type switch
         {
             "TRIM_HORIZON" => null,
             "LATEST" => stream.LatestSequenceNumber(shardId),
             "AT_SEQUENCE_NUMBER" => StartingSequenceNumber(request, stream, shardId, type) - 1,
             "AFTER_SEQUENCE_NUMBER" => StartingSequenceNumber(request, stream, shardId, type),
-            _ => stream.PositionAt(shardId, Timestamp(request)),
+            _ => stream.PositionAt(shardId, AwsJsonBody.Time(request, "Timestamp") ?? throw InvalidArgument("Timestamp must be specified for shard iterator type AT_TIMESTAMP.")),
         };
         return new() { ["ShardIterator"] = new ShardIterator(stream.StreamName, shardId, after, _time.GetUtcNow()).Encode() };
     }
 
     private JsonObject GetRecords(JsonElement request)
     {
-        var iterator = ShardIterator.Decode(AwsJsonBody.RequiredString(request, "ShardIterator")) ?? throw InvalidArgument($"Invalid ShardIterator.");
+        var iterator = ShardIterator.Decode(AwsJsonBody.String(request, "ShardIterator")!) ?? throw InvalidArgument($"Invalid ShardIterator.");
         if (!_streams.TryGetValue(iterator.StreamName, out var stream) || !stream.HasShard(iterator.ShardId))
         {
             throw new AwsServiceException("ResourceNotFoundException", $"Shard {iterator.ShardId} in stream {iterator.StreamName} under account {_streams.Values.FirstOrDefault()?.Options.AccountId} does not exist");
@@ -272,7 +270,7 @@ public sealed class KinesisService : IAwsJsonService
             ["Records"] = new JsonArray([.. records.Select(record => new JsonObject
             {
                 ["SequenceNumber"] = Text(record.SequenceNumber),
-                ["ApproximateArrivalTimestamp"] = Timestamps.EpochSeconds(record.ApproximateArrivalTimestamp),
+                ["ApproximateArrivalTimestamp"] = record.ApproximateArrivalTimestamp,
                 ["Data"] = Convert.ToBase64String(record.Data.Span),
                 ["PartitionKey"] = record.PartitionKey,
             })]),
@@ -300,12 +298,6 @@ public sealed class KinesisService : IAwsJsonService
 
         return sequenceNumber;
     }
-
-    // The model has checked it is epoch seconds or ISO 8601 text (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html).
-    private static DateTimeOffset Timestamp(JsonElement request) =>
-        !request.TryGetProperty("Timestamp", out var value) || value.ValueKind == JsonValueKind.Null
-            ? throw InvalidArgument("Timestamp must be specified for shard iterator type AT_TIMESTAMP.")
-            : value.ValueKind == JsonValueKind.Number ? Timestamps.FromEpochSeconds(value.GetDouble()) : Timestamps.TryParse(value.GetString()!, out var time) ? time : default;
 
     // The model has checked PartitionKey (1-256 characters) and that Data is present.
     private static PutRecordEntry ReadEntry(JsonElement element, string path)

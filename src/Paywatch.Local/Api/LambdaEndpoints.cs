@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Paywatch.Core.Processing;
@@ -22,21 +21,20 @@ namespace Paywatch.Local.Api;
 /// </summary>
 public static class LambdaEndpoints
 {
-    private const string Version = "/2015-03-31";
-
-    /// <summary>Only UpdateEventSourceMapping has a body: a few settings.</summary>
-    private const int MaxBodyBytes = 64 * 1024;
-
     /// <summary>"ListFunctions returns a maximum of 50 items in each response" (API_ListFunctions.html).</summary>
     private const int FunctionsPerPage = 50;
 
     /// <summary>"ListEventSourceMappings returns a maximum of 100 items in each response" (API_ListEventSourceMappings.html).</summary>
     private const int MappingsPerPage = 100;
 
-    /// <summary>MaxItems: "Valid Range: Minimum value of 1. Maximum value of 10000."</summary>
-    private const int MaxItemsLimit = 10_000;
-
     private const string Latest = "$LATEST";
+
+    /// <summary>
+    /// Only UpdateEventSourceMapping has a body: a few settings. A request that breaks the model's constraints is a
+    /// ValidationException ("The input fails to satisfy the constraints specified by an AWS service",
+    /// https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html) in AWS's "1 validation error detected" words.
+    /// </summary>
+    private static readonly RestJsonErrors Errors = new(64 * 1024, "ValidationException", FaultType: true);
 
     /// <summary>Maps the operations' paths: call it from <see cref="AwsApiServer.StartAsync"/>'s <c>configure</c>.</summary>
     public static void Map(IEndpointRouteBuilder routes, LocalTwin twin)
@@ -46,33 +44,24 @@ public static class LambdaEndpoints
         var function = new DeployedFunction(twin.Settings, twin.Function.Options, twin.Time.GetUtcNow());
         var mapping = new DeployedMapping(twin.Mapping, twin.DeadLetterQueue.QueueArn);
         var model = ServiceModels.ById("Lambda");
-        Map(routes, model, "ListFunctions", (context, _) => ListFunctions(context.Request.Query, function));
-        Map(routes, model, "GetFunction", (context, _) => GetFunction(Find(function, context)));
-        Map(routes, model, "GetFunctionConfiguration", (context, _) => Configuration(Find(function, context)));
-        Map(routes, model, "ListEventSourceMappings", (context, _) => ListEventSourceMappings(context.Request.Query, function, mapping));
-        Map(routes, model, "GetEventSourceMapping", (context, _) => Mapping(Find(mapping, context)));
+        RestJsonEndpoint.Map(routes, model, "ListFunctions", Errors, request => ListFunctions(request, function));
+        RestJsonEndpoint.Map(routes, model, "GetFunction", Errors, request => GetFunction(Find(function, request)));
+        RestJsonEndpoint.Map(routes, model, "GetFunctionConfiguration", Errors, request => Configuration(Find(function, request)));
+        RestJsonEndpoint.Map(routes, model, "ListEventSourceMappings", Errors, request => ListEventSourceMappings(request, function, mapping));
+        RestJsonEndpoint.Map(routes, model, "GetEventSourceMapping", Errors, request => Mapping(Find(mapping, request)));
         // "HTTP/1.1 202" (API_UpdateEventSourceMapping.html, the model's responseCode): the update is accepted, and here in force at once.
-        Map(routes, model, "UpdateEventSourceMapping", (context, request) => Mapping(Update(Find(mapping, context), request)));
+        RestJsonEndpoint.Map(routes, model, "UpdateEventSourceMapping", Errors, request => Mapping(Update(Find(mapping, request), request)));
     }
 
-    private static void Map(IEndpointRouteBuilder routes, ServiceModel model, string operation, Func<HttpContext, JsonElement, JsonObject> handle) =>
-        RestJsonEndpoint.Map(routes, model, operation, MaxBodyBytes, handle, Invalid, faultType: true);
-
-    /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html</summary>
-    private static JsonObject ListFunctions(IQueryCollection query, DeployedFunction function)
+    /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html; the model has held FunctionVersion to ALL.</summary>
+    private static JsonObject ListFunctions(JsonElement request, DeployedFunction function)
     {
-        if (query.ContainsKey("MasterRegion"))
+        if (AwsJsonBody.String(request, "MasterRegion") is not null)
         {
-            throw Invalid("MasterRegion is not supported by the local twin: it has no Lambda@Edge replicas.");
+            throw new AwsServiceException("InvalidParameterValueException", "MasterRegion is not supported by the local twin: it has no Lambda@Edge replicas.");
         }
 
-        // FunctionVersion=ALL adds the published versions; the twin's function has only $LATEST.
-        if (Optional(query, "FunctionVersion") is { } version && version != "ALL")
-        {
-            throw Invalid($"FunctionVersion must be ALL, not '{version}'.");
-        }
-
-        var (page, next) = Page([function], query, FunctionsPerPage, "ListFunctions");
+        var (page, next) = Page([function], request, FunctionsPerPage, "ListFunctions");
         return new() { ["Functions"] = new JsonArray([.. page.Select(Configuration)]), ["NextMarker"] = next };
     }
 
@@ -87,36 +76,31 @@ public static class LambdaEndpoints
     };
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html</summary>
-    private static JsonObject ListEventSourceMappings(IQueryCollection query, DeployedFunction function, DeployedMapping mapping)
+    private static JsonObject ListEventSourceMappings(JsonElement request, DeployedFunction function, DeployedMapping mapping)
     {
         // Both filters narrow the list; a name or ARN that matches nothing gives an empty list, not an error.
-        var matches = (Optional(query, "FunctionName") is not { } name || Names(function, name) is (true, null))
-            && (Optional(query, "EventSourceArn") is not { } source || source == mapping.Mapping.EventSourceArn);
-        var (page, next) = Page<DeployedMapping>(matches ? [mapping] : [], query, MappingsPerPage, "ListEventSourceMappings");
+        var matches = (AwsJsonBody.String(request, "FunctionName") is not { } name || Names(function, name) is (true, null))
+            && (AwsJsonBody.String(request, "EventSourceArn") is not { } source || source == mapping.Mapping.EventSourceArn);
+        var (page, next) = Page<DeployedMapping>(matches ? [mapping] : [], request, MappingsPerPage, "ListEventSourceMappings");
         return new() { ["EventSourceMappings"] = new JsonArray([.. page.Select(Mapping)]), ["NextMarker"] = next };
     }
 
     /// <summary>
     /// https://docs.aws.amazon.com/lambda/latest/api/API_UpdateEventSourceMapping.html: the batch size, the batching
-    /// window and the tumbling window, with Kinesis's ranges; every other parameter is refused, never ignored.
+    /// window and the tumbling window, in the ranges the model has checked; every other parameter is refused, never ignored.
     /// </summary>
     private static DeployedMapping Update(DeployedMapping mapping, JsonElement request)
     {
         var options = mapping.Mapping.Options;
-        foreach (var property in request.EnumerateObject())
+        foreach (var property in request.EnumerateObject().Where(p => p.Name != "UUID" && p.Value.ValueKind != JsonValueKind.Null))
         {
-            if (property.Value.ValueKind == JsonValueKind.Null)
-            {
-                continue;
-            }
-
             options = property.Name switch
             {
-                // "Kinesis – Default 100. Max 10,000." (BatchSize)
-                "BatchSize" => options with { BatchSize = Integer(property, 1, 10_000) },
-                "MaximumBatchingWindowInSeconds" => options with { MaximumBatchingWindow = TimeSpan.FromSeconds(Integer(property, 0, 300)) },
-                "TumblingWindowInSeconds" => options with { TumblingWindow = TimeSpan.FromSeconds(Integer(property, 0, 900)) },
-                _ => throw Invalid(
+                "BatchSize" => options with { BatchSize = property.Value.GetInt32() },
+                "MaximumBatchingWindowInSeconds" => options with { MaximumBatchingWindow = TimeSpan.FromSeconds(property.Value.GetInt32()) },
+                "TumblingWindowInSeconds" => options with { TumblingWindow = TimeSpan.FromSeconds(property.Value.GetInt32()) },
+                _ => throw new AwsServiceException(
+                    "InvalidParameterValueException",
                     $"{property.Name} is not supported by the local twin's UpdateEventSourceMapping: only BatchSize, " +
                     "MaximumBatchingWindowInSeconds and TumblingWindowInSeconds can be changed on the running mapping."),
             };
@@ -176,8 +160,7 @@ public static class LambdaEndpoints
             ["ParallelizationFactor"] = options.ParallelizationFactor,
             ["EventSourceArn"] = mapping.EventSourceArn,
             ["FunctionArn"] = mapping.Function.Options.FunctionArn,
-            // A timestamp in restJson1's default format, epoch seconds (https://smithy.io/2.0/spec/protocol-traits.html#timestampformat-trait).
-            ["LastModified"] = Timestamps.EpochSeconds(mapping.LastModified),
+            ["LastModified"] = mapping.LastModified,
             ["LastProcessingResult"] = mapping.LastError is { } error ? $"PROBLEM: {error.Message}" : mapping.RecordsCompleted > 0 ? "OK" : "No records processed",
             ["State"] = "Enabled",
             ["StateTransitionReason"] = "User action",
@@ -191,12 +174,11 @@ public static class LambdaEndpoints
         };
     }
 
-    /// <summary>The function a path's <c>{name}</c> (and <c>Qualifier</c>) names, or ResourceNotFoundException.</summary>
-    private static DeployedFunction Find(DeployedFunction function, HttpContext context)
+    /// <summary>The function the path's FunctionName (and the Qualifier) names, or ResourceNotFoundException.</summary>
+    private static DeployedFunction Find(DeployedFunction function, JsonElement request)
     {
-        var name = (string)context.Request.RouteValues["FunctionName"]!;
-        var (matches, qualifier) = Names(function, name);
-        qualifier = Optional(context.Request.Query, "Qualifier") ?? qualifier;
+        var (matches, qualifier) = Names(function, AwsJsonBody.String(request, "FunctionName")!);
+        qualifier = AwsJsonBody.String(request, "Qualifier") ?? qualifier;
         // Terraform publishes no versions and creates no aliases: $LATEST is the function's only version.
         return matches && qualifier is null or Latest
             ? function
@@ -204,8 +186,8 @@ public static class LambdaEndpoints
                 "ResourceNotFoundException", $"Function not found: {function.Options.FunctionArn}{(qualifier is null ? "" : ":" + qualifier)}", StatusCodes.Status404NotFound);
     }
 
-    private static DeployedMapping Find(DeployedMapping mapping, HttpContext context) =>
-        (string?)context.Request.RouteValues["UUID"] == mapping.Mapping.Uuid
+    private static DeployedMapping Find(DeployedMapping mapping, JsonElement request) =>
+        AwsJsonBody.String(request, "UUID") == mapping.Mapping.Uuid
             ? mapping
             : throw new AwsServiceException("ResourceNotFoundException", "The resource you requested does not exist.", StatusCodes.Status404NotFound);
 
@@ -237,29 +219,14 @@ public static class LambdaEndpoints
         return parts.Length <= 2 && parts[0] == options.FunctionName ? (true, parts.Length == 2 ? parts[1] : null) : (false, null);
     }
 
-    /// <summary>Marker and MaxItems paging (at most <paramref name="perPage"/> a page, whatever MaxItems asks).</summary>
-    private static (IReadOnlyList<T> Page, string? NextMarker) Page<T>(IReadOnlyList<T> items, IQueryCollection query, int perPage, string operation)
-    {
-        var limit = perPage;
-        if (Optional(query, "MaxItems") is { } text)
-        {
-            limit = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var maxItems) && maxItems is >= 1 and <= MaxItemsLimit
-                ? Math.Min(maxItems, perPage)
-                : throw Invalid($"MaxItems must be from 1 to {MaxItemsLimit}, not '{text}'.");
-        }
-
-        return PageToken.Page(items, limit, operation, Optional(query, "Marker"), () => Invalid("The Marker is not one this operation issued."));
-    }
-
-    private static int Integer(JsonProperty property, int minimum, int maximum) =>
-        property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var value) && value >= minimum && value <= maximum
-            ? value
-            : throw Invalid($"{property.Name} must be a whole number from {minimum} to {maximum:N0}, not {property.Value.GetRawText()}.");
-
-    private static string? Optional(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
-
-    private static AwsServiceException Invalid(string message) => new("InvalidParameterValueException", message);
+    /// <summary>Marker and MaxItems paging (at most <paramref name="perPage"/> a page, whatever MaxItems asks; the model has held MaxItems to 1-10,000).</summary>
+    private static (IReadOnlyList<T> Page, string? NextMarker) Page<T>(IReadOnlyList<T> items, JsonElement request, int perPage, string operation) =>
+        PageToken.Page(
+            items,
+            Math.Min(AwsJsonBody.Int(request, "MaxItems") ?? perPage, perPage),
+            operation,
+            AwsJsonBody.String(request, "Marker"),
+            () => new AwsServiceException("InvalidParameterValueException", "The Marker is not one this operation issued."));
 
     /// <summary>The function as Terraform deploys it, as the twin runs it since <paramref name="Deployed"/>.</summary>
     private sealed record DeployedFunction(LocalTwinSettings Settings, LocalFunctionOptions Options, DateTimeOffset Deployed);

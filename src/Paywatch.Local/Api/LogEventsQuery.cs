@@ -24,8 +24,8 @@ internal static class LogEventsQuery
 
         var pattern = LogFilterPattern.Parse(AwsJsonBody.String(request, "filterPattern"));
         var limit = AwsJsonBody.Int(request, "limit") ?? 10_000;
-        var start = LogsJson.Long(request, "startTime") ?? long.MinValue;
-        var end = LogsJson.Long(request, "endTime") ?? long.MaxValue;
+        var start = AwsJsonBody.Long(request, "startTime") ?? long.MinValue;
+        var end = AwsJsonBody.Long(request, "endTime") ?? long.MaxValue;
         var token = AwsJsonBody.String(request, "nextToken");
         var from = token is null ? 0 : PageToken.Decode("FilterLogEvents", token) ?? throw LogsJson.InvalidToken();
         var searched = (names.Count == 0 || names.Contains(CloudWatchLogsService.LogStreamName)) && (prefix is null || CloudWatchLogsService.LogStreamName.StartsWith(prefix, StringComparison.Ordinal));
@@ -82,8 +82,8 @@ internal static class LogEventsQuery
         }
 
         var limit = AwsJsonBody.Int(request, "limit") ?? 10_000;
-        var start = LogsJson.Long(request, "startTime") ?? long.MinValue;
-        var end = LogsJson.Long(request, "endTime") ?? long.MaxValue;
+        var start = AwsJsonBody.Long(request, "startTime") ?? long.MinValue;
+        var end = AwsJsonBody.Long(request, "endTime") ?? long.MaxValue;
         // startTime is inclusive, endTime exclusive here (unlike FilterLogEvents).
         var events = LogEventLine.Read(group.ReadLines()).Where(e => e.Timestamp >= start && e.Timestamp < end).ToList();
         var token = AwsJsonBody.String(request, "nextToken");

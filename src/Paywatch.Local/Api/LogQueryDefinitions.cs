@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Paywatch.Monitoring;
@@ -53,18 +51,9 @@ internal sealed class LogQueryDefinitions(string? configDirectory, string enviro
             {
                 var path = config.PathOf(file);
                 var name = $"paywatch-{environment}/{Path.GetFileNameWithoutExtension(file)}";
-                return new QueryDefinition(StableId(name), name, File.ReadAllText(path).TrimEnd(), new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
+                return new QueryDefinition(StableUuid.Of(name), name, File.ReadAllText(path).TrimEnd(), new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
             }).OrderBy(d => d.Name, StringComparer.Ordinal),
         ];
-    }
-
-    // The same id for the same definition across restarts, shaped as CloudWatch's (a UUID).
-    private static string StableId(string name)
-    {
-#pragma warning disable CA5351 // An id derived from a name, not a security measure.
-        var hash = MD5.HashData(Encoding.UTF8.GetBytes(name));
-#pragma warning restore CA5351
-        return new Guid(hash).ToString();
     }
 
     private sealed record QueryDefinition(string Id, string Name, string QueryString, DateTimeOffset LastModified);

@@ -21,9 +21,6 @@ internal static class LogsJson
         }
     }
 
-    public static long? Long(JsonElement request, string member) =>
-        request.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
-
     public static AwsServiceException Invalid(string message) => new("InvalidParameterException", message);
 
     public static AwsServiceException InvalidToken() => new("InvalidParameterException", "The specified nextToken is invalid: pass back a token this operation returned.");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Paywatch.Monitoring.Metrics;
@@ -15,14 +14,15 @@ internal static class MetricStatisticsQuery
 {
     public static JsonObject Run(MetricStore store, MetricUnits units, JsonElement request)
     {
-        var metricNamespace = AwsJsonBody.RequiredString(request, "Namespace", "InvalidParameterValue");
-        var name = AwsJsonBody.RequiredString(request, "MetricName", "InvalidParameterValue");
+        // The model has required Namespace, MetricName, StartTime, EndTime and Period.
+        var metricNamespace = AwsJsonBody.String(request, "Namespace")!;
+        var name = AwsJsonBody.String(request, "MetricName")!;
         var dimensions = request.TryGetProperty("Dimensions", out var list)
             ? list.EnumerateArray().Select(d => KeyValuePair.Create(d.GetProperty("Name").GetString()!, d.GetProperty("Value").GetString()!)).ToList()
             : [];
-        var start = Timestamp(request, "StartTime");
-        var end = Timestamp(request, "EndTime");
-        var period = TimeSpan.FromSeconds(ValidPeriod(AwsJsonBody.Int(request, "Period") ?? throw new AwsServiceException("MissingParameter", "The parameter Period is required.")));
+        var start = AwsJsonBody.Time(request, "StartTime")!.Value;
+        var end = AwsJsonBody.Time(request, "EndTime")!.Value;
+        var period = TimeSpan.FromSeconds(ValidPeriod(AwsJsonBody.Int(request, "Period")!.Value));
         CheckRange(start, end, period);
         var statistics = AwsJsonBody.Strings(request, "Statistics").Concat(AwsJsonBody.Strings(request, "ExtendedStatistics")).ToList();
         if (statistics.Count == 0)
@@ -62,7 +62,7 @@ internal static class MetricStatisticsQuery
             ["Label"] = name,
             ["Datapoints"] = new JsonArray([.. byTime.Select(point =>
             {
-                var datapoint = new JsonObject { ["Timestamp"] = point.Key.ToUnixTimeSeconds(), ["Unit"] = unitKept };
+                var datapoint = new JsonObject { ["Timestamp"] = point.Key, ["Unit"] = unitKept };
                 foreach (var (statistic, value) in point.Value.Where(v => !v.Key.StartsWith('p')))
                 {
                     datapoint[statistic] = value;
@@ -102,18 +102,5 @@ internal static class MetricStatisticsQuery
                 "InvalidParameterCombination",
                 $"You have requested up to {datapoints} datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.");
         }
-    }
-
-    /// <summary>AWS JSON timestamps are epoch seconds; the CLI may also send ISO 8601 text.</summary>
-    internal static DateTimeOffset Timestamp(JsonElement request, string member)
-    {
-        if (!request.TryGetProperty(member, out var value))
-        {
-            throw new AwsServiceException("MissingParameter", $"The parameter {member} is required.");
-        }
-
-        return value.ValueKind == JsonValueKind.Number
-            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(value.GetDouble() * 1000))
-            : DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 }

@@ -14,7 +14,8 @@ internal static class PutMetricDataCommand
 {
     public static JsonObject Run(MetricStore store, MetricUnits units, JsonElement request, DateTimeOffset now)
     {
-        var metricNamespace = AwsJsonBody.RequiredString(request, "Namespace", "MissingParameter");
+        // The model has required Namespace, and each datum's MetricName.
+        var metricNamespace = AwsJsonBody.String(request, "Namespace")!;
         // "Namespaces can't start with AWS/; that prefix is reserved for Amazon Web Services products."
         if (metricNamespace.StartsWith("AWS/", StringComparison.Ordinal))
         {
@@ -35,7 +36,7 @@ internal static class PutMetricDataCommand
         var datumUnits = new List<(MetricKey Key, string? Unit)>();
         foreach (var datum in data.EnumerateArray())
         {
-            var key = new MetricKey(metricNamespace, AwsJsonBody.RequiredString(datum, "MetricName", "MissingParameter"), CloudWatchJson.Dimensions(datum));
+            var key = new MetricKey(metricNamespace, AwsJsonBody.String(datum, "MetricName")!, CloudWatchJson.Dimensions(datum));
             datumUnits.Add((key, AwsJsonBody.String(datum, "Unit")));
             if (datum.TryGetProperty("StatisticValues", out _))
             {
@@ -48,7 +49,7 @@ internal static class PutMetricDataCommand
                 throw Invalid($"The value {resolution} for parameter StorageResolution is invalid: it is 1 or 60.");
             }
 
-            var time = datum.TryGetProperty("Timestamp", out _) ? MetricStatisticsQuery.Timestamp(datum, "Timestamp") : now;
+            var time = AwsJsonBody.Time(datum, "Timestamp") ?? now;
             if (time < now - store.Retention || time > now + TimeSpan.FromHours(2))
             {
                 throw Invalid($"The timestamp {time:O} is outside what the twin keeps: from {store.Retention.TotalHours:0} hours ago to 2 hours ahead.");

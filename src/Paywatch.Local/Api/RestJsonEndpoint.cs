@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -9,84 +10,99 @@ using Paywatch.Local.Api.Shapes;
 namespace Paywatch.Local.Api;
 
 /// <summary>
-/// One operation of a restJson1 service (X-Ray, Lambda): reads the JSON body within a limit, runs the operation with a
-/// JSON writer for its answer, and answers an error as restJson1 does: the type in <c>x-amzn-ErrorType</c>, the message
-/// in the body (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization).
+/// The restJson1 protocol (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html) for X-Ray and Lambda, driven
+/// by the operation's model: it is routed at the method, URI template and success status the model binds it to
+/// (<c>GET /2015-03-31/functions/{FunctionName}</c>), the body and the members the model binds to the URI, query string
+/// and headers are read into one neutral request typed by the input shape, which <see cref="ShapeValidator"/> checks, and
+/// the handler's answer is held to the output shape. An error answers as restJson1 does: the type in
+/// <c>x-amzn-ErrorType</c>, the message in the body.
 /// </summary>
 internal static class RestJsonEndpoint
 {
-    /// <summary>
-    /// Maps <paramref name="operationName"/> at the method, URI template and success status its model binds it to
-    /// (<c>GET /2015-03-31/functions/{FunctionName}</c>: the URI's labels are route values), its answer held to the output shape.
-    /// </summary>
-    public static void Map(
-        IEndpointRouteBuilder routes,
-        ServiceModel model,
-        string operationName,
-        int maxBodyBytes,
-        Func<HttpContext, JsonElement, JsonObject> operation,
-        Func<string, AwsServiceException> invalid,
-        bool faultType = false)
+    /// <param name="routes">Where to map the operation.</param>
+    /// <param name="model">The service's model.</param>
+    /// <param name="operationName">The operation, as the model names it.</param>
+    /// <param name="errors">The service's error types and error shape.</param>
+    /// <param name="operation">The behaviour: the neutral request in, the neutral response out.</param>
+    public static void Map(IEndpointRouteBuilder routes, ServiceModel model, string operationName, RestJsonErrors errors, Func<JsonElement, JsonObject> operation)
     {
         var binding = model.Operation(operationName);
-        routes.MapMethods(binding.RequestUri, [binding.HttpMethod], (HttpContext context) =>
-            HandleAsync(context, maxBodyBytes, request => operation(context, request), invalid, binding.SuccessStatus, faultType, (model, operationName)));
+        routes.MapMethods(binding.RequestUri.Split('?')[0], [binding.HttpMethod], (HttpContext context) => HandleAsync(context, model, binding, errors, operation));
     }
 
-    /// <param name="context">The request.</param>
-    /// <param name="maxBodyBytes">The most the body may hold; an empty body reads as <c>{}</c> (a GET has none).</param>
-    /// <param name="operation">Reads the body, answers the neutral response (<see cref="JsonCodec.Write"/> writes it).</param>
-    /// <param name="invalid">The service's error for a body that is not a JSON object.</param>
-    /// <param name="successStatus">The operation's status on success (Lambda answers some with 202).</param>
-    /// <param name="faultType">
-    /// The error body also names whose fault it is, as Lambda's errors do: <c>{"Type": "User", "Message": ...}</c>, or
-    /// <c>"Service"</c> for a 5xx (the <c>Type</c> and <c>Message</c> members of every error shape in the Lambda API
-    /// reference, e.g. https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html#API_GetFunction_Errors).
-    /// </param>
-    /// <param name="conformance">The model and operation whose output shape the answer is held to (<see cref="ResponseConformance"/>).</param>
-    public static async Task HandleAsync(
-        HttpContext context,
-        int maxBodyBytes,
-        Func<JsonElement, JsonObject> operation,
-        Func<string, AwsServiceException> invalid,
-        int successStatus = StatusCodes.Status200OK,
-        bool faultType = false,
-        (ServiceModel Model, string Operation)? conformance = null)
+    private static async Task HandleAsync(HttpContext context, ServiceModel model, OperationModel binding, RestJsonErrors errors, Func<JsonElement, JsonObject> operation)
     {
         context.Response.Headers["x-amzn-RequestId"] = Uuid.NewString();
         context.Response.ContentType = "application/json";
         byte[] response;
         try
         {
-            var body = await RequestBody.ReadAsync(context.Request, maxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            using var document = body.Length == 0
-                ? JsonDocument.Parse("{}")
-                : JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw invalid("The request body must be a JSON object.");
-            }
-
-            response = JsonCodec.Write(operation(document.RootElement));
-            if (conformance is var (model, name))
-            {
-                ResponseConformance.Check(model, name, response);
-            }
-
-            context.Response.StatusCode = successStatus;
+            var body = await RequestBody.ReadAsync(context.Request, errors.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(ReadRequest(binding.Input, context.Request, body, errors));
+            ShapeValidator.ValidateRequest(binding.Input, document.RootElement, errors.Validation, typeErrorType: errors.Validation);
+            response = JsonCodec.Write(operation(document.RootElement), binding.Output);
+            ResponseConformance.Check(model, binding.Name, response);
+            context.Response.StatusCode = binding.SuccessStatus;
         }
         catch (Exception e) when (e is AwsServiceException or JsonException)
         {
-            var error = e as AwsServiceException ?? invalid($"The request body is not valid JSON: {e.Message}");
+            var error = e as AwsServiceException ?? new AwsServiceException(errors.Validation, $"The request body is not valid JSON: {e.Message}");
             context.Response.StatusCode = error.StatusCode;
             context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
-            response = ErrorBody(error, faultType);
+            response = JsonCodec.Write(errors.FaultType
+                ? new JsonObject { ["Type"] = error.StatusCode >= 500 ? "Service" : "User", ["Message"] = error.Message }
+                : new JsonObject { ["message"] = error.Message });
         }
 
         await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static byte[] ErrorBody(AwsServiceException error, bool faultType) => JsonCodec.Write(faultType
-        ? new JsonObject { ["Type"] = error.StatusCode >= 500 ? "Service" : "User", ["Message"] = error.Message }
-        : new JsonObject { ["message"] = error.Message });
+    /// <summary>The body (an empty one is <c>{}</c>) with the members bound to the URI, query string and headers, each typed by its shape.</summary>
+    private static byte[] ReadRequest(Shape? input, HttpRequest http, byte[] body, RestJsonErrors errors)
+    {
+        var bound = new Dictionary<string, JsonValue>(StringComparer.Ordinal);
+        foreach (var member in input?.Members ?? [])
+        {
+            var text = member.Location switch
+            {
+                "uri" => http.RouteValues[member.WireName] as string,
+                "querystring" => http.Query.TryGetValue(member.WireName, out var values) && values.Count > 0 ? values[^1] : null,
+                "header" => http.Headers.TryGetValue(member.WireName, out var header) ? header.ToString() : null,
+                _ => null,
+            };
+            if (text is not null)
+            {
+                bound[member.Name] = Scalar(member.Target, text);
+            }
+        }
+
+        using var document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body, AwsJsonBody.Options);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new AwsServiceException(errors.Validation, "The request body must be a JSON object.");
+        }
+
+        return NeutralValue.Write(writer =>
+        {
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject().Where(p => !bound.ContainsKey(p.Name)))
+            {
+                property.WriteTo(writer);
+            }
+
+            foreach (var (name, value) in bound)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>Text as its shape's type; text that is not stays text, for <see cref="ShapeValidator"/> to refuse.</summary>
+    private static JsonValue Scalar(Shape shape, string text) =>
+        shape.IsInteger && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) ? JsonValue.Create(integer)
+        : shape.Type == "boolean" && bool.TryParse(text, out var flag) ? JsonValue.Create(flag)
+        : JsonValue.Create(text);
 }

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paywatch.Local.Api.Protocols;
 using Paywatch.Local.Api.Shapes;
-using Paywatch.Local.Api.Sns;
 using Paywatch.Local.Notifications;
 
 namespace Paywatch.Local.Api;
@@ -32,32 +30,26 @@ public sealed class SnsService(IEnumerable<LocalTopic> topics) : IAwsQueryServic
     {
         using var document = AwsJsonBody.Parse(requestBody);
         var request = document.RootElement;
-        var token = AwsJsonBody.String(request, "NextToken");
-        return operation switch
+        return JsonCodec.Write(operation switch
         {
-            "ListTopics" => ListTopics(token),
-            "ListSubscriptions" => ListSubscriptions([.. _topics.SelectMany(Subscriptions)], operation, token),
-            "ListSubscriptionsByTopic" => ListSubscriptions(Subscriptions(TopicOf(request)), operation, token),
+            "ListTopics" => Page(_topics, "Topics", request, operation, t => new JsonObject { ["TopicArn"] = t.TopicArn }),
+            "ListSubscriptions" => Page([.. _topics.SelectMany(Subscriptions)], "Subscriptions", request, operation, s => s),
+            "ListSubscriptionsByTopic" => Page(Subscriptions(TopicOf(request)), "Subscriptions", request, operation, s => s),
             _ => GetTopicAttributes(TopicOf(request)),
-        };
+        });
     }
 
-    private byte[] ListTopics(string? token)
+    private static JsonObject Page<T>(IReadOnlyList<T> items, string member, JsonElement request, string operation, Func<T, JsonObject> item)
     {
-        var (page, next) = PageToken.Page(_topics, PageSize, "ListTopics", token, InvalidToken);
-        return JsonSerializer.SerializeToUtf8Bytes(new ListTopicsResponse([.. page.Select(t => new SnsTopic(t.TopicArn))], next), SnsJsonContext.Default.ListTopicsResponse);
-    }
-
-    private static byte[] ListSubscriptions(IReadOnlyList<SnsSubscription> subscriptions, string operation, string? token)
-    {
-        var (page, next) = PageToken.Page(subscriptions, PageSize, operation, token, InvalidToken);
-        return JsonSerializer.SerializeToUtf8Bytes(new ListSubscriptionsResponse([.. page], next), SnsJsonContext.Default.ListSubscriptionsResponse);
+        var (page, next) = PageToken.Page(items, PageSize, operation, AwsJsonBody.String(request, "NextToken"), InvalidToken);
+        return new() { [member] = new JsonArray([.. page.Select(item)]), ["NextToken"] = next };
     }
 
     // https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html: the attributes the twin's topic has.
     // Every subscription delivers from the start: none is pending confirmation, none has been deleted.
-    private static byte[] GetTopicAttributes(LocalTopic topic) => JsonSerializer.SerializeToUtf8Bytes(
-        new GetTopicAttributesResponse(new Dictionary<string, string>(StringComparer.Ordinal)
+    private static JsonObject GetTopicAttributes(LocalTopic topic) => new()
+    {
+        ["Attributes"] = new JsonObject
         {
             ["TopicArn"] = topic.TopicArn,
             ["Owner"] = Owner(topic),
@@ -65,8 +57,8 @@ public sealed class SnsService(IEnumerable<LocalTopic> topics) : IAwsQueryServic
             ["SubscriptionsConfirmed"] = topic.Subscriptions.Count.ToString(CultureInfo.InvariantCulture),
             ["SubscriptionsPending"] = "0",
             ["SubscriptionsDeleted"] = "0",
-        }),
-        SnsJsonContext.Default.GetTopicAttributesResponse);
+        },
+    };
 
     private LocalTopic TopicOf(JsonElement request)
     {
@@ -75,19 +67,21 @@ public sealed class SnsService(IEnumerable<LocalTopic> topics) : IAwsQueryServic
         return _topics.FirstOrDefault(t => t.TopicArn == arn) ?? throw new AwsServiceException("NotFound", "Topic does not exist", 404);
     }
 
-    private static List<SnsSubscription> Subscriptions(LocalTopic topic) =>
-        [.. topic.Subscriptions.Select((s, i) => new SnsSubscription($"{topic.TopicArn}:{StableId($"{topic.TopicArn}/{i}/{s.Protocol}")}", Owner(topic), s.Protocol, s.Endpoint, topic.TopicArn))];
+    /// <summary>SNS's <c>Subscription</c> shape for each of the topic's delivery targets.</summary>
+    private static List<JsonObject> Subscriptions(LocalTopic topic) =>
+    [
+        .. topic.Subscriptions.Select((s, i) => new JsonObject
+        {
+            ["SubscriptionArn"] = $"{topic.TopicArn}:{StableUuid.Of($"{topic.TopicArn}/{i}/{s.Protocol}")}",
+            ["Owner"] = Owner(topic),
+            ["Protocol"] = s.Protocol,
+            ["Endpoint"] = s.Endpoint,
+            ["TopicArn"] = topic.TopicArn,
+        }),
+    ];
 
     // arn:aws:sns:{region}:{account}:{name}
     private static string Owner(LocalTopic topic) => topic.TopicArn.Split(':')[4];
-
-    // The same subscription ARN for the same subscription across restarts, shaped as SNS's (a UUID).
-    private static string StableId(string text)
-    {
-#pragma warning disable CA5351 // An id derived from a name, not a security measure.
-        return new Guid(MD5.HashData(Encoding.UTF8.GetBytes(text))).ToString();
-#pragma warning restore CA5351
-    }
 
     private static AwsServiceException InvalidToken() => new("InvalidParameter", "Invalid parameter: NextToken");
 }

@@ -42,8 +42,6 @@ public sealed class SqsService : IAwsJsonService
 
     public string TargetPrefix => Model.TargetPrefix!;
 
-    public string JsonVersion => Model.JsonVersion;
-
     /// <summary>The URL of a queue, e.g. <c>http://127.0.0.1:4600/000000000000/transaction-processor-dlq-local</c>.</summary>
     public string QueueUrl(DurableQueue queue)
     {
@@ -82,17 +80,10 @@ public sealed class SqsService : IAwsJsonService
                 _ => GetQueueAttributes(queue, request),
             };
         }
-        catch (ReceiptHandleIsInvalidException e)
+        catch (Exception e) when (e is ReceiptHandleIsInvalidException or MessageNotInflightException or PurgeQueueInProgressException)
         {
-            throw new AwsServiceException("ReceiptHandleIsInvalid", e.Message);
-        }
-        catch (MessageNotInflightException e)
-        {
-            throw new AwsServiceException("MessageNotInflight", e.Message);
-        }
-        catch (PurgeQueueInProgressException e)
-        {
-            throw new AwsServiceException("PurgeQueueInProgress", e.Message);
+            throw new AwsServiceException(
+                e switch { ReceiptHandleIsInvalidException => "ReceiptHandleIsInvalid", MessageNotInflightException => "MessageNotInflight", _ => "PurgeQueueInProgress" }, e.Message);
         }
     }
 

@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Paywatch.Aws.XRay;
 using Paywatch.Core.Telemetry;
@@ -23,8 +21,12 @@ namespace Paywatch.Local.Api;
 /// </summary>
 public static class XRayEndpoints
 {
-    /// <summary>X-Ray requests are small: ids, times and a filter expression.</summary>
-    private const int MaxBodyBytes = 64 * 1024;
+    /// <summary>
+    /// X-Ray requests are small: ids, times and a filter expression. X-Ray answers bad input with InvalidRequestException
+    /// ("Exceeding maximum query size: 5", https://github.com/boto/boto3/issues/3924); the model's constraints in AWS's
+    /// "1 validation error detected" words.
+    /// </summary>
+    private static readonly RestJsonErrors Errors = new(64 * 1024, "InvalidRequestException", FaultType: false);
 
     /// <summary>Summaries per page of GetTraceSummaries.</summary>
     private const int PageSize = 100;
@@ -48,9 +50,9 @@ public static class XRayEndpoints
         ArgumentNullException.ThrowIfNull(settings);
         var graph = new Names(settings.FunctionName, settings.EventBusName, LocalTwinSettings.AccountId);
         var model = ServiceModels.ById("XRay");
-        RestJsonEndpoint.Map(routes, model, "GetTraceSummaries", MaxBodyBytes, (_, request) => GetTraceSummaries(traces, graph, request), Invalid);
-        RestJsonEndpoint.Map(routes, model, "BatchGetTraces", MaxBodyBytes, (_, request) => BatchGetTraces(traces, graph, request), Invalid);
-        RestJsonEndpoint.Map(routes, model, "GetServiceGraph", MaxBodyBytes, (_, request) => GetServiceGraph(traces, graph, request), Invalid);
+        RestJsonEndpoint.Map(routes, model, "GetTraceSummaries", Errors, request => GetTraceSummaries(traces, graph, request));
+        RestJsonEndpoint.Map(routes, model, "BatchGetTraces", Errors, request => BatchGetTraces(traces, graph, request));
+        RestJsonEndpoint.Map(routes, model, "GetServiceGraph", Errors, request => GetServiceGraph(traces, graph, request));
     }
 
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html</summary>
@@ -65,12 +67,7 @@ public static class XRayEndpoints
         }
 
         var (start, end) = TimeRange(request);
-        var rangeType = OptionalString(request, "TimeRangeType") ?? "Event";
-        if (rangeType is not ("TraceId" or "Event" or "Service"))
-        {
-            throw Invalid($"TimeRangeType must be TraceId, Event or Service, not '{rangeType}'.");
-        }
-
+        var rangeType = AwsJsonBody.String(request, "TimeRangeType") ?? "Event";
         // TraceId: the trace's start time; Event and Service: the time it was last updated (its last span's end).
         var matching = Traces(store.Spans())
             .Select(t => (Trace: t, Time: rangeType == "TraceId" ? t.Start : t.End))
@@ -79,13 +76,13 @@ public static class XRayEndpoints
             .OrderByDescending(t => t.Time)
             .ToList();
         var (page, nextToken) = PageToken.Page(
-            matching, PageSize, "GetTraceSummaries", OptionalString(request, "NextToken"), () => Invalid("The NextToken is not one this operation issued."));
+            matching, PageSize, "GetTraceSummaries", AwsJsonBody.String(request, "NextToken"), () => Invalid("The NextToken is not one this operation issued."));
 
         return new()
         {
             ["TraceSummaries"] = new JsonArray([.. page.Select(t => Summary(t.Trace, names))]),
             // "The start time of this page of results": the oldest trace on it, the page being newest first.
-            ["ApproximateTime"] = Seconds(page.Count == 0 ? start : page[^1].Time),
+            ["ApproximateTime"] = page.Count == 0 ? start : page[^1].Time,
             ["TracesProcessedCount"] = matching.Count,
             ["NextToken"] = nextToken,
         };
@@ -94,7 +91,7 @@ public static class XRayEndpoints
     private static JsonObject Summary(Trace trace, Names names) => new()
     {
         ["Id"] = XRayId(trace.Id),
-        ["StartTime"] = Seconds(trace.Start),
+        ["StartTime"] = trace.Start,
         // Duration: the whole trace; ResponseTime: the root segment's own time
         // (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html).
         ["Duration"] = (trace.End - trace.Start).TotalSeconds,
@@ -134,32 +131,24 @@ public static class XRayEndpoints
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_BatchGetTraces.html</summary>
     private static JsonObject BatchGetTraces(TraceStore store, Names names, JsonElement request)
     {
-        if (!request.TryGetProperty("TraceIds", out var ids) || ids.ValueKind != JsonValueKind.Array)
-        {
-            throw Invalid("TraceIds is required.");
-        }
-
+        var ids = request.GetProperty("TraceIds");
+        // X-Ray's own words for both (https://github.com/boto/boto3/issues/3924); the model sets no bounds on the list.
         if (ids.GetArrayLength() is < 1 or > MaxTraceIds)
         {
-            throw Invalid($"TraceIds must hold 1 to {MaxTraceIds} trace ids, not {ids.GetArrayLength()}.");
+            throw Invalid(ids.GetArrayLength() == 0 ? "TraceIds must hold at least one trace id." : $"Exceeding maximum query size: {MaxTraceIds}");
         }
 
-        if (OptionalString(request, "NextToken") is not null)
+        if (AwsJsonBody.String(request, "NextToken") is not null)
         {
-            // Every trace asked for is answered in one page: no token is ever issued.
-            throw Invalid("The NextToken is not one this operation issued.");
+            // Every trace asked for is answered in one page: "This pagination token is currently not implemented for BatchGetTraces" (API_BatchGetTraces.html).
+            throw Invalid("NextToken is currently not supported");
         }
 
         var found = new List<Trace>();
         var unprocessed = new List<string>();
         foreach (var item in ids.EnumerateArray())
         {
-            var id = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Invalid("Each trace id must be a string.");
-            if (id.Length is < 1 or > 35)
-            {
-                throw Invalid("A trace id is 1 to 35 characters long.");
-            }
-
+            var id = item.GetString()!;
             var trace = TraceIds.TryParseXRay(id, out var traceId) ? Traces(store.Spans(traceId: traceId.ToHexString())).FirstOrDefault() : null;
             if (trace is null)
             {
@@ -253,12 +242,12 @@ public static class XRayEndpoints
     private static JsonObject GetServiceGraph(TraceStore store, Names names, JsonElement request)
     {
         var (start, end) = TimeRange(request);
-        if (OptionalString(request, "GroupARN") is not null || OptionalString(request, "GroupName") is { } group && group != "Default")
+        if (AwsJsonBody.String(request, "GroupARN") is not null || AwsJsonBody.String(request, "GroupName") is { } group && group != "Default")
         {
             throw Invalid("The local twin has only the Default group.");
         }
 
-        if (OptionalString(request, "NextToken") is not null)
+        if (AwsJsonBody.String(request, "NextToken") is not null)
         {
             throw Invalid("The NextToken is not one this operation issued.");
         }
@@ -276,8 +265,8 @@ public static class XRayEndpoints
             function["Edges"] = publishes.Count == 0 ? new JsonArray() : new JsonArray(new JsonObject
             {
                 ["ReferenceId"] = 1,
-                ["StartTime"] = Seconds(publishes.Min(s => s.Start)),
-                ["EndTime"] = Seconds(publishes.Max(s => s.Start + s.Duration)),
+                ["StartTime"] = publishes.Min(s => s.Start),
+                ["EndTime"] = publishes.Max(s => s.Start + s.Duration),
                 ["SummaryStatistics"] = Statistics(publishes),
                 ["ResponseTimeHistogram"] = Histogram(publishes),
                 ["Aliases"] = new JsonArray(),
@@ -293,8 +282,8 @@ public static class XRayEndpoints
 
         return new()
         {
-            ["StartTime"] = Seconds(start),
-            ["EndTime"] = Seconds(end),
+            ["StartTime"] = start,
+            ["EndTime"] = end,
             ["Services"] = new JsonArray([.. ((JsonObject?[])[function, events]).OfType<JsonObject>()]),
             ["ContainsOldGroupVersions"] = false,
         };
@@ -308,8 +297,8 @@ public static class XRayEndpoints
         ["AccountId"] = accountId,
         ["Type"] = type,
         ["State"] = "active",
-        ["StartTime"] = Seconds(spans.Min(s => s.Start)),
-        ["EndTime"] = Seconds(spans.Max(s => s.Start + s.Duration)),
+        ["StartTime"] = spans.Min(s => s.Start),
+        ["EndTime"] = spans.Max(s => s.Start + s.Duration),
         ["SummaryStatistics"] = Statistics(spans),
         ["DurationHistogram"] = Histogram(spans),
         ["ResponseTimeHistogram"] = Histogram(spans),
@@ -390,8 +379,9 @@ public static class XRayEndpoints
 
     private static (DateTimeOffset Start, DateTimeOffset End) TimeRange(JsonElement request)
     {
-        var start = RequiredTime(request, "StartTime");
-        var end = RequiredTime(request, "EndTime");
+        // The model has required both and checked they are timestamps.
+        var start = AwsJsonBody.Time(request, "StartTime") ?? throw Invalid("StartTime must be a timestamp from year 1 to 9999.");
+        var end = AwsJsonBody.Time(request, "EndTime") ?? throw Invalid("EndTime must be a timestamp from year 1 to 9999.");
         if (end < start)
         {
             throw Invalid("EndTime must not be before StartTime.");
@@ -400,28 +390,7 @@ public static class XRayEndpoints
         return (start, end);
     }
 
-    /// <summary>restJson1 timestamps in a body are epoch seconds, a number with an optional fraction.</summary>
-    private static DateTimeOffset RequiredTime(JsonElement request, string name)
-    {
-        if (!request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            throw Invalid($"{name} is required.");
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds) || !double.IsFinite(seconds)
-            || seconds < 0 || seconds > 253_402_300_799)
-        {
-            throw Invalid($"{name} must be a timestamp in epoch seconds.");
-        }
-
-        return DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
-    }
-
-    private static string? OptionalString(JsonElement request, string name) =>
-        !request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw Invalid($"{name} must be a string.");
-
+    /// <summary>A segment document's time (a string the model does not type): epoch seconds to the tick, as the X-Ray exporter writes them.</summary>
     private static double Seconds(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
 
     private static AwsServiceException Invalid(string message) => new("InvalidRequestException", message);

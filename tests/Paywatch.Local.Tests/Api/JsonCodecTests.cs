@@ -60,6 +60,22 @@ public sealed class JsonCodecTests
         Assert.Equal("""{"Records":[{"ShardId":"shardId-000000000000","PartitionKey":"Zürich"}]}""", Encoding.UTF8.GetString(body));
     }
 
+    /// <summary>
+    /// A handler answers a time as a time; the model says how it is written. AWS JSON 1.0 writes a timestamp shape as epoch
+    /// seconds with a fraction (https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html, "timestamp": "epoch-seconds").
+    /// </summary>
+    [Fact]
+    public void A_time_is_written_as_its_timestamp_shape_says_and_refused_where_the_model_has_no_timestamp()
+    {
+        var output = ServiceModels.CloudWatch.Operation("DescribeAlarmHistory").Output;
+        var time = new DateTimeOffset(2026, 12, 7, 10, 0, 0, 500, TimeSpan.Zero);
+
+        var body = JsonCodec.Write(new JsonObject { ["AlarmHistoryItems"] = new JsonArray(new JsonObject { ["AlarmName"] = "a", ["Timestamp"] = time }) }, output);
+
+        Assert.Equal("""{"AlarmHistoryItems":[{"AlarmName":"a","Timestamp":1796637600.5}]}""", Encoding.UTF8.GetString(body));
+        Assert.Throws<InvalidOperationException>(() => JsonCodec.Write(new JsonObject { ["AlarmHistoryItems"] = new JsonArray(new JsonObject { ["AlarmName"] = time }) }, output));
+    }
+
     [Fact]
     public async Task A_valid_request_reaches_the_handler_and_its_answer_is_the_body()
     {

@@ -33,22 +33,26 @@ internal static class JsonCodec
         using var document = AwsJsonBody.Parse(body);
         ShapeValidator.ValidateRequest(shapes.Input, document.RootElement, constraintErrorType, missingErrorType);
         var response = await handle(operation, document.RootElement, cancellationToken).ConfigureAwait(false);
-        return Write(response);
+        return Write(response, shapes.Output);
     }
 
-    /// <summary>The neutral value as the JSON protocols' (and restJson's) body, null members left out.</summary>
-    public static byte[] Write(JsonNode value)
+    /// <summary>
+    /// The neutral value as the JSON protocols' (and restJson's) body, null members left out. A handler may answer a
+    /// timestamp as a <see cref="DateTimeOffset"/>: it is written as the <paramref name="shape"/> says, epoch seconds
+    /// unless the member's <c>timestampFormat</c> names another format.
+    /// </summary>
+    public static byte[] Write(JsonNode value, Shape? shape = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            Write(writer, value);
+            Write(writer, value, shape, null);
         }
 
         return buffer.ToArray();
     }
 
-    private static void Write(Utf8JsonWriter writer, JsonNode value)
+    private static void Write(Utf8JsonWriter writer, JsonNode value, Shape? shape, string? timestampFormat)
     {
         switch (value)
         {
@@ -58,8 +62,9 @@ internal static class JsonCodec
                 {
                     if (member is not null)
                     {
+                        var reference = shape?.Type == "map" ? shape.Value : shape?.FindMember(name);
                         writer.WritePropertyName(name);
-                        Write(writer, member);
+                        Write(writer, member, reference?.Target, reference?.TimestampFormatOrShapes);
                     }
                 }
 
@@ -69,10 +74,26 @@ internal static class JsonCodec
                 writer.WriteStartArray();
                 foreach (var item in list)
                 {
-                    Write(writer, item ?? throw new InvalidOperationException("A list in a response holds a null."));
+                    Write(writer, item ?? throw new InvalidOperationException("A list in a response holds a null."), shape?.Member?.Target, shape?.Member?.TimestampFormatOrShapes);
                 }
 
                 writer.WriteEndArray();
+                return;
+            case JsonValue time when time.TryGetValue<DateTimeOffset>(out var timestamp):
+                if (shape?.Type != "timestamp")
+                {
+                    throw new InvalidOperationException($"A time where the model has no timestamp ({shape?.Name ?? "no shape"}).");
+                }
+
+                if (timestampFormat is null or "unixTimestamp" or "epoch-seconds")
+                {
+                    writer.WriteNumberValue(Timestamps.EpochSeconds(timestamp));
+                }
+                else
+                {
+                    writer.WriteStringValue(Timestamps.Format(timestamp, timestampFormat));
+                }
+
                 return;
             default:
                 value.WriteTo(writer);

@@ -16,8 +16,10 @@ internal static class ShapeValidator
 
     /// <param name="constraintErrorType">The service's error for constraints: <c>ValidationException</c>, or CloudWatch's <c>ValidationError</c>.</param>
     /// <param name="missingErrorType">The service's own error for a missing required member (CloudWatch's <c>MissingParameter</c>), or null for the constraint error.</param>
+    /// <param name="typeErrorType">The error for a value not of its shape's type: <c>SerializationException</c>, or the service's own.</param>
     /// <exception cref="AwsServiceException">The request breaks its shape.</exception>
-    public static void ValidateRequest(Shape? input, JsonElement request, string constraintErrorType = "ValidationException", string? missingErrorType = null)
+    public static void ValidateRequest(
+        Shape? input, JsonElement request, string constraintErrorType = "ValidationException", string? missingErrorType = null, string typeErrorType = "SerializationException")
     {
         if (input is null)
         {
@@ -32,7 +34,7 @@ internal static class ShapeValidator
 
         if (violations.FirstOrDefault(v => v.Kind == ShapeViolationKind.Type) is { } type)
         {
-            throw new AwsServiceException("SerializationException", $"The value at '{type.Path}' is not {type.Constraint}.");
+            throw new AwsServiceException(typeErrorType, $"The value at '{type.Path}' is not {type.Constraint}.");
         }
 
         if (missingErrorType is not null && violations.FirstOrDefault(v => v.Kind == ShapeViolationKind.Missing) is { } missing)
@@ -56,8 +58,8 @@ internal static class ShapeValidator
     {
         foreach (var member in shape.Members)
         {
-            // restJson members bound to the URI, query string or headers are not in the body.
-            if (member.Location is not null && member.Location != "body")
+            // A restJson response's members bound to headers are not in its body (a request's are read into the neutral value).
+            if (isResponse && member.Location is not null && member.Location != "body")
             {
                 continue;
             }

@@ -1,3 +1,0 @@
-namespace Paywatch.Local.Api.Sns;
-
-internal sealed record GetTopicAttributesResponse(IReadOnlyDictionary<string, string> Attributes);

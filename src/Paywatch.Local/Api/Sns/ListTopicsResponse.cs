@@ -1,3 +1,0 @@
-namespace Paywatch.Local.Api.Sns;
-
-internal sealed record ListTopicsResponse(IReadOnlyList<SnsTopic> Topics, string? NextToken);

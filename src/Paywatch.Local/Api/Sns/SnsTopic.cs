@@ -1,4 +1,0 @@
-namespace Paywatch.Local.Api.Sns;
-
-/// <summary>SNS's <c>Topic</c> shape.</summary>
-internal sealed record SnsTopic(string TopicArn);
