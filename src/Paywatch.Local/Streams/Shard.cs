@@ -356,10 +356,7 @@ internal sealed class Shard : IAsyncDisposable
     /// <returns>How many records went.</returns>
     private long ApplySizeCap()
     {
-        var deletableThrough = Volatile.Read(ref _processedThrough) is { } processedThrough
-            ? processedThrough() ?? StartingSequenceNumber
-            : UInt128.MaxValue;
-        if (_log.DeleteSegmentsOver(_maxDiskBytes, deletableThrough) is not { } deleted)
+        if (_log.DeleteSegmentsOver(_maxDiskBytes, DeletableThrough) is not { } deleted)
         {
             return 0;
         }
@@ -372,6 +369,11 @@ internal sealed class Shard : IAsyncDisposable
         Interlocked.Add(ref _deletedBySizeCap, deleted.Records);
         return deleted.Records;
     }
+
+    /// <summary>The last sequence number the size cap may delete: the consumer's checkpoint, once it is known.</summary>
+    private UInt128 DeletableThrough() => Volatile.Read(ref _processedThrough) is { } processedThrough
+        ? processedThrough() ?? StartingSequenceNumber
+        : UInt128.MaxValue;
 
     /// <summary>Numbering resumes above every number the shard may have acknowledged: the high-water mark decides.</summary>
     private void ResumeNumbering(DataFolderReport report)

@@ -170,18 +170,20 @@ internal sealed class ShardSegmentLog : IDisposable
 
     /// <summary>
     /// Deletes the oldest closed segments while the shard's segment files hold more than <paramref name="maxBytes"/>
-    /// (the newest is always kept), but none holding a record after <paramref name="deletableThrough"/>.
+    /// (the newest is always kept), but none holding a record after <paramref name="deletableThrough"/>'s answer (asked
+    /// only when the files are over the cap: it may take the consumer's lock).
     /// </summary>
     /// <returns>The last sequence number deleted, and how many records went; null when none did.</returns>
-    public (UInt128 LastDeleted, long Records)? DeleteSegmentsOver(long maxBytes, UInt128 deletableThrough)
+    public (UInt128 LastDeleted, long Records)? DeleteSegmentsOver(long maxBytes, Func<UInt128> deletableThrough)
     {
         (UInt128 LastDeleted, long Records)? deleted = null;
+        UInt128? limit = null;
         while (true)
         {
             ShardSegment oldest;
             lock (_lock)
             {
-                if (_segments.Count < 2 || _segments.Sum(s => s.Length) <= maxBytes || _segments[0].LastSequenceNumber > deletableThrough)
+                if (_segments.Count < 2 || _segments.Sum(s => s.Length) <= maxBytes || _segments[0].LastSequenceNumber > (limit ??= deletableThrough()))
                 {
                     return deleted;
                 }
