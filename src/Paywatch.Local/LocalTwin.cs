@@ -209,13 +209,12 @@ public sealed class LocalTwin : IAsyncDisposable
                 [
                     new KinesisService([stream], time), new EventBridgeService(bus), new SqsService([dlq], () => server!.Url), cloudWatch,
                     new CloudWatchLogsService([logs], configDirectory, settings.Environment, settings.Region, LocalTwinSettings.AccountId),
+                    new LambdaService(twin), new XRayService(traces, settings),
                 ],
                 [cloudWatch, new SnsService([topic])],
                 app =>
                 {
                     RpcV2CborEndpoint.Map(app, [cloudWatch]);
-                    XRayEndpoints.Map(app, traces, settings);
-                    LambdaEndpoints.Map(app, twin);
                     routes?.Invoke(app, twin);
                 },
                 new AllowedHosts(settings.AllowedHosts)).ConfigureAwait(false));

@@ -18,34 +18,35 @@ namespace Paywatch.Local.Api;
 /// <summary>
 /// The twin's AWS-compatible endpoint: one HTTP port (default 4600) that the unmodified AWS CLI and SDKs reach
 /// with <c>--endpoint-url</c>. JSON-protocol requests are routed by <c>X-Amz-Target</c>, query-protocol requests
-/// by the service in their SigV4 credential scope; errors come back in each protocol's error shape. Signatures are
-/// not checked: the endpoint listens on loopback only.
+/// by the service in their SigV4 credential scope, restJson requests by the URI their operation's model binds them to
+/// (<see cref="RestJsonEndpoint"/>); errors come back in each protocol's error shape. Signatures are not checked: the
+/// endpoint listens on loopback only.
 /// </summary>
 public sealed class AwsApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Dictionary<string, IAwsJsonService> _jsonServices;
-    private readonly Dictionary<string, IAwsQueryService> _queryServices;
+    private readonly Dictionary<string, AwsService> _queryServices;
 
-    private AwsApiServer(WebApplication app, IEnumerable<IAwsJsonService> json, IEnumerable<IAwsQueryService> query)
+    private AwsApiServer(WebApplication app, IEnumerable<IAwsJsonService> json, IEnumerable<AwsService> query)
     {
         _app = app;
-        _jsonServices = json.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
-        _queryServices = query.ToDictionary(s => s.SigningName, StringComparer.Ordinal);
+        _jsonServices = json.Where(s => s.TargetPrefix.Length > 0).ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
+        _queryServices = query.ToDictionary(s => s.Model.SigningName, StringComparer.Ordinal);
     }
 
     /// <summary>The base URL, e.g. <c>http://127.0.0.1:4600/</c>.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1/");
 
     /// <param name="port">The port on 127.0.0.1; 0 picks a free one.</param>
-    /// <param name="jsonServices">The JSON-protocol services (Kinesis, EventBridge, SQS, ...).</param>
-    /// <param name="queryServices">The query-protocol services (CloudWatch).</param>
+    /// <param name="jsonServices">The JSON-protocol services (Kinesis, EventBridge, SQS, ...) and the restJson ones (Lambda, X-Ray).</param>
+    /// <param name="queryServices">The services the query protocol reaches (CloudWatch, SNS).</param>
     /// <param name="configure">More routes on the same port (the web dashboard), mapped before the AWS APIs.</param>
     /// <param name="allowedHosts">The host names served (every route, <see cref="RequestAdmission"/>); loopback only when null.</param>
     public static async Task<AwsApiServer> StartAsync(
         int port,
         IEnumerable<IAwsJsonService> jsonServices,
-        IEnumerable<IAwsQueryService>? queryServices = null,
+        IEnumerable<AwsService>? queryServices = null,
         Action<WebApplication>? configure = null,
         AllowedHosts? allowedHosts = null)
     {
@@ -70,10 +71,16 @@ public sealed class AwsApiServer : IAsyncDisposable
             options.Limits.MaxRequestBodySize = RequestLimits.MaxJsonBodyBytes;
         });
         var app = builder.Build();
-        var server = new AwsApiServer(app, jsonServices, queryServices ?? []);
+        var services = jsonServices.ToList();
+        var server = new AwsApiServer(app, services, queryServices ?? []);
         // Before every route, those added by configure included: none can be mapped around it.
         app.Use(new RequestAdmission(allowedHosts ?? AllowedHosts.LoopbackOnly).InvokeAsync);
         configure?.Invoke(app);
+        foreach (var restJson in services.OfType<AwsService>().Where(s => s.Model.Protocols.Contains("rest-json")))
+        {
+            RestJsonEndpoint.Map(app, restJson);
+        }
+
         app.MapPost("/", server.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         var internalAddress = http2!.IPEndPoint!.Port;
@@ -117,7 +124,6 @@ public sealed class AwsApiServer : IAsyncDisposable
             }
 
             var response = await service.HandleAsync(target[(dot + 1)..], body, context.RequestAborted).ConfigureAwait(false);
-            ResponseConformance.Check(ServiceModels.ByTargetPrefix(service.TargetPrefix), target[(dot + 1)..], response);
             await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AwsServiceException or JsonException or FormatException or InvalidOperationException)
@@ -134,7 +140,7 @@ public sealed class AwsApiServer : IAsyncDisposable
     {
         var signingName = SigningName(context.Request.Headers.Authorization.ToString());
         context.Response.ContentType = "text/xml";
-        IAwsQueryService? service = null;
+        AwsService? service = null;
         try
         {
             var body = await RequestBody.ReadAsync(context.Request, RequestLimits.MaxCloudWatchBodyBytes, context.RequestAborted).ConfigureAwait(false);
@@ -149,14 +155,15 @@ public sealed class AwsApiServer : IAsyncDisposable
                 throw new AwsServiceException("MissingAction", "The request has no Action parameter.");
             }
 
-            var xml = await service.HandleAsync(action, parameters, context.RequestAborted).ConfigureAwait(false);
-            await context.Response.WriteAsync(xml, context.RequestAborted).ConfigureAwait(false);
+            var operation = service.Model.Operation(action, "InvalidAction");
+            var response = await service.HandleAsync(action, QueryCodec.ReadRequest(operation.Input, parameters), context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync(QueryCodec.WriteResponse(operation, response, service.Model.XmlNamespace!, requestId), context.RequestAborted).ConfigureAwait(false);
         }
         catch (AwsServiceException e)
         {
             context.Response.StatusCode = e.StatusCode;
             await context.Response.Body.WriteAsync(
-                AwsErrorBody.QueryXml(e.ErrorType, e.Message, e.StatusCode, requestId, service?.XmlNamespace), context.RequestAborted).ConfigureAwait(false);
+                AwsErrorBody.QueryXml(e.ErrorType, e.Message, e.StatusCode, requestId, service?.Model.XmlNamespace), context.RequestAborted).ConfigureAwait(false);
         }
     }
 

@@ -14,7 +14,7 @@ namespace Paywatch.Local.Api;
 /// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/). Each log group has one log stream,
 /// <see cref="LogStreamName"/>: the log store keeps no streams of its own.
 /// </summary>
-public sealed class CloudWatchLogsService : IAwsJsonService
+public sealed class CloudWatchLogsService : AwsService
 {
     /// <summary>The one log stream of each log group.</summary>
     public const string LogStreamName = "[$LATEST]local";
@@ -29,6 +29,7 @@ public sealed class CloudWatchLogsService : IAwsJsonService
     /// <param name="configDirectory">config/, whose <c>queries/*.query</c> are the query definitions; null for none.</param>
     /// <param name="environment">The environment in the definitions' names (<c>paywatch-{environment}/{query}</c>, as infra/cloudwatch.tf names them).</param>
     public CloudWatchLogsService(IReadOnlyList<LogStore> logGroups, string? configDirectory, string environment = "local", string region = "us-east-1", string accountId = "000000000000")
+        : base("CloudWatch Logs", "InvalidParameterException")
     {
         ArgumentNullException.ThrowIfNull(logGroups);
         _groups = logGroups.ToDictionary(g => g.LogGroupName, StringComparer.Ordinal);
@@ -37,15 +38,7 @@ public sealed class CloudWatchLogsService : IAwsJsonService
         _accountId = accountId;
     }
 
-    private static ServiceModel Model => ServiceModels.ById("CloudWatch Logs");
-
-    public string TargetPrefix => Model.TargetPrefix!;
-
-    // CloudWatch Logs answers a request that breaks its input shape with InvalidParameterException.
-    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
-        JsonCodec.HandleAsync(Model, operation, requestBody, (name, request, _) => ValueTask.FromResult(Handle(name, request)), cancellationToken, "InvalidParameterException");
-
-    private JsonObject Handle(string operation, JsonElement request) => operation switch
+    private protected override ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => ValueTask.FromResult(operation switch
     {
         "DescribeLogGroups" => DescribeLogGroups(request),
         "DescribeLogStreams" => DescribeLogStreams(request),
@@ -54,7 +47,7 @@ public sealed class CloudWatchLogsService : IAwsJsonService
         "StartQuery" => _insights.StartQuery(Find, request),
         "GetQueryResults" => _insights.GetQueryResults(request),
         _ => _definitions.DescribeQueryDefinitions(request),
-    };
+    });
 
     // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html: limit 1-50 (default 50).
     private JsonObject DescribeLogGroups(JsonElement request)

@@ -22,26 +22,15 @@ namespace Paywatch.Local.Api;
 /// </summary>
 public sealed class CloudWatchService(
     AlarmScheduler alarms, MetricStore? metrics = null, Func<IReadOnlyList<LocalDashboard>>? dashboards = null, TimeProvider? time = null)
-    : IAwsJsonService, IAwsQueryService
+    // CloudWatch answers a missing required member with MissingParameter, other constraints with ValidationError.
+    : AwsService("CloudWatch", "ValidationError", "MissingParameter")
 {
     private readonly MetricUnits _units = new();
 
-    private static ServiceModel Model => ServiceModels.CloudWatch;
-
-    public string TargetPrefix => Model.TargetPrefix!;
-
-    public string SigningName => Model.SigningName;
-
-    public string XmlNamespace => Model.XmlNamespace!;
-
-    // CloudWatch answers a missing required member with MissingParameter, other constraints with ValidationError.
-    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
-        JsonCodec.HandleAsync(Model, operation, requestBody, (name, request, _) => ValueTask.FromResult(Handle(name, request)), cancellationToken, "ValidationError", "MissingParameter");
-
-    private JsonObject Handle(string operation, JsonElement r)
+    private protected override ValueTask<JsonObject> HandleAsync(string operation, JsonElement r, CancellationToken cancellationToken)
     {
         var now = (time ?? TimeProvider.System).GetUtcNow();
-        return (operation, metrics, dashboards) switch
+        return ValueTask.FromResult((operation, metrics, dashboards) switch
         {
             ("GetMetricStatistics", { } store, _) => MetricStatisticsQuery.Run(store, _units, r),
             ("GetMetricData", { } store, _) => GetMetricDataQuery.Run(store, _units, r, alarms.AccountId),
@@ -52,11 +41,8 @@ public sealed class CloudWatchService(
             ("DescribeAlarmHistory", _, _) => AlarmHistoryQuery.Run(alarms, r),
             ("DescribeAlarms", _, _) => DescribeAlarms(r),
             _ => throw new AwsServiceException("UnknownOperationException", $"The twin's CloudWatch does not support {operation}: it runs without a metric store or dashboards."),
-        };
+        });
     }
-
-    public ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken) =>
-        QueryCodec.HandleAsync(Model, action, parameters, (operation, request, cancel) => HandleAsync(operation, request, cancel), cancellationToken);
 
     // MaxRecords is 1-100 and defaults to 50 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html);
     // one page holds the alarms of every requested type, in the order the scheduler lists them.

@@ -12,20 +12,13 @@ namespace Paywatch.Local.Api;
 /// binary, pointed here with AWS_ENDPOINT_URL, publishes into the bus), TestEventPattern, ListRules, DescribeRule,
 /// ListTargetsByRule and ListEventBuses (https://docs.aws.amazon.com/eventbridge/latest/APIReference/).
 /// </summary>
-public sealed class EventBridgeService(LocalEventBus bus) : IAwsJsonService
+public sealed class EventBridgeService(LocalEventBus bus) : AwsService("EventBridge")
 {
     private const string DefaultBusName = "default";
 
     private static readonly string[] EnvelopeFields = ["id", "account", "source", "time", "region", "detail-type"];
 
-    private static ServiceModel Model => ServiceModels.ById("EventBridge");
-
-    public string TargetPrefix => Model.TargetPrefix!;
-
-    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
-        JsonCodec.HandleAsync(Model, operation, requestBody, HandleAsync, cancellationToken);
-
-    private async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => operation switch
+    private protected override async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => operation switch
     {
         "PutEvents" => await PutEventsAsync(request).ConfigureAwait(false),
         "TestEventPattern" => TestEventPattern(request),

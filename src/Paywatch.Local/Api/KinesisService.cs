@@ -14,7 +14,7 @@ namespace Paywatch.Local.Api;
 /// Reference (https://docs.aws.amazon.com/kinesis/latest/APIReference/). Streams are named by StreamName or StreamARN.
 /// ListStreamConsumers and DescribeStreamConsumer answer as for a stream with no enhanced fan-out consumers.
 /// </summary>
-public sealed class KinesisService : IAwsJsonService
+public sealed class KinesisService : AwsService
 {
     /// <summary>PutRecords: "Each PutRecords request can support up to 500 records ... up to a limit of 5 MiB for the entire request, including partition keys."</summary>
     public const int MaxPutRecordsEntries = 500;
@@ -37,6 +37,7 @@ public sealed class KinesisService : IAwsJsonService
     /// <param name="streams">The streams this endpoint serves.</param>
     /// <param name="timeProvider">The clock shard iterators are issued and expire by.</param>
     public KinesisService(IEnumerable<DurableStream> streams, TimeProvider? timeProvider = null)
+        : base("Kinesis")
     {
         ArgumentNullException.ThrowIfNull(streams);
         foreach (var stream in streams)
@@ -47,15 +48,11 @@ public sealed class KinesisService : IAwsJsonService
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    private static ServiceModel Model => ServiceModels.ById("Kinesis");
-
-    public string TargetPrefix => Model.TargetPrefix!;
-
-    public async ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
+    private protected override async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken)
     {
         try
         {
-            return await JsonCodec.HandleAsync(Model, operation, requestBody, HandleAsync, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(operation, request, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -64,7 +61,7 @@ public sealed class KinesisService : IAwsJsonService
         }
     }
 
-    private async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => operation switch
+    private async ValueTask<JsonObject> RunAsync(string operation, JsonElement request, CancellationToken cancellationToken) => operation switch
     {
         "ListStreams" => ListStreams(request),
         "ListShards" => ListShards(request),

@@ -26,6 +26,9 @@ public static class RequestLimits
     /// </summary>
     public const int MaxCloudWatchBodyBytes = 1024 * 1024;
 
+    /// <summary>restJson bodies (Lambda, X-Ray): a few settings, ids and times; only UpdateEventSourceMapping and X-Ray's queries have one.</summary>
+    public const int MaxRestJsonBodyBytes = 64 * 1024;
+
     /// <summary>The web UI's JSON API: widget definitions and message ids, a few KiB at most.</summary>
     public const int MaxWebApiBodyBytes = 1024 * 1024;
 }

@@ -19,46 +19,39 @@ namespace Paywatch.Local.Api;
 /// </summary>
 internal static class RestJsonEndpoint
 {
-    /// <param name="routes">Where to map the operation.</param>
-    /// <param name="model">The service's model.</param>
-    /// <param name="operationName">The operation, as the model names it.</param>
-    /// <param name="errors">The service's error types and error shape.</param>
-    /// <param name="operation">The behaviour: the neutral request in, the neutral response out.</param>
-    public static void Map(IEndpointRouteBuilder routes, ServiceModel model, string operationName, RestJsonErrors errors, Func<JsonElement, JsonObject> operation)
+    /// <summary>Maps every operation of <paramref name="service"/>'s model at the method and URI template it binds the operation to.</summary>
+    public static void Map(IEndpointRouteBuilder routes, AwsService service)
     {
-        var binding = model.Operation(operationName);
-        routes.MapMethods(binding.RequestUri.Split('?')[0], [binding.HttpMethod], (HttpContext context) => HandleAsync(context, model, binding, errors, operation));
+        foreach (var binding in service.Model.Operations.Values)
+        {
+            routes.MapMethods(binding.RequestUri.Split('?')[0], [binding.HttpMethod], (HttpContext context) => HandleAsync(context, service, binding));
+        }
     }
 
-    private static async Task HandleAsync(HttpContext context, ServiceModel model, OperationModel binding, RestJsonErrors errors, Func<JsonElement, JsonObject> operation)
+    private static async Task HandleAsync(HttpContext context, AwsService service, OperationModel binding)
     {
         context.Response.Headers["x-amzn-RequestId"] = Uuid.NewString();
         context.Response.ContentType = "application/json";
         byte[] response;
         try
         {
-            var body = await RequestBody.ReadAsync(context.Request, errors.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            using var document = JsonDocument.Parse(ReadRequest(binding.Input, context.Request, body, errors));
-            ShapeValidator.ValidateRequest(binding.Input, document.RootElement, errors.Validation, typeErrorType: errors.Validation);
-            response = JsonCodec.Write(operation(document.RootElement), binding.Output);
-            ResponseConformance.Check(model, binding.Name, response);
+            var body = await RequestBody.ReadAsync(context.Request, RequestLimits.MaxRestJsonBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            response = await service.HandleAsync(binding.Name, ReadRequest(binding.Input, context.Request, body), context.RequestAborted).ConfigureAwait(false);
             context.Response.StatusCode = binding.SuccessStatus;
         }
         catch (Exception e) when (e is AwsServiceException or JsonException)
         {
-            var error = e as AwsServiceException ?? new AwsServiceException(errors.Validation, $"The request body is not valid JSON: {e.Message}");
+            var error = e as AwsServiceException ?? new AwsServiceException(service.TypeErrorType, $"The request body is not valid JSON: {e.Message}");
             context.Response.StatusCode = error.StatusCode;
             context.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
-            response = JsonCodec.Write(errors.FaultType
-                ? new JsonObject { ["Type"] = error.StatusCode >= 500 ? "Service" : "User", ["Message"] = error.Message }
-                : new JsonObject { ["message"] = error.Message });
+            response = JsonCodec.Write(service.RestJsonErrorBody(error));
         }
 
         await context.Response.Body.WriteAsync(response, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>The body (an empty one is <c>{}</c>) with the members bound to the URI, query string and headers, each typed by its shape.</summary>
-    private static byte[] ReadRequest(Shape? input, HttpRequest http, byte[] body, RestJsonErrors errors)
+    private static byte[] ReadRequest(Shape? input, HttpRequest http, byte[] body)
     {
         var bound = new Dictionary<string, JsonValue>(StringComparer.Ordinal);
         foreach (var member in input?.Members ?? [])
@@ -76,11 +69,7 @@ internal static class RestJsonEndpoint
             }
         }
 
-        using var document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body, AwsJsonBody.Options);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            throw new AwsServiceException(errors.Validation, "The request body must be a JSON object.");
-        }
+        using var document = AwsJsonBody.Parse(body);
 
         return NeutralValue.Write(writer =>
         {

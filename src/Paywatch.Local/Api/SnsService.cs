@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Paywatch.Local.Api.Protocols;
-using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.Notifications;
 
 namespace Paywatch.Local.Api;
@@ -12,32 +11,22 @@ namespace Paywatch.Local.Api;
 /// for the twin's topics: ListTopics, ListSubscriptions, ListSubscriptionsByTopic (100 to a page, as SNS pages them)
 /// and GetTopicAttributes (https://docs.aws.amazon.com/sns/latest/api/). A subscription is one of the topic's
 /// delivery targets: <c>http</c>/<c>https</c> and <c>email</c> as on AWS, and the twin's own <c>console</c> and <c>file</c>.
+/// A request that breaks its input shape is a <c>ValidationError</c> ("The input fails to satisfy the constraints
+/// specified by an AWS service", https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html).
 /// </summary>
-public sealed class SnsService(IEnumerable<LocalTopic> topics) : IAwsQueryService
+public sealed class SnsService(IEnumerable<LocalTopic> topics) : AwsService("SNS", "ValidationError")
 {
     private const int PageSize = 100;
 
     private readonly List<LocalTopic> _topics = [.. topics.OrderBy(t => t.TopicArn, StringComparer.Ordinal)];
 
-    public string SigningName => ServiceModels.ById("SNS").SigningName;
-
-    public string XmlNamespace => ServiceModels.ById("SNS").XmlNamespace!;
-
-    public ValueTask<string> HandleAsync(string action, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken) =>
-        QueryCodec.HandleAsync(ServiceModels.ById("SNS"), action, parameters, (operation, request, _) => ValueTask.FromResult(Handle(operation, request)), cancellationToken);
-
-    private byte[] Handle(string operation, byte[] requestBody)
+    private protected override ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => ValueTask.FromResult(operation switch
     {
-        using var document = AwsJsonBody.Parse(requestBody);
-        var request = document.RootElement;
-        return JsonCodec.Write(operation switch
-        {
-            "ListTopics" => Page(_topics, "Topics", request, operation, t => new JsonObject { ["TopicArn"] = t.TopicArn }),
-            "ListSubscriptions" => Page([.. _topics.SelectMany(Subscriptions)], "Subscriptions", request, operation, s => s),
-            "ListSubscriptionsByTopic" => Page(Subscriptions(TopicOf(request)), "Subscriptions", request, operation, s => s),
-            _ => GetTopicAttributes(TopicOf(request)),
-        });
-    }
+        "ListTopics" => Page(_topics, "Topics", request, operation, t => new JsonObject { ["TopicArn"] = t.TopicArn }),
+        "ListSubscriptions" => Page([.. _topics.SelectMany(Subscriptions)], "Subscriptions", request, operation, s => s),
+        "ListSubscriptionsByTopic" => Page(Subscriptions(TopicOf(request)), "Subscriptions", request, operation, s => s),
+        _ => GetTopicAttributes(TopicOf(request)),
+    });
 
     private static JsonObject Page<T>(IReadOnlyList<T> items, string member, JsonElement request, string operation, Func<T, JsonObject> item)
     {
@@ -60,12 +49,9 @@ public sealed class SnsService(IEnumerable<LocalTopic> topics) : IAwsQueryServic
         },
     };
 
-    private LocalTopic TopicOf(JsonElement request)
-    {
-        var arn = AwsJsonBody.String(request, "TopicArn")
-            ?? throw new AwsServiceException("InvalidParameter", "Invalid parameter: TopicArn Reason: no value for required parameter");
-        return _topics.FirstOrDefault(t => t.TopicArn == arn) ?? throw new AwsServiceException("NotFound", "Topic does not exist", 404);
-    }
+    // The model requires TopicArn where it is read.
+    private LocalTopic TopicOf(JsonElement request) =>
+        _topics.FirstOrDefault(t => t.TopicArn == AwsJsonBody.String(request, "TopicArn")) ?? throw new AwsServiceException("NotFound", "Topic does not exist", 404);
 
     /// <summary>SNS's <c>Subscription</c> shape for each of the topic's delivery targets.</summary>
     private static List<JsonObject> Subscriptions(LocalTopic topic) =>

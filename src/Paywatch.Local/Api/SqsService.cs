@@ -14,7 +14,7 @@ namespace Paywatch.Local.Api;
 /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/). Queue URLs point at this endpoint
 /// (<c>{endpoint}{account}/{name}</c>) because SDKs may send a queue's requests to its URL.
 /// </summary>
-public sealed class SqsService : IAwsJsonService
+public sealed class SqsService : AwsService
 {
     private static readonly string[] MessageSystemAttributes = ["SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp"];
     private static readonly string[] QueueAttributeNames =
@@ -33,14 +33,11 @@ public sealed class SqsService : IAwsJsonService
     /// <param name="queues">The queues it serves, by name.</param>
     /// <param name="endpoint">The endpoint's base URL (<see cref="AwsApiServer.Url"/>, known once the server has started).</param>
     public SqsService(IEnumerable<DurableQueue> queues, Func<Uri> endpoint)
+        : base("SQS", "InvalidParameterValue", "MissingParameter")
     {
         _queues = queues.ToDictionary(q => q.QueueName, StringComparer.Ordinal);
         _endpoint = endpoint;
     }
-
-    private static ServiceModel Model => ServiceModels.ById("SQS");
-
-    public string TargetPrefix => Model.TargetPrefix!;
 
     /// <summary>The URL of a queue, e.g. <c>http://127.0.0.1:4600/000000000000/transaction-processor-dlq-local</c>.</summary>
     public string QueueUrl(DurableQueue queue)
@@ -50,10 +47,7 @@ public sealed class SqsService : IAwsJsonService
         return $"{endpoint}{(endpoint.EndsWith('/') ? "" : "/")}{queue.AccountId}/{queue.QueueName}";
     }
 
-    public ValueTask<byte[]> HandleAsync(string operation, ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken) =>
-        JsonCodec.HandleAsync(Model, operation, requestBody, HandleAsync, cancellationToken, "InvalidParameterValue", "MissingParameter");
-
-    private async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken)
+    private protected override async ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken)
     {
         if (operation == "GetQueueUrl")
         {

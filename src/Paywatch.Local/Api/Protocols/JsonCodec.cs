@@ -10,7 +10,8 @@ namespace Paywatch.Local.Api.Protocols;
 /// operation's shapes. Their body is the neutral value itself, so the codec's work is the model's: an operation not in
 /// the model is refused, the request is validated against its input shape (<see cref="ShapeValidator"/>), and the
 /// handler's answer, a <see cref="JsonObject"/> in the output shape's member names, is written without its null members
-/// (AWS leaves an absent member out).
+/// (AWS leaves an absent member out). Every protocol's endpoint reaches a service through <see cref="HandleAsync"/>
+/// (<see cref="AwsService"/>), the other protocols' codecs translating to and from this neutral value.
 /// </summary>
 internal static class JsonCodec
 {
@@ -19,7 +20,8 @@ internal static class JsonCodec
 
     /// <param name="constraintErrorType">The service's error for a broken constraint: <c>ValidationException</c>, or its own (<c>InvalidParameterException</c>).</param>
     /// <param name="missingErrorType">The service's own error for a missing required member (SQS's <c>MissingParameter</c>), or null for the constraint error.</param>
-    /// <exception cref="AwsServiceException">UnknownOperationException, a validation error, or the handler's error.</exception>
+    /// <param name="typeErrorType">The error for a value not of its shape's type: <c>SerializationException</c>, or the service's own.</param>
+    /// <exception cref="AwsServiceException">UnknownOperationException, a validation error, the handler's error, or InternalFailure for an answer that breaks its output shape (<see cref="ResponseConformance"/>).</exception>
     public static async ValueTask<byte[]> HandleAsync(
         ServiceModel model,
         string operation,
@@ -27,13 +29,15 @@ internal static class JsonCodec
         Func<string, JsonElement, CancellationToken, ValueTask<JsonObject>> handle,
         CancellationToken cancellationToken,
         string constraintErrorType = "ValidationException",
-        string? missingErrorType = null)
+        string? missingErrorType = null,
+        string typeErrorType = "SerializationException")
     {
         var shapes = model.Operation(operation);
         using var document = AwsJsonBody.Parse(body);
-        ShapeValidator.ValidateRequest(shapes.Input, document.RootElement, constraintErrorType, missingErrorType);
-        var response = await handle(operation, document.RootElement, cancellationToken).ConfigureAwait(false);
-        return Write(response, shapes.Output);
+        ShapeValidator.ValidateRequest(shapes.Input, document.RootElement, constraintErrorType, missingErrorType, typeErrorType);
+        var response = Write(await handle(operation, document.RootElement, cancellationToken).ConfigureAwait(false), shapes.Output);
+        ResponseConformance.Check(model, operation, response);
+        return response;
     }
 
     /// <summary>

@@ -14,20 +14,6 @@ namespace Paywatch.Local.Api.Protocols;
 /// </summary>
 internal static class QueryCodec
 {
-    /// <summary>
-    /// Serves one query-protocol action by the model: the form read into the neutral request, <paramref name="handle"/>
-    /// run on it, its answer held to the output shape (<see cref="ResponseConformance"/>) and written as XML.
-    /// </summary>
-    /// <exception cref="AwsServiceException">InvalidAction for an operation not in the model, or the handler's error.</exception>
-    public static async ValueTask<string> HandleAsync(
-        ServiceModel model, string action, IReadOnlyDictionary<string, string> form, Func<string, byte[], CancellationToken, ValueTask<byte[]>> handle, CancellationToken cancellationToken)
-    {
-        var operation = model.Operation(action, "InvalidAction");
-        var response = await handle(action, ReadRequest(operation.Input, form), cancellationToken).ConfigureAwait(false);
-        ResponseConformance.Check(model, action, response);
-        return WriteResponse(operation, response, model.XmlNamespace!, Guid.NewGuid().ToString());
-    }
-
     /// <summary>The form as the neutral request (the JSON protocol's document: timestamps as epoch seconds).</summary>
     /// <remarks>A value that does not parse as its shape's type stays a string, for <see cref="ShapeValidator"/> to refuse.</remarks>
     public static byte[] ReadRequest(Shape? input, IReadOnlyDictionary<string, string> form)

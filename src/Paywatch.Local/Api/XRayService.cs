@@ -3,12 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Routing;
 using Paywatch.Aws.XRay;
 using Paywatch.Core.Telemetry;
 using Paywatch.Core.Transactions;
 using Paywatch.Local.Api.Protocols;
-using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.Telemetry;
 
 namespace Paywatch.Local.Api;
@@ -19,15 +17,8 @@ namespace Paywatch.Local.Api;
 /// what the X-Ray exporter would have sent: the root span is the function's segment, its children subsegments, and
 /// tags are named as <see cref="XRayExporter.TagKey"/> names them. String values pass through <see cref="PanMasker"/>.
 /// </summary>
-public static class XRayEndpoints
+public sealed class XRayService : AwsService
 {
-    /// <summary>
-    /// X-Ray requests are small: ids, times and a filter expression. X-Ray answers bad input with InvalidRequestException
-    /// ("Exceeding maximum query size: 5", https://github.com/boto/boto3/issues/3924); the model's constraints in AWS's
-    /// "1 validation error detected" words.
-    /// </summary>
-    private static readonly RestJsonErrors Errors = new(64 * 1024, "InvalidRequestException", FaultType: false);
-
     /// <summary>Summaries per page of GetTraceSummaries.</summary>
     private const int PageSize = 100;
 
@@ -42,18 +33,28 @@ public static class XRayEndpoints
     private static readonly HashSet<string> NumberKeys = new(StringComparer.Ordinal) { "records", "item_failures", "failed", "routed", "entries", "risk_score" };
     private static readonly HashSet<string> BooleanKeys = new(StringComparer.Ordinal) { "published" };
 
-    /// <summary>Maps <c>POST /TraceSummaries</c>, <c>/Traces</c> and <c>/ServiceGraph</c>: call it from <see cref="AwsApiServer.StartAsync"/>'s <c>configure</c>.</summary>
-    public static void Map(IEndpointRouteBuilder routes, TraceStore traces, LocalTwinSettings settings)
+    private readonly TraceStore _traces;
+    private readonly Names _names;
+
+    /// <summary>
+    /// X-Ray answers bad input with InvalidRequestException ("Exceeding maximum query size: 5",
+    /// https://github.com/boto/boto3/issues/3924); the model's constraints in AWS's "1 validation error detected" words.
+    /// </summary>
+    public XRayService(TraceStore traces, LocalTwinSettings settings)
+        : base("XRay", "InvalidRequestException", typeErrorType: "InvalidRequestException")
     {
-        ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(traces);
         ArgumentNullException.ThrowIfNull(settings);
-        var graph = new Names(settings.FunctionName, settings.EventBusName, LocalTwinSettings.AccountId);
-        var model = ServiceModels.ById("XRay");
-        RestJsonEndpoint.Map(routes, model, "GetTraceSummaries", Errors, request => GetTraceSummaries(traces, graph, request));
-        RestJsonEndpoint.Map(routes, model, "BatchGetTraces", Errors, request => BatchGetTraces(traces, graph, request));
-        RestJsonEndpoint.Map(routes, model, "GetServiceGraph", Errors, request => GetServiceGraph(traces, graph, request));
+        _traces = traces;
+        _names = new Names(settings.FunctionName, settings.EventBusName, LocalTwinSettings.AccountId);
     }
+
+    private protected override ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => ValueTask.FromResult(operation switch
+    {
+        "GetTraceSummaries" => GetTraceSummaries(_traces, _names, request),
+        "BatchGetTraces" => BatchGetTraces(_traces, _names, request),
+        _ => GetServiceGraph(_traces, _names, request),
+    });
 
     /// <summary>https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html</summary>
     private static JsonObject GetTraceSummaries(TraceStore store, Names names, JsonElement request)

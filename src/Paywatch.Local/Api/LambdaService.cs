@@ -2,12 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Paywatch.Core.Processing;
 using Paywatch.Core.Telemetry;
 using Paywatch.Function;
-using Paywatch.Local.Api.Protocols;
-using Paywatch.Local.Api.Shapes;
 using Paywatch.Local.EventSourceMapping;
 using Paywatch.Local.Functions;
 
@@ -17,9 +14,12 @@ namespace Paywatch.Local.Api;
 /// The Lambda API (restJson1, signing name <c>lambda</c>) over the twin's function host and its Kinesis event source
 /// mapping: ListFunctions, GetFunction, GetFunctionConfiguration, ListEventSourceMappings, GetEventSourceMapping and
 /// UpdateEventSourceMapping (https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html). The function is
-/// described as infra/lambda.tf deploys it; UpdateEventSourceMapping changes the running mapping's batching.
+/// described as infra/lambda.tf deploys it; UpdateEventSourceMapping changes the running mapping's batching. A request
+/// that breaks the model's constraints is a ValidationException ("The input fails to satisfy the constraints specified
+/// by an AWS service", https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html) in AWS's "1 validation error
+/// detected" words.
 /// </summary>
-public static class LambdaEndpoints
+public sealed class LambdaService : AwsService
 {
     /// <summary>"ListFunctions returns a maximum of 50 items in each response" (API_ListFunctions.html).</summary>
     private const int FunctionsPerPage = 50;
@@ -29,29 +29,35 @@ public static class LambdaEndpoints
 
     private const string Latest = "$LATEST";
 
-    /// <summary>
-    /// Only UpdateEventSourceMapping has a body: a few settings. A request that breaks the model's constraints is a
-    /// ValidationException ("The input fails to satisfy the constraints specified by an AWS service",
-    /// https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html) in AWS's "1 validation error detected" words.
-    /// </summary>
-    private static readonly RestJsonErrors Errors = new(64 * 1024, "ValidationException", FaultType: true);
+    private readonly DeployedFunction _function;
+    private readonly DeployedMapping _mapping;
 
-    /// <summary>Maps the operations' paths: call it from <see cref="AwsApiServer.StartAsync"/>'s <c>configure</c>.</summary>
-    public static void Map(IEndpointRouteBuilder routes, LocalTwin twin)
+    public LambdaService(LocalTwin twin)
+        : base("Lambda", "ValidationException", typeErrorType: "ValidationException")
     {
-        ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(twin);
-        var function = new DeployedFunction(twin.Settings, twin.Function.Options, twin.Time.GetUtcNow());
-        var mapping = new DeployedMapping(twin.Mapping, twin.DeadLetterQueue.QueueArn);
-        var model = ServiceModels.ById("Lambda");
-        RestJsonEndpoint.Map(routes, model, "ListFunctions", Errors, request => ListFunctions(request, function));
-        RestJsonEndpoint.Map(routes, model, "GetFunction", Errors, request => GetFunction(Find(function, request)));
-        RestJsonEndpoint.Map(routes, model, "GetFunctionConfiguration", Errors, request => Configuration(Find(function, request)));
-        RestJsonEndpoint.Map(routes, model, "ListEventSourceMappings", Errors, request => ListEventSourceMappings(request, function, mapping));
-        RestJsonEndpoint.Map(routes, model, "GetEventSourceMapping", Errors, request => Mapping(Find(mapping, request)));
-        // "HTTP/1.1 202" (API_UpdateEventSourceMapping.html, the model's responseCode): the update is accepted, and here in force at once.
-        RestJsonEndpoint.Map(routes, model, "UpdateEventSourceMapping", Errors, request => Mapping(Update(Find(mapping, request), request)));
+        _function = new DeployedFunction(twin.Settings, twin.Function.Options, twin.Time.GetUtcNow());
+        _mapping = new DeployedMapping(twin.Mapping, twin.DeadLetterQueue.QueueArn);
     }
+
+    /// <summary>
+    /// Lambda's errors also name whose fault it is: <c>{"Type": "User", "Message": ...}</c>, or <c>"Service"</c> for a 5xx
+    /// (the <c>Type</c> and <c>Message</c> members of every error shape in the Lambda API reference, e.g.
+    /// https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html#API_GetFunction_Errors).
+    /// </summary>
+    internal override JsonObject RestJsonErrorBody(AwsServiceException error) =>
+        new() { ["Type"] = error.StatusCode >= 500 ? "Service" : "User", ["Message"] = error.Message };
+
+    private protected override ValueTask<JsonObject> HandleAsync(string operation, JsonElement request, CancellationToken cancellationToken) => ValueTask.FromResult(operation switch
+    {
+        "ListFunctions" => ListFunctions(request, _function),
+        "GetFunction" => GetFunction(Find(_function, request)),
+        "GetFunctionConfiguration" => Configuration(Find(_function, request)),
+        "ListEventSourceMappings" => ListEventSourceMappings(request, _function, _mapping),
+        "GetEventSourceMapping" => Mapping(Find(_mapping, request)),
+        // "HTTP/1.1 202" (API_UpdateEventSourceMapping.html, the model's responseCode): the update is accepted, and here in force at once.
+        _ => Mapping(Update(Find(_mapping, request), request)),
+    });
 
     /// <summary>https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html; the model has held FunctionVersion to ALL.</summary>
     private static JsonObject ListFunctions(JsonElement request, DeployedFunction function)
