@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text;
+using System.Xml.Linq;
 using Paywatch.Local.Api;
 using Paywatch.Local.Notifications;
 
@@ -58,6 +61,36 @@ public sealed class SnsServiceTests : IDisposable
         Assert.Contains("NotFound", attributesError, StringComparison.Ordinal);
         Assert.NotEqual(0, listExit);
         Assert.Contains("NotFound", listError, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// SNS's model requires GetTopicAttributes' TopicArn; a request without it (the CLI checks before sending, a raw query
+    /// request does not) is SNS's ValidationError, "The input fails to satisfy the constraints specified by an AWS
+    /// service" (https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html), in the query protocol's XML error with
+    /// the request id of the x-amzn-RequestId header.
+    /// </summary>
+    [Fact]
+    public async Task A_query_request_missing_a_required_member_is_a_ValidationError_from_SNS_s_model()
+    {
+        await using var topic = new LocalTopic("paywatch-alerts-local", "us-east-1", "000000000000", [], TimeProvider.System);
+        await using var server = await AwsApiServer.StartAsync(0, [], [new SnsService([topic])]);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.Url)
+        {
+            Content = new StringContent("Action=GetTopicAttributes&Version=2010-03-31", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261207/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=0");
+
+        using var response = await http.SendAsync(request);
+        var error = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+
+        XNamespace ns = "http://sns.amazonaws.com/doc/2010-03-31/";
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("ValidationError", error.Element(ns + "Error")!.Element(ns + "Code")!.Value);
+        Assert.Equal(
+            "1 validation error detected: Value null at 'topicArn' failed to satisfy constraint: Member must not be null",
+            error.Element(ns + "Error")!.Element(ns + "Message")!.Value);
+        Assert.Equal(response.Headers.GetValues("x-amzn-RequestId").Single(), error.Element(ns + "RequestId")!.Value);
     }
 
     /// <summary>SNS lists 100 topics a page (https://docs.aws.amazon.com/sns/latest/api/API_ListTopics.html): 101 topics take two.</summary>
