@@ -9,13 +9,15 @@ internal static class AwsJsonBody
     /// <summary>Request bodies nest at most <see cref="RequestLimits.MaxDepth"/> levels: deeper is a JsonException, a 400.</summary>
     public static JsonDocumentOptions Options { get; } = new() { MaxDepth = RequestLimits.MaxDepth };
 
-    public static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    /// <param name="body">The body; an empty one is <c>{}</c>.</param>
+    /// <param name="errorType">The error for a body that is not a JSON object.</param>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> body, string errorType = "SerializationException")
     {
         var document = JsonDocument.Parse(body.IsEmpty ? "{}"u8.ToArray() : body, Options);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new AwsServiceException("SerializationException", "The request body must be a JSON object.");
+            throw new AwsServiceException(errorType, "The request body must be a JSON object.");
         }
 
         return document;

@@ -36,7 +36,7 @@ internal static class RestJsonEndpoint
         try
         {
             var body = await RequestBody.ReadAsync(context.Request, RequestLimits.MaxRestJsonBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            response = await service.HandleAsync(binding.Name, ReadRequest(binding.Input, context.Request, body), context.RequestAborted).ConfigureAwait(false);
+            response = await service.HandleAsync(binding.Name, ReadRequest(binding.Input, context.Request, body, service.TypeErrorType), context.RequestAborted).ConfigureAwait(false);
             context.Response.StatusCode = binding.SuccessStatus;
         }
         catch (Exception e) when (e is AwsServiceException or JsonException)
@@ -51,7 +51,7 @@ internal static class RestJsonEndpoint
     }
 
     /// <summary>The body (an empty one is <c>{}</c>) with the members bound to the URI, query string and headers, each typed by its shape.</summary>
-    private static byte[] ReadRequest(Shape? input, HttpRequest http, byte[] body)
+    private static byte[] ReadRequest(Shape? input, HttpRequest http, byte[] body, string errorType)
     {
         var bound = new Dictionary<string, JsonValue>(StringComparer.Ordinal);
         foreach (var member in input?.Members ?? [])
@@ -69,7 +69,7 @@ internal static class RestJsonEndpoint
             }
         }
 
-        using var document = AwsJsonBody.Parse(body);
+        using var document = AwsJsonBody.Parse(body, errorType);
 
         return NeutralValue.Write(writer =>
         {
