@@ -69,8 +69,8 @@ internal sealed class ShapePattern
 
     /// <summary>
     /// ECMA 262's meaning where .NET's differs: <c>\d</c> and <c>\w</c> are ASCII (.NET's take any Unicode digit or
-    /// letter), <c>.</c> stops at every line terminator (.NET's only at <c>\n</c>), and <c>[</c> inside a class is a
-    /// literal (in .NET, <c>-[</c> would start a class subtraction).
+    /// letter), <c>.</c> stops at every line terminator (.NET's only at <c>\n</c>), <c>[</c> inside a class is a
+    /// literal (in .NET, <c>-[</c> would start a class subtraction), and <c>\_</c> is <c>_</c>.
     /// </summary>
     internal static string ToDotNet(string pattern)
     {
@@ -90,6 +90,8 @@ internal sealed class ShapePattern
                     ('w', false) => "[a-zA-Z0-9_]",
                     ('w', true) => "a-zA-Z0-9_",
                     ('W', false) => "[^a-zA-Z0-9_]",
+                    // ECMA 262's identity escape of a word character that is no escape (EventBridge's [A-Za-z0-9\_\-]+), which .NET refuses.
+                    _ when escaped == '_' || (char.IsLetterOrDigit(escaped) && !char.IsAscii(escaped)) => escaped.ToString(),
                     _ => $"\\{escaped}",
                 });
             }
