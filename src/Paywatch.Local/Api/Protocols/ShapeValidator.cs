@@ -10,8 +10,8 @@ namespace Paywatch.Local.Api.Protocols;
 /// <summary>
 /// Checks a neutral value against its shape, in one place for every service: required members, types, and the
 /// model's enum, length, range and pattern constraints (a blob's length is that of its bytes, not of their base64
-/// text). Requests are refused with AWS's validation message ("1 validation error
-/// detected: Value … at '…' failed to satisfy constraint: …"); responses are checked by <see cref="ResponseConformance"/>.
+/// text). Requests are refused with AWS's validation message ("1 validation error detected: Value … at '…' failed to
+/// satisfy constraint: …"); responses are checked by <see cref="ResponseConformance"/>.
 /// </summary>
 internal static class ShapeValidator
 {
@@ -174,9 +174,9 @@ internal static class ShapeValidator
         }
     }
 
-    // AWS reports a broken pattern after a broken length, for the same value: "2 validation errors detected: Value '' at
-    // 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '' at 'keyId' failed
-    // to satisfy constraint: Member must satisfy regular expression pattern: ...".
+    // AWS lists every constraint a value breaks: an empty name is too short and off its pattern, "2 validation errors
+    // detected: Value '' at 'stackName' ..." (https://github.com/flynn/flynn/issues/3951). Its order differs between
+    // services; the twin's is the length first.
     private static void CheckPattern(Shape shape, string value, string path, bool isResponse, List<ShapeViolation> violations)
     {
         if (isResponse || shape.Pattern is not { } pattern)
@@ -197,7 +197,7 @@ internal static class ShapeValidator
             violations.Add(new ShapeViolation(
                 path,
                 value,
-                $"Member must satisfy regular expression pattern: {pattern.Text} (the twin gave up matching after {ShapePattern.MatchTimeout.TotalMilliseconds} ms)",
+                $"Member must satisfy regular expression pattern: {pattern.Text} (the twin gave up matching after {(int)ShapePattern.MatchTimeout.TotalMilliseconds} ms)",
                 ShapeViolationKind.Constraint));
         }
     }
