@@ -304,16 +304,19 @@ public sealed class KinesisService : AwsService
             throw new AwsServiceException("SerializationException", "Data is not a valid base64 string.");
         }
 
+        // The model allows 10 MiB, what a stream's maximum record size can be raised to; the twin's streams keep the
+        // default, 1 MiB (https://docs.aws.amazon.com/streams/latest/dev/large-records.html).
         if (data.Length > MaxRecordBytes)
         {
-            throw new AwsServiceException("ValidationException", $"1 validation error detected: Value at '{path}data' failed to satisfy constraint: Member must have length less than or equal to {MaxRecordBytes}");
+            throw ShapeValidator.ConstraintError([new ShapeViolation(
+                $"{path}data", ShapeViolation.ByteBufferValue(data.Length), $"Member must have length less than or equal to {MaxRecordBytes}", ShapeViolationKind.Constraint)]);
         }
 
         UInt128? explicitHashKey = null;
         if (AwsJsonBody.String(element, "ExplicitHashKey") is { } hashKey)
         {
-            // "ExplicitHashKey ... Pattern: 0|([1-9]\d{0,38})"; beyond 2^128 - 1 is an invalid argument.
-            explicitHashKey = UInt128.TryParse(hashKey, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && (hashKey == "0" || hashKey[0] != '0')
+            // The model's pattern, 0|([1-9]\d{0,38}), has refused anything but a decimal number; beyond 2^128 - 1 is an invalid argument.
+            explicitHashKey = UInt128.TryParse(hashKey, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
                 ? parsed
                 : throw InvalidArgument($"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {hashKey}");
         }

@@ -90,6 +90,7 @@ internal sealed class ServiceModel
         shape.Min = definition.TryGetProperty("min", out var min) ? min.GetDouble() : null;
         shape.Max = definition.TryGetProperty("max", out var max) ? max.GetDouble() : null;
         shape.Enum = definition.TryGetProperty("enum", out var values) ? [.. values.EnumerateArray().Select(v => v.GetString()!)] : [];
+        shape.Pattern = Text(definition, "pattern") is { } pattern ? new ShapePattern(pattern) : null;
         shape.Flattened = definition.TryGetProperty("flattened", out var flattened) && flattened.GetBoolean();
         shape.TimestampFormat = Text(definition, "timestampFormat");
     }

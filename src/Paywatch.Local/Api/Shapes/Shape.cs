@@ -36,6 +36,9 @@ internal sealed class Shape
 
     public IReadOnlyList<string> Enum { get; set; } = [];
 
+    /// <summary>A string's <c>pattern</c>, or null.</summary>
+    public ShapePattern? Pattern { get; set; }
+
     /// <summary>Query/XML: a list or map written without its wrapping element.</summary>
     public bool Flattened { get; set; }
 
