@@ -43,7 +43,9 @@ internal sealed class TraceStateStore : IDisposable
         _store = store;
         _journal = new AppendJournal(System.IO.Path.Combine(directory, FileName), flushToDisk);
         _previous = System.IO.Path.Combine(directory, PreviousFileName);
-        var kept = Load(_previous, report).Concat(Load(Path, report)).TakeLast(store.Capacity).ToList();
+        // A stop between RewriteAll's rewrite and its deletion of the previous file leaves the ring's spans in both files:
+        // each span is restored once, where it first appears (the previous file holds the older spans).
+        var kept = Load(_previous, report).Concat(Load(Path, report)).DistinctBy(s => (s.TraceId, s.SpanId)).TakeLast(store.Capacity).ToList();
         foreach (var span in kept)
         {
             store.Restore(span);

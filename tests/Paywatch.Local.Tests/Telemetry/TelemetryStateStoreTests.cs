@@ -82,6 +82,27 @@ public sealed class TelemetryStateStoreTests : IDisposable
         Assert.Equal(0, restored.Traces);
     }
 
+    /// <summary>
+    /// At start the two files are rewritten as one journal and then the previous file is deleted: a process killed between
+    /// the two leaves the ring's spans in both, and each must come back once.
+    /// </summary>
+    [Fact]
+    public void Spans_in_both_files_after_a_kill_between_the_rewrite_and_the_delete_are_restored_once()
+    {
+        var traces = new TraceStore(capacity: 100);
+        using (new TraceStateStore(_folder.Path, traces, _time, new DataFolderReport(), flushToDisk: false))
+        {
+            Record(traces, 30);
+        }
+
+        File.Copy(Path.Combine(_folder.Path, TraceStateStore.FileName), Path.Combine(_folder.Path, TraceStateStore.PreviousFileName));
+
+        var restored = new TraceStore(capacity: 100);
+        using var reopened = new TraceStateStore(_folder.Path, restored, _time, new DataFolderReport(), flushToDisk: false);
+        Assert.Equal(30, restored.Spans().Count);
+        Assert.Equal(Describe(traces), Describe(restored));
+    }
+
     [Fact]
     public void The_trace_files_hold_at_most_two_rings_and_always_the_last_one()
     {
