@@ -81,6 +81,14 @@ public sealed class LocalTwin : IAsyncDisposable
 
     public required TraceStore Traces { get; init; }
 
+    /// <summary>
+    /// Why the metrics or the traces could not be saved to the data folder at their last interval (a full disk, say), or
+    /// null: until a save succeeds, a restart loses what they gained since the last one that did.
+    /// </summary>
+    public string? TelemetrySaveFailure => SaveFailures();
+
+    private Func<string?> SaveFailures { get; init; } = () => null;
+
     /// <summary>What the run would cost on AWS (docs/cost.md). Set before <see cref="StartAsync"/> returns.</summary>
     public TwinCostMeter Cost { get; private set; } = null!;
 
@@ -115,8 +123,8 @@ public sealed class LocalTwin : IAsyncDisposable
             var metrics = new MetricStore(MetricRetention);
             var traces = new TraceStore();
             // Kept across restarts, and disposed last (created first): their final save follows every part's last metric and span.
-            Own(new MetricStateStore(Path.Combine(data, "metrics"), metrics, time, report));
-            Own(new TraceStateStore(Path.Combine(data, "traces"), traces, time, report));
+            var metricState = Own(new MetricStateStore(Path.Combine(data, "metrics"), metrics, time, report));
+            var traceState = Own(new TraceStateStore(Path.Combine(data, "traces"), traces, time, report));
             var logs = Own(new LogStore(
                 Path.Combine(data, "logs"),
                 settings.LogGroupName,
@@ -199,6 +207,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 Metrics = metrics,
                 Logs = logs,
                 Traces = traces,
+                SaveFailures = () => metricState.SaveFailure is { } m ? $"{metricState.Path}: {m.Message}" : traceState.SaveFailure is { } t ? $"{traceState.Path}: {t.Message}" : null,
             };
             twin.Cost = new TwinCostMeter(twin, configDirectory);
             AwsApiServer? server = null;

@@ -34,6 +34,8 @@ internal static class StatusEndpoints
                     deadLetterMessages = twin.DeadLetterQueue.Count,
                     spans = twin.Traces.Recorded,
                 },
+                // Null, or why the metrics or traces could not be saved at their last interval (they are retried every interval).
+                telemetrySaveFailure = twin.TelemetrySaveFailure,
             });
         });
 }

@@ -86,6 +86,11 @@ internal sealed class TwinSummary(LocalTwin twin, LiveScreen screen)
                 $"  stream     {held / (1024.0 * 1024):N0} MiB past its size cap of {twin.Stream.Options.MaxBytesPerShard / (1024 * 1024):N0} MiB a shard, kept: the function has not processed those records yet"));
         }
 
+        if (twin.TelemetrySaveFailure is { } failure)
+        {
+            lines.Add($"  data       not saved, retried each interval (a restart would lose what was gained since the last save): {failure}");
+        }
+
         return lines;
     }
 

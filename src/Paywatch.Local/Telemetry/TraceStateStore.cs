@@ -57,6 +57,9 @@ internal sealed class TraceStateStore : IDisposable
 
     public string Path => _journal.Path;
 
+    /// <summary>Why the last periodic save failed (a full disk, say), or null once one succeeds; the next interval tries again.</summary>
+    public IOException? SaveFailure => _saving.Failure;
+
     /// <summary>Saves the last spans and closes the journal.</summary>
     public void Dispose()
     {

@@ -103,6 +103,30 @@ public sealed class TelemetryStateStoreTests : IDisposable
         Assert.Equal(Describe(traces), Describe(restored));
     }
 
+    /// <summary>A save that fails (here the folder cannot be made: a file holds its name) is told until one succeeds, and the next interval writes the ring whole.</summary>
+    [Fact]
+    public void A_failed_save_is_reported_until_a_later_interval_saves_the_spans()
+    {
+        var folder = Path.Combine(_folder.Path, "traces");
+        var traces = new TraceStore(capacity: 100);
+        using (var state = new TraceStateStore(folder, traces, _time, new DataFolderReport(), flushToDisk: false))
+        {
+            Directory.Delete(folder, recursive: true);
+            File.WriteAllText(folder, "not a folder");
+            Record(traces, 30);
+            _time.Advance(TraceStateStore.SaveInterval);
+            Assert.NotNull(state.SaveFailure);
+
+            File.Delete(folder);
+            _time.Advance(TraceStateStore.SaveInterval);
+            Assert.Null(state.SaveFailure);
+        }
+
+        var restored = new TraceStore(capacity: 100);
+        using var reopened = new TraceStateStore(folder, restored, _time, new DataFolderReport(), flushToDisk: false);
+        Assert.Equal(Describe(traces), Describe(restored));
+    }
+
     [Fact]
     public void The_trace_files_hold_at_most_two_rings_and_always_the_last_one()
     {
