@@ -207,7 +207,7 @@ public sealed class LocalTwin : IAsyncDisposable
                 Metrics = metrics,
                 Logs = logs,
                 Traces = traces,
-                SaveFailures = () => metricState.SaveFailure is { } m ? $"{metricState.Path}: {m.Message}" : traceState.SaveFailure is { } t ? $"{traceState.Path}: {t.Message}" : null,
+                SaveFailures = () => metricState.SaveFailure ?? traceState.SaveFailure,
             };
             twin.Cost = new TwinCostMeter(twin, configDirectory);
             AwsApiServer? server = null;

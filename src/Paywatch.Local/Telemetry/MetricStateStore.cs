@@ -50,20 +50,16 @@ internal sealed class MetricStateStore : IDisposable
 
         store.TrackChanges();
         Compact();
-        _saving = new PeriodicSave(time, SaveInterval, Save);
+        _saving = new PeriodicSave(time, SaveInterval, _journal, Save);
     }
 
     public string Path => _journal.Path;
 
-    /// <summary>Why the last periodic save failed (a full disk, say), or null once one succeeds; the next interval tries again.</summary>
-    public IOException? SaveFailure => _saving.Failure;
+    /// <summary>Why the last periodic save failed (a full disk, say), naming the file, or null once one succeeds; the next interval tries again.</summary>
+    public string? SaveFailure => _saving.Failure;
 
     /// <summary>Saves the last changes and closes the journal.</summary>
-    public void Dispose()
-    {
-        _saving.Dispose();
-        _journal.Dispose();
-    }
+    public void Dispose() => _saving.Dispose();
 
     private void Load(DataFolderReport report)
     {
